@@ -43,6 +43,20 @@ export default tseslint.config(
     },
   },
   {
+    // A lib's own tests may start the dev registry (a dev tool with no @lab dependencies) as their
+    // real Consul; they never import @lab/testing, which would close a dependency cycle.
+    files: ['libs/{config,discovery,health,resilience}/**/*.test.ts', 'libs/{config,discovery,health,resilience}/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [{ sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:devtool'] }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -10,6 +10,7 @@ const workspaceEntries = {
   '@lab/resilience': 'libs/resilience/src/index.ts',
   '@lab/service-kit': 'libs/service-kit/src/index.ts',
   '@lab/testing': 'libs/testing/src/index.ts',
+  '@lab/embedded-postgres': 'libs/embedded-postgres/src/index.ts',
   '@lab/dev-registry': 'apps/dev-registry/src/index.ts',
   '@lab/dev-stack': 'tools/dev-stack/src/index.ts',
 };
