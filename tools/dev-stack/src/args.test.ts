@@ -1,0 +1,31 @@
+import { parseArgs, UsageError } from './args';
+
+describe('parseArgs', () => {
+  it('defaults to one instance of everything on the well-known ports', () => {
+    expect(parseArgs([])).toEqual({ replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' });
+  });
+
+  it('reads replicas in both spellings and several at once', () => {
+    expect(parseArgs(['--replicas', 'product-service=2', '--replicas=order-service=3']).replicas).toEqual({
+      'product-service': 2,
+      'order-service': 3,
+    });
+    expect(parseArgs(['--replicas', 'product-service=2,inventory-service=2']).replicas).toEqual({
+      'product-service': 2,
+      'inventory-service': 2,
+    });
+  });
+
+  it.each([
+    [['--replicas', 'nope-service=2'], /unknown service "nope-service"/],
+    [['--replicas', 'product-service=0'], /count from 1 to 9/],
+    [['--replicas', 'product-service=two'], /count from 1 to 9/],
+    [['--gateway-port', '70000'], /must be a port/],
+    [['--logs', 'loud'], /console or files/],
+    [['--replicas'], /needs a value/],
+    [['--verbose'], /unknown option "--verbose"/],
+  ])('rejects %j with a clear message', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,77 @@
+/** Command-line options of `npm start`, parsed without I/O so they can be tested alone. */
+export interface StackOptions {
+  replicas: Record<string, number>;
+  gatewayPort: number;
+  registryPort: number;
+  logs: 'files' | 'console';
+}
+
+export const SERVICES = ['auth-service', 'product-service', 'inventory-service', 'order-service'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+export const usage = `Usage: npm start -- [options]
+
+  --replicas <service>=<n>   run n instances of a service (repeatable, or comma-separated)
+  --gateway-port <port>      gateway port (default 8080; 0 picks a free port)
+  --registry-port <port>     dev-registry port (default 8500; 0 picks a free port)
+  --logs console|files       stream every process's JSON log here, or write them to .data/logs (default)
+  --help                     show this text`;
+
+export function parseArgs(argv: readonly string[]): StackOptions {
+  const options: StackOptions = { replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = splitFlag(argv[i]);
+    const value = () => inline ?? argv[++i] ?? missing(flag);
+    switch (flag) {
+      case '--replicas':
+        for (const pair of value().split(',')) Object.assign(options.replicas, parseReplicas(pair));
+        break;
+      case '--gateway-port':
+        options.gatewayPort = parsePort(flag, value());
+        break;
+      case '--registry-port':
+        options.registryPort = parsePort(flag, value());
+        break;
+      case '--logs': {
+        const mode = value();
+        if (mode !== 'console' && mode !== 'files') throw new UsageError(`--logs must be console or files, got "${mode}"`);
+        options.logs = mode;
+        break;
+      }
+      case '--help':
+        throw new UsageError(usage);
+      default:
+        throw new UsageError(`unknown option "${argv[i]}"\n\n${usage}`);
+    }
+  }
+  return options;
+}
+
+function splitFlag(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+}
+
+function missing(flag: string): never {
+  throw new UsageError(`${flag} needs a value`);
+}
+
+function parseReplicas(pair: string): Record<string, number> {
+  const [name, count] = pair.split('=');
+  if (!SERVICES.includes(name as ServiceName)) {
+    throw new UsageError(`--replicas: unknown service "${name}" (one of ${SERVICES.join(', ')})`);
+  }
+  const n = Number(count);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError(`--replicas: ${name} needs a count from 1 to 9, got "${count}"`);
+  return { [name]: n };
+}
+
+function parsePort(flag: string, raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} must be a port 0..65535, got "${raw}"`);
+  return port;
+}

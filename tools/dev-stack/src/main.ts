@@ -1,0 +1,80 @@
+import { ConsulRegistry, type InstanceWatch } from '@lab/discovery';
+
+import { parseArgs, SERVICES, UsageError } from './args';
+import { startStack, type RunningStack } from './stack';
+import { renderTable } from './table';
+
+/** `npm start`: the whole system on this machine with no infrastructure installed. */
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      process.exit(error.message.startsWith('Usage:') ? 0 : 2);
+    }
+    throw error;
+  }
+
+  const say = (message: string) => console.log(`» ${message}`);
+  say('starting the embedded stack (dev-registry, one embedded Postgres per service, services, gateway)');
+  let stack: RunningStack;
+  try {
+    stack = await startStack({ ...options, onProgress: say });
+  } catch (error) {
+    console.error(`\nstart-up failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  console.log('\n' + renderTable(
+    ['instance', 'url', 'pid'],
+    stack.instances.map((i) => [i.id, i.url, String(i.process.pid ?? '')]),
+  ));
+  console.log(`
+Gateway:   ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/api/products)
+Registry:  ${stack.registryUrl}   (Consul HTTP API; services: curl ${stack.registryUrl}/v1/catalog/services)
+Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
+Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
+Press Ctrl-C to stop everything.
+`);
+
+  const watches = watchRegistry(stack.registryUrl, say);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping (gateway, services, then databases and registry)`);
+    watches.forEach((w) => w.close());
+    await stack.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  for (const instance of stack.instances) {
+    void instance.process.exited.then(({ code, signal }) => {
+      if (!stopping) say(`${instance.id} exited (${signal ?? `code ${code}`}); the registry will drop it after its next check`);
+    });
+  }
+}
+
+/** Prints each change in the healthy set of every service: what the clients' caches see too. */
+function watchRegistry(url: string, say: (m: string) => void): InstanceWatch[] {
+  const registry = new ConsulRegistry({ url });
+  const previous = new Map<string, string>();
+  return [...SERVICES, 'gateway'].map((service) =>
+    registry.watch(service, {
+      onChange(instances) {
+        const summary = instances.map((i) => `${i.id}@${i.port}`).sort().join(', ') || 'none';
+        if (previous.has(service) && previous.get(service) !== summary) {
+          say(`registry: ${service} healthy instances -> ${summary}`);
+        }
+        previous.set(service, summary);
+      },
+    }),
+  );
+}
+
+void main();

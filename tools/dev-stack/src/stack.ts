@@ -1,0 +1,191 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { SERVICES, type ServiceName } from './args';
+import { ManagedProcess } from './managed-process';
+import { freePort, preferredPort } from './ports';
+import { waitForHttpOk } from './wait';
+
+export interface StartStackOptions {
+  /** Instances per service (default 1 each). */
+  replicas?: Partial<Record<ServiceName, number>>;
+  /** 0 picks a free port. */
+  gatewayPort?: number;
+  registryPort?: number;
+  /** Every service port free instead of the well-known 3001..3004 (tests run beside `npm start`). */
+  freePorts?: boolean;
+  logs?: 'files' | 'console';
+  /** Environment the children inherit (default: this process's). `<SERVICE>_DATABASE_URL` picks a real database. */
+  env?: NodeJS.ProcessEnv;
+  /** Repository root; default: found from this file's location. */
+  rootDir?: string;
+  onProgress?: (message: string) => void;
+  startTimeoutMs?: number;
+}
+
+export interface StackInstance {
+  service: ServiceName | 'gateway';
+  id: string;
+  port: number;
+  url: string;
+  process: ManagedProcess;
+}
+
+export interface RunningStack {
+  gatewayUrl: string;
+  registryUrl: string;
+  logDir: string;
+  /** Database URL per service, and whether it is the embedded one. */
+  databases: Record<ServiceName, { url: string; embedded: boolean }>;
+  instances: StackInstance[];
+  instancesOf(service: ServiceName | 'gateway'): StackInstance[];
+  stop(): Promise<void>;
+}
+
+const DEFAULT_PORTS: Record<ServiceName, number> = {
+  'auth-service': 3001,
+  'product-service': 3002,
+  'inventory-service': 3003,
+  'order-service': 3004,
+};
+
+/** Variables that must be set per process, never inherited from the shell that runs the stack. */
+const PER_PROCESS = ['PORT', 'HOST', 'SERVICE_ADDRESS', 'INSTANCE_ID', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'CONSUL_URL', 'DISCOVERY_BACKEND'];
+
+/**
+ * Starts the embedded default as separate processes: dev-registry (the Consul API), one embedded
+ * Postgres per service (shared by that service's replicas), the four services and the gateway.
+ * Resolves once every instance is ready and passing in the registry. Used by `npm start` and by
+ * the end-to-end test, so the test exercises exactly what a newcomer runs.
+ */
+export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
+  const root = options.rootDir ?? path.resolve(__dirname, '../../..');
+  const progress = options.onProgress ?? (() => undefined);
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  const baseEnv = { ...(options.env ?? process.env) };
+  for (const name of PER_PROCESS) delete baseEnv[name];
+  const logDir = path.join(root, '.data', 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const output = (name: string) =>
+    options.logs === 'console' ? ({ console: true } as const) : { file: path.join(logDir, `${name}.log`) };
+  const entry = (relative: string) => {
+    const file = path.join(root, relative);
+    if (!existsSync(file)) throw new Error(`${relative} is missing: run \`npm run build\` first`);
+    return file;
+  };
+  const node = (name: string, script: string, args: string[], env: NodeJS.ProcessEnv) =>
+    new ManagedProcess({ name, command: process.execPath, args: [script, ...args], env, output: output(name) });
+
+  const started: ManagedProcess[] = [];
+  const instances: StackInstance[] = [];
+  const stopAll = async () => {
+    // Front to back, so nothing is cut off while it still has callers.
+    const byRole = (pred: (p: ManagedProcess) => boolean) => started.filter(pred).map((p) => p.stop());
+    await Promise.all(byRole((p) => p.name === 'gateway'));
+    await Promise.all(byRole((p) => SERVICES.some((s) => p.name.startsWith(s))));
+    await Promise.all(byRole(() => true));
+  };
+
+  try {
+    const registryScript = entry('apps/dev-registry/dist/main.js');
+    const postgresScript = entry('libs/embedded-postgres/dist/main.js');
+    const registryPort = options.registryPort === 0 ? await freePort() : (options.registryPort ?? 8500);
+    const registryUrl = `http://127.0.0.1:${registryPort}`;
+    const registry = node('dev-registry', registryScript, ['--host', '127.0.0.1', '--port', String(registryPort)], baseEnv);
+    started.push(registry);
+    await waitForHttpOk(`${registryUrl}/v1/status/leader`, registry, timeoutMs);
+    progress(`dev-registry (Consul API) listening on ${registryUrl}`);
+
+    const databases = {} as RunningStack['databases'];
+    await Promise.all(
+      SERVICES.map(async (service) => {
+        const given = baseEnv[`${service.toUpperCase().replaceAll('-', '_')}_DATABASE_URL`];
+        if (given) {
+          databases[service] = { url: given, embedded: false };
+          return;
+        }
+        const replicas = options.replicas?.[service] ?? 1;
+        const db = node(`${service}-postgres`, postgresScript, ['--port', String(await freePort()), '--max-connections', String(replicas * 2 + 2)], baseEnv);
+        started.push(db);
+        const { url } = await db.waitForJsonLine((v): v is { url: string } => typeof (v as { url?: unknown })?.url === 'string', timeoutMs);
+        databases[service] = { url, embedded: true };
+      }),
+    );
+    progress(`databases: ${SERVICES.map((s) => `${s} ${databases[s].embedded ? 'embedded (PGlite)' : 'from environment'}`).join(', ')}`);
+
+    const common = {
+      ...baseEnv,
+      NODE_ENV: baseEnv.NODE_ENV ?? 'development',
+      HOST: '127.0.0.1',
+      SERVICE_ADDRESS: '127.0.0.1',
+      DISCOVERY_BACKEND: 'consul',
+      CONSUL_URL: registryUrl,
+      // Short check intervals so a killed instance leaves the registry within a couple of seconds.
+      CHECK_INTERVAL: baseEnv.CHECK_INTERVAL ?? '1s',
+      DEREGISTER_CRITICAL_AFTER: baseEnv.DEREGISTER_CRITICAL_AFTER ?? '30s',
+    };
+    const launch = async (service: ServiceName | 'gateway', index: number, port: number, extra: NodeJS.ProcessEnv) => {
+      const id = `${service}-${index + 1}`;
+      const child = node(id, entry(`apps/${service}/dist/main.js`), [], { ...common, ...extra, PORT: String(port), INSTANCE_ID: id });
+      started.push(child);
+      const instance: StackInstance = { service, id, port, url: `http://127.0.0.1:${port}`, process: child };
+      instances.push(instance);
+      await waitForHttpOk(`${instance.url}/health/ready`, child, timeoutMs);
+      return instance;
+    };
+
+    const servicePort = async (service: ServiceName, index: number) =>
+      options.freePorts ? freePort() : preferredPort(DEFAULT_PORTS[service] + index * 10);
+    await Promise.all(
+      SERVICES.flatMap((service) =>
+        Array.from({ length: options.replicas?.[service] ?? 1 }, async (_, index) => {
+          const db = databases[service];
+          const extra: NodeJS.ProcessEnv = { DATABASE_URL: db.url };
+          // PGlite is single-connection underneath; its socket server multiplexes, one pooled client each.
+          if (db.embedded) extra.DATABASE_POOL_MAX = '1';
+          const instance = await launch(service, index, await servicePort(service, index), extra);
+          progress(`${instance.id} ready on ${instance.url}`);
+        }),
+      ),
+    );
+
+    const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
+    const gateway = await launch('gateway', 0, gatewayPort, {});
+    await waitUntilRegistered(registryUrl, instances, timeoutMs);
+    progress(`gateway ready on ${gateway.url}; every instance is passing in the registry`);
+
+    return {
+      gatewayUrl: gateway.url,
+      registryUrl,
+      logDir,
+      databases,
+      instances,
+      instancesOf: (service) => instances.filter((i) => i.service === service),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function waitUntilRegistered(registryUrl: string, instances: StackInstance[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const services = [...new Set(instances.map((i) => i.service))];
+  for (;;) {
+    const passing = await Promise.all(
+      services.map(async (service) => {
+        const res = await fetch(`${registryUrl}/v1/health/service/${service}?passing=true`);
+        const entries = (await res.json()) as { Service: { ID: string } }[];
+        return entries.map((e) => e.Service.ID);
+      }),
+    );
+    const seen = new Set(passing.flat());
+    const waiting = instances.filter((i) => !seen.has(i.id));
+    if (waiting.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`not passing in the registry after ${timeoutMs} ms: ${waiting.map((i) => i.id).join(', ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
