@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '@lab/service-kit';
+import type { AccessTokenIssuer } from './access-token-issuer';
+import type { DummyPasswordHash } from './passwords';
+import { verifyPassword } from './passwords';
+import { hashRefreshToken, newRefreshToken } from './refresh-token';
+import {
+  insertRefreshToken,
+  lockRefreshToken,
+  markRefreshTokenSpent,
+  revokeFamily,
+  revokeFamilyOfToken,
+} from './refresh-token-repository';
+import type { ConnectionPool } from './transaction';
+import { withTransaction } from './transaction';
+import type { User } from './user-repository';
+import { findUserByEmail } from './user-repository';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+/** Unknown email and wrong password are one error, so callers cannot tell them apart. */
+export class InvalidCredentialsError extends Error {
+  readonly code = 'INVALID_CREDENTIALS';
+  constructor() {
+    super('invalid email or password');
+  }
+}
+
+export type RefreshRejection = 'unknown' | 'expired' | 'revoked' | 'reused';
+
+export class InvalidRefreshTokenError extends Error {
+  readonly code = 'INVALID_REFRESH_TOKEN';
+  constructor(readonly reason: RefreshRejection) {
+    super(`refresh token rejected: ${reason}`);
+  }
+}
+
+export interface SessionLog {
+  warn(o: object, m?: string): void;
+}
+
+/**
+ * Login, refresh-token rotation with reuse detection, and logout. A login starts a token family;
+ * each refresh spends the presented token and issues its successor in the same family. Presenting
+ * a spent token means it leaked (or a client retried blindly): the whole family is revoked, so
+ * whoever holds the newest token must log in again.
+ */
+export class Sessions {
+  constructor(
+    private readonly deps: {
+      pool: Queryable & ConnectionPool;
+      issuer: AccessTokenIssuer;
+      refreshTtlSeconds: number;
+      dummyHash: DummyPasswordHash;
+      log: SessionLog;
+    },
+  ) {}
+
+  async login(email: string, password: string): Promise<TokenPair> {
+    const user = await findUserByEmail(this.deps.pool, email);
+    // Same scrypt work whether or not the email exists.
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await this.deps.dummyHash.value()));
+    if (!user || !matches) throw new InvalidCredentialsError();
+    const refreshToken = await this.startRefreshToken(this.deps.pool, user.id, randomUUID());
+    return this.tokenPair(user, refreshToken);
+  }
+
+  async refresh(presented: string): Promise<TokenPair> {
+    const outcome = await withTransaction(this.deps.pool, async (tx) => {
+      const stored = await lockRefreshToken(tx, hashRefreshToken(presented));
+      if (!stored) return { rejected: 'unknown' as const };
+      if (stored.revokedAt) return { rejected: 'revoked' as const };
+      if (stored.spentAt) {
+        const revoked = await revokeFamily(tx, stored.familyId);
+        this.deps.log.warn(
+          { userId: stored.userId, familyId: stored.familyId, revoked },
+          'refresh token reused; token family revoked',
+        );
+        return { rejected: 'reused' as const };
+      }
+      if (stored.expiresAt.getTime() <= Date.now()) return { rejected: 'expired' as const };
+      await markRefreshTokenSpent(tx, stored.id);
+      const refreshToken = await this.startRefreshToken(tx, stored.userId, stored.familyId);
+      const user: User = { id: stored.userId, email: stored.email, role: stored.role };
+      return { user, refreshToken };
+    });
+    // The revocation above must commit, so the rejection is thrown only after the transaction.
+    if ('rejected' in outcome) throw new InvalidRefreshTokenError(outcome.rejected);
+    return this.tokenPair(outcome.user, outcome.refreshToken);
+  }
+
+  /** Revokes the token's family; an unknown token is not an error (logout is idempotent). */
+  async logout(presented: string): Promise<void> {
+    await revokeFamilyOfToken(this.deps.pool, hashRefreshToken(presented));
+  }
+
+  private async startRefreshToken(db: Queryable, userId: string, familyId: string): Promise<string> {
+    const { token, hash } = newRefreshToken();
+    const expiresAt = new Date(Date.now() + this.deps.refreshTtlSeconds * 1000);
+    await insertRefreshToken(db, { id: randomUUID(), familyId, userId, tokenHash: hash, expiresAt });
+    return token;
+  }
+
+  private async tokenPair(user: User, refreshToken: string): Promise<TokenPair> {
+    return {
+      accessToken: await this.deps.issuer.sign(user),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.deps.issuer.ttlSeconds,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import type { Queryable } from '@lab/service-kit';
+
+export type Role = 'customer' | 'admin';
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+export interface UserWithPassword extends User {
+  passwordHash: string;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  role: Role;
+  password_hash: string;
+}
+
+const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, role: row.role });
+
+/** Raised when the email is already registered (the unique constraint decided, so it is race-free). */
+export class EmailTakenError extends Error {
+  readonly code = 'EMAIL_TAKEN';
+  constructor() {
+    super('email is already registered');
+  }
+}
+
+const isUniqueViolation = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+
+export async function insertUser(
+  db: Queryable,
+  user: { id: string; email: string; passwordHash: string; role: Role },
+): Promise<User> {
+  try {
+    const { rows } = await db.query<UserRow>(
+      `INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, $3, $4)
+       RETURNING id, email, role, password_hash`,
+      [user.id, user.email, user.passwordHash, user.role],
+    );
+    return toUser(rows[0]);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new EmailTakenError();
+    throw err;
+  }
+}
+
+/** Inserts the user unless the email exists; true when a row was added. */
+export async function insertUserIfAbsent(
+  db: Queryable,
+  user: { id: string; email: string; passwordHash: string; role: Role },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (email) DO NOTHING`,
+    [user.id, user.email, user.passwordHash, user.role],
+  );
+  return rowCount === 1;
+}
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<UserWithPassword | undefined> {
+  const { rows } = await db.query<UserRow>(
+    'SELECT id, email, role, password_hash FROM users WHERE email = $1',
+    [email],
+  );
+  return rows[0] && { ...toUser(rows[0]), passwordHash: rows[0].password_hash };
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>('SELECT id, email, role FROM users WHERE id = $1', [id]);
+  return rows[0] && toUser(rows[0]);
+}
