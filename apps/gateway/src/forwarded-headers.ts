@@ -1,0 +1,72 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type HeaderMap = Record<string, string | string[]>;
+
+/** Headers that describe one connection, not the message (RFC 9110 §7.6.1): never forwarded. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Request headers the gateway replaces rather than passes on: host (the upstream gets its own;
+ * the caller's goes in x-forwarded-host), expect (the gateway's HTTP server already answered
+ * 100-continue), the request id (the gateway's own, which may be the caller's) and the
+ * x-forwarded-* headers it writes itself.
+ */
+const REPLACED_ON_REQUEST = new Set(['host', 'expect', 'x-request-id', 'x-forwarded-proto', 'x-forwarded-host']);
+
+/** The gateway keeps its own x-request-id on the response (service-kit set it already). */
+const REPLACED_ON_RESPONSE = new Set(['x-request-id']);
+
+/** Names listed in a Connection header are hop-by-hop too; 'close' and 'keep-alive' are the usual. */
+function connectionTokens(headers: IncomingHttpHeaders): Set<string> | undefined {
+  const value = headers.connection;
+  if (value === undefined || value === 'close' || value === 'keep-alive') return undefined;
+  return new Set(value.split(',').map((token) => token.trim().toLowerCase()));
+}
+
+function copyEndToEnd(headers: IncomingHttpHeaders, replaced: ReadonlySet<string>): HeaderMap {
+  const extra = connectionTokens(headers);
+  const out: HeaderMap = {};
+  for (const name in headers) {
+    if (HOP_BY_HOP.has(name) || replaced.has(name) || name.startsWith('proxy-') || extra?.has(name)) continue;
+    const value = headers[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+export interface ForwardedFor {
+  /** The peer that connected to the gateway; undefined once its socket is gone. */
+  clientAddress: string | undefined;
+  /** The scheme the caller used to reach the gateway. */
+  proto: 'http' | 'https';
+  requestId: string;
+}
+
+/**
+ * The headers to send upstream: the caller's end-to-end headers, the gateway's request id, and
+ * x-forwarded-for/-proto/-host. The client address is appended to any x-forwarded-for chain the
+ * caller sent (upstreams decide how many hops they trust); proto and host are what the gateway saw.
+ */
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, forwarded: ForwardedFor): HeaderMap {
+  const out = copyEndToEnd(incoming, REPLACED_ON_REQUEST);
+  out['x-request-id'] = forwarded.requestId;
+  if (forwarded.clientAddress !== undefined) {
+    const chain = incoming['x-forwarded-for'];
+    out['x-forwarded-for'] = chain ? `${chain}, ${forwarded.clientAddress}` : forwarded.clientAddress;
+  }
+  out['x-forwarded-proto'] = forwarded.proto;
+  if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
+  return out;
+}
+
+/** The upstream's response headers minus hop-by-hop ones; the gateway's x-request-id stays. */
+export function downstreamResponseHeaders(upstream: IncomingHttpHeaders): HeaderMap {
+  return copyEndToEnd(upstream, REPLACED_ON_RESPONSE);
+}
