@@ -1,0 +1,24 @@
+export type {
+  CacheSnapshot,
+  CallPolicyLike,
+  HealthCheckSpec,
+  InstanceFilter,
+  InstanceListener,
+  InstanceWatch,
+  Logger,
+  ServiceCallOptions,
+  ServiceInstance,
+  ServiceRegistration,
+  ServiceRegistry,
+  ServiceRequestOptions,
+  ServiceResponse,
+} from './types';
+export {
+  DiscoveryError,
+  NoHealthyInstanceError,
+  RegistryUnavailableError,
+  UpstreamConnectionError,
+  UpstreamStatusError,
+} from './errors';
+export { MemoryRegistry } from './backends/memory-registry';
+export { RoundRobinBalancer } from './balancers/round-robin';

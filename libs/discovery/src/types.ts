@@ -1,0 +1,100 @@
+/** A pino-compatible logger. Libraries default to a silent one and never write to the console. */
+export interface Logger {
+  debug(o: object, m?: string): void;
+  info(o: object, m?: string): void;
+  warn(o: object, m?: string): void;
+  error(o: object, m?: string): void;
+}
+
+/** One healthy, reachable copy of a service as the registry reports it. */
+export interface ServiceInstance {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  tags: readonly string[];
+  meta: Readonly<Record<string, string>>;
+}
+
+/** A health check the registry runs for an instance. Durations are Consul strings such as "10s". */
+export interface HealthCheckSpec {
+  http?: string;
+  tcp?: string;
+  ttl?: string;
+  interval?: string;
+  timeout?: string;
+  deregisterCriticalServiceAfter?: string;
+}
+
+export interface ServiceRegistration {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  tags?: string[];
+  meta?: Record<string, string>;
+  check?: HealthCheckSpec;
+}
+
+/** An instance matches when it carries every listed tag and every listed meta pair. */
+export interface InstanceFilter {
+  tags?: string[];
+  meta?: Record<string, string>;
+}
+
+export interface InstanceWatch {
+  close(): void;
+}
+
+export interface InstanceListener {
+  /**
+   * Receives the healthy instances, sorted by id: once as soon as the first answer arrives, again
+   * whenever the set changes, and once more after the watch recovers from an error.
+   */
+  onChange(instances: ServiceInstance[]): void;
+  onError?(error: Error): void;
+}
+
+export interface ServiceRegistry {
+  readonly kind: 'consul' | 'memory' | string;
+  register(registration: ServiceRegistration): Promise<void>;
+  /** Removing an id the registry does not know is not an error. */
+  deregister(id: string): Promise<void>;
+  /** Reports a TTL check as passing; a no-op where the backend has no TTL checks. */
+  heartbeat(id: string): Promise<void>;
+  /** Healthy instances matching the filter, sorted by id. */
+  healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]>;
+  watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch;
+  close(): Promise<void>;
+}
+
+/** What the client needs from a resilience policy; @lab/resilience's CallPolicy fits. */
+export interface CallPolicyLike {
+  execute<T>(fn: (signal: AbortSignal) => Promise<T>, opts: { idempotent: boolean }): Promise<T>;
+}
+
+export interface ServiceResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+export interface ServiceRequestOptions {
+  method: string;
+  /** Path and query, starting with "/". */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Whether a retry is safe. Defaults to true for GET, HEAD, PUT and DELETE, false otherwise. */
+  idempotent?: boolean;
+}
+
+export type ServiceCallOptions = Omit<ServiceRequestOptions, 'method' | 'path' | 'body'>;
+
+export interface CacheSnapshot {
+  service: string;
+  instances: number;
+  stale: boolean;
+  lastUpdate?: string;
+  lastError?: string;
+}
