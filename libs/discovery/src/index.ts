@@ -22,3 +22,7 @@ export {
 } from './errors';
 export { MemoryRegistry } from './backends/memory-registry';
 export { RoundRobinBalancer } from './balancers/round-robin';
+export type { ConsulRegistryOptions } from './backends/consul-registry';
+export { ConsulRegistry } from './backends/consul-registry';
+export type { CreateRegistryOptions } from './backends/create-registry';
+export { createRegistry } from './backends/create-registry';

@@ -1,0 +1,92 @@
+import { Agent } from 'undici';
+import { RegistryUnavailableError } from '../errors';
+import { errorMessage } from '../internal/silent-logger';
+
+export interface ConsulCall {
+  body?: unknown;
+  /** Extra statuses to accept besides 2xx (e.g. 404 for an idempotent deregister). */
+  accept?: readonly number[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Parse the answer as JSON (reads); write endpoints answer plain text or nothing. */
+  json?: boolean;
+}
+
+export interface ConsulAnswer {
+  status: number;
+  /** X-Consul-Index, when the endpoint sent one. */
+  index: number | undefined;
+  /** The parsed JSON when `json` was asked for, otherwise undefined. */
+  body: unknown;
+}
+
+/**
+ * The HTTP side of the Consul backend: one keep-alive connection pool, the ACL token, a deadline on
+ * every call, and every failure turned into RegistryUnavailableError. Aborts requested by the caller's
+ * signal are rethrown as they are so that a closing watch can tell them apart.
+ */
+export class ConsulHttp {
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000 });
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(url: string, token: string | undefined) {
+    const parsed = new URL(url);
+    this.origin = parsed.origin;
+    this.basePath = parsed.pathname.replace(/\/+$/, '');
+    this.headers = { accept: 'application/json' };
+    if (token) this.headers['x-consul-token'] = token;
+  }
+
+  async call(method: 'GET' | 'PUT', path: string, o: ConsulCall): Promise<ConsulAnswer> {
+    const deadline = AbortSignal.timeout(o.timeoutMs);
+    const signal = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
+    const what = `consul ${method} ${path}`;
+    try {
+      const res = await this.agent.request({
+        origin: this.origin,
+        path: this.basePath + path,
+        method,
+        headers: o.body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        signal,
+      });
+      const text = await res.body.text();
+      const ok = (res.statusCode >= 200 && res.statusCode < 300) || (o.accept?.includes(res.statusCode) ?? false);
+      if (!ok) throw new RegistryUnavailableError(`${what} answered ${res.statusCode}: ${text.trim().slice(0, 200)}`, res.statusCode);
+      return { status: res.statusCode, index: parseIndex(res.headers['x-consul-index']), body: o.json ? parseJson(text, what) : undefined };
+    } catch (error) {
+      if (error instanceof RegistryUnavailableError) throw error;
+      if (o.signal?.aborted) throw o.signal.reason;
+      if (deadline.aborted) throw new RegistryUnavailableError(`${what} timed out after ${o.timeoutMs}ms`);
+      throw new RegistryUnavailableError(`${what} failed: ${describe(error)}`, undefined, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function parseIndex(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  const index = Number(value);
+  return Number.isSafeInteger(index) ? index : undefined;
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RegistryUnavailableError(`${what} answered a body that is not JSON`);
+  }
+}
+
+/** Connection errors carry their meaning in `code` (ECONNREFUSED) more than in the message. */
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = errorMessage(error);
+  return typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
+}

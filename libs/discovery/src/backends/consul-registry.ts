@@ -1,0 +1,184 @@
+import type { BackoffOptions } from '../internal/backoff';
+import { parseDuration } from '../internal/duration';
+import { byId, matchesFilter } from '../internal/instances';
+import { silentLogger } from '../internal/silent-logger';
+import { RegistryUnavailableError } from '../errors';
+import type {
+  HealthCheckSpec,
+  InstanceFilter,
+  InstanceListener,
+  InstanceWatch,
+  Logger,
+  ServiceInstance,
+  ServiceRegistration,
+  ServiceRegistry,
+} from '../types';
+import { ConsulHttp } from './consul-http';
+import type { HealthPage, RateLimit } from './consul-watch';
+import { ConsulServiceWatch } from './consul-watch';
+
+export interface ConsulRegistryOptions {
+  /** Agent address, e.g. http://127.0.0.1:8500. */
+  url: string;
+  /** ACL token, sent as X-Consul-Token. */
+  token?: string;
+  logger?: Logger;
+  /** How long one blocking query may wait for a change (Consul duration). Default "30s". */
+  blockingWait?: string;
+  /** Deadline for every non-blocking call. Default 5000. */
+  requestTimeoutMs?: number;
+  /** Delay between failed watch requests. Default 200ms doubling up to 5000ms, with jitter. */
+  watchBackoff?: BackoffOptions;
+  /** Pace of the watch loop when answers come back at once. Default a burst of 2, then one per second. */
+  watchRateLimit?: RateLimit;
+}
+
+/** Consul's answer to GET /v1/health/service/:name, reduced to the fields used here. */
+interface HealthEntry {
+  Node?: { Address?: unknown };
+  Service?: { ID?: unknown; Service?: unknown; Address?: unknown; Port?: unknown; Tags?: unknown; Meta?: unknown };
+}
+
+/**
+ * The registry contract over Consul's HTTP API (agent endpoints for this instance's own lifecycle,
+ * the health endpoint with blocking queries for everyone else's).
+ */
+export class ConsulRegistry implements ServiceRegistry {
+  readonly kind = 'consul';
+  private readonly http: ConsulHttp;
+  private readonly logger: Logger;
+  private readonly blockingWait: string;
+  private readonly blockingTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly watchBackoff: BackoffOptions;
+  private readonly watchRateLimit: RateLimit;
+  private readonly watches = new Set<ConsulServiceWatch>();
+
+  constructor(o: ConsulRegistryOptions) {
+    this.http = new ConsulHttp(o.url, o.token);
+    this.logger = o.logger ?? silentLogger;
+    this.blockingWait = o.blockingWait ?? '30s';
+    this.requestTimeoutMs = o.requestTimeoutMs ?? 5000;
+    // Consul may hold a blocking query up to wait + wait/16 (its jitter); allow for that and the trip.
+    const waitMs = parseDuration(this.blockingWait);
+    this.blockingTimeoutMs = waitMs + Math.ceil(waitMs / 16) + this.requestTimeoutMs;
+    this.watchBackoff = o.watchBackoff ?? { baseDelayMs: 200, maxDelayMs: 5000 };
+    this.watchRateLimit = o.watchRateLimit ?? { burst: 2, refillMs: 1000 };
+  }
+
+  async register(r: ServiceRegistration): Promise<void> {
+    await this.http.call('PUT', '/v1/agent/service/register', {
+      body: {
+        ID: r.id,
+        Name: r.name,
+        Address: r.address,
+        Port: r.port,
+        Tags: r.tags ?? [],
+        Meta: r.meta ?? {},
+        Check: r.check === undefined ? undefined : toConsulCheck(r.check),
+      },
+      timeoutMs: this.requestTimeoutMs,
+    });
+  }
+
+  async deregister(id: string): Promise<void> {
+    // 404: already gone (deregistered twice, or reaped after staying critical), which is what we want.
+    await this.http.call('PUT', `/v1/agent/service/deregister/${encodeURIComponent(id)}`, {
+      accept: [404],
+      timeoutMs: this.requestTimeoutMs,
+    });
+  }
+
+  async heartbeat(id: string): Promise<void> {
+    await this.http.call('PUT', `/v1/agent/check/pass/${encodeURIComponent(`service:${id}`)}`, {
+      timeoutMs: this.requestTimeoutMs,
+    });
+  }
+
+  async healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]> {
+    const page = await this.fetchHealth(name, filter, 0, this.requestTimeoutMs);
+    return page.instances;
+  }
+
+  watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
+    const watch = new ConsulServiceWatch(listener, {
+      service: name,
+      fetchPage: (index, signal) => this.fetchHealth(name, filter, index, this.blockingTimeoutMs, signal),
+      backoff: this.watchBackoff,
+      rateLimit: this.watchRateLimit,
+      logger: this.logger,
+      onClosed: () => this.watches.delete(watch),
+    });
+    this.watches.add(watch);
+    return watch.start();
+  }
+
+  async close(): Promise<void> {
+    for (const watch of this.watches) watch.close();
+    await this.http.close();
+  }
+
+  private async fetchHealth(
+    name: string,
+    filter: InstanceFilter | undefined,
+    index: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<HealthPage> {
+    const query = new URLSearchParams({ passing: 'true' });
+    for (const tag of filter?.tags ?? []) query.append('tag', tag);
+    if (index > 0) {
+      query.set('index', String(index));
+      query.set('wait', this.blockingWait);
+    }
+    const answer = await this.http.call('GET', `/v1/health/service/${encodeURIComponent(name)}?${query}`, {
+      timeoutMs,
+      signal,
+      json: true,
+    });
+    if (!Array.isArray(answer.body)) {
+      throw new RegistryUnavailableError(`consul health for ${name} is not a list`);
+    }
+    const instances: ServiceInstance[] = [];
+    for (const entry of answer.body as HealthEntry[]) {
+      const instance = toInstance(entry, name);
+      // Consul filters tags on the server; meta has no such parameter on this endpoint.
+      if (instance !== undefined && matchesFilter(instance, filter)) instances.push(instance);
+    }
+    return { instances: instances.sort(byId), index: answer.index };
+  }
+}
+
+function toConsulCheck(check: HealthCheckSpec): Record<string, string | undefined> {
+  return {
+    HTTP: check.http,
+    TCP: check.tcp,
+    TTL: check.ttl,
+    Interval: check.interval,
+    Timeout: check.timeout,
+    DeregisterCriticalServiceAfter: check.deregisterCriticalServiceAfter,
+  };
+}
+
+function toInstance(entry: HealthEntry, name: string): ServiceInstance | undefined {
+  const s = entry?.Service;
+  if (s === undefined || typeof s.ID !== 'string' || typeof s.Port !== 'number') return undefined;
+  // An empty service address means "the node's address" in Consul.
+  const address = typeof s.Address === 'string' && s.Address !== '' ? s.Address : entry.Node?.Address;
+  if (typeof address !== 'string' || address === '') return undefined;
+  return {
+    id: s.ID,
+    name: typeof s.Service === 'string' ? s.Service : name,
+    address,
+    port: s.Port,
+    tags: Array.isArray(s.Tags) ? s.Tags.filter((t): t is string => typeof t === 'string') : [],
+    meta: toMeta(s.Meta),
+  };
+}
+
+function toMeta(value: unknown): Record<string, string> {
+  const meta: Record<string, string> = {};
+  if (value === null || typeof value !== 'object') return meta;
+  for (const [key, v] of Object.entries(value)) if (typeof v === 'string') meta[key] = v;
+  return meta;
+}

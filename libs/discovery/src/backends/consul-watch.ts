@@ -1,0 +1,119 @@
+import type { BackoffOptions } from '../internal/backoff';
+import { backoffDelay } from '../internal/backoff';
+import { sameInstances } from '../internal/instances';
+import { errorMessage } from '../internal/silent-logger';
+import { sleep } from '../internal/sleep';
+import { TokenBucket } from '../internal/token-bucket';
+import type { InstanceListener, InstanceWatch, Logger, ServiceInstance } from '../types';
+import { nextBlockingIndex } from './consul-index';
+
+export interface HealthPage {
+  instances: ServiceInstance[];
+  index: number | undefined;
+}
+
+export interface RateLimit {
+  /** Requests that may go back to back before the loop slows down. */
+  burst: number;
+  /** Spacing between requests once the burst is spent. */
+  refillMs: number;
+}
+
+export interface ConsulWatchOptions {
+  service: string;
+  /** One (blocking) read of the healthy instances; `index` 0 asks for the current state at once. */
+  fetchPage(index: number, signal: AbortSignal): Promise<HealthPage>;
+  backoff: BackoffOptions;
+  rateLimit: RateLimit;
+  logger: Logger;
+  onClosed?(): void;
+}
+
+/**
+ * A blocking-query loop over one service's healthy instances.
+ *
+ * - The index follows Consul's rules (see nextBlockingIndex); after an error it restarts at 0, so a
+ *   registry that comes back empty or restarted is read at once instead of blocking on a stale index.
+ * - A token bucket paces the loop: quiet periods cost nothing, but a registry that answers at once
+ *   every time (churn, an index that never moves) is polled at a bounded rate, never in a hot spin.
+ * - Errors back off exponentially with jitter and are reported through onError.
+ * - onChange runs for the first answer, for every real change of the set, and for the first answer
+ *   after an error (so a listener learns the registry is back even when nothing changed).
+ */
+export class ConsulServiceWatch implements InstanceWatch {
+  private readonly controller = new AbortController();
+  private readonly bucket: TokenBucket;
+  private index = 0;
+  private delivered: ServiceInstance[] | undefined;
+  private mustDeliver = true;
+  private failures = 0;
+
+  constructor(
+    private readonly listener: InstanceListener,
+    private readonly o: ConsulWatchOptions,
+  ) {
+    this.bucket = new TokenBucket(o.rateLimit.burst, o.rateLimit.refillMs, Date.now());
+  }
+
+  get closed(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  start(): this {
+    this.run().catch((error: unknown) => {
+      // Only an abort ends the loop; anything else here is a bug worth seeing.
+      if (!this.closed) this.o.logger.error({ service: this.o.service, err: errorMessage(error) }, 'watch loop stopped');
+    });
+    return this;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.controller.abort();
+    this.o.onClosed?.();
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.controller.signal;
+    while (!this.closed) {
+      const wait = this.bucket.take(Date.now());
+      if (wait > 0) await sleep(wait, signal);
+      let page: HealthPage;
+      try {
+        page = await this.o.fetchPage(this.index, signal);
+      } catch (error) {
+        if (this.closed) return;
+        await this.failed(error, signal);
+        continue;
+      }
+      if (this.closed) return;
+      this.failures = 0;
+      this.index = nextBlockingIndex(this.index, page.index);
+      this.deliverIfChanged(page.instances);
+    }
+  }
+
+  private deliverIfChanged(instances: ServiceInstance[]): void {
+    if (!this.mustDeliver && this.delivered !== undefined && sameInstances(this.delivered, instances)) return;
+    this.mustDeliver = false;
+    this.delivered = instances;
+    this.notify(() => this.listener.onChange([...instances]));
+  }
+
+  private async failed(error: unknown, signal: AbortSignal): Promise<void> {
+    this.index = 0;
+    this.mustDeliver = true;
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.o.logger.debug({ service: this.o.service, err: err.message, failures: this.failures + 1 }, 'watch request failed');
+    this.notify(() => this.listener.onError?.(err));
+    await sleep(backoffDelay(this.failures++, this.o.backoff), signal);
+  }
+
+  private notify(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.o.logger.error({ service: this.o.service, err: errorMessage(error) }, 'instance listener threw');
+    }
+  }
+}
