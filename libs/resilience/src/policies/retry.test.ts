@@ -1,0 +1,80 @@
+import { BrokenCircuitError } from '../errors/BrokenCircuitError';
+import { isRetryable, retry } from './retry';
+
+const options = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+const highest = () => 1;
+
+/** An attempt that fails `failures` times, then returns 'ok'. */
+function flaky(failures: number, error: unknown = new Error('transient')) {
+  const attempt = jest.fn(async () => {
+    if (attempt.mock.calls.length <= failures) throw error;
+    return 'ok';
+  });
+  return attempt;
+}
+
+describe('retry', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('waits the backoff before each new attempt', async () => {
+    const attempt = flaky(2);
+    const result = retry(attempt, options, { random: highest });
+
+    await jest.advanceTimersByTimeAsync(0);
+    expect(attempt).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(99);
+    expect(attempt).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(1); // first backoff: 100ms
+    expect(attempt).toHaveBeenCalledTimes(2);
+    await jest.advanceTimersByTimeAsync(199);
+    expect(attempt).toHaveBeenCalledTimes(2);
+    await jest.advanceTimersByTimeAsync(1); // second backoff: 200ms
+    await expect(result).resolves.toBe('ok');
+    expect(attempt).toHaveBeenCalledTimes(3);
+  });
+
+  it('stops at maxAttempts (the first call included) and throws the last error', async () => {
+    const attempt = flaky(10);
+    const outcome = retry(attempt, options, { random: highest }).catch((e: unknown) => e);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(await outcome).toEqual(new Error('transient'));
+    expect(attempt).toHaveBeenCalledTimes(3);
+  });
+
+  it('reports each retry with its attempt number and delay', async () => {
+    const onRetry = jest.fn();
+    const outcome = retry(flaky(2), options, { random: () => 0.5, onRetry });
+    await jest.advanceTimersByTimeAsync(1000);
+    await outcome;
+    expect(onRetry.mock.calls.map(([e]) => [e.attempt, e.delayMs])).toEqual([
+      [1, 50],
+      [2, 100],
+    ]);
+  });
+
+  it.each([
+    ['a rejection by an open breaker', new BrokenCircuitError('catalogue')],
+    ['an error marked retryable: false', Object.assign(new Error('bad request'), { retryable: false })],
+  ])('does not retry %s', async (_label, error) => {
+    const attempt = flaky(5, error);
+    await expect(retry(attempt, options)).rejects.toBe(error);
+    expect(attempt).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets the caller veto a retry', async () => {
+    const attempt = flaky(5);
+    await expect(retry(attempt, options, { shouldRetry: () => false })).rejects.toThrow('transient');
+    expect(attempt).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('isRetryable', () => {
+  it('retries any thrown value except the two final kinds', () => {
+    expect(isRetryable(new Error('x'))).toBe(true);
+    expect(isRetryable('a string')).toBe(true);
+    expect(isRetryable(null)).toBe(true);
+    expect(isRetryable(Object.assign(new Error('x'), { retryable: true }))).toBe(true);
+    expect(isRetryable(new BrokenCircuitError('x'))).toBe(false);
+  });
+});
