@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import { RegistryUnavailableError } from '../errors';
-import { errorMessage } from '../internal/silent-logger';
+import { describeError } from '../internal/logging';
 
 export interface ConsulCall {
   body?: unknown;
@@ -60,7 +60,7 @@ export class ConsulHttp {
       if (error instanceof RegistryUnavailableError) throw error;
       if (o.signal?.aborted) throw o.signal.reason;
       if (deadline.aborted) throw new RegistryUnavailableError(`${what} timed out after ${o.timeoutMs}ms`);
-      throw new RegistryUnavailableError(`${what} failed: ${describe(error)}`, undefined, { cause: error });
+      throw new RegistryUnavailableError(`${what} failed: ${describeError(error)}`, undefined, { cause: error });
     }
   }
 
@@ -84,9 +84,3 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-/** Connection errors carry their meaning in `code` (ECONNREFUSED) more than in the message. */
-function describe(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const message = errorMessage(error);
-  return typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
-}

@@ -1,7 +1,7 @@
 import type { BackoffOptions } from '../internal/backoff';
 import { parseDuration } from '../internal/duration';
 import { byId, matchesFilter } from '../internal/instances';
-import { silentLogger } from '../internal/silent-logger';
+import { silentLogger } from '../internal/logging';
 import { RegistryUnavailableError } from '../errors';
 import type {
   HealthCheckSpec,

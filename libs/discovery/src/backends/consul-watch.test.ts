@@ -1,4 +1,4 @@
-import { silentLogger } from '../internal/silent-logger';
+import { silentLogger } from '../internal/logging';
 import type { ServiceInstance } from '../types';
 import type { ConsulWatchOptions, HealthPage } from './consul-watch';
 import { ConsulServiceWatch } from './consul-watch';

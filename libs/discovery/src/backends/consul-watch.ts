@@ -1,7 +1,7 @@
 import type { BackoffOptions } from '../internal/backoff';
 import { backoffDelay } from '../internal/backoff';
 import { sameInstances } from '../internal/instances';
-import { errorMessage } from '../internal/silent-logger';
+import { errorMessage } from '../internal/logging';
 import { sleep } from '../internal/sleep';
 import { TokenBucket } from '../internal/token-bucket';
 import type { InstanceListener, InstanceWatch, Logger, ServiceInstance } from '../types';

@@ -1,4 +1,4 @@
-import { silentLogger, errorMessage } from '../internal/silent-logger';
+import { silentLogger, errorMessage } from '../internal/logging';
 import { byId, matchesFilter, sameInstances } from '../internal/instances';
 import type {
   InstanceFilter,

@@ -1,0 +1,139 @@
+import { RegistryUnavailableError } from '../errors';
+import { silentLogger } from '../internal/logging';
+import type {
+  CacheSnapshot,
+  InstanceFilter,
+  InstanceWatch,
+  Logger,
+  ServiceInstance,
+  ServiceRegistry,
+} from '../types';
+
+export interface WatchedInstanceCacheOptions {
+  filter?: InstanceFilter;
+  logger?: Logger;
+}
+
+const NONE: readonly ServiceInstance[] = Object.freeze([]);
+
+/**
+ * The healthy instances of one service, kept current by a registry watch so that the request path
+ * reads memory and never queries the registry. When the registry cannot be reached the cache keeps
+ * serving the last instances it saw and says so through `stale`.
+ */
+export class WatchedInstanceCache {
+  private readonly filter: InstanceFilter | undefined;
+  private readonly logger: Logger;
+  private current: readonly ServiceInstance[] = NONE;
+  private watch: InstanceWatch | undefined;
+  private closed = false;
+  private answered = false;
+  private isStale = false;
+  private lastUpdate: string | undefined;
+  private lastError: string | undefined;
+  private readonly waiters = new Set<{ resolve(): void; reject(e: Error): void }>();
+
+  constructor(
+    private readonly registry: ServiceRegistry,
+    readonly service: string,
+    o: WatchedInstanceCacheOptions = {},
+  ) {
+    this.filter = o.filter;
+    this.logger = o.logger ?? silentLogger;
+  }
+
+  /** Starts watching the registry. Calling it again does nothing. */
+  start(): void {
+    if (this.watch !== undefined || this.closed) return;
+    this.watch = this.registry.watch(
+      this.service,
+      { onChange: (instances) => this.update(instances), onError: (error) => this.failed(error) },
+      this.filter,
+    );
+  }
+
+  /**
+   * Resolves once the registry has answered at least once (starting the watch if needed); rejects
+   * with RegistryUnavailableError when no answer came within `timeoutMs`.
+   */
+  ready(timeoutMs = 5000): Promise<void> {
+    if (this.answered) return Promise.resolve();
+    if (this.closed) return Promise.reject(new RegistryUnavailableError(`instance cache for ${this.service} is closed`));
+    this.start();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        const why = this.lastError === undefined ? '' : ` (last error: ${this.lastError})`;
+        reject(new RegistryUnavailableError(`no answer from the registry for ${this.service} within ${timeoutMs}ms${why}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** True once the registry has answered at least once. */
+  get loaded(): boolean {
+    return this.answered;
+  }
+
+  /** True while the registry is unreachable and the instances may be out of date. */
+  get stale(): boolean {
+    return this.isStale;
+  }
+
+  /** The last known healthy instances. The same frozen array until the set changes. */
+  instances(): readonly ServiceInstance[] {
+    return this.current;
+  }
+
+  snapshot(): CacheSnapshot {
+    const snapshot: CacheSnapshot = { service: this.service, instances: this.current.length, stale: this.isStale };
+    if (this.lastUpdate !== undefined) snapshot.lastUpdate = this.lastUpdate;
+    if (this.lastError !== undefined) snapshot.lastError = this.lastError;
+    return snapshot;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch?.close();
+    const error = new RegistryUnavailableError(`instance cache for ${this.service} was closed`);
+    for (const waiter of this.waiters) waiter.reject(error);
+    this.waiters.clear();
+  }
+
+  private update(instances: ServiceInstance[]): void {
+    if (this.closed) return;
+    this.current = Object.freeze(instances);
+    this.lastUpdate = new Date().toISOString();
+    this.answered = true;
+    if (this.isStale) {
+      this.isStale = false;
+      this.logger.info({ service: this.service, instances: instances.length }, 'registry answers again; instances are current');
+    } else {
+      this.logger.debug({ service: this.service, instances: instances.length }, 'instances changed');
+    }
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters.clear();
+  }
+
+  private failed(error: Error): void {
+    if (this.closed) return;
+    this.lastError = error.message;
+    if (this.isStale) return;
+    this.isStale = true;
+    this.logger.warn(
+      { service: this.service, err: error.message, instances: this.current.length },
+      'registry unavailable; serving the last known instances',
+    );
+  }
+}

@@ -1,0 +1,152 @@
+import type { Dispatcher } from 'undici';
+import type { WatchedInstanceCache } from '../cache/watched-instance-cache';
+import type { RoundRobinBalancer } from '../balancers/round-robin';
+import { NoHealthyInstanceError, UpstreamConnectionError, UpstreamStatusError } from '../errors';
+import { describeError, errorMessage } from '../internal/logging';
+import type {
+  CallPolicyLike,
+  Logger,
+  ServiceCallOptions,
+  ServiceInstance,
+  ServiceRequestOptions,
+  ServiceResponse,
+} from '../types';
+
+export interface ServiceClientOptions {
+  service: string;
+  cache: WatchedInstanceCache;
+  balancer: RoundRobinBalancer;
+  /** The connection pool shared by every client of a directory. */
+  dispatcher: Dispatcher;
+  policy?: CallPolicyLike;
+  outboundHeaders?: () => Record<string, string>;
+  /** Deadline per call when there is no policy, and the longest wait for the first registry answer. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** Memoised per instance object: the cache hands out the same objects until the set changes. */
+const origins = new WeakMap<ServiceInstance, string>();
+
+function originOf(instance: ServiceInstance): string {
+  let origin = origins.get(instance);
+  if (origin === undefined) {
+    const host = instance.address.includes(':') ? `[${instance.address}]` : instance.address;
+    origin = `http://${host}:${instance.port}`;
+    origins.set(instance, origin);
+  }
+  return origin;
+}
+
+/**
+ * Calls one service by name. Each attempt picks the next healthy instance from the watched cache,
+ * so a policy's retry lands on another instance. 2xx-4xx answers are returned; 5xx answers and
+ * failures to get an answer are thrown, for the policy's breaker and retry to see.
+ */
+export class ServiceClient {
+  constructor(private readonly o: ServiceClientOptions) {}
+
+  get service(): string {
+    return this.o.service;
+  }
+
+  async request<T = unknown>(options: ServiceRequestOptions): Promise<ServiceResponse<T>> {
+    if (!options.path.startsWith('/')) throw new TypeError(`path must start with "/": ${options.path}`);
+    const method = options.method.toUpperCase();
+    const request = method === options.method ? options : { ...options, method };
+    const { cache, policy, timeoutMs } = this.o;
+    if (!cache.loaded) {
+      // The first call may come before the watch's first answer; give it a moment, then pick
+      // from whatever is known (an empty cache gives NoHealthyInstanceError).
+      await cache.ready(timeoutMs).catch(() => undefined);
+    }
+    if (policy === undefined) return this.attempt<T>(request, AbortSignal.timeout(timeoutMs));
+    const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
+    return policy.execute((signal) => this.attempt<T>(request, signal), { idempotent });
+  }
+
+  get<T = unknown>(path: string, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
+    return this.request<T>({ ...o, method: 'GET', path });
+  }
+
+  post<T = unknown>(path: string, body: unknown, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
+    return this.request<T>({ ...o, method: 'POST', path, body });
+  }
+
+  put<T = unknown>(path: string, body: unknown, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
+    return this.request<T>({ ...o, method: 'PUT', path, body });
+  }
+
+  delete<T = unknown>(path: string, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
+    return this.request<T>({ ...o, method: 'DELETE', path });
+  }
+
+  private async attempt<T>(request: ServiceRequestOptions, signal: AbortSignal): Promise<ServiceResponse<T>> {
+    const { service, cache, balancer } = this.o;
+    const instance = balancer.pick(cache.instances());
+    if (instance === undefined) throw new NoHealthyInstanceError(service);
+
+    let response: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      response = await this.o.dispatcher.request({
+        origin: originOf(instance),
+        path: request.path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: this.headersFor(request),
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+      text = await response.body.text();
+    } catch (error) {
+      const detail = signal.aborted ? abortDetail(signal) : describeError(error);
+      this.o.logger.debug({ service, instance: instance.id, err: detail }, 'upstream call failed');
+      throw new UpstreamConnectionError(service, detail, instance.id, { cause: error });
+    }
+
+    const body = parseBody(text, response.headers['content-type']);
+    if (response.statusCode >= 500) {
+      this.o.logger.debug({ service, instance: instance.id, status: response.statusCode }, 'upstream answered 5xx');
+      throw new UpstreamStatusError(service, response.statusCode, body, instance.id);
+    }
+    return { status: response.statusCode, headers: flattenHeaders(response.headers), body: body as T };
+  }
+
+  private headersFor(request: ServiceRequestOptions): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.o.outboundHeaders !== undefined) Object.assign(headers, this.o.outboundHeaders());
+    if (request.headers !== undefined) Object.assign(headers, request.headers);
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    return headers;
+  }
+}
+
+function parseBody(text: string, contentType: string | string[] | undefined): unknown {
+  if (text.length === 0) return undefined;
+  const type = Array.isArray(contentType) ? contentType[0] : contentType;
+  if (type === undefined || type.includes('json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // A body that claims to be JSON and is not is still worth showing to the caller as text.
+    }
+  }
+  return text;
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function abortDetail(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  const name = (reason as { name?: unknown } | undefined)?.name;
+  return name === 'TimeoutError' ? 'timed out' : `aborted (${errorMessage(reason)})`;
+}
+
