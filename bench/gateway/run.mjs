@@ -1,0 +1,257 @@
+#!/usr/bin/env node
+// What the gateway costs: GET /products/:id straight to product-service against the same request
+// through the gateway (/api/products/:id), measured in alternating rounds in one run so both see the
+// same machine state. Starts its own dev registry, embedded Postgres, product-service and gateway
+// from their dist/ folders, prints a markdown table of medians, and stops everything again.
+//
+//   npm run bench:gateway -- --duration 10 --connections 50 --rounds 3
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+const usage = `usage: node bench/gateway/run.mjs [options]
+  --duration S      seconds per measured run (default 10)
+  --connections N   concurrent connections (default 50)
+  --rounds N        rounds; each measures direct and gateway once (default 3)
+  --warmup S        seconds of unmeasured load on each target first (default 2)
+  --pipelining N    requests in flight per connection (default 1)
+  --redis URL       give product-service a Redis cache (default: none, every read hits Postgres)
+  --verbose         pass the children's output through`;
+
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '2' },
+      pipelining: { type: 'string', default: '1' },
+      redis: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const int = (name, min, max) => {
+    const raw = values[name];
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+  return {
+    duration: int('duration', 1, 3600),
+    connections: int('connections', 1, 10_000),
+    rounds: int('rounds', 1, 100),
+    warmup: int('warmup', 0, 600),
+    pipelining: int('pipelining', 1, 100),
+    redisUrl: values.redis,
+    verbose: values.verbose,
+  };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Children we started; stopped in reverse order, whatever happens. */
+const children = [];
+
+function start(name, script, args, env, verbose) {
+  const child = spawn(process.execPath, [path.join(root, script), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // `tail` keeps the last lines so a child that dies can say why.
+  const entry = { name, child, exited: once(child, 'exit'), tail: [], lineWatchers: [] };
+  children.push(entry);
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      entry.tail.push(line);
+      if (entry.tail.length > 20) entry.tail.shift();
+      for (const watch of entry.lineWatchers) watch(line);
+      if (verbose) console.error(`[${name}] ${line}`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    entry.exitedWith = signal ?? code;
+  });
+  return entry;
+}
+
+function describeExit(entry) {
+  return `${entry.name} exited (${entry.exitedWith}); last output:\n${entry.tail.join('\n')}`;
+}
+
+async function stopAll() {
+  for (const { child, exited } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  }
+}
+
+/** Polls `url` until it answers with `status`, or fails naming the child that died first. */
+async function waitFor(url, { entries, timeoutMs = 60_000, what }) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const dead = entries.find((entry) => entry.exitedWith !== undefined);
+    if (dead) throw new Error(describeExit(dead));
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+      last = `status ${response.status}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${what} not ready after ${timeoutMs} ms (${last})`);
+}
+
+/** The embedded Postgres CLI prints {"url", "port"} as one JSON line once it accepts connections. */
+function embeddedPostgresUrl(entry) {
+  return new Promise((resolve, reject) => {
+    entry.lineWatchers.push((line) => {
+      if (line.startsWith('{"url"')) resolve(JSON.parse(line).url);
+    });
+    entry.exited.then(() => reject(new Error(describeExit(entry))));
+  });
+}
+
+async function seedProduct(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO products (sku, name, price_cents) VALUES ('BENCH-1', 'Benchmark product', 1999)
+       ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+    );
+    return rows[0].id;
+  } finally {
+    await client.end();
+  }
+}
+
+function load(url, o, seconds) {
+  return autocannon({ url, connections: o.connections, pipelining: o.pipelining, duration: seconds });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function summarise(runs) {
+  return {
+    rps: median(runs.map((r) => r.requests.average)),
+    p50: median(runs.map((r) => r.latency.p50)),
+    p99: median(runs.map((r) => r.latency.p99)),
+    failed: runs.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0),
+  };
+}
+
+function table(direct, gateway, o) {
+  const fmt = (n, digits = 2) => n.toFixed(digits);
+  const ratio = (a, b) => (b === 0 ? 'n/a' : `${fmt(a / b)}x`);
+  return [
+    `GET /products/:id, ${o.connections} connections, pipelining ${o.pipelining}, ${o.rounds} round(s) of ${o.duration}s each; medians`,
+    '',
+    '| target | requests/s | p50 ms | p99 ms | failed |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| direct (product-service) | ${fmt(direct.rps, 0)} | ${fmt(direct.p50)} | ${fmt(direct.p99)} | ${direct.failed} |`,
+    `| gateway (/api/products) | ${fmt(gateway.rps, 0)} | ${fmt(gateway.p50)} | ${fmt(gateway.p99)} | ${gateway.failed} |`,
+    `| gateway / direct | ${ratio(gateway.rps, direct.rps)} | ${ratio(gateway.p50, direct.p50)} | ${ratio(gateway.p99, direct.p99)} | |`,
+  ].join('\n');
+}
+
+async function main() {
+  const o = parseOptions(process.argv.slice(2));
+  const [registryPort, postgresPort, productPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const consulUrl = `http://127.0.0.1:${registryPort}`;
+  // Same log level for both services, so neither pays more for logging than the other.
+  const common = { CONSUL_URL: consulUrl, CHECK_INTERVAL: '1s', LOG_LEVEL: 'warn', DISCOVERY_BACKEND: 'consul' };
+
+  console.error('starting dev registry and embedded Postgres ...');
+  const registry = start('dev-registry', 'apps/dev-registry/dist/main.js', ['--port', String(registryPort)], {}, o.verbose);
+  const postgres = start('embedded-postgres', 'libs/embedded-postgres/dist/main.js', ['--port', String(postgresPort)], {}, o.verbose);
+  const databaseUrl = await embeddedPostgresUrl(postgres);
+  await waitFor(`${consulUrl}/v1/status/leader`, { entries: [registry], what: 'dev registry' });
+
+  console.error('starting product-service and gateway ...');
+  const product = start(
+    'product-service',
+    'apps/product-service/dist/main.js',
+    [],
+    { ...common, PORT: String(productPort), DATABASE_URL: databaseUrl, ...(o.redisUrl && { REDIS_URL: o.redisUrl }) },
+    o.verbose,
+  );
+  const gateway = start('gateway', 'apps/gateway/dist/main.js', [], { ...common, PORT: String(gatewayPort) }, o.verbose);
+  const all = [registry, postgres, product, gateway];
+  const directBase = `http://127.0.0.1:${productPort}`;
+  const gatewayBase = `http://127.0.0.1:${gatewayPort}`;
+  await waitFor(`${directBase}/health/ready`, { entries: all, what: 'product-service' });
+
+  const id = await seedProduct(databaseUrl);
+  const targets = { direct: `${directBase}/products/${id}`, gateway: `${gatewayBase}/api/products/${id}` };
+  await waitFor(targets.direct, { entries: all, what: 'product read' });
+  // Passing only once the registry has seen product-service's check pass and the gateway's watch caught up.
+  await waitFor(targets.gateway, { entries: all, what: 'gateway route to product-service' });
+
+  if (o.warmup > 0) {
+    console.error(`warming up (${o.warmup}s per target) ...`);
+    await load(targets.direct, o, o.warmup);
+    await load(targets.gateway, o, o.warmup);
+  }
+
+  const runs = { direct: [], gateway: [] };
+  for (let round = 1; round <= o.rounds; round++) {
+    // Alternate which target goes first, so neither always runs on a warmer or more tired machine.
+    const order = round % 2 ? ['direct', 'gateway'] : ['gateway', 'direct'];
+    for (const target of order) {
+      console.error(`round ${round}/${o.rounds}: ${target} (${o.duration}s) ...`);
+      runs[target].push(await load(targets[target], o, o.duration));
+    }
+  }
+  console.log(table(summarise(runs.direct), summarise(runs.gateway), o));
+}
+
+let exitCode = 0;
+process.once('SIGINT', () => {
+  stopAll().finally(() => process.exit(130));
+});
+try {
+  await main();
+} catch (error) {
+  console.error(`bench failed: ${error.message}`);
+  exitCode = 1;
+} finally {
+  await stopAll();
+}
+process.exit(exitCode);
