@@ -71,19 +71,20 @@ export class Sessions {
   }
 
   async refresh(presented: string): Promise<TokenPair> {
-    const outcome = await withTransaction(this.deps.pool, async (tx) => {
+    type Outcome = { rejected: RefreshRejection } | { user: User; refreshToken: string };
+    const outcome = await withTransaction(this.deps.pool, async (tx): Promise<Outcome> => {
       const stored = await lockRefreshToken(tx, hashRefreshToken(presented));
-      if (!stored) return { rejected: 'unknown' as const };
-      if (stored.revokedAt) return { rejected: 'revoked' as const };
+      if (!stored) return { rejected: 'unknown' };
+      if (stored.revokedAt) return { rejected: 'revoked' };
       if (stored.spentAt) {
         const revoked = await revokeFamily(tx, stored.familyId);
         this.deps.log.warn(
           { userId: stored.userId, familyId: stored.familyId, revoked },
           'refresh token reused; token family revoked',
         );
-        return { rejected: 'reused' as const };
+        return { rejected: 'reused' };
       }
-      if (stored.expiresAt.getTime() <= Date.now()) return { rejected: 'expired' as const };
+      if (stored.expiresAt.getTime() <= Date.now()) return { rejected: 'expired' };
       await markRefreshTokenSpent(tx, stored.id);
       const refreshToken = await this.startRefreshToken(tx, stored.userId, stored.familyId);
       const user: User = { id: stored.userId, email: stored.email, role: stored.role };

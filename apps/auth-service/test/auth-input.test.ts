@@ -1,0 +1,141 @@
+import { SignJWT, importPKCS8 } from 'jose';
+// Test-only import: the boundary rule has no tag for test files, which may use the testing lib.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { createTestDatabase, createTestIssuer, describeWithInfra } from '@lab/testing';
+import type { CallOptions } from './http';
+import { call, expectProblem } from './http';
+import type { StartedAuth } from './start-auth';
+import { snapshotTables, startAuth } from './start-auth';
+
+type Case = [label: string, options: CallOptions, status: number, fields?: string[]];
+
+const oversized = JSON.stringify({ email: 'big@example.com', password: 'p'.repeat(200 * 1024) });
+
+/** Inputs every JSON route must turn away before touching the database. */
+const malformedBodies: Case[] = [
+  ['malformed JSON', { raw: '{"email": "a@example.com",' }, 400],
+  ['a JSON array instead of an object', { json: [] }, 400, ['body']],
+  ['a JSON string instead of an object', { raw: '"hello"' }, 400],
+  ['a text/plain body', { raw: 'email=a@example.com', contentType: 'text/plain' }, 400, ['body']],
+  ['no body at all', {}, 400, ['body']],
+  ['an oversized body', { raw: oversized }, 413],
+];
+
+const credentialCases = (minPassword: number): Case[] => [
+  ['missing fields', { json: {} }, 400, ['body.email', 'body.password']],
+  ['wrong types', { json: { email: 42, password: true } }, 400, ['body.email', 'body.password']],
+  ['an invalid email', { json: { email: 'not-an-email', password: 'long enough pw' } }, 400, ['body.email']],
+  ['an email over 254 characters', { json: { email: `${'a'.repeat(250)}@example.com`, password: 'long enough pw' } }, 400, ['body.email']],
+  ['a too short password', { json: { email: 'a@example.com', password: 'p'.repeat(minPassword - 1) } }, 400, ['body.password']],
+  ['a password over 128 characters', { json: { email: 'a@example.com', password: 'p'.repeat(129) } }, 400, ['body.password']],
+];
+
+const refreshTokenCases: Case[] = [
+  ['a missing refreshToken', { json: {} }, 400, ['body.refreshToken']],
+  ['a numeric refreshToken', { json: { refreshToken: 12345 } }, 400, ['body.refreshToken']],
+  ['an empty refreshToken', { json: { refreshToken: '' } }, 400, ['body.refreshToken']],
+  ['a refreshToken over 512 characters', { json: { refreshToken: 'r'.repeat(513) } }, 400, ['body.refreshToken']],
+];
+
+const routeCases: [route: string, cases: Case[]][] = [
+  ['/auth/register', [...malformedBodies, ...credentialCases(8)]],
+  ['/auth/login', [...malformedBodies, ...credentialCases(1).filter(([label]) => label !== 'a too short password')]],
+  ['/auth/refresh', [...malformedBodies, ...refreshTokenCases]],
+  ['/auth/logout', [...malformedBodies, ...refreshTokenCases]],
+];
+
+describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let auth: StartedAuth;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    auth = await startAuth(database.url);
+    // Something to protect: a user with a live session.
+    await call(auth.url, 'POST', '/auth/register', { json: { email: 'victim@example.com', password: 'victim password' } });
+    await call(auth.url, 'POST', '/auth/login', { json: { email: 'victim@example.com', password: 'victim password' } });
+  });
+
+  afterAll(async () => {
+    await auth?.stop();
+    await database?.drop();
+  });
+
+  /** Sends the request and checks the problem answer and that no row changed. */
+  async function expectRejected(method: string, path: string, options: CallOptions, status: number, fields?: string[]) {
+    const before = await snapshotTables(auth.service);
+    const reply = await call(auth.url, method, path, options);
+    expectProblem(reply, status, fields);
+    expect(await snapshotTables(auth.service)).toEqual(before);
+    return reply;
+  }
+
+  describe.each(routeCases)('POST %s', (route, cases) => {
+    it.each(cases)('answers %s with %i naming the field', async (_label, options, status, fields) => {
+      await expectRejected('POST', route, options, status, fields);
+    });
+  });
+
+  it('answers 404 problem+json for an unknown route and for a wrong method', async () => {
+    await expectRejected('GET', '/auth/nothing-here', {}, 404);
+    await expectRejected('GET', '/auth/login', {}, 404);
+    await expectRejected('DELETE', '/.well-known/jwks.json', {}, 404);
+  });
+
+  describe('GET /auth/me', () => {
+    async function ownKey() {
+      const { rows } = await auth.service.ctx.db.query('SELECT private_key_pem FROM signing_keys');
+      const jwks = (await call(auth.url, 'GET', '/.well-known/jwks.json')).body;
+      return { key: await importPKCS8(rows[0].private_key_pem, 'ES256'), kid: jwks.keys[0].kid as string };
+    }
+
+    const signWithOwnKey = async (claims: { iss: string; aud: string; expiresIn: string; role?: string }) => {
+      const { key, kid } = await ownKey();
+      return new SignJWT({ role: claims.role ?? 'customer', email: 'victim@example.com' })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setSubject('00000000-0000-4000-8000-000000000000')
+        .setIssuer(claims.iss)
+        .setAudience(claims.aud)
+        .setIssuedAt()
+        .setExpirationTime(claims.expiresIn)
+        .sign(key);
+    };
+
+    it('answers 401 without a token and with a malformed Authorization header', async () => {
+      await expectRejected('GET', '/auth/me', {}, 401);
+      await expectRejected('GET', '/auth/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }, 401);
+      await expectRejected('GET', '/auth/me', { token: 'not.a.jwt' }, 401);
+    });
+
+    it('answers 401 for a token signed by another key, even with the right issuer and audience', async () => {
+      const forger = await createTestIssuer({ issuer: 'auth-service', audience: 'service-discovery-lab' });
+      const forged = await forger.sign({ sub: 'someone', role: 'admin' });
+      await expectRejected('GET', '/auth/me', { token: forged }, 401);
+    });
+
+    it('answers 401 for an expired token signed with its own key', async () => {
+      const expired = await signWithOwnKey({ iss: 'auth-service', aud: 'service-discovery-lab', expiresIn: '-1m' });
+      const reply = await expectRejected('GET', '/auth/me', { token: expired }, 401);
+      expect(reply.body.detail).toMatch(/expired/i);
+    });
+
+    it('answers 401 for its own key with a wrong audience or issuer', async () => {
+      const wrongAudience = await signWithOwnKey({ iss: 'auth-service', aud: 'another-system', expiresIn: '5m' });
+      const wrongIssuer = await signWithOwnKey({ iss: 'someone-else', aud: 'service-discovery-lab', expiresIn: '5m' });
+      await expectRejected('GET', '/auth/me', { token: wrongAudience }, 401);
+      await expectRejected('GET', '/auth/me', { token: wrongIssuer }, 401);
+    });
+
+    it('answers 401 for a token whose payload was altered after signing', async () => {
+      const login = await call(auth.url, 'POST', '/auth/login', {
+        json: { email: 'victim@example.com', password: 'victim password' },
+      });
+      const [header, payload, signature] = login.body.accessToken.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const elevated = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
+      await expectRejected('GET', '/auth/me', { token: `${header}.${elevated}.${signature}` }, 401);
+      const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+      await expectRejected('GET', '/auth/me', { token: unsigned }, 401);
+    });
+  });
+});

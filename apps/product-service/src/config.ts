@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { envInt, envUrl } from '@lab/config';
+
+/** product-service's variables, on top of the service kit's base configuration. */
+export const productConfig = z.object({
+  /** Absent: no cache, every read goes to Postgres (x-cache: bypass). */
+  REDIS_URL: envUrl({ protocols: ['redis:', 'rediss:'] }).optional(),
+  CACHE_TTL_SECONDS: envInt({ min: 1, max: 86_400, default: 60 }),
+  /** A Redis command slower than this counts as a cache failure and the read goes to Postgres. */
+  REDIS_COMMAND_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 250 }),
+  REDIS_CONNECT_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 1000 }),
+  /** Reconnection backs off exponentially up to this delay and never gives up. */
+  REDIS_MAX_RECONNECT_DELAY_MS: envInt({ min: 10, max: 300_000, default: 5000 }),
+});
+
+export type ProductConfig = z.infer<typeof productConfig>;

@@ -1,0 +1,52 @@
+import { redisCheck } from '@lab/health';
+import type { ServiceContext } from '@lab/service-kit';
+import { defineService } from '@lab/service-kit';
+import { CacheMetrics } from './cache-metrics';
+import type { ProductConfig } from './config';
+import { productConfig } from './config';
+import { migrations } from './migrations';
+import { ProductCache } from './product-cache';
+import { createRedisClient } from './redis-client';
+import { mountProductRoutes } from './routes/products';
+
+/** The Redis client when REDIS_URL is set; connecting happens in the background and may fail. */
+function startRedis(ctx: ServiceContext<ProductConfig>) {
+  const url = ctx.config.REDIS_URL;
+  if (url === undefined) {
+    ctx.log.info('REDIS_URL not set: product reads go straight to Postgres');
+    return undefined;
+  }
+  const client = createRedisClient({
+    url,
+    commandTimeoutMs: ctx.config.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: ctx.config.REDIS_CONNECT_TIMEOUT_MS,
+    maxReconnectDelayMs: ctx.config.REDIS_MAX_RECONNECT_DELAY_MS,
+    log: ctx.log,
+  });
+  // Not awaited: a Redis that is down must not delay or fail start-up; the retry strategy keeps
+  // reconnecting and the 'redis' health check reports the state meanwhile.
+  client.connect().catch((err: Error) => ctx.log.warn({ err: { message: err.message } }, 'redis not reachable yet; reads bypass the cache'));
+  ctx.health.add(redisCheck(client));
+  ctx.onShutdown(() => client.quit().then(
+    () => undefined,
+    () => client.disconnect(),
+  ));
+  return client;
+}
+
+export const productService = defineService({
+  name: 'product-service',
+  defaultPort: 3002,
+  config: productConfig,
+  database: { migrations },
+  routes(ctx) {
+    const metrics = new CacheMetrics(ctx.metrics);
+    const cache = new ProductCache(startRedis(ctx), ctx.config.CACHE_TTL_SECONDS, metrics.observer(ctx.log));
+    mountProductRoutes(ctx.app, {
+      db: ctx.db,
+      cache,
+      auth: ctx.auth,
+      onCacheLookup: (outcome) => metrics.lookup(outcome),
+    });
+  },
+});
