@@ -1,0 +1,59 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { dependencyFailureDetail } from './dependency-errors';
+import { BadRequest, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from './problem';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const internalError = new HttpProblem(500, 'Internal Server Error');
+
+/** What the client is told about an error; logs get message and code, never a stack trace. */
+export function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  // body-parser marks its errors with `type` (and `status`); they are the caller's fault.
+  const bodyError = (error as { type?: unknown } | null)?.type;
+  if (bodyError === 'entity.too.large') return new PayloadTooLarge('The request body is too large');
+  if (bodyError === 'entity.parse.failed') return new BadRequest('Malformed JSON body');
+  if (typeof bodyError === 'string' && bodyError.startsWith('entity.') || bodyError === 'encoding.unsupported' || bodyError === 'charset.unsupported') {
+    return new BadRequest('The request body could not be read');
+  }
+  const dependency = dependencyFailureDetail(error);
+  if (dependency !== undefined) return new ServiceUnavailable(dependency);
+  return internalError;
+}
+
+export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {
+  const body: Record<string, unknown> = {
+    type: problem.type,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    instance: req.originalUrl.split('?', 1)[0],
+    requestId: req.id,
+  };
+  if (problem.errors) body.errors = problem.errors;
+  res.status(problem.status);
+  if (problem.headers) res.set(problem.headers);
+  res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** The last handler before the error handler: every unmatched route is a 404 problem. */
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFound(`No route for ${req.method} ${req.path}`));
+}
+
+export function createErrorHandler(log: Logger) {
+  return function errorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      const level = problem.status === 503 ? 'warn' : 'error';
+      log[level]({ err: error, requestId: req.id, method: req.method, path: req.path }, problem.detail ?? problem.title);
+    }
+    if (res.headersSent) {
+      // Too late for a problem document; let Express tear the connection down.
+      next(error);
+      return;
+    }
+    sendProblem(req, res, problem);
+  };
+}

@@ -1,0 +1,30 @@
+export { defineService } from './define-service';
+export type { ExtraConfig, NoExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
+export { startService } from './start-service';
+export type { RunningService, StartOptions } from './start-service';
+export { runService } from './run-service';
+
+export type { BaseConfig } from './config/base-config';
+export type { Migration, Queryable } from './db/types';
+export { MigrationFailedError } from './db/migrations';
+
+export type { AuthUser, Role } from './auth/auth-user';
+export type { ServiceAuth } from './auth/authenticator';
+export { JwksUnavailableError } from './auth/jwks-cache';
+
+export {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  HttpProblem,
+  NotFound,
+  PayloadTooLarge,
+  ServiceUnavailable,
+  Unauthorized,
+  UnprocessableEntity,
+  ValidationProblem,
+} from './http/problem';
+export type { FieldError, ProblemOptions } from './http/problem';
+export { parseBody, parseHeaders, parseParams, parseQuery } from './http/validate';
+export { currentRequestId } from './http/request-context';
+export { ShutdownTimeoutError } from './lifecycle/shutdown';

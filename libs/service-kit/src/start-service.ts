@@ -1,0 +1,201 @@
+import { createRegistry, type ServiceRegistry } from '@lab/discovery';
+import { HealthRegistry, eventLoopCheck, postgresCheck } from '@lab/health';
+import express from 'express';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { createAuthenticator } from './auth/authenticator';
+import { jwksFromDiscovery } from './auth/jwks-source';
+import { loadServiceConfig } from './config/load-service-config';
+import { openDatabase } from './db/database';
+import { runMigrations } from './db/migrations';
+import type { ExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
+import { createErrorHandler, notFoundHandler } from './http/error-handler';
+import { REDACT_PATHS, createLogger, serializeError } from './http/logger';
+import { createHttpMetrics } from './http/metrics';
+import { mountObservabilityRoutes } from './http/observability-routes';
+import { createRequestLogger } from './http/request-logger';
+import { requestIdMiddleware } from './http/request-id';
+import { CleanupStack } from './lifecycle/cleanup-stack';
+import { boundPort, drainServer, listen } from './lifecycle/http-server';
+import { RegistrationLifecycle, buildRegistration } from './lifecycle/registration';
+import { serviceVersion } from './lifecycle/service-version';
+import { stopWithin } from './lifecycle/shutdown';
+import { createDependencies } from './outbound/dependencies';
+
+export interface StartOptions {
+  /** Environment to read instead of process.env (tests). */
+  env?: Record<string, string | undefined>;
+  /** Registry to use instead of the one DISCOVERY_BACKEND selects (tests: a MemoryRegistry). */
+  registry?: ServiceRegistry;
+  logger?: Logger;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ctx: ServiceContext<any>;
+  /** Graceful: readiness 503, deregister, finish in-flight requests, shutdown hooks, close resources. */
+  stop(): Promise<void>;
+}
+
+function serviceLogger(o: StartOptions, name: string, instanceId: string, level: string): Logger {
+  if (!o.logger) return createLogger({ name, instanceId, level });
+  return o.logger.child(
+    { service: name, instanceId },
+    { redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { err: serializeError, error: serializeError } },
+  );
+}
+
+/**
+ * The composition root: config -> logger -> registry and outbound clients -> health -> database and
+ * migrations -> Express pipeline and routes -> listen -> registration. If any step fails, what was
+ * already opened is closed again before the error propagates.
+ */
+export async function startService<C extends z.ZodObject>(
+  def: ServiceDefinition<C>,
+  o: StartOptions = {},
+): Promise<RunningService> {
+  const env = o.env ?? process.env;
+  const config = loadServiceConfig<ExtraConfig<C>>(def, env);
+  const log = serviceLogger(o, def.name, config.INSTANCE_ID, config.LOG_LEVEL);
+  const cleanup = new CleanupStack();
+
+  try {
+    const registry =
+      o.registry ??
+      createRegistry({
+        backend: config.DISCOVERY_BACKEND,
+        consulUrl: config.CONSUL_URL,
+        consulToken: config.CONSUL_TOKEN,
+        logger: log,
+      });
+    if (!o.registry) cleanup.push('registry', () => registry.close());
+
+    const dependencies = createDependencies({ registry, timeoutMs: config.OUTBOUND_TIMEOUT_MS, log });
+    cleanup.push('outbound clients', () => dependencies.close());
+
+    const health = new HealthRegistry({ logger: log });
+    health.add(eventLoopCheck());
+    cleanup.push('health checks', () => health.stop());
+
+    let pool: pg.Pool | undefined;
+    let databaseDetail: Record<string, unknown> | undefined;
+    if (def.database) {
+      const database = await openDatabase(config, log);
+      cleanup.push('database', () => database.close());
+      pool = database.pool;
+      health.add(postgresCheck(pool, { critical: true }));
+      const applied = await runMigrations(pool, { serviceName: def.name, migrations: def.database.migrations, log });
+      log.info({ applied: applied.length, total: def.database.migrations.length }, 'migrations up to date');
+      databaseDetail = { source: database.source, migrations: def.database.migrations.map((m) => m.name) };
+    }
+
+    const metrics = createHttpMetrics({ service: def.name });
+    const shutdownHooks: Array<() => Promise<void> | void> = [];
+    const app = express();
+    app.disable('x-powered-by');
+    // Weak ETags hash every response body; services that want conditional requests set their own.
+    app.set('etag', false);
+
+    const ctx: ServiceContext<ExtraConfig<C>> = {
+      name: def.name,
+      instanceId: config.INSTANCE_ID,
+      config,
+      log,
+      app,
+      get db(): pg.Pool {
+        if (!pool) throw new Error(`${def.name} has no database: add \`database\` to its definition to use ctx.db`);
+        return pool;
+      },
+      services: dependencies.directory,
+      auth: createAuthenticator({
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        fetchJwks: jwksFromDiscovery(dependencies.directory),
+      }),
+      health,
+      metrics: metrics.registry,
+      onShutdown: (fn) => void shutdownHooks.push(fn),
+    };
+
+    app.use(requestIdMiddleware);
+    app.use(createRequestLogger(log));
+    app.use(metrics.middleware);
+    mountObservabilityRoutes(app, {
+      health,
+      metrics: metrics.registry,
+      details: () => ({
+        services: dependencies.directory.snapshot(),
+        policies: dependencies.snapshots(),
+        ...(databaseDetail && { database: databaseDetail }),
+      }),
+    });
+    if (def.jsonBody !== false) {
+      app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+    }
+    await def.routes(ctx);
+    app.use(notFoundHandler);
+    app.use(createErrorHandler(log));
+    cleanup.push('shutdown hooks', async () => {
+      for (const hook of shutdownHooks.reverse()) {
+        try {
+          await hook();
+        } catch (error) {
+          log.error({ err: error }, 'shutdown hook failed');
+        }
+      }
+    });
+
+    // Start watching dependencies now so the first request finds instances already cached.
+    for (const dependency of def.dependencies ?? []) dependencies.directory.cache(dependency);
+
+    await health.runAll();
+    health.start();
+
+    const server = await listen(app, config.PORT, config.HOST);
+    const port = boundPort(server);
+    cleanup.push('http server', () => drainServer(server));
+
+    const registration = new RegistrationLifecycle(
+      registry,
+      buildRegistration({
+        name: def.name,
+        instanceId: config.INSTANCE_ID,
+        address: config.SERVICE_ADDRESS,
+        port,
+        version: serviceVersion(env),
+        checkIntervalMs: config.CHECK_INTERVAL,
+        deregisterCriticalAfterMs: config.DEREGISTER_CRITICAL_AFTER,
+      }),
+      log,
+    );
+    await registration.start();
+    cleanup.push('registration', () => registration.stop());
+
+    health.markStarted();
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    log.info({ url, port, registry: registry.kind }, `${def.name} started`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      ctx,
+      stop() {
+        stopping ??= stopWithin(config.SHUTDOWN_TIMEOUT_MS, log, async () => {
+          log.info('shutting down: draining');
+          health.markDraining();
+          await cleanup.unwind(log);
+          log.info('shutdown complete');
+        }, () => server.closeAllConnections());
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await cleanup.unwind(log);
+    throw error;
+  }
+}
