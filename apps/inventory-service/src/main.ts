@@ -1,0 +1,4 @@
+import { runService } from '@lab/service-kit';
+import { inventoryService } from './service';
+
+runService(inventoryService);
