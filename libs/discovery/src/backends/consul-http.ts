@@ -5,7 +5,7 @@ import { describeError } from '../internal/logging';
 export interface ConsulCall {
   body?: unknown;
   /** Extra statuses to accept besides 2xx (e.g. 404 for an idempotent deregister). */
-  accept?: readonly number[];
+  okStatuses?: readonly number[];
   timeoutMs: number;
   signal?: AbortSignal;
   /** Parse the answer as JSON (reads); write endpoints answer plain text or nothing. */
@@ -53,7 +53,7 @@ export class ConsulHttp {
         signal,
       });
       const text = await res.body.text();
-      const ok = (res.statusCode >= 200 && res.statusCode < 300) || (o.accept?.includes(res.statusCode) ?? false);
+      const ok = (res.statusCode >= 200 && res.statusCode < 300) || (o.okStatuses?.includes(res.statusCode) ?? false);
       if (!ok) throw new RegistryUnavailableError(`${what} answered ${res.statusCode}: ${text.trim().slice(0, 200)}`, res.statusCode);
       return { status: res.statusCode, index: parseIndex(res.headers['x-consul-index']), body: o.json ? parseJson(text, what) : undefined };
     } catch (error) {

@@ -84,7 +84,7 @@ export class ConsulRegistry implements ServiceRegistry {
   async deregister(id: string): Promise<void> {
     // 404: already gone (deregistered twice, or reaped after staying critical), which is what we want.
     await this.http.call('PUT', `/v1/agent/service/deregister/${encodeURIComponent(id)}`, {
-      accept: [404],
+      okStatuses: [404],
       timeoutMs: this.requestTimeoutMs,
     });
   }

@@ -134,6 +134,18 @@ describe('ServiceClient', () => {
     expect((await client.get('/')).status).toBe(200);
   });
 
+  it('waits for the first registry answer only once when the registry stays silent', async () => {
+    // A registry whose watch never answers, like one that is down when the process starts.
+    registry.watch = () => ({ close: () => undefined });
+    const client = open({ timeoutMs: 100 });
+    const started = Date.now();
+    await expect(client.get('/')).rejects.toBeInstanceOf(NoHealthyInstanceError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    const again = Date.now();
+    await expect(client.get('/')).rejects.toBeInstanceOf(NoHealthyInstanceError);
+    expect(Date.now() - again).toBeLessThan(50);
+  });
+
   it('runs every call through the service policy with the right idempotent flag', async () => {
     await whoAmI('p1');
     const calls: Array<{ service: string; idempotent: boolean }> = [];

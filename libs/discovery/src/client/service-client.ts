@@ -25,7 +25,7 @@ export interface ServiceClientOptions {
   logger: Logger;
 }
 
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 /** Memoised per instance object: the cache hands out the same objects until the set changes. */
 const origins = new WeakMap<ServiceInstance, string>();
@@ -46,6 +46,8 @@ function originOf(instance: ServiceInstance): string {
  * failures to get an answer are thrown, for the policy's breaker and retry to see.
  */
 export class ServiceClient {
+  private firstAnswer: Promise<void> | undefined;
+
   constructor(private readonly o: ServiceClientOptions) {}
 
   get service(): string {
@@ -58,9 +60,10 @@ export class ServiceClient {
     const request = method === options.method ? options : { ...options, method };
     const { cache, policy, timeoutMs } = this.o;
     if (!cache.loaded) {
-      // The first call may come before the watch's first answer; give it a moment, then pick
-      // from whatever is known (an empty cache gives NoHealthyInstanceError).
-      await cache.ready(timeoutMs).catch(() => undefined);
+      // Calls made right at start-up may come before the watch's first answer: they share one wait
+      // of up to timeoutMs. After that wait, calls pick from whatever is known without waiting.
+      this.firstAnswer ??= cache.ready(timeoutMs).catch(() => undefined);
+      await this.firstAnswer;
     }
     if (policy === undefined) return this.attempt<T>(request, AbortSignal.timeout(timeoutMs));
     const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
