@@ -1,0 +1,10 @@
+export { HealthRegistry, type HealthRegistryOptions, type NotReadyReason } from './HealthRegistry';
+export type { CheckDetail } from './MonitoredCheck';
+export type { HealthCheck, HealthResponse, CheckStatus, OverallStatus } from './types';
+export type { Logger } from './Logger';
+export { postgresCheck, type QueryablePool } from './checks/postgresCheck';
+export { redisCheck, type PingableClient } from './checks/redisCheck';
+export { eventLoopCheck, type EventLoopCheckOptions } from './checks/eventLoopCheck';
+export type { CheckOptions } from './checks/options';
+export { HealthError } from './errors/HealthError';
+export { DuplicateCheckError } from './errors/DuplicateCheckError';
