@@ -1,0 +1,122 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import type { ServiceRegistry } from '@lab/discovery';
+import { startService, type RunningService } from '@lab/service-kit';
+import { gatewayService } from '../src/service';
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A real HTTP server on a free port, registered under a service name like a replica would be. */
+export interface Upstream {
+  readonly id: string;
+  readonly port: number;
+  readonly received: ReceivedRequest[];
+  /** Stops listening and drops open connections; the registry still lists it (a crashed replica). */
+  crash(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type UpstreamHandler = (req: http.IncomingMessage, res: http.ServerResponse, upstream: Upstream) => void;
+
+/** Default answer: who served it and what arrived, as JSON; the request body is drained. */
+export const echo: UpstreamHandler = (req, res, upstream) => {
+  req.resume();
+  req.on('end', () => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ instance: upstream.id, method: req.method, url: req.url }));
+  });
+};
+
+export async function startUpstream(
+  registry: ServiceRegistry,
+  name: string,
+  id: string,
+  handler: UpstreamHandler = echo,
+): Promise<Upstream> {
+  const received: ReceivedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    handler(req, res, upstream);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  let closed = false;
+  const crash = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    const done = once(server, 'close');
+    server.close();
+    server.closeAllConnections();
+    await done;
+  };
+  const upstream: Upstream = {
+    id,
+    port,
+    received,
+    crash,
+    async stop() {
+      await registry.deregister(id);
+      await crash();
+    },
+  };
+  await registry.register({ id, name, address: '127.0.0.1', port });
+  return upstream;
+}
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * One request on its own connection; `body` may be a stream (sent chunked unless a length is set).
+ * `rawPath` is sent as written, where a URL would have its dot segments resolved.
+ */
+export function send(
+  url: string,
+  o: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer | Readable; rawPath?: string } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const options = { method: o.method ?? 'GET', headers: o.headers, agent: false, ...(o.rawPath && { path: o.rawPath }) };
+    const req = http.request(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (o.body === undefined || typeof o.body === 'string' || Buffer.isBuffer(o.body)) req.end(o.body);
+    else o.body.pipe(req);
+  });
+}
+
+/** Polls until `check` passes (the registry's watch delivers asynchronously). */
+export async function eventually(check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The gateway in-process on a free port, its logs silenced; `env` adds gateway settings. */
+export async function startGateway(registry: ServiceRegistry, env: Record<string, string> = {}): Promise<RunningService> {
+  return startService(gatewayService, {
+    registry,
+    env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DISCOVERY_BACKEND: 'memory', ...env },
+  });
+}
+
+/** Waits until the gateway's cache lists `count` healthy instances of `service`. */
+export function gatewaySees(gateway: RunningService, service: string, count: number): Promise<void> {
+  const cache = gateway.ctx.services.cache(service);
+  return eventually(() => cache.instances().length === count);
+}
