@@ -132,22 +132,21 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
         const failure = classifyAttemptError(abort.signal.aborted ? abort.signal.reason : error);
         metrics.record(service, failureOutcome[failure], (performance.now() - started) / 1000);
         if (abort.signal.aborted) return; // nobody left to answer
-        if (failure === 'timeout') {
-          next(new GatewayTimeout(`${service} did not answer within ${o.upstreamTimeoutMs} ms`));
-          return;
-        }
         if (failure === 'connection') {
           marks.recordFailure(instance.id, now());
-          const bodyStarted = body?.started ?? false;
-          if (attempt < retryAttempts && mayRetryElsewhere(req.method, req.headers, bodyStarted)) {
+          if (attempt < retryAttempts && mayRetryElsewhere(req.method, req.headers, body?.started ?? false)) {
             (tried ??= []).push(instance.id);
             log.debug({ requestId: req.id, service, instance: instance.id, err: error }, 'upstream connection failed, retrying on another instance');
             continue;
           }
-          // Part of the body is still unread on the caller's socket: close it after the answer.
-          if (bodyStarted && !req.readableEnded) res.setHeader('connection', 'close');
         }
-        next(new BadGateway(`${service} could not be reached`));
+        // Part of the body may still sit unread on the caller's socket: close it after the answer.
+        if (body?.started && !req.readableEnded) res.setHeader('connection', 'close');
+        next(
+          failure === 'timeout'
+            ? new GatewayTimeout(`${service} did not answer within ${o.upstreamTimeoutMs} ms`)
+            : new BadGateway(failure === 'connection' ? `${service} could not be reached` : `${service} gave no usable answer`),
+        );
         return;
       }
 
