@@ -1,5 +1,6 @@
 import { createRegistry, type ServiceRegistry } from '@lab/discovery';
 import { HealthRegistry, eventLoopCheck, postgresCheck } from '@lab/health';
+import { setTimeout as delay } from 'node:timers/promises';
 import express from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -157,6 +158,9 @@ export async function startService<C extends z.ZodObject>(
     const server = await listen(app, config.PORT, config.HOST);
     const port = boundPort(server);
     cleanup.push('http server', () => drainServer(server));
+    // Load balancers and endpoint lists notice "not ready" only after a while; until then new
+    // connections still arrive and are served rather than refused.
+    if (config.SHUTDOWN_DRAIN_DELAY_MS > 0) cleanup.push('drain delay', () => delay(config.SHUTDOWN_DRAIN_DELAY_MS));
 
     const registration = new RegistrationLifecycle(
       registry,

@@ -35,6 +35,7 @@ export function baseConfigShape(defaultPort: number) {
     DATABASE_STATEMENT_TIMEOUT_MS: envInt({ min: 0, max: 3_600_000, default: 15_000 }),
     BODY_LIMIT: z.string().regex(BODY_LIMIT, 'expected a size such as 100kb or 1mb').default('100kb'),
     SHUTDOWN_TIMEOUT_MS: envInt({ min: 0, max: 600_000, default: 10_000 }),
+    SHUTDOWN_DRAIN_DELAY_MS: envInt({ min: 0, max: 600_000, default: 0 }),
     OUTBOUND_TIMEOUT_MS: envInt({ min: 1, max: 600_000, default: 2000 }),
     JWT_ISSUER: z.string().default('auth-service'),
     JWT_AUDIENCE: z.string().default('service-discovery-lab'),

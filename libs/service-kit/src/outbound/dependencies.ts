@@ -1,7 +1,7 @@
 import { ServiceDirectory, type CallPolicyLike, type ServiceRegistry } from '@lab/discovery';
 import { createCallPolicy, type CallPolicy } from '@lab/resilience';
 import type { Logger } from 'pino';
-import { tagDependency } from '../http/dependency-errors';
+import { errorCode, tagDependency } from '../http/dependency-errors';
 import { outboundRequestHeaders } from '../http/request-context';
 
 /** A dependency's policy that stamps its failures with the dependency's name, for the 503 detail. */
@@ -20,12 +20,20 @@ class NamedPolicy implements CallPolicyLike {
   }
 }
 
+/**
+ * An empty instance list is not the dependency failing: no call was made, and an open breaker
+ * would only keep rejecting for resetTimeoutMs after instances come back.
+ */
+function countsAgainstBreaker(error: unknown): boolean {
+  return errorCode(error) !== 'NO_HEALTHY_INSTANCE';
+}
+
 export interface Dependencies {
   directory: ServiceDirectory;
   /** The policy guarding calls to `service`, created on first use. */
   policyFor(service: string): CallPolicy;
   snapshots(): ReturnType<CallPolicy['snapshot']>[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -39,7 +47,11 @@ export function createDependencies(o: { registry: ServiceRegistry; timeoutMs: nu
     let policy = policies.get(service);
     if (policy === undefined) {
       const log = o.log.child({ dependency: service });
-      policy = new NamedPolicy(service, createCallPolicy(service, { timeoutMs: o.timeoutMs, logger: log }));
+      policy = new NamedPolicy(service, createCallPolicy(service, {
+        timeoutMs: o.timeoutMs,
+        logger: log,
+        isFailure: countsAgainstBreaker,
+      }));
       policies.set(service, policy);
     }
     return policy;
@@ -57,8 +69,8 @@ export function createDependencies(o: { registry: ServiceRegistry; timeoutMs: nu
     directory,
     policyFor: (service) => named(service).policy,
     snapshots: () => Array.from(policies.values(), (p) => p.policy.snapshot()),
-    close() {
-      directory.close();
+    async close() {
+      await directory.close();
       for (const p of policies.values()) p.policy.shutdown();
       policies.clear();
     },
