@@ -1,0 +1,56 @@
+import { renderCatalogService, renderNode } from '../render';
+import type { Route } from '../router';
+import type { ApiDeps } from './deps';
+import { blockingRead, json } from './helpers';
+
+/** Instances carrying every one of `tags` (Consul ANDs repeated `tag` parameters). */
+export function hasAllTags(serviceTags: readonly string[], tags: readonly string[]): boolean {
+  return tags.every((t) => serviceTags.includes(t));
+}
+
+export function catalogRoutes({ store, feed }: ApiDeps): Route[] {
+  return [
+    {
+      path: '/v1/catalog/services',
+      methods: {
+        GET: async (ctx) => {
+          if (!(await blockingRead(ctx, feed, () => store.servicesTableIndex))) return;
+          const byName: Record<string, string[]> = {};
+          for (const service of store.allServices()) {
+            const tags = (byName[service.name] ??= []);
+            for (const tag of service.tags) if (!tags.includes(tag)) tags.push(tag);
+          }
+          json(ctx, byName);
+        },
+      },
+    },
+    {
+      path: '/v1/catalog/service',
+      prefix: true,
+      methods: {
+        GET: async (ctx) => {
+          const tags = ctx.query.getAll('tag');
+          if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(ctx.param)))) return;
+          const rows = store
+            .instancesOf(ctx.param)
+            .filter((s) => hasAllTags(s.tags, tags))
+            .map((s) => renderCatalogService(store.node, s));
+          json(ctx, rows);
+        },
+      },
+    },
+    {
+      path: '/v1/catalog/nodes',
+      methods: {
+        GET: async (ctx) => {
+          if (!(await blockingRead(ctx, feed, () => store.node.modifyIndex))) return;
+          json(ctx, [renderNode(store.node)]);
+        },
+      },
+    },
+    {
+      path: '/v1/catalog/datacenters',
+      methods: { GET: (ctx) => json(ctx, [store.node.datacenter]) },
+    },
+  ];
+}

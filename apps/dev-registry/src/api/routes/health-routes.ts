@@ -1,0 +1,78 @@
+import { badRequest } from '../http-error';
+import { booleanParam } from '../query';
+import { renderCheck, renderHealthEntry } from '../render';
+import type { Route } from '../router';
+import { hasAllTags } from './catalog-routes';
+import type { ApiDeps } from './deps';
+import { blockingRead, json } from './helpers';
+
+const STATES = ['any', 'passing', 'warning', 'critical'];
+
+export function healthRoutes({ store, feed }: ApiDeps): Route[] {
+  return [
+    {
+      path: '/v1/health/service',
+      prefix: true,
+      methods: {
+        GET: async (ctx) => {
+          const name = ctx.param;
+          const passingOnly = booleanParam(ctx.query, 'passing');
+          const tags = ctx.query.getAll('tag');
+          if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(name)))) return;
+          const entries = store
+            .instancesOf(name)
+            .filter((s) => hasAllTags(s.tags, tags))
+            .map((s) => renderHealthEntry(s, store))
+            // `passing` drops an instance when any check covering it (node checks included) is
+            // not passing; a warning counts as not passing, as in Consul.
+            .filter((entry) => !passingOnly || entry.Checks.every((c) => c.Status === 'passing'));
+          json(ctx, entries);
+        },
+      },
+    },
+    {
+      path: '/v1/health/checks',
+      prefix: true,
+      methods: {
+        GET: async (ctx) => {
+          if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(ctx.param)))) return;
+          const checks = store.instancesOf(ctx.param).flatMap((s) => store.checksOfService(s.id));
+          json(
+            ctx,
+            checks.map((c) => renderCheck(c, store)),
+          );
+        },
+      },
+    },
+    {
+      path: '/v1/health/state',
+      prefix: true,
+      methods: {
+        GET: async (ctx) => {
+          const state = ctx.param;
+          if (!STATES.includes(state)) throw badRequest(`Invalid state "${state}": use any, passing, warning or critical`);
+          if (!(await blockingRead(ctx, feed, () => store.checksTableIndex))) return;
+          const checks = store.allChecks().filter((c) => state === 'any' || c.status === state);
+          json(
+            ctx,
+            checks.map((c) => renderCheck(c, store)),
+          );
+        },
+      },
+    },
+    {
+      path: '/v1/health/node',
+      prefix: true,
+      methods: {
+        GET: async (ctx) => {
+          if (!(await blockingRead(ctx, feed, () => store.checksTableIndex))) return;
+          const checks = ctx.param === store.node.name ? store.allChecks() : [];
+          json(
+            ctx,
+            checks.map((c) => renderCheck(c, store)),
+          );
+        },
+      },
+    },
+  ];
+}
