@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { MemoryRegistry } from '@lab/discovery';
+import { startService } from '@lab/service-kit';
+// Tests may use the testing lib; the boundary rule is written for production code.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { createTestDatabase, createTestIssuer, describeWithInfra, startStub } from '@lab/testing';
+import pg from 'pg';
+import { orderService } from '../src/service';
+import { call, type CallOptions, type HttpResult } from './http';
+import { InventoryStub, productHandler } from './stubs';
+
+export { createTestIssuer, describeWithInfra };
+
+type Stub = Awaited<ReturnType<typeof startStub>>;
+
+/**
+ * order-service on a fresh real database, with a JWKS issuer, a product-service stub (prices in
+ * `prices`, 404 for anything else) and a recording inventory-service stub, all in a memory registry.
+ */
+export interface OrderHarness {
+  url: string;
+  pool: pg.Pool;
+  registry: MemoryRegistry;
+  issuer: Awaited<ReturnType<typeof createTestIssuer>>;
+  prices: Map<number, number>;
+  inventory: InventoryStub;
+  token(role?: 'admin' | 'customer', sub?: string): Promise<string>;
+  api(method: string, path: string, o?: CallOptions): Promise<HttpResult>;
+  /** A further order-service instance on the same database, with its own breakers. */
+  startInstance(env?: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }>;
+  stopInventory(): Promise<void>;
+  startInventory(): Promise<void>;
+  stopProducts(): Promise<void>;
+  startProducts(): Promise<void>;
+  /** Every row of the service's tables, to prove a request changed nothing. */
+  snapshot(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startOrderHarness(env: Record<string, string> = {}): Promise<OrderHarness> {
+  const registry = new MemoryRegistry();
+  const database = await createTestDatabase();
+  const issuer = await createTestIssuer();
+  const jwks = await issuer.serve(registry);
+  const prices = new Map<number, number>();
+  const inventory = new InventoryStub();
+  let inventoryStub: Stub | undefined;
+  let productStub: Stub | undefined;
+  const instances: Array<{ stop(): Promise<void> }> = [];
+
+  const startInstance = async (extra: Record<string, string> = {}) => {
+    const service = await startService(orderService, {
+      registry,
+      env: {
+        DATABASE_URL: database.url,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DISCOVERY_BACKEND: 'memory',
+        JWT_ISSUER: issuer.issuer,
+        JWT_AUDIENCE: issuer.audience,
+        ...env,
+        ...extra,
+      },
+    });
+    instances.push(service);
+    return service;
+  };
+
+  const h: OrderHarness = {
+    url: '',
+    pool: new pg.Pool({ connectionString: database.url, max: 2 }),
+    registry,
+    issuer,
+    prices,
+    inventory,
+    token: (role = 'customer', sub = randomUUID()) => issuer.sign({ sub, role }),
+    api: (method, path, o) => call(h.url, method, path, o),
+    startInstance,
+    async stopInventory() {
+      await inventoryStub?.stop();
+      inventoryStub = undefined;
+    },
+    async startInventory() {
+      inventoryStub = await startStub(registry, 'inventory-service', inventory.handler);
+    },
+    async stopProducts() {
+      await productStub?.stop();
+      productStub = undefined;
+    },
+    async startProducts() {
+      productStub = await startStub(registry, 'product-service', productHandler(prices));
+    },
+    async snapshot() {
+      const { rows } = await h.pool.query(`
+        SELECT (SELECT coalesce(json_agg(o ORDER BY id), '[]') FROM orders o) AS orders,
+               (SELECT coalesce(json_agg(i ORDER BY order_id, product_id), '[]') FROM order_items i) AS items`);
+      return rows[0];
+    },
+    async stop() {
+      for (const instance of instances.reverse()) await instance.stop();
+      await h.pool.end();
+      await inventoryStub?.stop();
+      await productStub?.stop();
+      await jwks.stop();
+      await database.drop();
+    },
+  };
+  await h.startProducts();
+  await h.startInventory();
+  h.url = (await startInstance()).url;
+  return h;
+}
