@@ -1,0 +1,168 @@
+import { MemoryRegistry } from '@lab/discovery';
+import { defineService, startService, type Migration, type RunningService } from '../src';
+import { quietLogger, testEnv } from './support/example-service';
+import { createTestDatabase, describeWithPostgres } from './support/postgres';
+
+let migrationRuns: string[] = [];
+
+function slowly<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms));
+}
+
+const migrations: Migration[] = [
+  {
+    name: '001-notes',
+    async up(db) {
+      migrationRuns.push('001-notes');
+      await db.query('CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)');
+      // Long enough that a second replica starting alongside would race without the lock.
+      await slowly(150, undefined);
+    },
+  },
+  {
+    name: '002-notes-author',
+    async up(db) {
+      migrationRuns.push('002-notes-author');
+      await db.query("ALTER TABLE notes ADD COLUMN author text NOT NULL DEFAULT 'anonymous'");
+    },
+  },
+];
+
+const notesService = defineService({
+  name: 'notes-service',
+  defaultPort: 3998,
+  database: { migrations },
+  routes(ctx) {
+    ctx.app.get('/notes/count', async (_req, res) => {
+      const { rows } = await ctx.db.query<{ count: string }>('SELECT count(*) FROM notes');
+      res.json({ count: Number(rows[0].count) });
+    });
+  },
+});
+
+function start(env: Record<string, string | undefined>, registry = new MemoryRegistry()): Promise<RunningService> {
+  return startService(notesService, { env: testEnv(env), registry, logger: quietLogger });
+}
+
+beforeEach(() => {
+  migrationRuns = [];
+});
+
+describeWithPostgres('database with DATABASE_URL', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  it('runs each migration once when two replicas start on one database at the same time', async () => {
+    const registry = new MemoryRegistry();
+    const replicas = await Promise.all([
+      start({ DATABASE_URL: database.url }, registry),
+      start({ DATABASE_URL: database.url }, registry),
+    ]);
+    try {
+      expect(migrationRuns).toEqual(['001-notes', '002-notes-author']);
+      const { rows } = await replicas[0].ctx.db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+      expect(rows.map((r) => r.name)).toEqual(['001-notes', '002-notes-author']);
+      expect(await registry.healthyInstances('notes-service')).toHaveLength(2);
+      for (const replica of replicas) {
+        expect((await fetch(`${replica.url}/health/startup`)).status).toBe(200);
+        expect(await (await fetch(`${replica.url}/notes/count`)).json()).toEqual({ count: 0 });
+      }
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+    }
+  });
+
+  it('applies only new migrations on the next start', async () => {
+    const first = await start({ DATABASE_URL: database.url });
+    await first.stop();
+    migrationRuns = [];
+    const second = await start({ DATABASE_URL: database.url });
+    await second.stop();
+    expect(migrationRuns).toEqual([]);
+  });
+
+  it('rolls a failed migration back, records nothing of it, and fails the start', async () => {
+    const broken = defineService({
+      name: 'broken-service',
+      defaultPort: 3997,
+      database: {
+        migrations: [
+          migrations[0],
+          {
+            name: '002-broken',
+            async up(db) {
+              await db.query('CREATE TABLE half_done (id int)');
+              await db.query('SELECT * FROM no_such_table');
+            },
+          },
+        ],
+      },
+      routes() {},
+    });
+    await expect(
+      startService(broken, { env: testEnv({ DATABASE_URL: database.url }), registry: new MemoryRegistry(), logger: quietLogger }),
+    ).rejects.toMatchObject({ code: 'MIGRATION_FAILED', message: expect.stringContaining('002-broken') });
+
+    const service = await start({ DATABASE_URL: database.url });
+    try {
+      const { rows } = await service.ctx.db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+      expect(rows.map((r) => r.name)).toEqual(['001-notes', '002-notes-author']);
+      const { rows: tables } = await service.ctx.db.query("SELECT 1 FROM pg_tables WHERE tablename = 'half_done'");
+      expect(tables).toEqual([]);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('reports the database in readiness and detailed health', async () => {
+    const service = await start({ DATABASE_URL: database.url });
+    try {
+      const ready = (await (await fetch(`${service.url}/health/ready`)).json()) as { checks: Record<string, unknown> };
+      expect(ready.checks.postgres).toEqual({ status: 'pass', critical: true });
+      const detailed = (await (await fetch(`${service.url}/health/detailed`)).json()) as Record<string, unknown>;
+      expect(detailed.database).toEqual({ source: 'url', migrations: ['001-notes', '002-notes-author'] });
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('database without DATABASE_URL', () => {
+  it('starts an embedded Postgres outside production', async () => {
+    const service = await start({});
+    try {
+      expect(migrationRuns).toEqual(['001-notes', '002-notes-author']);
+      expect(await (await fetch(`${service.url}/notes/count`)).json()).toEqual({ count: 0 });
+      const detailed = (await (await fetch(`${service.url}/health/detailed`)).json()) as { database: { source: string } };
+      expect(detailed.database.source).toBe('embedded');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('is a configuration error in production', async () => {
+    await expect(start({ NODE_ENV: 'production' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [{ variable: 'DATABASE_URL', message: expect.any(String) }],
+    });
+  });
+});
+
+describe('ctx.db without a database', () => {
+  it('throws a clear error', async () => {
+    const registry = new MemoryRegistry();
+    const plain = defineService({ name: 'plain-service', defaultPort: 3996, routes() {} });
+    const service = await startService(plain, { env: testEnv(), registry, logger: quietLogger });
+    try {
+      expect(() => service.ctx.db).toThrow(/no database/);
+    } finally {
+      await service.stop();
+    }
+  });
+});

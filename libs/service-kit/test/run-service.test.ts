@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { defineService, runService } from '../src';
+
+/** runService owns the process: exit codes and signal handlers are observed through spies. */
+function observeProcess() {
+  const before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+  const codes: number[] = [];
+  const waiters: (() => void)[] = [];
+  jest.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+    codes.push(code ?? 0);
+    waiters.splice(0).forEach((wake) => wake());
+  }) as never);
+  /** Resolves with the exit codes once process.exit has been called `count` times. */
+  async function exits(count: number): Promise<number[]> {
+    while (codes.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+    return codes.slice(0, count);
+  }
+  const exited = exits(1).then(([code]) => code);
+  const stderr: string[] = [];
+  jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string) => {
+    stderr.push(String(chunk));
+    return true;
+  }) as never);
+  return {
+    exited,
+    exits,
+    stderr,
+    restore() {
+      jest.restoreAllMocks();
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        for (const listener of process.listeners(signal)) {
+          if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+        }
+      }
+    },
+  };
+}
+
+const env = { ...process.env };
+afterEach(() => {
+  process.env = { ...env };
+});
+
+/** Enough for tiny-service to start on a free port without any infrastructure. */
+const runnable = { PORT: '0', DISCOVERY_BACKEND: 'memory', LOG_LEVEL: 'silent', TINY_SECRET: 'abcd' };
+
+const tinyService = defineService({
+  name: 'tiny-service',
+  defaultPort: 3994,
+  config: z.object({ TINY_SECRET: z.string().min(4) }),
+  routes(ctx) {
+    ctx.app.get('/ping', (_req, res) => void res.json({ pong: true }));
+  },
+});
+
+describe('runService', () => {
+  it('prints one message naming every bad variable and exits 1', async () => {
+    const observed = observeProcess();
+    try {
+      process.env = { ...env, PORT: 'nope', DISCOVERY_BACKEND: 'memory', TINY_SECRET: undefined };
+      runService(tinyService);
+      expect(await observed.exited).toBe(1);
+      expect(observed.stderr).toHaveLength(1);
+      expect(observed.stderr[0]).toMatch(/^tiny-service: Invalid configuration/);
+      expect(observed.stderr[0]).toContain('PORT');
+      expect(observed.stderr[0]).toContain('TINY_SECRET');
+    } finally {
+      observed.restore();
+    }
+  });
+
+  it('shuts down gracefully on SIGTERM and exits 0', async () => {
+    const observed = observeProcess();
+    try {
+      process.env = { ...env, ...runnable };
+      runService(tinyService);
+      // Wait until the handler is installed and the service has started (the signal may come early too).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(await observed.exited).toBe(0);
+    } finally {
+      observed.restore();
+    }
+  });
+
+  it('exits 1 at once on a second signal, without waiting for the drain', async () => {
+    const observed = observeProcess();
+    try {
+      process.env = { ...env, ...runnable, SHUTDOWN_DRAIN_DELAY_MS: '400' };
+      runService(tinyService);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.emit('SIGTERM', 'SIGTERM');
+      process.emit('SIGINT', 'SIGINT');
+      expect(await observed.exited).toBe(1);
+      // process.exit is a spy here, so the first shutdown still completes; wait for it before restoring.
+      expect(await observed.exits(2)).toEqual([1, 0]);
+    } finally {
+      observed.restore();
+    }
+  });
+
+  it('exits 1 with message and code when start-up fails for another reason', async () => {
+    const observed = observeProcess();
+    try {
+      process.env = { ...env, ...runnable };
+      runService(
+        defineService({
+          name: 'failing-service',
+          defaultPort: 3993,
+          routes() {
+            throw Object.assign(new Error('cannot mount'), { code: 'MOUNT_FAILED' });
+          },
+        }),
+      );
+      expect(await observed.exited).toBe(1);
+      const line = JSON.parse(observed.stderr.join('')) as Record<string, unknown>;
+      expect(line).toMatchObject({ msg: 'start-up failed', err: { message: 'cannot mount', code: 'MOUNT_FAILED' } });
+      expect(observed.stderr.join('')).not.toMatch(/\bat .*\.ts:\d+/);
+    } finally {
+      observed.restore();
+    }
+  });
+});
