@@ -57,6 +57,23 @@ export default tseslint.config(
     },
   },
   {
+    // Tests of apps, service-kit and tools may use the testing lib (servers, databases, token issuers).
+    files: ['{apps,tools}/**/*.test.ts', '{apps,tools}/*/test/**/*.ts', 'libs/service-kit/**/*.test.ts', 'libs/service-kit/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:testing'] },
+            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
