@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import type { EmbeddedPostgresOptions } from './embedded-postgres';
+
+export class CliUsageError extends Error {
+  readonly code = 'CLI_USAGE';
+}
+
+export const usage =
+  'usage: embedded-postgres [--port N (0 = free port, default 5432)] [--host H (default 127.0.0.1)]\n' +
+  '                         [--data-dir DIR (default: in memory)] [--max-connections N (default 10)]';
+
+/** Turns argv into startEmbeddedPostgres options; throws CliUsageError naming the bad flag. */
+export function parseCliOptions(argv: readonly string[]): EmbeddedPostgresOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'max-connections': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+  return {
+    port: integerFlag('--port', values.port ?? '5432', 0, 65535),
+    host: nonEmptyFlag('--host', values.host ?? '127.0.0.1'),
+    dataDir: values['data-dir'] === undefined ? undefined : nonEmptyFlag('--data-dir', values['data-dir']),
+    maxConnections: integerFlag('--max-connections', values['max-connections'] ?? '10', 1, 1000),
+  };
+}
+
+function integerFlag(flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new CliUsageError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function nonEmptyFlag(flag: string, raw: string): string {
+  if (raw.trim() === '') throw new CliUsageError(`${flag} must not be empty`);
+  return raw;
+}

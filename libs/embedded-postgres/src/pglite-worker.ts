@@ -1,0 +1,89 @@
+import { Worker } from 'node:worker_threads';
+
+/** What the parent asks of the worker. */
+export interface PgliteWorkerConfig {
+  pglitePath: string;
+  socketPath: string;
+  dataDir?: string;
+  host: string;
+  port: number;
+  maxConnections: number;
+}
+
+export type PgliteWorkerMessage =
+  | { type: 'listening'; conn: string }
+  | { type: 'closed' }
+  | { type: 'error'; message: string; code?: string };
+
+// The worker is plain CommonJS so that it runs the same way from dist/ and from TypeScript sources
+// under Jest. It loads PGlite with Node's own require: inside a Jest sandbox PGlite's dynamic import()
+// calls fail without --experimental-vm-modules, and a worker thread is outside that sandbox.
+const workerSource = `
+const { parentPort, workerData: c } = require('node:worker_threads');
+const { PGlite } = require(c.pglitePath);
+const { PGLiteSocketServer } = require(c.socketPath);
+const fail = (e) => parentPort.postMessage({ type: 'error', message: String(e && e.message || e), code: e && e.code });
+(async () => {
+  const db = await PGlite.create(c.dataDir ? { dataDir: c.dataDir } : {});
+  const server = new PGLiteSocketServer({ db, host: c.host, port: c.port, maxConnections: c.maxConnections });
+  try {
+    await server.start();
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  parentPort.on('message', async (m) => {
+    if (m !== 'close') return;
+    try {
+      await server.stop();
+      await db.close();
+      parentPort.postMessage({ type: 'closed' });
+    } catch (e) {
+      fail(e);
+    }
+    parentPort.close();
+  });
+  parentPort.postMessage({ type: 'listening', conn: server.getServerConn() });
+})().catch((e) => { fail(e); parentPort.close(); });
+`;
+
+/** Starts PGlite and its socket server on a worker thread; resolves once it listens. */
+export function startPgliteWorker(config: PgliteWorkerConfig): Promise<{ worker: Worker; conn: string }> {
+  const worker = new Worker(workerSource, { eval: true, workerData: config });
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: PgliteWorkerMessage): void => {
+      cleanup();
+      if (m.type === 'listening') resolve({ worker, conn: m.conn });
+      else if (m.type === 'error') reject(workerError(m));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new Error(`embedded postgres worker exited with code ${code} before listening`));
+    };
+    const cleanup = (): void => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}
+
+/** Asks the worker to stop the server and the database, then waits for the thread to end. */
+export function stopPgliteWorker(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failure: Error | undefined;
+    worker.on('message', (m: PgliteWorkerMessage) => {
+      if (m.type === 'error') failure = workerError(m);
+    });
+    worker.once('error', (error) => (failure = error));
+    worker.once('exit', () => (failure ? reject(failure) : resolve()));
+    worker.postMessage('close');
+  });
+}
+
+function workerError(m: { message: string; code?: string }): Error {
+  return Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
+}
