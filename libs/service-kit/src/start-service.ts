@@ -169,7 +169,7 @@ export async function startService<C extends z.ZodObject>(
         instanceId: config.INSTANCE_ID,
         address: config.SERVICE_ADDRESS,
         port,
-        version: serviceVersion(env),
+        version: serviceVersion(config.SERVICE_VERSION),
         checkIntervalMs: config.CHECK_INTERVAL,
         deregisterCriticalAfterMs: config.DEREGISTER_CRITICAL_AFTER,
       }),

@@ -23,6 +23,7 @@ export function baseConfigShape(defaultPort: number) {
       .string()
       .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected letters, digits, ".", "_" or "-" (at most 128)')
       .optional(),
+    SERVICE_VERSION: z.string().max(64).optional(),
     LOG_LEVEL: envEnum(LOG_LEVELS, 'info'),
     NODE_ENV: z.string().default('development'),
     DISCOVERY_BACKEND: envEnum(['consul', 'memory'], 'consul'),
