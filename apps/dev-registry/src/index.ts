@@ -1,19 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from './agent/agent';
-import { Reaper } from './agent/reaper';
-import { createDispatcher } from './api/dispatcher';
-import { agentRoutes } from './api/routes/agent-routes';
-import { catalogRoutes } from './api/routes/catalog-routes';
-import type { ApiDeps } from './api/routes/deps';
-import { healthRoutes } from './api/routes/health-routes';
-import { kvRoutes } from './api/routes/kv-routes';
-import { statusRoutes } from './api/routes/status-routes';
-import { uiRoutes } from './api/routes/ui-routes';
 import { silentLogger, type Logger } from './logger';
-import { CatalogStore } from './state/catalog-store';
-import { ChangeFeed } from './state/change-feed';
-import { KvStore } from './state/kv-store';
+import { createRegistryCore } from './registry';
 
 export type { Logger } from './logger';
 export { formatDuration, parseDuration, DurationError } from './duration';
@@ -48,25 +36,10 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   if (!(minCheckIntervalMs > 0)) throw new RangeError('minCheckIntervalMs must be greater than 0');
   if (options.aclToken === '') throw new RangeError('aclToken must not be empty (omit it to disable ACLs)');
 
-  const feed = new ChangeFeed();
-  const store = new CatalogStore(feed);
-  const kv = new KvStore(feed);
-  const agent = new Agent(store, { minCheckIntervalMs, logger });
-  const reaper = new Reaper(
-    () => store.allChecks(),
-    (serviceId) => agent.deregisterService(serviceId, 'reaped'),
-    { tickMs: Math.min(1_000, minCheckIntervalMs), logger },
-  );
-  const deps: ApiDeps = { store, kv, agent, feed, logger };
-  const dispatch = createDispatcher({
-    routes: [...statusRoutes(), ...agentRoutes(deps), ...healthRoutes(deps), ...catalogRoutes(deps), ...kvRoutes(deps), ...uiRoutes(deps)],
-    logger,
-    aclToken: options.aclToken,
-  });
-
-  const server = createServer(dispatch);
+  const core = createRegistryCore({ logger, minCheckIntervalMs, aclToken: options.aclToken });
+  const server = createServer(core.handle);
   await listen(server, options.port ?? 8500, host);
-  reaper.start();
+  core.start();
   const port = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(host)}:${port}`;
   logger.info({ url, acl: options.aclToken !== undefined, minCheckIntervalMs }, 'dev-registry listening');
@@ -74,8 +47,7 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
-      reaper.stop();
-      agent.close();
+      core.stop();
       server.close((error) => (error ? reject(error) : resolve()));
       // Blocking queries hold connections open for minutes; cut them (their waiters see the abort).
       server.closeAllConnections();
