@@ -1,3 +1,5 @@
+// The public entry of @lab/discovery. Everything else under src/ is internal.
+
 export type {
   CacheSnapshot,
   CallPolicyLike,
@@ -20,16 +22,15 @@ export {
   UpstreamConnectionError,
   UpstreamStatusError,
 } from './errors';
+
+// Registries
+export { ConsulRegistry, type ConsulRegistryOptions } from './backends/consul-registry';
 export { MemoryRegistry } from './backends/memory-registry';
+export { createRegistry, type CreateRegistryOptions } from './backends/create-registry';
+export { registerWithRetry, type RegisterWithRetryOptions } from './registration/register-with-retry';
+
+// Finding and calling instances
+export { WatchedInstanceCache, type WatchedInstanceCacheOptions } from './cache/watched-instance-cache';
 export { RoundRobinBalancer } from './balancers/round-robin';
-export type { ConsulRegistryOptions } from './backends/consul-registry';
-export { ConsulRegistry } from './backends/consul-registry';
-export type { CreateRegistryOptions } from './backends/create-registry';
-export { createRegistry } from './backends/create-registry';
-export type { WatchedInstanceCacheOptions } from './cache/watched-instance-cache';
-export { WatchedInstanceCache } from './cache/watched-instance-cache';
-export type { ServiceDirectoryOptions } from './client/service-directory';
-export { ServiceDirectory } from './client/service-directory';
+export { ServiceDirectory, type ServiceDirectoryOptions } from './client/service-directory';
 export { ServiceClient } from './client/service-client';
-export type { RegisterWithRetryOptions } from './registration/register-with-retry';
-export { registerWithRetry } from './registration/register-with-retry';

@@ -101,7 +101,7 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
   });
 
   it('keeps an instance with a TTL check passing while it sends heartbeats, and drops it when they stop', async () => {
-    await register('ttl', { check: { ttl: '400ms' } });
+    await register('ttl', { check: { ttl: '600ms' } });
     const id = `${service}-ttl`;
     // A TTL check starts critical until its first heartbeat.
     expect(await registry.healthyInstances(service)).toEqual([]);

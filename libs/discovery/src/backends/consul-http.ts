@@ -26,7 +26,9 @@ export interface ConsulAnswer {
  * signal are rethrown as they are so that a closing watch can tell them apart.
  */
 export class ConsulHttp {
-  private readonly agent = new Agent({ keepAliveTimeout: 10_000 });
+  // Every call carries its own deadline (a blocking query's is longer than undici's 300s defaults
+  // would allow for a long `wait`), so undici's header and body timeouts are switched off.
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
   private readonly origin: string;
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
