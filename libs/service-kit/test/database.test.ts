@@ -1,7 +1,7 @@
 import { MemoryRegistry } from '@lab/discovery';
 import { defineService, startService, type Migration, type RunningService } from '../src';
 import { quietLogger, testEnv } from './support/example-service';
-import { createTestDatabase, describeWithPostgres } from './support/postgres';
+import { createTestDatabase, describeWithInfra } from './support/infra';
 
 let migrationRuns: string[] = [];
 
@@ -48,7 +48,7 @@ beforeEach(() => {
   migrationRuns = [];
 });
 
-describeWithPostgres('database with DATABASE_URL', () => {
+describeWithInfra(['postgres'], 'database with DATABASE_URL', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
   beforeEach(async () => {

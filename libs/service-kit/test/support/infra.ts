@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 const serverUrl = process.env.TEST_POSTGRES_URL;
+const urls = { postgres: serverUrl, consul: process.env.TEST_CONSUL_URL };
 
-export function describeWithPostgres(name: string, fn: () => void): void {
-  if (serverUrl) return describe(name, fn);
-  if (process.env.REQUIRE_INFRA === '1') throw new Error(`${name}: TEST_POSTGRES_URL is not set`);
-  console.warn(`skipping "${name}": TEST_POSTGRES_URL is not set`);
+/** describe, or describe.skip with a printed reason when a server is not configured. */
+export function describeWithInfra(kinds: (keyof typeof urls)[], name: string, fn: () => void): void {
+  const missing = kinds.filter((kind) => !urls[kind]).map((kind) => `TEST_${kind.toUpperCase()}_URL`);
+  if (missing.length === 0) return describe(name, fn);
+  if (process.env.REQUIRE_INFRA === '1') throw new Error(`${name}: ${missing.join(', ')} not set`);
+  console.warn(`skipping "${name}": ${missing.join(', ')} not set`);
   describe.skip(name, fn);
 }
 
