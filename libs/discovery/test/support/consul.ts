@@ -1,5 +1,3 @@
-// dev-registry is tagged type:devtool, which lib tests may use; Nx still refuses any import of a
-// project whose projectType is "application", whatever its tags, hence the exception here.
 import { startDevRegistry } from '@lab/dev-registry';
 import { silentLogger } from '../../src/internal/logging';
 
