@@ -4,7 +4,6 @@ import { silentLogger, type Logger } from './logger';
 import { createRegistryCore } from './registry';
 
 export type { Logger } from './logger';
-export { formatDuration, parseDuration, DurationError } from './duration';
 
 export interface DevRegistryOptions {
   /** Interface to listen on; default 127.0.0.1. */

@@ -125,6 +125,22 @@ describe('HTTP API behaviour', () => {
       expect(await ids('?passing&tag=b')).toEqual(['t1']);
     });
 
+    it('applies ?filter expressions to health, catalog and agent listings, and refuses bad ones', async () => {
+      await put(base, '/v1/agent/service/register', { Name: 'flt', ID: 'flt-1', Meta: { version: '1' }, Tags: ['x'] });
+      await put(base, '/v1/agent/service/register', { Name: 'flt', ID: 'flt-2', Meta: { version: '2' } });
+      const query = `filter=${encodeURIComponent('Service.Meta.version == "2"')}`;
+      const health = (await call(base, `/v1/health/service/flt?${query}`)).json<HealthEntry[]>();
+      expect(health.map((e) => e.Service.ID)).toEqual(['flt-2']);
+      const catalog = (await call(base, `/v1/catalog/service/flt?filter=${encodeURIComponent('"x" in ServiceTags')}`)).json<Array<{ ServiceID: string }>>();
+      expect(catalog.map((e) => e.ServiceID)).toEqual(['flt-1']);
+      const agent = (await call(base, `/v1/agent/services?filter=${encodeURIComponent('Service == flt and Meta.version == "1"')}`)).json();
+      expect(Object.keys(agent as object)).toEqual(['flt-1']);
+
+      const bad = await call(base, `/v1/health/service/flt?filter=${encodeURIComponent('Service.ID ==')}`);
+      expect(bad.status).toBe(400);
+      expect(bad.text).toMatch(/^filter: /);
+    });
+
     it('serves a small HTML overview at /ui/ and redirects / to it', async () => {
       const page = await call(base, '/ui/');
       expect(page.status).toBe(200);

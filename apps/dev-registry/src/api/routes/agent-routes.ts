@@ -11,7 +11,7 @@ import { checkRegistrationSchema, checkUpdateSchema } from '../schemas/check-sch
 import { serviceRegistrationSchema, toRegistration } from '../schemas/service-schema';
 import { validate } from '../validate';
 import type { ApiDeps } from './deps';
-import { json } from './helpers';
+import { filterParam, json } from './helpers';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -66,16 +66,15 @@ export function agentRoutes({ store, agent }: ApiDeps): Route[] {
     {
       path: '/v1/agent/services',
       methods: {
-        GET: (ctx) =>
-          json(
-            ctx,
-            Object.fromEntries(
-              store
-                .allServices()
-                .filter((s) => s.agentManaged)
-                .map((s) => [s.id, renderAgentService(s, node.datacenter)]),
-            ),
-          ),
+        GET: (ctx) => {
+          const filter = filterParam(ctx);
+          const services = store
+            .allServices()
+            .filter((s) => s.agentManaged)
+            .map((s) => renderAgentService(s, node.datacenter))
+            .filter(filter);
+          json(ctx, Object.fromEntries(services.map((s) => [s.ID, s])));
+        },
       },
     },
     {
@@ -105,16 +104,15 @@ export function agentRoutes({ store, agent }: ApiDeps): Route[] {
     {
       path: '/v1/agent/checks',
       methods: {
-        GET: (ctx) =>
-          json(
-            ctx,
-            Object.fromEntries(
-              store
-                .allChecks()
-                .filter((c) => c.definition !== undefined)
-                .map((c) => [c.checkId, renderCheck(c, store)]),
-            ),
-          ),
+        GET: (ctx) => {
+          const filter = filterParam(ctx);
+          const checks = store
+            .allChecks()
+            .filter((c) => c.definition !== undefined)
+            .map((c) => renderCheck(c, store))
+            .filter(filter);
+          json(ctx, Object.fromEntries(checks.map((c) => [c.CheckID, c])));
+        },
       },
     },
     {

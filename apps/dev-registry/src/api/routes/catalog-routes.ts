@@ -1,7 +1,7 @@
 import { renderCatalogService, renderNode } from '../render';
 import type { Route } from '../router';
 import type { ApiDeps } from './deps';
-import { blockingRead, json } from './helpers';
+import { blockingRead, filterParam, json } from './helpers';
 
 /** Instances carrying every one of `tags` (Consul ANDs repeated `tag` parameters). */
 export function hasAllTags(serviceTags: readonly string[], tags: readonly string[]): boolean {
@@ -30,11 +30,13 @@ export function catalogRoutes({ store, feed }: ApiDeps): Route[] {
       methods: {
         GET: async (ctx) => {
           const tags = ctx.query.getAll('tag');
+          const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(ctx.param)))) return;
           const rows = store
             .instancesOf(ctx.param)
             .filter((s) => hasAllTags(s.tags, tags))
-            .map((s) => renderCatalogService(store.node, s));
+            .map((s) => renderCatalogService(store.node, s))
+            .filter(filter);
           json(ctx, rows);
         },
       },

@@ -4,7 +4,7 @@ import { renderCheck, renderHealthEntry } from '../render';
 import type { Route } from '../router';
 import { hasAllTags } from './catalog-routes';
 import type { ApiDeps } from './deps';
-import { blockingRead, json } from './helpers';
+import { blockingRead, filterParam, json } from './helpers';
 
 const STATES = ['any', 'passing', 'warning', 'critical'];
 
@@ -18,6 +18,7 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
           const name = ctx.param;
           const passingOnly = booleanParam(ctx.query, 'passing');
           const tags = ctx.query.getAll('tag');
+          const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(name)))) return;
           const entries = store
             .instancesOf(name)
@@ -25,7 +26,8 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
             .map((s) => renderHealthEntry(s, store))
             // `passing` drops an instance when any check covering it (node checks included) is
             // not passing; a warning counts as not passing, as in Consul.
-            .filter((entry) => !passingOnly || entry.Checks.every((c) => c.Status === 'passing'));
+            .filter((entry) => !passingOnly || entry.Checks.every((c) => c.Status === 'passing'))
+            .filter(filter);
           json(ctx, entries);
         },
       },
@@ -35,12 +37,10 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
       prefix: true,
       methods: {
         GET: async (ctx) => {
+          const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(ctx.param)))) return;
           const checks = store.instancesOf(ctx.param).flatMap((s) => store.checksOfService(s.id));
-          json(
-            ctx,
-            checks.map((c) => renderCheck(c, store)),
-          );
+          json(ctx, checks.map((c) => renderCheck(c, store)).filter(filter));
         },
       },
     },
@@ -51,12 +51,10 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
         GET: async (ctx) => {
           const state = ctx.param;
           if (!STATES.includes(state)) throw badRequest(`Invalid state "${state}": use any, passing, warning or critical`);
+          const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.checksTableIndex))) return;
           const checks = store.allChecks().filter((c) => state === 'any' || c.status === state);
-          json(
-            ctx,
-            checks.map((c) => renderCheck(c, store)),
-          );
+          json(ctx, checks.map((c) => renderCheck(c, store)).filter(filter));
         },
       },
     },
@@ -65,12 +63,10 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
       prefix: true,
       methods: {
         GET: async (ctx) => {
+          const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.checksTableIndex))) return;
           const checks = ctx.param === store.node.name ? store.allChecks() : [];
-          json(
-            ctx,
-            checks.map((c) => renderCheck(c, store)),
-          );
+          json(ctx, checks.map((c) => renderCheck(c, store)).filter(filter));
         },
       },
     },

@@ -1,5 +1,7 @@
 import { waitForIndex } from '../../blocking/blocking-query';
 import type { ChangeFeed } from '../../state/change-feed';
+import { compileFilter, FilterSyntaxError, type FilterPredicate } from '../filter/filter-expression';
+import { badRequest } from '../http-error';
 import { blockingParams } from '../query';
 import { sendJson, setQueryMeta } from '../respond';
 import type { RequestContext } from '../router';
@@ -20,4 +22,16 @@ export async function blockingRead(ctx: RequestContext, feed: ChangeFeed, curren
   if (ctx.signal.aborted) return false;
   setQueryMeta(ctx.res, currentIndex());
   return true;
+}
+
+/** The `?filter=` expression compiled, or a predicate that keeps everything; 400 when it does not parse. */
+export function filterParam(ctx: RequestContext): FilterPredicate {
+  const source = ctx.query.get('filter');
+  if (source === null || source.trim() === '') return () => true;
+  try {
+    return compileFilter(source);
+  } catch (error) {
+    if (error instanceof FilterSyntaxError) throw badRequest(`filter: ${error.message}`);
+    throw error;
+  }
 }

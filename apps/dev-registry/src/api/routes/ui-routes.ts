@@ -20,7 +20,9 @@ export function uiRoutes({ store }: ApiDeps): Route[] {
   };
   return [
     {
+      // Only a redirect, so it needs no token; the page itself does.
       path: '/',
+      public: true,
       methods: {
         GET: (ctx) => {
           ctx.res.writeHead(301, { location: '/ui/', 'content-length': 0 });
