@@ -12,7 +12,7 @@ import { openDatabase } from './db/database';
 import { runMigrations } from './db/migrations';
 import type { ExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
-import { REDACT_PATHS, createLogger, serializeError } from './http/logger';
+import { createLoggers } from './http/logger';
 import { createHttpMetrics } from './http/metrics';
 import { mountObservabilityRoutes } from './http/observability-routes';
 import { createRequestLogger } from './http/request-logger';
@@ -41,14 +41,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-function serviceLogger(o: StartOptions, name: string, instanceId: string, level: string): Logger {
-  if (!o.logger) return createLogger({ name, instanceId, level });
-  return o.logger.child(
-    { service: name, instanceId },
-    { redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { err: serializeError, error: serializeError } },
-  );
-}
-
 /**
  * The composition root: config -> logger -> registry and outbound clients -> health -> database and
  * migrations -> Express pipeline and routes -> listen -> registration. If any step fails, what was
@@ -60,7 +52,12 @@ export async function startService<C extends z.ZodObject>(
 ): Promise<RunningService> {
   const env = o.env ?? process.env;
   const config = loadServiceConfig<ExtraConfig<C>>(def, env);
-  const log = serviceLogger(o, def.name, config.INSTANCE_ID, config.LOG_LEVEL);
+  const { log, requestLog } = createLoggers({
+    name: def.name,
+    instanceId: config.INSTANCE_ID,
+    level: config.LOG_LEVEL,
+    logger: o.logger,
+  });
   const cleanup = new CleanupStack();
 
   try {
@@ -122,7 +119,7 @@ export async function startService<C extends z.ZodObject>(
     };
 
     app.use(requestIdMiddleware);
-    app.use(createRequestLogger(log));
+    app.use(createRequestLogger(requestLog));
     app.use(metrics.middleware);
     mountObservabilityRoutes(app, {
       health,
