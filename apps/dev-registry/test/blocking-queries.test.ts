@@ -28,7 +28,7 @@ describe('blocking queries', () => {
   it('answers at once without an index, with the query headers on every read', async () => {
     for (const path of ['/v1/health/service/api', '/v1/catalog/services', '/v1/catalog/service/api', '/v1/kv/settings/mode', '/v1/kv/missing']) {
       const { response, ms } = await timed(path);
-      expect(ms).toBeLessThan(200);
+      expect(ms).toBeLessThan(1_000); // far below the 5-minute default wait
       expect(response.index).toBeGreaterThan(0);
       expect(response.headers.get('x-consul-knownleader')).toBe('true');
       expect(response.headers.get('x-consul-lastcontact')).toBe('0');
@@ -55,7 +55,7 @@ describe('blocking queries', () => {
     const { response, ms } = await timed(`/v1/health/service/api?index=${first.index}&wait=300ms`);
     expect(ms).toBeGreaterThanOrEqual(290);
     // wait plus at most wait/16 of jitter, plus slack for a loaded machine.
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(2_000);
     expect(response.index).toBe(first.index);
     expect(response.status).toBe(200);
   });
