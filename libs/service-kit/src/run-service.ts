@@ -1,18 +1,31 @@
 import { ConfigError } from '@lab/config';
 import type { z } from 'zod';
 import type { ServiceDefinition } from './define-service';
+import { errorCode } from './http/dependency-errors';
 import { serializeError } from './http/logger';
 import { startService, type RunningService } from './start-service';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
+/** One JSON line on stderr, for failures that happen before (or without) the service's logger. */
+function writeFatal(name: string, msg: string, error: unknown): void {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: name, msg, err: serializeError(error) })}\n`);
+}
+
 function startupFailure(name: string, error: unknown): void {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || errorCode(error) === 'CONFIG_INVALID') {
     // One message naming every bad variable, meant for a human reading the terminal or pod log.
-    process.stderr.write(`${name}: ${error.message}\n`);
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
   } else {
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: name, msg: 'start-up failed', err: serializeError(error) })}\n`);
+    writeFatal(name, 'start-up failed', error);
   }
+  process.exit(1);
+}
+
+/** A crash is logged like any other error (message and code, no stack) before the process dies. */
+function crash(name: string, service: RunningService | undefined, error: unknown): void {
+  if (service) service.ctx.log.fatal({ err: error }, 'uncaught error; exiting');
+  else writeFatal(name, 'uncaught error; exiting', error);
   process.exit(1);
 }
 
@@ -46,6 +59,8 @@ export function runService<C extends z.ZodObject>(def: ServiceDefinition<C>): vo
   }
 
   for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('uncaughtException', (error) => crash(def.name, service, error));
+  process.on('unhandledRejection', (reason) => crash(def.name, service, reason));
 
   startService(def).then(
     (running) => {

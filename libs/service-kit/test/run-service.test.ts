@@ -3,7 +3,9 @@ import { defineService, runService } from '../src';
 
 /** runService owns the process: exit codes and signal handlers are observed through spies. */
 function observeProcess() {
-  const before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['SIGTERM', 'SIGINT', 'uncaughtException', 'unhandledRejection'];
+  const before = new Map(events.map((event) => [event, emitter.listeners(event)]));
   const codes: number[] = [];
   const waiters: (() => void)[] = [];
   jest.spyOn(process, 'exit').mockImplementation(((code?: number) => {
@@ -27,9 +29,9 @@ function observeProcess() {
     stderr,
     restore() {
       jest.restoreAllMocks();
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        for (const listener of process.listeners(signal)) {
-          if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+      for (const event of events) {
+        for (const listener of emitter.listeners(event)) {
+          if (!before.get(event)?.includes(listener)) emitter.removeListener(event, listener as () => void);
         }
       }
     },
