@@ -9,5 +9,8 @@ const projects = globSync('{libs,apps,tools}/*/jest.config.js', { cwd: __dirname
 module.exports = {
   projects,
   testTimeout: 30_000,
+  // Resolve Postgres, Redis and Consul once per run and hand them to every worker (libs/testing).
+  globalSetup: path.join(__dirname, 'libs/testing/jest/global-setup.js'),
+  globalTeardown: path.join(__dirname, 'libs/testing/jest/global-teardown.js'),
   reporters: ['default', path.join(__dirname, 'tools/jest-summary-reporter.js')],
 };
