@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createTestIssuer, describeWithInfra } from '@lab/testing';
 import { expectProblem, type CallOptions } from './http';
-import { createTestIssuer, describeWithInfra, startInventory, type InventoryHarness } from './harness';
+import { startInventory, type InventoryHarness } from './harness';
 
 interface BadRequestCase {
   name: string;

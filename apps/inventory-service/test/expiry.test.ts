@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { describeWithInfra, waitFor } from '@lab/testing';
 import { expectProblem } from './http';
-import { describeWithInfra, startInventory, type InventoryHarness } from './harness';
+import { startInventory, type InventoryHarness } from './harness';
 
 describeWithInfra(['postgres'], 'inventory-service reservation expiry', () => {
   let h: InventoryHarness;
@@ -11,15 +11,11 @@ describeWithInfra(['postgres'], 'inventory-service reservation expiry', () => {
   });
   afterAll(() => h?.stop());
 
-  async function waitForStatus(id: string, status: string, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const result = await h.api('GET', `/reservations/${id}`, { token: h.customerToken });
-      if (result.body.status === status) return;
-      if (Date.now() > deadline) throw new Error(`reservation ${id} still ${result.body.status} after ${timeoutMs}ms`);
-      await sleep(50);
-    }
-  }
+  const waitForStatus = (id: string, status: string) =>
+    waitFor(
+      async () => (await h.api('GET', `/reservations/${id}`, { token: h.customerToken })).body.status === status,
+      { description: `reservation ${id} to become ${status}` },
+    );
 
   it('gives the stock of an unconfirmed reservation back once its TTL has passed', async () => {
     const product = h.newProductId();
@@ -49,7 +45,8 @@ describeWithInfra(['postgres'], 'inventory-service reservation expiry', () => {
       token: h.customerToken,
       body: { orderId: randomUUID(), items: [{ productId: product, quantity: 6 }] },
     });
-    await h.api('POST', `/reservations/${reservation.id}/confirm`, { token: h.customerToken });
+    const confirmed = await h.api('POST', `/reservations/${reservation.id}/confirm`, { token: h.customerToken });
+    expect(confirmed.status).toBe(200);
     const other = await h.api('POST', '/reservations', {
       token: h.customerToken,
       body: { orderId: randomUUID(), items: [{ productId: product, quantity: 1 }] },

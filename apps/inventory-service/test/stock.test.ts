@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { describeWithInfra } from '@lab/testing';
 import { expectProblem } from './http';
-import { describeWithInfra, startInventory, type InventoryHarness } from './harness';
+import { startInventory, type InventoryHarness } from './harness';
 
 describeWithInfra(['postgres'], 'inventory-service stock levels', () => {
   let h: InventoryHarness;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createTestIssuer, describeWithInfra } from '@lab/testing';
 import { expectProblem, type CallOptions } from './http';
-import { createTestIssuer, describeWithInfra, startOrderHarness, type OrderHarness } from './harness';
+import { startOrderHarness, type OrderHarness } from './harness';
 
 interface BadRequestCase {
   name: string;

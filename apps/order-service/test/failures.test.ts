@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { describeWithInfra, waitFor } from '@lab/testing';
 import { call, expectProblem } from './http';
-import { describeWithInfra, startOrderHarness, type OrderHarness } from './harness';
+import { startOrderHarness, type OrderHarness } from './harness';
 
 /**
  * Each test talks to its own order-service instance, so that the breakers one test opens cannot
@@ -80,7 +81,10 @@ describeWithInfra(['postgres'], 'order-service when a dependency fails', () => {
 
     const first = place(instance.url, key);
     // Let the first request claim the key before the duplicate arrives.
-    await waitFor(async () => (await h.pool.query('SELECT 1 FROM orders WHERE idempotency_key = $1', [key])).rowCount === 1);
+    await waitFor(
+      async () => (await h.pool.query('SELECT 1 FROM orders WHERE idempotency_key = $1', [key])).rowCount === 1,
+      { intervalMs: 10, description: 'the first request to claim the key' },
+    );
     const duplicate = await place(instance.url, key);
 
     expectProblem(duplicate, 409);
@@ -90,10 +94,3 @@ describeWithInfra(['postgres'], 'order-service when a dependency fails', () => {
   });
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryRegistry } from '@lab/discovery';
 import { startService } from '@lab/service-kit';
-// Tests may use the testing lib; the boundary rule is written for production code.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { createTestDatabase, createTestIssuer, describeWithInfra, startStub } from '@lab/testing';
+import { createTestDatabase, createTestIssuer, startStub } from '@lab/testing';
 import pg from 'pg';
 import { orderService } from '../src/service';
 import { call, type CallOptions, type HttpResult } from './http';
 import { InventoryStub, productHandler } from './stubs';
-
-export { createTestIssuer, describeWithInfra };
 
 type Stub = Awaited<ReturnType<typeof startStub>>;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { describeWithInfra } from '@lab/testing';
 import { expectProblem } from './http';
-import { describeWithInfra, startOrderHarness, type OrderHarness } from './harness';
+import { startOrderHarness, type OrderHarness } from './harness';
 
 describeWithInfra(['postgres'], 'order-service placing and reading orders', () => {
   let h: OrderHarness;
