@@ -1,7 +1,8 @@
 import { MemoryRegistry } from '@lab/discovery';
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
 import { startExample } from './support/example-service';
-import { sendJson, startStub } from './support/stub';
+import { startStub } from '@lab/testing';
+import { sendJson } from './support/example-service';
 import type { RunningService } from '../src';
 
 const ISSUER = 'auth-service';

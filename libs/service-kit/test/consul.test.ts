@@ -1,8 +1,8 @@
 import { createRegistry, type ServiceRegistry } from '@lab/discovery';
+import { describeWithInfra, infra } from '@lab/testing';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startService, type RunningService } from '../src';
 import { exampleService, quietLogger } from './support/example-service';
-import { describeWithInfra } from './support/infra';
 
 /** Polls until `probe` holds; the registry's own HTTP check drives the state, at its interval. */
 async function eventually(probe: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
@@ -14,7 +14,7 @@ async function eventually(probe: () => Promise<boolean>, timeoutMs = 8000): Prom
 }
 
 describeWithInfra(['consul'], 'registration in a Consul registry', () => {
-  const consulUrl = process.env.TEST_CONSUL_URL as string;
+  const consulUrl = infra('consul').url as string;
   let observer: ServiceRegistry;
 
   beforeAll(() => {

@@ -1,7 +1,7 @@
 import { MemoryRegistry } from '@lab/discovery';
 import { defineService, startService, type Migration, type RunningService } from '../src';
 import { quietLogger, testEnv } from './support/example-service';
-import { createTestDatabase, describeWithInfra } from './support/infra';
+import { createTestDatabase, describeWithInfra } from '@lab/testing';
 
 let migrationRuns: string[] = [];
 

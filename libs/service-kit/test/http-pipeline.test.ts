@@ -1,6 +1,7 @@
 import type { MemoryRegistry } from '@lab/discovery';
 import { captureLogs, startExample, type CapturedLogs } from './support/example-service';
-import { sendJson, startStub } from './support/stub';
+import { startStub } from '@lab/testing';
+import { sendJson } from './support/example-service';
 import type { RunningService } from '../src';
 
 let service: RunningService;
@@ -136,6 +137,13 @@ describe('problems', () => {
     const errorLine = logs.lines().find((l) => l.requestId === body.requestId && l.err !== undefined);
     expect(errorLine?.err).toEqual({ type: 'Error', message: expect.stringContaining('leaked') });
     expect(JSON.stringify(logs.lines())).not.toMatch(/\n\s+at /);
+  });
+
+  it('cuts a response that failed after its headers were sent, and logs the error', async () => {
+    await expect(fetch(`${service.url}/partial`).then((r) => r.text())).rejects.toThrow();
+    expect(logs.lines()).toContainEqual(
+      expect.objectContaining({ level: 50, err: { type: 'Error', message: 'failed mid-response' } }),
+    );
   });
 
   it('503 naming the dependency when it has no healthy instance', async () => {

@@ -43,15 +43,17 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
 }
 
 export function createErrorHandler(log: Logger) {
-  return function errorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
+  // Express recognises an error handler by its four parameters, so `_next` must stay.
+  return function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
     const problem = toProblem(error);
     if (problem.status >= 500) {
       const level = problem.status === 503 ? 'warn' : 'error';
       log[level]({ err: error, requestId: req.id, method: req.method, path: req.path }, problem.detail ?? problem.title);
     }
     if (res.headersSent) {
-      // Too late for a problem document; let Express tear the connection down.
-      next(error);
+      // Too late for a problem document: cut the response short so the client sees it failed.
+      // (Express's own final handler would do the same, but print the stack to stderr first.)
+      res.destroy();
       return;
     }
     sendProblem(req, res, problem);

@@ -1,5 +1,6 @@
 import { MemoryRegistry } from '@lab/discovery';
 import pino from 'pino';
+import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { BadRequest, defineService, parseBody, parseParams, parseQuery, startService, type RunningService } from '../../src';
@@ -31,6 +32,11 @@ export const exampleService = defineService({
     });
     app.get('/boom', () => {
       throw new Error('database password=hunter2 leaked in a message');
+    });
+    app.get('/partial', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('half of a');
+      throw new Error('failed mid-response');
     });
     app.get('/bad', () => {
       throw new BadRequest('nope');
@@ -90,4 +96,8 @@ export async function startExample(
     logger: o.logger ?? quietLogger,
   });
   return { service, registry };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
