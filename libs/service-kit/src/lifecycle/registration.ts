@@ -63,17 +63,17 @@ export class RegistrationLifecycle {
   }
 
   async start(): Promise<void> {
-    const { id, name } = this.registration;
+    const { name } = this.registration;
     try {
       await withTimeout(this.registry.register(this.registration), FIRST_ATTEMPT_TIMEOUT_MS, 'registration timed out');
       this.registered = true;
-      this.log.info({ instanceId: id, registry: this.registry.kind }, `registered as ${name}`);
+      this.log.info({ registry: this.registry.kind }, `registered as ${name}`);
     } catch (error) {
-      this.log.warn({ err: error, instanceId: id }, 'registration failed; retrying in the background');
+      this.log.warn({ err: error }, 'registration failed; retrying in the background');
       this.retrying = registerWithRetry(this.registry, this.registration, { signal: this.abort.signal, logger: this.log })
         .then(() => {
           this.registered = true;
-          this.log.info({ instanceId: id, registry: this.registry.kind }, `registered as ${name}`);
+          this.log.info({ registry: this.registry.kind }, `registered as ${name}`);
         })
         .catch((retryError: unknown) => {
           if (!this.abort.signal.aborted) this.log.error({ err: retryError }, 'registration abandoned');
@@ -86,10 +86,10 @@ export class RegistrationLifecycle {
     await this.retrying;
     try {
       await withTimeout(this.registry.deregister(this.registration.id), FIRST_ATTEMPT_TIMEOUT_MS, 'deregistration timed out');
-      this.log.info({ instanceId: this.registration.id }, 'deregistered');
+      this.log.info({ registry: this.registry.kind }, 'deregistered');
     } catch (error) {
       // The registry's own check and DeregisterCriticalServiceAfter remove us eventually.
-      this.log.warn({ err: error, instanceId: this.registration.id }, 'deregistration failed');
+      this.log.warn({ err: error }, 'deregistration failed');
     }
   }
 }
