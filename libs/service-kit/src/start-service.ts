@@ -1,27 +1,25 @@
 import { createRegistry, type ServiceRegistry } from '@lab/discovery';
 import { HealthRegistry, eventLoopCheck, postgresCheck } from '@lab/health';
 import { setTimeout as delay } from 'node:timers/promises';
-import express from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { createAuthenticator } from './auth/authenticator';
 import { jwksFromDiscovery } from './auth/jwks-source';
+import type { BaseConfig } from './config/base-config';
 import { loadServiceConfig } from './config/load-service-config';
 import { openDatabase } from './db/database';
 import { runMigrations } from './db/migrations';
+import type { Migration } from './db/types';
 import type { ExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
-import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { createLoggers } from './http/logger';
 import { createHttpMetrics } from './http/metrics';
-import { mountObservabilityRoutes } from './http/observability-routes';
-import { createRequestLogger } from './http/request-logger';
-import { requestIdMiddleware } from './http/request-id';
+import { createApp, mountAfterRoutes, mountBeforeRoutes } from './http/pipeline';
 import { CleanupStack } from './lifecycle/cleanup-stack';
 import { boundPort, drainServer, listen } from './lifecycle/http-server';
 import { RegistrationLifecycle, buildRegistration } from './lifecycle/registration';
 import { serviceVersion } from './lifecycle/service-version';
-import { stopWithin } from './lifecycle/shutdown';
+import { ShutdownHooks, stopWithin } from './lifecycle/shutdown';
 import { createDependencies } from './outbound/dependencies';
 
 export interface StartOptions {
@@ -39,6 +37,27 @@ export interface RunningService {
   ctx: ServiceContext<any>;
   /** Graceful: readiness 503, deregister, finish in-flight requests, shutdown hooks, close resources. */
   stop(): Promise<void>;
+}
+
+/** Pool, migrations applied under the lock, and what /health/detailed says about them. */
+async function prepareDatabase(
+  serviceName: string,
+  migrations: Migration[],
+  config: BaseConfig,
+  log: Logger,
+  cleanup: CleanupStack,
+): Promise<{ pool: pg.Pool; detail: Record<string, unknown> }> {
+  const database = await openDatabase(config, log);
+  cleanup.push('database', () => database.close());
+  const applied = await runMigrations(database.pool, { serviceName, migrations, log });
+  log.info({ applied: applied.length, total: migrations.length }, 'migrations up to date');
+  return { pool: database.pool, detail: { source: database.source, migrations: migrations.map((m) => m.name) } };
+}
+
+/** Where a client on this machine reaches the service: a wildcard bind is reached through loopback. */
+function serviceUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /**
@@ -78,25 +97,12 @@ export async function startService<C extends z.ZodObject>(
     health.add(eventLoopCheck());
     cleanup.push('health checks', () => health.stop());
 
-    let pool: pg.Pool | undefined;
-    let databaseDetail: Record<string, unknown> | undefined;
-    if (def.database) {
-      const database = await openDatabase(config, log);
-      cleanup.push('database', () => database.close());
-      pool = database.pool;
-      health.add(postgresCheck(pool, { critical: true }));
-      const applied = await runMigrations(pool, { serviceName: def.name, migrations: def.database.migrations, log });
-      log.info({ applied: applied.length, total: def.database.migrations.length }, 'migrations up to date');
-      databaseDetail = { source: database.source, migrations: def.database.migrations.map((m) => m.name) };
-    }
+    const database = def.database ? await prepareDatabase(def.name, def.database.migrations, config, log, cleanup) : undefined;
+    if (database) health.add(postgresCheck(database.pool, { critical: true }));
 
     const metrics = createHttpMetrics({ service: def.name });
-    const shutdownHooks: Array<() => Promise<void> | void> = [];
-    const app = express();
-    app.disable('x-powered-by');
-    // Weak ETags hash every response body; services that want conditional requests set their own.
-    app.set('etag', false);
-
+    const shutdownHooks = new ShutdownHooks();
+    const app = createApp();
     const ctx: ServiceContext<ExtraConfig<C>> = {
       name: def.name,
       instanceId: config.INSTANCE_ID,
@@ -104,8 +110,8 @@ export async function startService<C extends z.ZodObject>(
       log,
       app,
       get db(): pg.Pool {
-        if (!pool) throw new Error(`${def.name} has no database: add \`database\` to its definition to use ctx.db`);
-        return pool;
+        if (!database) throw new Error(`${def.name} has no database: add \`database\` to its definition to use ctx.db`);
+        return database.pool;
       },
       services: dependencies.directory,
       auth: createAuthenticator({
@@ -115,36 +121,23 @@ export async function startService<C extends z.ZodObject>(
       }),
       health,
       metrics: metrics.registry,
-      onShutdown: (fn) => void shutdownHooks.push(fn),
+      onShutdown: (fn) => shutdownHooks.add(fn),
     };
 
-    app.use(requestIdMiddleware);
-    app.use(createRequestLogger(requestLog));
-    app.use(metrics.middleware);
-    mountObservabilityRoutes(app, {
+    mountBeforeRoutes(app, {
+      requestLog,
+      metrics,
       health,
-      metrics: metrics.registry,
-      details: () => ({
+      healthDetails: () => ({
         services: dependencies.directory.snapshot(),
         policies: dependencies.snapshots(),
-        ...(databaseDetail && { database: databaseDetail }),
+        ...(database && { database: database.detail }),
       }),
+      jsonBodyLimit: def.jsonBody === false ? undefined : config.BODY_LIMIT,
     });
-    if (def.jsonBody !== false) {
-      app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-    }
     await def.routes(ctx);
-    app.use(notFoundHandler);
-    app.use(createErrorHandler(log));
-    cleanup.push('shutdown hooks', async () => {
-      for (const hook of shutdownHooks.reverse()) {
-        try {
-          await hook();
-        } catch (error) {
-          log.error({ err: error }, 'shutdown hook failed');
-        }
-      }
-    });
+    mountAfterRoutes(app, log);
+    cleanup.push('shutdown hooks', () => shutdownHooks.run(log));
 
     // Start watching dependencies now so the first request finds instances already cached.
     for (const dependency of def.dependencies ?? []) dependencies.directory.cache(dependency);
@@ -176,8 +169,7 @@ export async function startService<C extends z.ZodObject>(
     cleanup.push('registration', () => registration.stop());
 
     health.markStarted();
-    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const url = serviceUrl(config.HOST, port);
     log.info({ url, port, registry: registry.kind }, `${def.name} started`);
 
     let stopping: Promise<void> | undefined;

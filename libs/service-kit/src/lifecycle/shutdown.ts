@@ -35,3 +35,22 @@ export async function stopWithin(
     clearTimeout(timer);
   }
 }
+
+/** ctx.onShutdown callbacks: run after draining, last registered first, each failure logged. */
+export class ShutdownHooks {
+  private readonly hooks: Array<() => Promise<void> | void> = [];
+
+  add(hook: () => Promise<void> | void): void {
+    this.hooks.push(hook);
+  }
+
+  async run(log: Logger): Promise<void> {
+    for (let hook = this.hooks.pop(); hook !== undefined; hook = this.hooks.pop()) {
+      try {
+        await hook();
+      } catch (error) {
+        log.error({ err: error }, 'shutdown hook failed');
+      }
+    }
+  }
+}

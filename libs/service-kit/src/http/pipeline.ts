@@ -1,0 +1,46 @@
+import type { HealthRegistry } from '@lab/health';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { createErrorHandler, notFoundHandler } from './error-handler';
+import type { HttpMetrics } from './metrics';
+import { mountObservabilityRoutes } from './observability-routes';
+import { requestIdMiddleware } from './request-id';
+import { createRequestLogger } from './request-logger';
+
+export function createApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Weak ETags hash every response body; services that want conditional requests set their own.
+  app.set('etag', false);
+  return app;
+}
+
+/**
+ * Everything in front of a service's routes, in order: request id and context, the request log
+ * line, the metrics timer, health and metrics endpoints, then the JSON body parser.
+ */
+export function mountBeforeRoutes(
+  app: Express,
+  o: {
+    requestLog: Logger;
+    metrics: HttpMetrics;
+    health: HealthRegistry;
+    healthDetails: () => Record<string, unknown>;
+    /** express.json's limit, or undefined to leave bodies unread. */
+    jsonBodyLimit: string | undefined;
+  },
+): void {
+  app.use(requestIdMiddleware);
+  app.use(createRequestLogger(o.requestLog));
+  app.use(o.metrics.middleware);
+  mountObservabilityRoutes(app, { health: o.health, metrics: o.metrics.registry, details: o.healthDetails });
+  if (o.jsonBodyLimit !== undefined) {
+    app.use(express.json({ limit: o.jsonBodyLimit, type: ['application/json', 'application/*+json'] }));
+  }
+}
+
+/** After the routes: whatever nothing matched is a 404 problem; every error becomes a problem. */
+export function mountAfterRoutes(app: Express, log: Logger): void {
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(log));
+}
