@@ -32,13 +32,21 @@ export default async function globalSetup(): Promise<void> {
   for (const kind of infraKinds) delete process.env[urlVariable[kind]];
   Object.assign(process.env, infraEnvironment(resolutions));
 
-  const postgres = resolutions.find((r): r is Extract<ServerResolution, { available: false }> =>
-    r.kind === ('postgres' satisfies InfraKind) && !r.available,
-  );
-  if (postgres && requireInfraFrom()) {
+  const missing = missingRequiredInfra(resolutions, requireInfraFrom());
+  if (missing) {
     await globalTeardown();
-    throw new Error(`REQUIRE_INFRA=1 and no Postgres could be found: ${postgres.reason}`);
+    throw missing;
   }
+}
+
+/**
+ * Under REQUIRE_INFRA=1 a run without Postgres stops before any test: nearly every suite needs it.
+ * Missing Redis or Consul fail only the suites that ask for them (describeWithInfra).
+ */
+export function missingRequiredInfra(resolutions: readonly ServerResolution[], requireInfra: boolean): Error | undefined {
+  const postgres = resolutions.find((r) => r.kind === ('postgres' satisfies InfraKind));
+  if (!requireInfra || !postgres || postgres.available) return undefined;
+  return new Error(`REQUIRE_INFRA=1 and no Postgres could be found: ${postgres.reason}`);
 }
 
 /** Stops every server the global setup started. */

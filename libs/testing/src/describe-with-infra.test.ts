@@ -1,0 +1,40 @@
+import type { InfraStatus } from './infra';
+import type { InfraKind } from './infra-kind';
+import { decideSuite, requireInfraFrom } from './describe-with-infra';
+
+const statuses: Record<InfraKind, InfraStatus> = {
+  postgres: { available: true, url: 'postgres://postgres@127.0.0.1:5432/postgres', source: 'env' },
+  redis: { available: false, reason: 'no TEST_REDIS_URL, no container runtime, no redis-server binary' },
+  consul: { available: true, url: 'http://127.0.0.1:8500', source: 'embedded' },
+};
+const statusOf = (kind: InfraKind): InfraStatus => statuses[kind];
+
+describe('decideSuite', () => {
+  it('runs the suite when every server it needs is available', () => {
+    expect(decideSuite(['postgres', 'consul'], statusOf, true)).toEqual({ action: 'run' });
+  });
+
+  it('skips with the missing server and its reason', () => {
+    expect(decideSuite(['postgres', 'redis'], statusOf, false)).toEqual({
+      action: 'skip',
+      reason: 'redis unavailable (no TEST_REDIS_URL, no container runtime, no redis-server binary)',
+    });
+  });
+
+  it('fails instead of skipping under REQUIRE_INFRA=1', () => {
+    const decision = decideSuite(['redis'], statusOf, true);
+    expect(decision.action).toBe('fail');
+    expect(decision).toMatchObject({ reason: expect.stringContaining('redis unavailable (no TEST_REDIS_URL') });
+  });
+});
+
+describe('requireInfraFrom', () => {
+  it.each([
+    [{ REQUIRE_INFRA: '1' }, true],
+    [{ REQUIRE_INFRA: 'true' }, true],
+    [{ REQUIRE_INFRA: '0' }, false],
+    [{}, false],
+  ])('%j -> %s', (env, expected) => {
+    expect(requireInfraFrom(env)).toBe(expected);
+  });
+});
