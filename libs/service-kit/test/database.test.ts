@@ -1,6 +1,8 @@
 import { MemoryRegistry } from '@lab/discovery';
 import { defineService, startService, type Migration, type RunningService } from '../src';
-import { quietLogger, testEnv } from './support/example-service';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import { captureLogs, quietLogger, testEnv } from './support/example-service';
 import { createTestDatabase, describeWithInfra } from '@lab/testing';
 
 let migrationRuns: string[] = [];
@@ -115,6 +117,27 @@ describeWithInfra(['postgres'], 'database with DATABASE_URL', () => {
       expect(rows.map((r) => r.name)).toEqual(['001-notes', '002-notes-author']);
       const { rows: tables } = await service.ctx.db.query("SELECT 1 FROM pg_tables WHERE tablename = 'half_done'");
       expect(tables).toEqual([]);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('survives the server dropping its idle connections, logging it', async () => {
+    const logs = captureLogs();
+    const service = await startService(notesService, {
+      env: testEnv({ DATABASE_URL: database.url }),
+      registry: new MemoryRegistry(),
+      logger: logs.logger,
+    });
+    try {
+      expect((await fetch(`${service.url}/notes/count`)).status).toBe(200);
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await admin.end();
+      for (let i = 0; i < 50 && !logs.lines().some((l) => l.msg === 'idle database client failed'); i++) await delay(20);
+      expect(logs.lines()).toContainEqual(expect.objectContaining({ msg: 'idle database client failed', err: expect.any(Object) }));
+      expect(await (await fetch(`${service.url}/notes/count`)).json()).toEqual({ count: 0 });
     } finally {
       await service.stop();
     }

@@ -191,6 +191,17 @@ describe('metrics', () => {
   });
 });
 
+describe('metrics route labels', () => {
+  it('include the mount path of nested routers, and names set by app.use handlers', async () => {
+    await fetch(`${service.url}/v2/things/42`);
+    await fetch(`${service.url}/passthrough/a/b/c`);
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    expect(text).toMatch(/http_requests_total\{[^}]*route="\/v2\/things\/:id",status="200"/);
+    expect(text).toMatch(/http_requests_total\{[^}]*route="\/passthrough\/\*",status="200"/);
+    expect(text).not.toContain('/passthrough/a');
+  });
+});
+
 describe('health routes', () => {
   it('answers every probe', async () => {
     for (const path of ['/health', '/health/live', '/health/ready', '/health/startup']) {

@@ -1,4 +1,5 @@
 import { MemoryRegistry } from '@lab/discovery';
+import { Router } from 'express';
 import pino from 'pino';
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
@@ -24,6 +25,14 @@ export const exampleService = defineService({
       const { id } = parseParams(z.object({ id: z.coerce.number().int().positive() }), req);
       const { verbose } = parseQuery(z.object({ verbose: z.enum(['true', 'false']).default('false') }), req);
       res.json({ id, verbose: verbose === 'true', greeting: ctx.config.GREETING });
+    });
+    const v2 = Router();
+    v2.get('/things/:id', (_req, res) => void res.json({ ok: true }));
+    app.use('/v2', v2);
+    app.use('/passthrough', (_req, res) => {
+      // Handlers mounted with app.use have no route template; they name themselves.
+      res.locals.route = '/passthrough/*';
+      res.json({ passed: true });
     });
     app.get('/slow', async (req, res) => {
       const { ms } = parseQuery(z.object({ ms: z.coerce.number().int().min(0).max(10_000) }), req);
