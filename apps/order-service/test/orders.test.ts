@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeWithInfra } from '@lab/testing';
+import { requestHash } from '../src/order-pricing';
 import { expectProblem } from './http';
 import { startOrderHarness, type OrderHarness } from './harness';
 
@@ -100,6 +101,24 @@ describeWithInfra(['postgres'], 'order-service placing and reading orders', () =
     expectProblem(second, 422, 'headers.idempotency-key');
     expect(await h.snapshot()).toEqual(before);
     expect(await orderRows(key)).toEqual([{ id: first.body.id, status: 'confirmed' }]);
+  });
+
+  it('takes over a key whose pending order was abandoned long ago', async () => {
+    const key = `abandoned-${randomUUID()}`;
+    const items = [{ productId: 1, quantity: 1 }];
+    // What a process that died mid-flow leaves behind: a pending row nobody will finish.
+    const abandonedId = randomUUID();
+    await h.pool.query(
+      `INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'pending', now() - interval '1 hour', now() - interval '1 hour')`,
+      [abandonedId, userId, key, requestHash(items)],
+    );
+
+    const retry = await place(items, key);
+
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).not.toBe(abandonedId);
+    expect(await orderRows(key)).toEqual([{ id: retry.body.id, status: 'confirmed' }]);
   });
 
   it('keeps keys apart per user', async () => {
