@@ -1,4 +1,5 @@
 import { startPgliteWorker, stopPgliteWorker } from './pglite-worker';
+import { InitdbSnapshotCache } from './snapshot-cache';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 
@@ -11,6 +12,12 @@ export interface EmbeddedPostgresOptions {
   dataDir?: string;
   /** Client connections the multiplexer accepts at once (default 10). */
   maxConnections?: number;
+  /**
+   * In-memory databases start from a cached copy of a freshly initialised data directory (much
+   * faster than initdb). true (default) keeps it in the temp dir, a string names another directory,
+   * false always runs initdb.
+   */
+  snapshotCache?: boolean | string;
   logger?: Logger;
 }
 
@@ -35,14 +42,24 @@ export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions = {}): Pr
   const host = o.host ?? '127.0.0.1';
   const log = o.logger ?? silentLogger;
   const maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  const { worker, conn } = await startPgliteWorker({
+  const cache =
+    o.dataDir || o.snapshotCache === false
+      ? undefined
+      : InitdbSnapshotCache.forInstalledPglite(typeof o.snapshotCache === 'string' ? o.snapshotCache : undefined);
+  const cached = await cache?.read();
+  const { worker, conn, snapshot, snapshotRejected } = await startPgliteWorker({
     pglitePath: require.resolve('@electric-sql/pglite'),
     socketPath: require.resolve('@electric-sql/pglite-socket'),
     dataDir: o.dataDir,
+    snapshot: cached,
+    wantSnapshot: Boolean(cache),
     host,
     port: o.port ?? 0,
     maxConnections,
   });
+  if (snapshotRejected) log.warn({ file: cache?.file }, 'embedded postgres: cached initdb snapshot unusable; replaced');
+  if (snapshot) await cache?.write(snapshot);
+  else if (snapshotRejected) await cache?.discard();
   const port = listeningPort(conn);
   const url = `postgres://postgres@${clientHost(host)}:${port}/postgres?sslmode=disable`;
   log.info({ port, maxConnections, persistent: Boolean(o.dataDir) }, 'embedded postgres listening');

@@ -5,13 +5,17 @@ export interface PgliteWorkerConfig {
   pglitePath: string;
   socketPath: string;
   dataDir?: string;
+  /** A tarball of a freshly initialised data directory to start from instead of running initdb. */
+  snapshot?: ArrayBuffer;
+  /** Send back such a tarball after initdb (when there was no usable snapshot). */
+  wantSnapshot: boolean;
   host: string;
   port: number;
   maxConnections: number;
 }
 
 export type PgliteWorkerMessage =
-  | { type: 'listening'; conn: string }
+  | { type: 'listening'; conn: string; snapshot?: ArrayBuffer; snapshotRejected: boolean }
   | { type: 'closed' }
   | { type: 'error'; message: string; code?: string };
 
@@ -24,7 +28,21 @@ const { PGlite } = require(c.pglitePath);
 const { PGLiteSocketServer } = require(c.socketPath);
 const fail = (e) => parentPort.postMessage({ type: 'error', message: String(e && e.message || e), code: e && e.code });
 (async () => {
-  const db = await PGlite.create(c.dataDir ? { dataDir: c.dataDir } : {});
+  let db;
+  let snapshot;
+  let snapshotRejected = false;
+  if (c.snapshot) {
+    try {
+      db = await PGlite.create({ loadDataDir: new Blob([c.snapshot]) });
+    } catch {
+      snapshotRejected = true;
+    }
+  }
+  if (!db) {
+    db = await PGlite.create(c.dataDir ? { dataDir: c.dataDir } : {});
+    // Taken before any client connects, so it holds exactly what initdb produced.
+    if (c.wantSnapshot) snapshot = await (await db.dumpDataDir('none')).arrayBuffer();
+  }
   const server = new PGLiteSocketServer({ db, host: c.host, port: c.port, maxConnections: c.maxConnections });
   try {
     await server.start();
@@ -43,17 +61,23 @@ const fail = (e) => parentPort.postMessage({ type: 'error', message: String(e &&
     }
     parentPort.close();
   });
-  parentPort.postMessage({ type: 'listening', conn: server.getServerConn() });
+  parentPort.postMessage({ type: 'listening', conn: server.getServerConn(), snapshot, snapshotRejected }, snapshot ? [snapshot] : []);
 })().catch((e) => { fail(e); parentPort.close(); });
 `;
 
 /** Starts PGlite and its socket server on a worker thread; resolves once it listens. */
-export function startPgliteWorker(config: PgliteWorkerConfig): Promise<{ worker: Worker; conn: string }> {
-  const worker = new Worker(workerSource, { eval: true, workerData: config });
+export function startPgliteWorker(
+  config: PgliteWorkerConfig,
+): Promise<{ worker: Worker; conn: string; snapshot?: ArrayBuffer; snapshotRejected: boolean }> {
+  const worker = new Worker(workerSource, {
+    eval: true,
+    workerData: config,
+    transferList: config.snapshot ? [config.snapshot] : [],
+  });
   return new Promise((resolve, reject) => {
     const onMessage = (m: PgliteWorkerMessage): void => {
       cleanup();
-      if (m.type === 'listening') resolve({ worker, conn: m.conn });
+      if (m.type === 'listening') resolve({ worker, ...m });
       else if (m.type === 'error') reject(workerError(m));
     };
     const onError = (error: Error): void => {
