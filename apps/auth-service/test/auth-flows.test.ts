@@ -1,7 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
-// Test-only import: the boundary rule has no tag for test files, which may use the testing lib.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, describeWithInfra } from '@lab/testing';
 import { call, expectProblem } from './http';
 import type { StartedAuth } from './start-auth';

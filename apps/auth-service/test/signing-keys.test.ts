@@ -2,8 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-// Test-only import: the boundary rule has no tag for test files, which may use the testing lib.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, describeWithInfra } from '@lab/testing';
 import { call } from './http';
 import type { StartedAuth } from './start-auth';

@@ -20,6 +20,9 @@ export function createRedisClient(o: RedisClientOptions): Redis {
     maxRetriesPerRequest: 1,
     commandTimeout: o.commandTimeoutMs,
     connectTimeout: o.connectTimeoutMs,
+    // How long a closing socket may linger before it is destroyed (2s by default), which would
+    // otherwise hold shutdown up after a failed connection attempt.
+    disconnectTimeout: o.commandTimeoutMs,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), o.maxReconnectDelayMs),
   });
   // Without a listener ioredis reports every failed reconnect itself; the cache's own counters and

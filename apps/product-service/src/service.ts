@@ -9,8 +9,12 @@ import { ProductCache } from './product-cache';
 import { createRedisClient } from './redis-client';
 import { mountProductRoutes } from './routes/products';
 
-/** The Redis client when REDIS_URL is set; connecting happens in the background and may fail. */
-function startRedis(ctx: ServiceContext<ProductConfig>) {
+/**
+ * The Redis client when REDIS_URL is set. The first connection attempt is awaited (bounded by the
+ * connect timeout) so the start-up health check sees the real state; if it fails the service
+ * starts anyway and the retry strategy keeps reconnecting in the background.
+ */
+async function startRedis(ctx: ServiceContext<ProductConfig>) {
   const url = ctx.config.REDIS_URL;
   if (url === undefined) {
     ctx.log.info('REDIS_URL not set: product reads go straight to Postgres');
@@ -23,14 +27,18 @@ function startRedis(ctx: ServiceContext<ProductConfig>) {
     maxReconnectDelayMs: ctx.config.REDIS_MAX_RECONNECT_DELAY_MS,
     log: ctx.log,
   });
-  // Not awaited: a Redis that is down must not delay or fail start-up; the retry strategy keeps
-  // reconnecting and the 'redis' health check reports the state meanwhile.
-  client.connect().catch((err: Error) => ctx.log.warn({ err: { message: err.message } }, 'redis not reachable yet; reads bypass the cache'));
+  await client.connect().catch((err: Error) =>
+    ctx.log.warn({ err: { message: err.message } }, 'redis not reachable yet; reads bypass the cache'),
+  );
   ctx.health.add(redisCheck(client));
-  ctx.onShutdown(() => client.quit().then(
-    () => undefined,
-    () => client.disconnect(),
-  ));
+  // quit() lets pending replies arrive; it fails when there is no connection, and then there is
+  // nothing left to wait for.
+  ctx.onShutdown(() =>
+    client.quit().then(
+      () => undefined,
+      () => client.disconnect(),
+    ),
+  );
   return client;
 }
 
@@ -39,9 +47,9 @@ export const productService = defineService({
   defaultPort: 3002,
   config: productConfig,
   database: { migrations },
-  routes(ctx) {
+  async routes(ctx) {
     const metrics = new CacheMetrics(ctx.metrics);
-    const cache = new ProductCache(startRedis(ctx), ctx.config.CACHE_TTL_SECONDS, metrics.observer(ctx.log));
+    const cache = new ProductCache(await startRedis(ctx), ctx.config.CACHE_TTL_SECONDS, metrics.observer(ctx.log));
     mountProductRoutes(ctx.app, {
       db: ctx.db,
       cache,

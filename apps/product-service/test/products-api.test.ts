@@ -1,5 +1,3 @@
-// Test-only import: the boundary rule has no tag for test files, which may use the testing lib.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, createTestIssuer, describeWithInfra } from '@lab/testing';
 import type { CallOptions } from './http';
 import { call, expectProblem } from './http';
@@ -105,30 +103,31 @@ describeWithInfra(['postgres'], 'product-service API', () => {
       other = await create({ sku: 'KEEP-2', name: 'Also kept', priceCents: 200 });
     });
 
-    const badBodies: [string, CallOptions, number, string[]?][] = [
-      ['malformed JSON', { raw: '{"sku": "X",' }, 400],
-      ['no body', {}, 400, ['body']],
-      ['a text/plain body', { raw: 'sku=X', contentType: 'text/plain' }, 400, ['body']],
-      ['an array', { json: [valid] }, 400, ['body']],
-      ['an oversized body', { json: { ...valid, name: 'n'.repeat(4000) } }, 413],
-      ['missing fields', { json: {} }, 400, ['body.sku', 'body.name', 'body.priceCents']],
-      ['wrong types', { json: { sku: 1, name: false, priceCents: '12' } }, 400, ['body.sku', 'body.name', 'body.priceCents']],
-      ['a negative price', { json: { ...valid, priceCents: -1 } }, 400, ['body.priceCents']],
-      ['a fractional price', { json: { ...valid, priceCents: 12.5 } }, 400, ['body.priceCents']],
-      ['a price over 1e9', { json: { ...valid, priceCents: 1_000_000_001 } }, 400, ['body.priceCents']],
-      ['an empty sku', { json: { ...valid, sku: '' } }, 400, ['body.sku']],
-      ['a sku with spaces', { json: { ...valid, sku: 'RED MUG' } }, 400, ['body.sku']],
-      ['a sku over 64 characters', { json: { ...valid, sku: 'S'.repeat(65) } }, 400, ['body.sku']],
-      ['a blank name', { json: { ...valid, name: '   ' } }, 400, ['body.name']],
-      ['a name over 200 characters', { json: { ...valid, name: 'n'.repeat(201) } }, 400, ['body.name']],
+    const row = (label: string, options: CallOptions, status: number, fields?: string[]) => ({ label, options, status, fields });
+    const badBodies = [
+      row('malformed JSON', { raw: '{"sku": "X",' }, 400),
+      row('no body', {}, 400, ['body']),
+      row('a text/plain body', { raw: 'sku=X', contentType: 'text/plain' }, 400, ['body']),
+      row('an array', { json: [valid] }, 400, ['body']),
+      row('an oversized body', { json: { ...valid, name: 'n'.repeat(4000) } }, 413),
+      row('missing fields', { json: {} }, 400, ['body.sku', 'body.name', 'body.priceCents']),
+      row('wrong types', { json: { sku: 1, name: false, priceCents: '12' } }, 400, ['body.sku', 'body.name', 'body.priceCents']),
+      row('a negative price', { json: { ...valid, priceCents: -1 } }, 400, ['body.priceCents']),
+      row('a fractional price', { json: { ...valid, priceCents: 12.5 } }, 400, ['body.priceCents']),
+      row('a price over 1e9', { json: { ...valid, priceCents: 1_000_000_001 } }, 400, ['body.priceCents']),
+      row('an empty sku', { json: { ...valid, sku: '' } }, 400, ['body.sku']),
+      row('a sku with spaces', { json: { ...valid, sku: 'RED MUG' } }, 400, ['body.sku']),
+      row('a sku over 64 characters', { json: { ...valid, sku: 'S'.repeat(65) } }, 400, ['body.sku']),
+      row('a blank name', { json: { ...valid, name: '   ' } }, 400, ['body.name']),
+      row('a name over 200 characters', { json: { ...valid, name: 'n'.repeat(201) } }, 400, ['body.name']),
     ];
 
-    it.each(badBodies)('POST with %s', async (_label, o, status, fields) => {
-      await expectRejected('POST', '/products', { token: products.adminToken, ...o }, status, fields);
+    it.each(badBodies)('POST with $label', async ({ options, status, fields }) => {
+      await expectRejected('POST', '/products', { token: products.adminToken, ...options }, status, fields);
     });
 
-    it.each(badBodies)('PUT with %s', async (_label, o, status, fields) => {
-      await expectRejected('PUT', `/products/${existing.id}`, { token: products.adminToken, ...o }, status, fields);
+    it.each(badBodies)('PUT with $label', async ({ options, status, fields }) => {
+      await expectRejected('PUT', `/products/${existing.id}`, { token: products.adminToken, ...options }, status, fields);
     });
 
     it('answers 409 naming body.sku when the sku is taken, on create and on update', async () => {

@@ -1,8 +1,6 @@
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
 import { startService } from '@lab/service-kit';
-// Test-only import: the boundary rule has no tag for test files, which may use the testing lib.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestIssuer } from '@lab/testing';
 import { productService } from '../src/service';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
-import type { Queryable, ServiceContext } from '@lab/service-kit';
+import type { Queryable, ServiceAuth } from '@lab/service-kit';
 import { Conflict, Unauthorized, parseBody } from '@lab/service-kit';
 import { hashPassword } from '../passwords';
 import { loginBody, refreshTokenBody, registerBody } from '../schemas';
@@ -17,7 +17,7 @@ function asUnauthorized(err: unknown): never {
 
 export function mountAuthRoutes(
   app: Router,
-  deps: { db: Queryable; sessions: Sessions; requireUser: ServiceContext<object>['auth']['required'] },
+  deps: { db: Queryable; sessions: Sessions; requireUser: ServiceAuth['required'] },
 ): void {
   const { db, sessions } = deps;
 

@@ -1,11 +1,9 @@
 import type { Router } from 'express';
-import type { Queryable, ServiceContext } from '@lab/service-kit';
+import type { Queryable, ServiceAuth } from '@lab/service-kit';
 import { Conflict, NotFound, parseBody, parseParams, parseQuery } from '@lab/service-kit';
 import type { CacheOutcome, ProductCache } from '../product-cache';
 import { SkuTakenError, deleteProduct, findProduct, insertProduct, listProducts, updateProduct } from '../product-repository';
 import { listProductsQuery, productBody, productIdParams } from '../schemas';
-
-type Auth = ServiceContext<object>['auth'];
 
 /** Turns a unique-violation on sku into a 409 naming the field. */
 function asConflict(err: unknown): never {
@@ -21,7 +19,7 @@ const productNotFound = (id: number) => new NotFound(`No product with id ${id}`)
 
 export function mountProductRoutes(
   app: Router,
-  deps: { db: Queryable; cache: ProductCache; auth: Auth; onCacheLookup(outcome: CacheOutcome): void },
+  deps: { db: Queryable; cache: ProductCache; auth: ServiceAuth; onCacheLookup(outcome: CacheOutcome): void },
 ): void {
   const { db, cache } = deps;
   const adminOnly = [deps.auth.required, deps.auth.requireRole('admin')];
