@@ -7,7 +7,7 @@ import { call } from './http';
 import type { StartedAuth } from './start-auth';
 import { startAuth } from './start-auth';
 
-async function newPem(alg: 'ES256' | 'RS256' = 'ES256') {
+async function newPem(alg: 'ES256' | 'ES384' | 'RS256' = 'ES256') {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const { kty, crv, x, y } = await exportJWK(publicKey);
   const kid = alg === 'ES256' ? await calculateJwkThumbprint({ kty, crv, x, y }) : '';
@@ -42,6 +42,9 @@ describeWithInfra(['postgres'], 'auth-service signing keys and start-up configur
 
   it('makes replicas that start together on one database converge on one stored key', async () => {
     const url = await freshDatabase();
+    // Migrate first, with a configured key so none is stored: the race under test is the key's,
+    // not the migration lock's (which the service kit owns and tests).
+    await (await startAuth(url, { JWT_PRIVATE_KEY: (await newPem()).pem })).stop();
     const [a, b] = await Promise.all([start(url), start(url)]);
     const [keysA, keysB] = await Promise.all([jwksOf(a), jwksOf(b)]);
     expect(keysA).toEqual(keysB);
@@ -90,11 +93,11 @@ describeWithInfra(['postgres'], 'auth-service signing keys and start-up configur
   });
 
   it.each([
-    ['not a PEM at all', 'hello'],
-    ['an RSA key', 'rsa'],
-  ])('refuses to start when JWT_PRIVATE_KEY is %s, naming the variable', async (_label, value) => {
-    const pem = value === 'rsa' ? (await newPem('RS256')).pem : value;
-    await expect(startAuth(await freshDatabase(), { JWT_PRIVATE_KEY: pem })).rejects.toMatchObject({
+    ['not a PEM at all', async () => 'hello'],
+    ['an RSA key', async () => (await newPem('RS256')).pem],
+    ['an EC key on another curve', async () => (await newPem('ES384')).pem],
+  ])('refuses to start when JWT_PRIVATE_KEY is %s, naming the variable', async (_label, makeValue) => {
+    await expect(startAuth(await freshDatabase(), { JWT_PRIVATE_KEY: await makeValue() })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [expect.objectContaining({ variable: 'JWT_PRIVATE_KEY' })],
     });
