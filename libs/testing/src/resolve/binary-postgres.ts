@@ -23,7 +23,7 @@ export function binaryPostgresStep(): StepRunner {
     if (!bin) return { skipped: 'no initdb/postgres binaries' };
     const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
     if (process.getuid?.() === 0 && !runAs) {
-      return { skipped: 'postgres binary found, but it refuses to run as root and there is no postgres user' };
+      return { skipped: 'postgres refuses to run as root, and there is no postgres user to run it as (via runuser)' };
     }
 
     const dir = mkdtempSync(path.join(tmpdir(), 'lab-postgres-'));
