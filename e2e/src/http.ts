@@ -1,15 +1,19 @@
 /** Small JSON-over-fetch helpers for the end-to-end suites. */
-export interface JsonResponse<T = any> {
+// Response bodies are whatever the services answered; each test asserts the shape it relies on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface JsonResponse<T = Json> {
   status: number;
   headers: Headers;
   body: T;
 }
 
-export async function call<T = any>(
+export async function call<T = Json>(
   base: string,
   method: string,
   path: string,
-  options: { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> } = {},
+  options: CallOptions = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -41,6 +45,9 @@ export function counterValue(metricsText: string, metric: string, labels: Record
   }
   return total;
 }
+
+export type CallOptions = { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> };
+export type Api = (method: string, path: string, options?: CallOptions) => Promise<JsonResponse>;
 
 export async function waitFor(predicate: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
   const started = Date.now();

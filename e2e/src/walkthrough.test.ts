@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startStack, type RunningStack } from '@lab/dev-stack';
 
-import { call, counterValue, waitFor } from './http';
+import { call, counterValue, waitFor, type Api } from './http';
 
 /**
  * Boots the embedded stack exactly as `npm start` does (separate processes, dev-registry as Consul,
@@ -12,7 +12,7 @@ import { call, counterValue, waitFor } from './http';
  */
 describe('the README walk-through on the embedded stack', () => {
   let stack: RunningStack;
-  let api: (method: string, path: string, options?: Parameters<typeof call>[3]) => ReturnType<typeof call>;
+  let api: Api;
   const admin = { email: 'admin@example.com', password: 'admin-dev-password' };
   const customer = { email: `ada-${randomUUID().slice(0, 8)}@example.com`, password: 'correct horse battery' };
   let adminToken: string;
