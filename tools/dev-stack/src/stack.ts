@@ -136,17 +136,23 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
     const servicePort = async (service: ServiceName, index: number) =>
       options.freePorts ? freePort() : preferredPort(DEFAULT_PORTS[service] + index * 10);
+    const startInstance = async (service: ServiceName, index: number) => {
+      const db = databases[service];
+      const extra: NodeJS.ProcessEnv = { DATABASE_URL: db.url };
+      // PGlite is single-connection underneath; its socket server multiplexes, one pooled client each.
+      if (db.embedded) extra.DATABASE_POOL_MAX = '1';
+      const instance = await launch(service, index, await servicePort(service, index), extra);
+      progress(`${instance.id} ready on ${instance.url}`);
+    };
+    // The first instance of each service applies its migrations before any replica starts: on an
+    // embedded database every connection is the same backend session, so an advisory lock cannot
+    // keep two replicas' migrations apart.
     await Promise.all(
-      SERVICES.flatMap((service) =>
-        Array.from({ length: options.replicas?.[service] ?? 1 }, async (_, index) => {
-          const db = databases[service];
-          const extra: NodeJS.ProcessEnv = { DATABASE_URL: db.url };
-          // PGlite is single-connection underneath; its socket server multiplexes, one pooled client each.
-          if (db.embedded) extra.DATABASE_POOL_MAX = '1';
-          const instance = await launch(service, index, await servicePort(service, index), extra);
-          progress(`${instance.id} ready on ${instance.url}`);
-        }),
-      ),
+      SERVICES.map(async (service) => {
+        await startInstance(service, 0);
+        const replicas = options.replicas?.[service] ?? 1;
+        await Promise.all(Array.from({ length: replicas - 1 }, (_, i) => startInstance(service, i + 1)));
+      }),
     );
 
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
