@@ -3,6 +3,8 @@ export type { ExtraConfig, NoExtraConfig, ServiceContext, ServiceDefinition } fr
 export { startService } from './start-service';
 export type { RunningService, StartOptions } from './start-service';
 export { runService } from './run-service';
+export { describeService } from './config/describe-config';
+export type { ConfigVariable, ServiceDescription } from './config/describe-config';
 
 export type { BaseConfig } from './config/base-config';
 export type { Migration, Queryable } from './db/types';

@@ -1,5 +1,6 @@
 import { ConfigError } from '@lab/config';
 import type { z } from 'zod';
+import { describeService } from './config/describe-config';
 import type { ServiceDefinition } from './define-service';
 import { errorCode } from './http/dependency-errors';
 import { serializeError } from './http/logger';
@@ -29,11 +30,19 @@ function crash(name: string, service: RunningService | undefined, error: unknown
   process.exit(1);
 }
 
+export const DESCRIBE_CONFIG_FLAG = '--describe-config';
+
 /**
  * The whole of an app's main.ts: start the service, then on SIGTERM/SIGINT shut down gracefully
  * and exit 0 (1 when shutdown fails or outlives SHUTDOWN_TIMEOUT_MS). A second signal exits at once.
+ * With `--describe-config` it prints the service's variables and probe paths as JSON instead and
+ * starts nothing, so deployment manifests can be checked against the code.
  */
 export function runService<C extends z.ZodObject>(def: ServiceDefinition<C>): void {
+  if (process.argv.includes(DESCRIBE_CONFIG_FLAG)) {
+    process.stdout.write(`${JSON.stringify(describeService(def, process.env), null, 2)}\n`);
+    return;
+  }
   let service: RunningService | undefined;
   let signalled = false;
 

@@ -101,6 +101,31 @@ describe('runService', () => {
     }
   });
 
+  it('prints its configuration as JSON with --describe-config and starts nothing', () => {
+    const stdout: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string) => {
+      stdout.push(String(chunk));
+      return true;
+    }) as never);
+    jest.replaceProperty(process, 'argv', [process.argv[0], 'main.js', '--describe-config']);
+    const exit = jest.spyOn(process, 'exit');
+    const listeners = process.listenerCount('SIGTERM');
+    const routes = jest.spyOn(tinyService, 'routes');
+    try {
+      // No variable is set: describing must not validate, so a missing TINY_SECRET is no failure.
+      process.env = { PATH: env.PATH };
+      runService(tinyService);
+      const description = JSON.parse(stdout.join('')) as { service: string; variables: { name: string }[] };
+      expect(description).toMatchObject({ service: 'tiny-service', defaultPort: 3994, probes: { ready: '/health/ready' } });
+      expect(description.variables).toContainEqual({ name: 'TINY_SECRET', required: true, secret: true });
+      expect(exit).not.toHaveBeenCalled();
+      expect(routes).not.toHaveBeenCalled();
+      expect(process.listenerCount('SIGTERM')).toBe(listeners);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
   it('exits 1 with message and code when start-up fails for another reason', async () => {
     const observed = observeProcess();
     try {

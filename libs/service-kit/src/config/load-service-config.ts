@@ -2,23 +2,31 @@ import { loadConfig } from '@lab/config';
 import { z } from 'zod';
 import { BASE_SECRET_KEYS, baseConfigShape, defaultInstanceId, type BaseConfig } from './base-config';
 
+/** What of a definition the configuration depends on. */
+export interface ConfigurableService {
+  name: string;
+  defaultPort: number;
+  config?: z.ZodObject;
+  database?: unknown;
+}
+
 /**
- * The base variables plus the service's own, validated together so one ConfigError names every
- * bad variable. A service with a database must be given DATABASE_URL in production: the embedded
- * fallback is for development.
+ * The base variables plus the service's own, as one schema. A service with a database must be
+ * given DATABASE_URL in production: the embedded fallback is for development.
  */
-export function loadServiceConfig<C>(
-  def: { name: string; defaultPort: number; config?: z.ZodObject; database?: unknown },
-  env: Record<string, string | undefined>,
-): BaseConfig & C {
+export function serviceConfigSchema(def: ConfigurableService, env: Record<string, string | undefined>): z.ZodObject {
   const base = baseConfigShape(def.defaultPort);
   const databaseRequired = def.database !== undefined && env.NODE_ENV === 'production';
-  const schema = z.object({
+  return z.object({
     ...base,
     DATABASE_URL: databaseRequired ? base.DATABASE_URL.unwrap() : base.DATABASE_URL,
     ...def.config?.shape,
   });
-  const config = loadConfig(schema, env, { secretKeys: BASE_SECRET_KEYS }) as BaseConfig & C;
+}
+
+/** The base variables and the service's own, validated together so one ConfigError names every bad variable. */
+export function loadServiceConfig<C>(def: ConfigurableService, env: Record<string, string | undefined>): BaseConfig & C {
+  const config = loadConfig(serviceConfigSchema(def, env), env, { secretKeys: BASE_SECRET_KEYS }) as BaseConfig & C;
   config.INSTANCE_ID ??= defaultInstanceId(def.name, config.PORT);
   return config;
 }
