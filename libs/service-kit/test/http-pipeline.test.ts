@@ -79,6 +79,7 @@ describe('problems', () => {
     expect(response.status).toBe(400);
     const body = await problem(response);
     expect(body).toMatchObject({ status: 400, title: 'Bad Request', detail: 'Malformed JSON body', instance: '/orders' });
+    expect(body.errors).toEqual([{ field: 'body', message: expect.stringMatching(/JSON/) }]);
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
   });
 

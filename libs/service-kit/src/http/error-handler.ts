@@ -13,13 +13,26 @@ export function toProblem(error: unknown): HttpProblem {
   // body-parser marks its errors with `type` (and `status`); they are the caller's fault.
   const bodyError = (error as { type?: unknown } | null)?.type;
   if (bodyError === 'entity.too.large') return new PayloadTooLarge('The request body is too large');
-  if (bodyError === 'entity.parse.failed') return new BadRequest('Malformed JSON body');
+  if (bodyError === 'entity.parse.failed') {
+    return new BadRequest('Malformed JSON body', { errors: [{ field: 'body', message: jsonSyntaxMessage(error) }] });
+  }
   if (typeof bodyError === 'string' && bodyError.startsWith('entity.') || bodyError === 'encoding.unsupported' || bodyError === 'charset.unsupported') {
     return new BadRequest('The request body could not be read');
   }
   const dependency = dependencyFailureDetail(error);
   if (dependency !== undefined) return new ServiceUnavailable(dependency);
   return internalError;
+}
+
+/**
+ * What JSON.parse said, without the part that quotes the body back ("abc" is not valid JSON):
+ * the body may hold a password, and the problem document must not repeat it.
+ */
+export function jsonSyntaxMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const quoteAt = message.indexOf('"');
+  const safe = (quoteAt === -1 ? message : message.slice(0, quoteAt)).replace(/[\s,]+$/, '');
+  return safe === '' ? 'is not valid JSON' : safe;
 }
 
 export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {
