@@ -1,4 +1,4 @@
-import { createRegistry, type ServiceRegistry } from '@lab/discovery';
+import type { ServiceRegistry } from '@lab/discovery';
 import { HealthRegistry, eventLoopCheck, postgresCheck } from '@lab/health';
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
@@ -9,6 +9,7 @@ import { jwksFromDiscovery } from './auth/jwks-source';
 import type { BaseConfig } from './config/base-config';
 import { loadServiceConfig } from './config/load-service-config';
 import { openDatabase } from './db/database';
+import { createServiceRegistry } from './discovery/service-registry';
 import { runMigrations } from './db/migrations';
 import type { Migration } from './db/types';
 import type { ExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
@@ -80,14 +81,7 @@ export async function startService<C extends z.ZodObject>(
   const cleanup = new CleanupStack();
 
   try {
-    const registry =
-      o.registry ??
-      createRegistry({
-        backend: config.DISCOVERY_BACKEND,
-        consulUrl: config.CONSUL_URL,
-        consulToken: config.CONSUL_TOKEN,
-        logger: log,
-      });
+    const registry = o.registry ?? createServiceRegistry(config, log);
     if (!o.registry) cleanup.push('registry', () => registry.close());
 
     const dependencies = createDependencies({ registry, timeoutMs: config.OUTBOUND_TIMEOUT_MS, log });
@@ -162,6 +156,7 @@ export async function startService<C extends z.ZodObject>(
         version: serviceVersion(config.SERVICE_VERSION),
         checkIntervalMs: config.CHECK_INTERVAL,
         deregisterCriticalAfterMs: config.DEREGISTER_CRITICAL_AFTER,
+        zone: config.ZONE,
       }),
       log,
     );

@@ -11,7 +11,7 @@ describe('base configuration', () => {
   it('names every bad variable in one ConfigError', async () => {
     const error = await startWith({
       PORT: 'eighty',
-      DISCOVERY_BACKEND: 'zookeeper',
+      DISCOVERY_BACKEND: 'eureka',
       CHECK_INTERVAL: 'often',
       CONSUL_URL: 'not a url',
       DATABASE_POOL_MAX: '0',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { envDuration, envEnum, envInt, envPort, envUrl } from '@lab/config';
+import { envBool, envDuration, envEnum, envInt, envPort, envUrl } from '@lab/config';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -9,6 +9,26 @@ const BODY_LIMIT = /^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i;
 
 /** A host name or IP address, without scheme or port. */
 const hostSchema = z.string().regex(/^[A-Za-z0-9._:-]+$/, 'expected a host name or IP address');
+
+export const DISCOVERY_BACKENDS = ['consul', 'etcd', 'zookeeper', 'dns', 'memory'] as const;
+export const LB_STRATEGIES = ['round-robin', 'random', 'least-outstanding', 'weighted'] as const;
+
+/** "a,b,c" -> ['a', 'b', 'c'], each item checked by `item`; empty items are ignored. */
+function commaList(item: z.ZodType<string, string>, what: string) {
+  return z
+    .string()
+    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(item, { error: `expected a comma-separated list of ${what}` }).min(1, `expected at least one ${what}`));
+}
+
+/** ZooKeeper's connect string: host:port pairs, optionally followed by a chroot path. */
+const ZOOKEEPER_CONNECT = /^[A-Za-z0-9._-]+:\d{1,5}(?:,[A-Za-z0-9._-]+:\d{1,5})*(?:\/[A-Za-z0-9._/-]*)?$/;
+
+/** A PEM document (certificate or key), given inline or, more usually, through NAME_FILE. */
+const pemSchema = z.string().refine((text) => text.includes('-----BEGIN '), 'expected a PEM document (-----BEGIN ...)');
+
+/** A DNS label, as a Kubernetes namespace or cluster domain part is. */
+const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'expected a lower-case DNS name');
 
 /**
  * The environment every service reads, on top of its own variables. Durations are parsed to
@@ -26,9 +46,32 @@ export function baseConfigShape(defaultPort: number) {
     SERVICE_VERSION: z.string().max(64).optional(),
     LOG_LEVEL: envEnum(LOG_LEVELS, 'info'),
     NODE_ENV: z.string().default('development'),
-    DISCOVERY_BACKEND: envEnum(['consul', 'memory'], 'consul'),
+    DISCOVERY_BACKEND: envEnum(DISCOVERY_BACKENDS, 'consul'),
     CONSUL_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8500' }),
     CONSUL_TOKEN: z.string().optional(),
+    // Read from CONSUL_CA_FILE, CONSUL_CERT_FILE and CONSUL_KEY_FILE (the NAME_FILE convention).
+    CONSUL_CA: pemSchema.optional(),
+    CONSUL_CERT: pemSchema.optional(),
+    CONSUL_KEY: pemSchema.optional(),
+    ETCD_ENDPOINTS: commaList(z.url({ protocol: /^https?$/ }), 'http(s) URLs').default(['http://127.0.0.1:2379']),
+    ETCD_USERNAME: z.string().optional(),
+    ETCD_PASSWORD: z.string().optional(),
+    ZOOKEEPER_CONNECT: z
+      .string()
+      .regex(ZOOKEEPER_CONNECT, 'expected host:port[,host:port...][/chroot]')
+      .default('127.0.0.1:2181'),
+    DNS_NAMESPACE: dnsName.default('default'),
+    DNS_CLUSTER_DOMAIN: dnsName.default('cluster.local'),
+    /** The port every Kubernetes Service listens on; unset: the port from SRV records. */
+    DNS_SERVICE_PORT: envInt({ min: 1, max: 65535 }).optional(),
+    DNS_SERVERS: commaList(z.string().min(1), 'DNS servers').optional(),
+    LB_STRATEGY: envEnum(LB_STRATEGIES, 'round-robin'),
+    ZONE: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a zone name such as eu-west-1a').optional(),
+    /** Guards /admin/*; unset: those routes answer 404. */
+    ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+    CONFIG_DIR: z.string().min(1).optional(),
+    /** Inside a service mesh (Istio) the sidecar retries; retrying here as well multiplies the load. */
+    MESH_MODE: envBool(false),
     CHECK_INTERVAL: envDuration('10s').pipe(z.number().min(1000, 'expected at least 1s')),
     DEREGISTER_CRITICAL_AFTER: envDuration('1m').pipe(z.number().min(1000, 'expected at least 1s')),
     DATABASE_URL: envUrl({ protocols: ['postgres:', 'postgresql:'] }).optional(),
@@ -48,7 +91,7 @@ type BaseShape = ReturnType<typeof baseConfigShape>;
 export type BaseConfig = Omit<z.output<z.ZodObject<BaseShape>>, 'INSTANCE_ID'> & { INSTANCE_ID: string };
 
 /** Variables whose values are never logged or echoed back. */
-export const BASE_SECRET_KEYS = ['CONSUL_TOKEN', 'DATABASE_URL'] as const;
+export const BASE_SECRET_KEYS = ['CONSUL_TOKEN', 'CONSUL_KEY', 'DATABASE_URL', 'ETCD_PASSWORD', 'ADMIN_TOKEN'] as const;
 
 /** `<name>-<port>-<4 hex>`: readable in a registry listing, unique enough between replicas. */
 export function defaultInstanceId(name: string, port: number): string {

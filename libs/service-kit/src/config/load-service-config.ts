@@ -17,11 +17,20 @@ export interface ConfigurableService {
 export function serviceConfigSchema(def: ConfigurableService, env: Record<string, string | undefined>): z.ZodObject {
   const base = baseConfigShape(def.defaultPort);
   const databaseRequired = def.database !== undefined && env.NODE_ENV === 'production';
-  return z.object({
-    ...base,
-    DATABASE_URL: databaseRequired ? base.DATABASE_URL.unwrap() : base.DATABASE_URL,
-    ...def.config?.shape,
-  });
+  return z
+    .object({
+      ...base,
+      DATABASE_URL: databaseRequired ? base.DATABASE_URL.unwrap() : base.DATABASE_URL,
+      ...def.config?.shape,
+    })
+    .superRefine((config, ctx) => {
+      // A client certificate without its key (or the reverse) cannot be used: say so at start-up.
+      const { CONSUL_CERT: cert, CONSUL_KEY: key } = config as { CONSUL_CERT?: string; CONSUL_KEY?: string };
+      if ((cert === undefined) !== (key === undefined)) {
+        const missing = cert === undefined ? 'CONSUL_CERT' : 'CONSUL_KEY';
+        ctx.addIssue({ code: 'custom', path: [missing], message: 'CONSUL_CERT and CONSUL_KEY go together' });
+      }
+    });
 }
 
 /** The base variables and the service's own, validated together so one ConfigError names every bad variable. */

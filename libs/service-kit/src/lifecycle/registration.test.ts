@@ -24,6 +24,10 @@ describe('buildRegistration', () => {
     expect(buildRegistration({ ...base, address: 'a', checkIntervalMs: 2000 }).check?.timeout).toBe('2s');
   });
 
+  it('advertises the zone in the metadata when there is one', () => {
+    expect(buildRegistration({ ...base, address: 'a', checkIntervalMs: 1000, zone: 'eu-1a' }).meta).toEqual({ version: '1.2.3', zone: 'eu-1a' });
+  });
+
   it('brackets an IPv6 address in the check URL', () => {
     expect(buildRegistration({ ...base, address: 'fd00::7', checkIntervalMs: 1000 }).check?.http).toBe('http://[fd00::7]:3002/health/ready');
   });

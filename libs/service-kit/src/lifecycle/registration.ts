@@ -17,6 +17,8 @@ export function buildRegistration(o: {
   version: string;
   checkIntervalMs: number;
   deregisterCriticalAfterMs: number;
+  /** Advertised as meta.zone, which zone-preferring balancers read. */
+  zone?: string;
 }): ServiceRegistration {
   const host = o.address.includes(':') ? `[${o.address}]` : o.address;
   return {
@@ -25,7 +27,7 @@ export function buildRegistration(o: {
     address: o.address,
     port: o.port,
     tags: ['v1'],
-    meta: { version: o.version },
+    meta: o.zone === undefined ? { version: o.version } : { version: o.version, zone: o.zone },
     check: {
       http: `http://${host}:${o.port}/health/ready`,
       interval: consulDuration(o.checkIntervalMs),

@@ -1,0 +1,27 @@
+import { createRegistry, type ServiceRegistry } from '@lab/discovery';
+import type { Logger } from 'pino';
+import type { BaseConfig } from '../config/base-config';
+
+/** The registry DISCOVERY_BACKEND names, with that backend's connection settings. */
+export function createServiceRegistry(config: BaseConfig, log: Logger): ServiceRegistry {
+  const tls =
+    config.CONSUL_CA !== undefined || config.CONSUL_CERT !== undefined
+      ? { ca: config.CONSUL_CA, cert: config.CONSUL_CERT, key: config.CONSUL_KEY }
+      : undefined;
+  const options = {
+    backend: config.DISCOVERY_BACKEND,
+    logger: log,
+    consulUrl: config.CONSUL_URL,
+    consulToken: config.CONSUL_TOKEN,
+    consulTls: tls,
+    etcdEndpoints: config.ETCD_ENDPOINTS,
+    etcdUsername: config.ETCD_USERNAME,
+    etcdPassword: config.ETCD_PASSWORD,
+    zookeeperConnect: config.ZOOKEEPER_CONNECT,
+    dnsNamespace: config.DNS_NAMESPACE,
+    dnsClusterDomain: config.DNS_CLUSTER_DOMAIN,
+    dnsPort: config.DNS_SERVICE_PORT,
+    dnsServers: config.DNS_SERVERS,
+  };
+  return createRegistry(options as Parameters<typeof createRegistry>[0]);
+}
