@@ -15,7 +15,7 @@ import {
   findConfirmedOrder,
   type Order,
 } from './order-repository';
-import { priceOrder, requestHash, type OrderItemRequest } from './order-pricing';
+import { priceOrder, requestHash, type OrderItemRequest, type PricingRules } from './order-pricing';
 
 interface PlacementLogger {
   warn(obj: object, msg?: string): void;
@@ -39,6 +39,8 @@ export interface PlaceOrderRequest {
   items: OrderItemRequest[];
   /** The caller's Authorization header, forwarded to inventory-service. */
   authorization: string;
+  /** Pricing rules that apply to this caller (feature flags). */
+  pricing?: PricingRules;
 }
 
 export interface PlacementResult {
@@ -116,7 +118,7 @@ export class OrderPlacement {
     let reservationId: string | undefined;
     let reservationConfirmed = false;
     try {
-      const { lines, totalCents } = priceOrder(items, await fetchUnitPrices(this.o.products, items));
+      const { lines, totalCents } = priceOrder(items, await fetchUnitPrices(this.o.products, items), request.pricing);
       reservationId = (await reserveStock(this.o.inventory, { orderId, items, authorization })).id;
       // Confirmed in inventory before the order turns 'confirmed' here: a duplicate request that
       // sees the confirmed order can rely on it, since nothing will undo it afterwards.

@@ -51,3 +51,27 @@ describe('priceOrder', () => {
     expect(totalCents).toBe(1_000_000_000_000);
   });
 });
+
+describe('priceOrder with the bulk discount', () => {
+  const items = [
+    { productId: 1, quantity: 9 },
+    { productId: 2, quantity: 10 },
+    { productId: 3, quantity: 25 },
+  ];
+
+  it('takes 10% off the unit price of lines of 10 or more units only', () => {
+    expect(priceOrder(items, [1000, 1000, 995], { bulkDiscount: true })).toEqual({
+      lines: [
+        { productId: 1, quantity: 9, unitPriceCents: 1000 },
+        { productId: 2, quantity: 10, unitPriceCents: 900 },
+        { productId: 3, quantity: 25, unitPriceCents: 896 }, // 895.5 rounds to the nearest cent
+      ],
+      totalCents: 9 * 1000 + 10 * 900 + 25 * 896,
+    });
+  });
+
+  it('charges the catalogue price when the rule is off', () => {
+    expect(priceOrder(items, [1000, 1000, 995], { bulkDiscount: false })).toEqual(priceOrder(items, [1000, 1000, 995]));
+    expect(priceOrder(items, [1000, 1000, 995]).lines.map((l) => l.unitPriceCents)).toEqual([1000, 1000, 995]);
+  });
+});

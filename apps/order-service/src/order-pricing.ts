@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { bulkUnitPrice } from './bulk-discount';
 
 export interface OrderItemRequest {
   productId: number;
@@ -20,14 +21,20 @@ export function requestHash(items: readonly OrderItemRequest[]): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-/** The order's lines at the given unit prices, and their total. */
+export interface PricingRules {
+  /** The `bulk-discount` flag is on for this customer: lines of 10+ units cost 10% less each. */
+  bulkDiscount?: boolean;
+}
+
+/** The order's lines at the given catalogue unit prices (after the rules that apply), and their total. */
 export function priceOrder(
   items: readonly OrderItemRequest[],
   unitPrices: readonly number[],
+  rules: PricingRules = {},
 ): { lines: OrderLine[]; totalCents: number } {
   let totalCents = 0;
   const lines = items.map((item, index) => {
-    const unitPriceCents = unitPrices[index];
+    const unitPriceCents = rules.bulkDiscount ? bulkUnitPrice(unitPrices[index], item.quantity) : unitPrices[index];
     totalCents += unitPriceCents * item.quantity;
     return { productId: item.productId, quantity: item.quantity, unitPriceCents };
   });
