@@ -31,6 +31,19 @@ export { registerWithRetry, type RegisterWithRetryOptions } from './registration
 
 // Finding and calling instances
 export { WatchedInstanceCache, type WatchedInstanceCacheOptions } from './cache/watched-instance-cache';
+export type { Balancer, BalancerContext } from './balancers/balancer';
 export { RoundRobinBalancer } from './balancers/round-robin';
-export { ServiceDirectory, type ServiceDirectoryOptions } from './client/service-directory';
+export { RandomBalancer } from './balancers/random';
+export { LeastOutstandingBalancer } from './balancers/least-outstanding';
+export { WeightedBalancer, instanceWeight } from './balancers/weighted';
+export {
+  PreferenceBalancer,
+  TagPreferenceBalancer,
+  ZonePreferenceBalancer,
+  type ZonePreferenceOptions,
+} from './balancers/preference';
+export { BALANCER_KINDS, createBalancer, type BalancerKind, type CreateBalancerOptions } from './balancers/create-balancer';
+export { OutlierDetector, type Ejection, type OutlierDetectorOptions, type OutlierSnapshot } from './ejection/outlier-detector';
+export { InstanceSelector, type AttemptOutcome, type InstanceSelectorOptions, type InstanceSource } from './client/instance-selector';
+export { ServiceDirectory, type ServiceDirectoryOptions, type ServiceSnapshot } from './client/service-directory';
 export { ServiceClient } from './client/service-client';

@@ -97,4 +97,6 @@ export interface CacheSnapshot {
   stale: boolean;
   lastUpdate?: string;
   lastError?: string;
+  /** When the current outage began, while stale. */
+  staleSince?: string;
 }

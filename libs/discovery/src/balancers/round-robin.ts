@@ -1,4 +1,5 @@
 import type { ServiceInstance } from '../types';
+import type { Balancer } from './balancer';
 
 /**
  * Round-robin over the instances in list order. While the list is the same array (the cache hands out
@@ -7,7 +8,8 @@ import type { ServiceInstance } from '../types';
  * registries list instances sorted by id). So nobody is skipped or picked twice in a row because the
  * set grew or shrank.
  */
-export class RoundRobinBalancer {
+export class RoundRobinBalancer implements Balancer {
+  readonly name = 'round-robin';
   private lastList: readonly ServiceInstance[] | undefined;
   private lastIndex = -1;
   private lastId: string | undefined;

@@ -138,6 +138,57 @@ describe('WatchedInstanceCache', () => {
     expect(at('warn')).toHaveLength(2);
   });
 
+  it('says since when it is stale, counts each outage and tells listeners once per transition', () => {
+    const { logger, at } = recordingLogger();
+    const cache = new WatchedInstanceCache(registry, 'svc', { logger });
+    const changes: boolean[] = [];
+    const unsubscribe = cache.onStaleChange((stale) => changes.push(stale));
+    cache.start();
+    registry.answer('a', 'b');
+    expect(cache.staleSince).toBeUndefined();
+
+    jest.setSystemTime(new Date('2030-01-02T03:04:05.000Z'));
+    registry.fail();
+    jest.setSystemTime(new Date('2030-01-02T03:04:09.000Z'));
+    registry.fail();
+    expect(cache.staleSince).toBe(Date.parse('2030-01-02T03:04:05.000Z'));
+    expect(cache.snapshot()).toMatchObject({ stale: true, staleSince: '2030-01-02T03:04:05.000Z', instances: 2 });
+    // Still serving what it knew before the outage.
+    expect(cache.instances().map((i) => i.id)).toEqual(['a', 'b']);
+
+    jest.setSystemTime(new Date('2030-01-02T03:04:15.000Z'));
+    registry.answer('a');
+    expect(cache.staleSince).toBeUndefined();
+    expect(cache.snapshot()).not.toHaveProperty('staleSince');
+    expect(at('info')[0].obj).toMatchObject({ staleForMs: 10_000 });
+
+    registry.fail();
+    registry.answer('a');
+    expect(changes).toEqual([true, false, true, false]);
+    expect(cache.staleTransitions).toBe(2);
+
+    unsubscribe();
+    registry.fail();
+    expect(changes).toHaveLength(4);
+    expect(cache.staleTransitions).toBe(3);
+  });
+
+  it('keeps feeding the cache when a stale listener throws', () => {
+    const { logger, at } = recordingLogger();
+    const cache = new WatchedInstanceCache(registry, 'svc', { logger });
+    const changes: boolean[] = [];
+    cache.onStaleChange(() => {
+      throw new Error('metric exploded');
+    });
+    cache.onStaleChange((stale) => changes.push(stale));
+    cache.start();
+    registry.fail();
+    registry.answer('a');
+    expect(changes).toEqual([true, false]);
+    expect(cache.instances().map((i) => i.id)).toEqual(['a']);
+    expect(at('error')).toHaveLength(2);
+  });
+
   it('close() stops the watch, rejects a pending ready() and ignores late answers', async () => {
     const cache = new WatchedInstanceCache(registry, 'svc');
     const ready = cache.ready(10_000);

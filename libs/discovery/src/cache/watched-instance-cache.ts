@@ -1,5 +1,5 @@
 import { RegistryUnavailableError } from '../errors';
-import { silentLogger } from '../internal/logging';
+import { errorMessage, silentLogger } from '../internal/logging';
 import type {
   CacheSnapshot,
   InstanceFilter,
@@ -31,6 +31,9 @@ export class WatchedInstanceCache {
   private isStale = false;
   private lastUpdate: string | undefined;
   private lastError: string | undefined;
+  private staleFrom: number | undefined;
+  private turnedStale = 0;
+  private readonly staleListeners = new Set<(stale: boolean) => void>();
   private readonly waiters = new Set<{ resolve(): void; reject(e: Error): void }>();
 
   constructor(
@@ -90,6 +93,25 @@ export class WatchedInstanceCache {
     return this.isStale;
   }
 
+  /** When the current outage began (epoch ms), while stale. */
+  get staleSince(): number | undefined {
+    return this.staleFrom;
+  }
+
+  /** How many times the cache has turned stale since it was created (for a counter metric). */
+  get staleTransitions(): number {
+    return this.turnedStale;
+  }
+
+  /**
+   * Calls `listener` with true when the cache turns stale and with false when it is current again,
+   * once per transition. Returns a function that removes the listener.
+   */
+  onStaleChange(listener: (stale: boolean) => void): () => void {
+    this.staleListeners.add(listener);
+    return () => void this.staleListeners.delete(listener);
+  }
+
   /** The last known healthy instances. The same frozen array until the set changes. */
   instances(): readonly ServiceInstance[] {
     return this.current;
@@ -99,6 +121,7 @@ export class WatchedInstanceCache {
     const snapshot: CacheSnapshot = { service: this.service, instances: this.current.length, stale: this.isStale };
     if (this.lastUpdate !== undefined) snapshot.lastUpdate = this.lastUpdate;
     if (this.lastError !== undefined) snapshot.lastError = this.lastError;
+    if (this.staleFrom !== undefined) snapshot.staleSince = new Date(this.staleFrom).toISOString();
     return snapshot;
   }
 
@@ -106,6 +129,7 @@ export class WatchedInstanceCache {
     if (this.closed) return;
     this.closed = true;
     this.watch?.close();
+    this.staleListeners.clear();
     const error = new RegistryUnavailableError(`instance cache for ${this.service} was closed`);
     for (const waiter of this.waiters) waiter.reject(error);
     this.waiters.clear();
@@ -117,8 +141,11 @@ export class WatchedInstanceCache {
     this.lastUpdate = new Date().toISOString();
     this.answered = true;
     if (this.isStale) {
+      const staleForMs = Date.now() - this.staleFrom!;
       this.isStale = false;
-      this.logger.info({ service: this.service, instances: instances.length }, 'registry answers again; instances are current');
+      this.staleFrom = undefined;
+      this.logger.info({ service: this.service, instances: instances.length, staleForMs }, 'registry answers again; instances are current');
+      this.notifyStale(false);
     } else {
       this.logger.debug({ service: this.service, instances: instances.length }, 'instances changed');
     }
@@ -131,9 +158,23 @@ export class WatchedInstanceCache {
     this.lastError = error.message;
     if (this.isStale) return;
     this.isStale = true;
+    this.staleFrom = Date.now();
+    this.turnedStale += 1;
     this.logger.warn(
       { service: this.service, err: error.message, instances: this.current.length },
       'registry unavailable; serving the last known instances',
     );
+    this.notifyStale(true);
+  }
+
+  private notifyStale(stale: boolean): void {
+    for (const listener of this.staleListeners) {
+      try {
+        listener(stale);
+      } catch (error) {
+        // A failing listener (a metrics hook, say) must not break the watch that feeds the cache.
+        this.logger.error({ service: this.service, err: errorMessage(error) }, 'stale listener failed');
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { WatchedInstanceCache } from '../cache/watched-instance-cache';
-import type { RoundRobinBalancer } from '../balancers/round-robin';
+import type { AttemptOutcome, InstanceSelector } from './instance-selector';
 import { NoHealthyInstanceError, UpstreamConnectionError, UpstreamStatusError } from '../errors';
 import { describeError, errorMessage } from '../internal/logging';
 import type {
@@ -15,7 +15,8 @@ import type {
 export interface ServiceClientOptions {
   service: string;
   cache: WatchedInstanceCache;
-  balancer: RoundRobinBalancer;
+  /** Chooses the instance per attempt and hears how each attempt went. */
+  selector: InstanceSelector;
   /** The connection pool shared by every client of a directory. */
   dispatcher: Dispatcher;
   policy?: CallPolicyLike;
@@ -41,9 +42,10 @@ function originOf(instance: ServiceInstance): string {
 }
 
 /**
- * Calls one service by name. Each attempt picks the next healthy instance from the watched cache,
- * so a policy's retry lands on another instance. 2xx-4xx answers are returned; 5xx answers and
- * failures to get an answer are thrown, for the policy's breaker and retry to see.
+ * Calls one service by name. Each attempt asks the selector for an instance (healthy, not ejected,
+ * chosen by the balancer), passing over those this call already tried, so a policy's retry lands
+ * on another instance. 2xx-4xx answers are returned; 5xx answers and failures to get an answer are
+ * thrown, for the policy's breaker and retry to see, and reported to the outlier detector.
  */
 export class ServiceClient {
   private firstAnswer: Promise<void> | undefined;
@@ -65,9 +67,11 @@ export class ServiceClient {
       this.firstAnswer ??= cache.ready(timeoutMs).catch(() => undefined);
       await this.firstAnswer;
     }
-    if (policy === undefined) return this.attempt<T>(request, AbortSignal.timeout(timeoutMs));
+    if (policy === undefined) return this.attempt<T>(request, AbortSignal.timeout(timeoutMs), undefined);
     const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
-    return policy.execute((signal) => this.attempt<T>(request, signal), { idempotent });
+    // Ids of instances that failed this call, filled only when an attempt fails.
+    const tried: string[] = [];
+    return policy.execute((signal) => this.attempt<T>(request, signal, tried), { idempotent });
   }
 
   get<T = unknown>(path: string, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
@@ -86,11 +90,29 @@ export class ServiceClient {
     return this.request<T>({ ...o, method: 'DELETE', path });
   }
 
-  private async attempt<T>(request: ServiceRequestOptions, signal: AbortSignal): Promise<ServiceResponse<T>> {
-    const { service, cache, balancer } = this.o;
-    const instance = balancer.pick(cache.instances());
+  private async attempt<T>(request: ServiceRequestOptions, signal: AbortSignal, tried: string[] | undefined): Promise<ServiceResponse<T>> {
+    const { service, selector } = this.o;
+    // Every instance tried already (more attempts than instances): start over rather than give up.
+    const instance = selector.pick(tried) ?? (tried?.length ? selector.pick() : undefined);
     if (instance === undefined) throw new NoHealthyInstanceError(service);
 
+    selector.started(instance.id);
+    let outcome: AttemptOutcome = 'neutral';
+    try {
+      const response = await this.exchange<T>(instance, request, signal);
+      outcome = 'success';
+      return response;
+    } catch (error) {
+      outcome = outcomeOf(error, signal);
+      tried?.push(instance.id);
+      throw error;
+    } finally {
+      selector.finished(instance.id, outcome);
+    }
+  }
+
+  private async exchange<T>(instance: ServiceInstance, request: ServiceRequestOptions, signal: AbortSignal): Promise<ServiceResponse<T>> {
+    const { service } = this.o;
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
@@ -124,6 +146,17 @@ export class ServiceClient {
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     return headers;
   }
+}
+
+/**
+ * A 5xx or no answer in time counts against the instance; a call cancelled by our side for any
+ * other reason (the caller went away, a bulkhead) says nothing about it.
+ */
+function outcomeOf(error: unknown, signal: AbortSignal): AttemptOutcome {
+  if (error instanceof UpstreamStatusError) return 'failure';
+  if (!(error instanceof UpstreamConnectionError)) return 'neutral';
+  if (!signal.aborted) return 'failure';
+  return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'failure' : 'neutral';
 }
 
 function parseBody(text: string, contentType: string | string[] | undefined): unknown {

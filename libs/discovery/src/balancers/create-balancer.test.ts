@@ -1,0 +1,38 @@
+import { instancesOf } from '../../test/support/instances';
+import { BALANCER_KINDS, createBalancer, type BalancerKind } from './create-balancer';
+import { LeastOutstandingBalancer } from './least-outstanding';
+import { ZonePreferenceBalancer } from './preference';
+import { RandomBalancer } from './random';
+import { RoundRobinBalancer } from './round-robin';
+import { WeightedBalancer } from './weighted';
+
+describe('createBalancer', () => {
+  it.each([
+    ['round-robin', RoundRobinBalancer],
+    ['random', RandomBalancer],
+    ['least-outstanding', LeastOutstandingBalancer],
+    ['weighted', WeightedBalancer],
+  ] as const)('%s', (kind, type) => {
+    const balancer = createBalancer(kind);
+    expect(balancer).toBeInstanceOf(type);
+    expect(balancer.name).toBe(kind);
+  });
+
+  it('knows exactly the four kinds', () => {
+    expect(BALANCER_KINDS).toEqual(['round-robin', 'random', 'least-outstanding', 'weighted']);
+    expect(() => createBalancer('fastest' as BalancerKind)).toThrow(/unknown balancer "fastest"/);
+  });
+
+  it('returns a fresh balancer each time', () => {
+    expect(createBalancer('round-robin')).not.toBe(createBalancer('round-robin'));
+  });
+
+  it('wraps in zone preference when given a zone, and passes the random source on', () => {
+    const balancer = createBalancer('random', { zone: 'eu-a', random: () => 0.99 });
+    expect(balancer).toBeInstanceOf(ZonePreferenceBalancer);
+    expect(balancer.name).toBe('random, prefer zone=eu-a');
+    const list = instancesOf(['a', 'b', 'c'], { a: { meta: { zone: 'eu-a' } }, b: { meta: { zone: 'eu-a' } } });
+    expect(balancer.pick(list)?.id).toBe('b');
+    expect(createBalancer('random', { zone: '' })).toBeInstanceOf(RandomBalancer);
+  });
+});

@@ -1,0 +1,79 @@
+import type { Balancer, BalancerContext } from '../balancers/balancer';
+import type { OutlierDetector, OutlierSnapshot } from '../ejection/outlier-detector';
+import type { ServiceInstance } from '../types';
+
+/** The instances of one service as a selector sees them: WatchedInstanceCache fits. */
+export interface InstanceSource {
+  instances(): readonly ServiceInstance[];
+}
+
+/**
+ * What one attempt tells the outlier detector: `failure` for a connection error, a timeout or a
+ * 5xx; `success` for any other answer; `neutral` when the attempt says nothing about the instance
+ * (the caller gave up, our own bulkhead cancelled it).
+ */
+export type AttemptOutcome = 'success' | 'failure' | 'neutral';
+
+export interface InstanceSelectorOptions {
+  source: InstanceSource;
+  balancer: Balancer;
+  /** Leaves ejected instances out; none when outlier detection is off. */
+  outlier?: OutlierDetector;
+  /** Passed to the balancer with every pick. */
+  zone?: string;
+}
+
+/**
+ * One service's way from "which instance?" to an answer, shared by every caller in the process
+ * (the service client, the gateway): healthy instances from the cache, minus ejected ones, chosen
+ * by the balancer; each attempt is reported back so that least-outstanding counts stay right and
+ * outliers get ejected. Everything here is memory only.
+ */
+export class InstanceSelector {
+  readonly balancer: Balancer;
+  readonly outlier: OutlierDetector | undefined;
+  private readonly source: InstanceSource;
+  private readonly ctx: BalancerContext | undefined;
+
+  constructor(o: InstanceSelectorOptions) {
+    this.source = o.source;
+    this.balancer = o.balancer;
+    this.outlier = o.outlier;
+    this.ctx = o.zone === undefined ? undefined : { zone: o.zone };
+  }
+
+  /**
+   * The instance for the next attempt, or undefined when there is none. `exclude` holds ids this
+   * request already tried: they are passed over. If only ejected instances are left untried, one
+   * of them is chosen rather than refusing the request on the strength of a guess.
+   */
+  pick(exclude?: readonly string[]): ServiceInstance | undefined {
+    const all = this.source.instances();
+    const usable = this.outlier === undefined ? all : this.outlier.available(all);
+    if (exclude === undefined || exclude.length === 0) return this.balancer.pick(usable, this.ctx);
+    const untried = usable.filter((instance) => !exclude.includes(instance.id));
+    if (untried.length > 0 || usable === all) return this.balancer.pick(untried, this.ctx);
+    return this.balancer.pick(
+      all.filter((instance) => !exclude.includes(instance.id)),
+      this.ctx,
+    );
+  }
+
+  /** An attempt to `instanceId` is being sent. */
+  started(instanceId: string): void {
+    this.balancer.onStart?.(instanceId);
+  }
+
+  /** The attempt started with `started(instanceId)` is over. Call exactly once per start. */
+  finished(instanceId: string, outcome: AttemptOutcome): void {
+    this.balancer.onEnd?.(instanceId);
+    if (this.outlier === undefined || outcome === 'neutral') return;
+    if (outcome === 'success') this.outlier.recordSuccess(instanceId);
+    else this.outlier.recordFailure(instanceId);
+  }
+
+  /** Ejected instances right now (none when detection is off). */
+  ejected(): OutlierSnapshot['ejected'] {
+    return this.outlier === undefined ? [] : this.outlier.snapshot().ejected;
+  }
+}
