@@ -1,4 +1,6 @@
 import { MemoryRegistry } from '../backends/memory-registry';
+import { createBalancer } from '../balancers/create-balancer';
+import { LeastOutstandingBalancer } from '../balancers/least-outstanding';
 import { NoHealthyInstanceError, UpstreamConnectionError, UpstreamStatusError } from '../errors';
 import type { CallPolicyLike } from '../types';
 import type { TestInstance } from '../../test/support/http-instances';
@@ -195,6 +197,136 @@ describe('ServiceClient', () => {
     const error = await open({ policyFor: () => abortAfter50ms }).get('/').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamConnectionError);
     expect((error as Error).message).toMatch(/timed out/);
+  });
+
+  const retrying = (attempts: number): CallPolicyLike => ({
+    async execute(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn(new AbortController().signal);
+        } catch (error) {
+          if (attempt >= attempts) throw error;
+        }
+      }
+    },
+  });
+
+  it('sends a retry to an instance this call has not tried, whatever the balancer prefers', async () => {
+    const failing = await instance('p1', (_req, res) => sendJson(res, 500, { error: 'boom' }));
+    const healthy = await instance('p2', (_req, res) => sendJson(res, 200, { id: 'p2' }));
+    // A "random" balancer that always draws the first instance.
+    const client = open({ policyFor: () => retrying(3), balancer: () => createBalancer('random', { random: () => 0 }) });
+    expect((await client.get<{ id: string }>('/')).body.id).toBe('p2');
+    expect([failing.requests.length, healthy.requests.length]).toEqual([1, 1]);
+  });
+
+  it('starts over on the instances already tried when a policy allows more attempts than there are instances', async () => {
+    const failing = await instance('p1', (_req, res) => sendJson(res, 503, {}));
+    const error = await open({ policyFor: () => retrying(3) }).get('/').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamStatusError);
+    expect(failing.requests).toHaveLength(3);
+  });
+
+  it('ejects an instance that keeps answering 5xx, shows it in the snapshot, and takes it back after the ejection', async () => {
+    let now = Date.parse('2030-01-01T00:00:00.000Z');
+    const broken = await instance('p1', (_req, res) => sendJson(res, 500, {}));
+    await whoAmI('p2');
+    const client = open({ outlier: { consecutiveFailures: 2, baseEjectionMs: 10_000, now: () => now } });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      outcomes.push(await client.get<{ id: string }>('/').then((r) => r.body.id, (e: { code: string }) => e.code));
+    }
+    // Round-robin sends every other call to p1 until its second 5xx in a row; then only p2 answers.
+    expect(outcomes).toEqual(['UPSTREAM_STATUS', 'p2', 'UPSTREAM_STATUS', 'p2', 'p2', 'p2', 'p2', 'p2']);
+    expect(directory!.snapshot()).toEqual([
+      expect.objectContaining({
+        service: 'product-service',
+        instances: 2,
+        balancer: 'round-robin',
+        ejected: [{ id: 'p1', until: '2030-01-01T00:00:10.000Z', ejections: 1 }],
+      }),
+    ]);
+
+    now += 10_000;
+    await client.get('/').catch(() => undefined);
+    await client.get('/').catch(() => undefined);
+    expect(broken.requests).toHaveLength(3);
+  });
+
+  it('counts a timed-out attempt against the instance, but not a call its caller cancelled', async () => {
+    await instance('p1', () => undefined); // never answers
+    await whoAmI('p2');
+    const cancelled: CallPolicyLike = {
+      execute: (fn) => {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(new Error('caller left')), 20);
+        return fn(controller.signal);
+      },
+    };
+    const client = open({ policyFor: () => cancelled, outlier: { consecutiveFailures: 1 } });
+    await expect(client.get('/')).rejects.toThrow(/aborted/);
+    expect(directory!.snapshot()[0].ejected).toEqual([]);
+    await directory!.close();
+
+    const timing = open({ timeoutMs: 50, outlier: { consecutiveFailures: 1 } });
+    await expect(timing.get('/')).rejects.toThrow(/timed out/);
+    expect(directory!.snapshot()[0].ejected.map((e) => e.id)).toEqual(['p1']);
+  });
+
+  it('spreads calls by meta.weight with the weighted balancer', async () => {
+    const heavy = await startInstance((_req, res) => sendJson(res, 200, { id: 'heavy' }));
+    const light = await startInstance((_req, res) => sendJson(res, 200, { id: 'light' }));
+    instances.push(heavy, light);
+    await registry.register({ id: 'heavy', name: 'product-service', address: '127.0.0.1', port: heavy.port, meta: { weight: '3' } });
+    await registry.register({ id: 'light', name: 'product-service', address: '127.0.0.1', port: light.port });
+    const client = open({ balancer: () => createBalancer('weighted') });
+    await directory!.cache('product-service').ready(1000);
+    await eventually(() => directory!.cache('product-service').instances().length === 2);
+    for (let i = 0; i < 8; i++) await client.get('/');
+    expect([heavy.requests.length, light.requests.length]).toEqual([6, 2]);
+    expect(directory!.snapshot()[0].balancer).toBe('weighted');
+  });
+
+  it('tells a least-outstanding balancer when each attempt starts and ends, failures included', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await instance('p1', (_req, res) => void released.then(() => sendJson(res, 200, { id: 'p1' })));
+    await instance('p2', (req, res) => sendJson(res, req.url === '/fail' ? 500 : 200, { id: 'p2' }));
+    const balancer = new LeastOutstandingBalancer();
+    const client = open({ balancer: () => balancer });
+    await directory!.cache('product-service').ready(1000);
+    await eventually(() => directory!.cache('product-service').instances().length === 2);
+
+    const slow = client.get('/');
+    await eventually(() => balancer.inFlight('p1') === 1);
+    // p1 is busy: everything else goes to p2, and each call there ends before the next starts.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await client.get<{ id: string }>('/')).body.id);
+    await expect(client.get('/fail')).rejects.toBeInstanceOf(UpstreamStatusError);
+    expect(ids).toEqual(['p2', 'p2', 'p2']);
+    expect(balancer.inFlight('p2')).toBe(0);
+
+    release();
+    await slow;
+    expect(balancer.inFlight('p1')).toBe(0);
+  });
+
+  it('prefers instances in its own zone when given one', async () => {
+    const near = await startInstance((_req, res) => sendJson(res, 200, { id: 'near' }));
+    const far = await startInstance((_req, res) => sendJson(res, 200, { id: 'far' }));
+    instances.push(near, far);
+    await registry.register({ id: 'a-far', name: 'product-service', address: '127.0.0.1', port: far.port, meta: { zone: 'eu-2' } });
+    await registry.register({ id: 'b-near', name: 'product-service', address: '127.0.0.1', port: near.port, meta: { zone: 'eu-1' } });
+    const client = open({ zone: 'eu-1' });
+    await eventually(() => directory!.cache('product-service').instances().length === 2);
+    for (let i = 0; i < 4; i++) await client.get('/');
+    expect([near.requests.length, far.requests.length]).toEqual([4, 0]);
+    expect(directory!.snapshot()[0].balancer).toBe('round-robin, prefer zone=eu-1');
+
+    registry.setHealth('b-near', false);
+    await eventually(() => directory!.cache('product-service').instances().length === 1);
+    await client.get('/');
+    expect(far.requests).toHaveLength(1);
   });
 
   it('rejects a path that does not start with a slash', async () => {
