@@ -1,34 +1,5 @@
+import { hanging, recordingLogger, registry, switchable } from '../test/support/fixtures';
 import { DuplicateCheckError } from './errors/DuplicateCheckError';
-import { HealthRegistry, type HealthRegistryOptions } from './HealthRegistry';
-import type { HealthCheck } from './types';
-
-/** A check whose outcome the test flips; counts its runs and keeps the signals it was given. */
-function switchable(name: string, overrides: Partial<HealthCheck> = {}) {
-  const state = { healthy: true, runs: 0, signals: [] as AbortSignal[] };
-  const check: HealthCheck = {
-    name,
-    critical: true,
-    async run(signal) {
-      state.runs++;
-      state.signals.push(signal);
-      if (!state.healthy) throw new Error(`${name} unreachable`);
-    },
-    ...overrides,
-  };
-  return { check, state };
-}
-
-const hanging: HealthCheck = { name: 'hanging', critical: true, timeoutMs: 500, run: () => new Promise(() => undefined) };
-
-function recordingLogger() {
-  const lines: { level: string; obj: Record<string, unknown>; msg?: string }[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, obj: obj as Record<string, unknown>, msg });
-  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
-}
-
-function registry(options: HealthRegistryOptions = {}): HealthRegistry {
-  return new HealthRegistry({ defaultIntervalMs: 1000, defaultTimeoutMs: 200, now: () => jest.now(), ...options });
-}
 
 describe('HealthRegistry', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') }));
@@ -218,6 +189,8 @@ describe('HealthRegistry', () => {
         started: false,
         draining: false,
         time: '2026-01-01T00:00:01.000Z',
+        startup: { pending: [], conditions: {} },
+        eventLoop: { stalled: false, stallThresholdMs: 2000, stallWindowMs: 10_000, stalls: 0, lastStall: null, delay: null },
         breakers: [{ name: 'product-service', state: 'closed' }],
         checks: {
           postgres: {

@@ -8,6 +8,8 @@ export interface MonitoringOptions {
   staleAfterIntervals: number;
   now: () => number;
   logger: Logger;
+  /** Called after every result is recorded, so readiness is re-evaluated when it can change. */
+  onResult: () => void;
 }
 
 /** What /health/detailed shows for one check. */
@@ -45,6 +47,7 @@ export class MonitoredCheck {
     this.inFlight ??= runCheck(this.check, this.options.timeoutMs, this.options.now).then((outcome) => {
       this.record(outcome);
       this.inFlight = undefined;
+      this.options.onResult();
     });
     return this.inFlight;
   }

@@ -1,0 +1,41 @@
+import { silentLogger } from './Logger';
+import { EventLoopMonitor } from './EventLoopMonitor';
+
+/** The one test on the real loop: a real busy-wait must register as a stall. */
+describe('EventLoopMonitor on the real event loop', () => {
+  const block = (ms: number) => {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      // busy: nothing else runs, which is exactly a stall
+    }
+  };
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('notices a blocked loop, reports delay numbers, and forgets the stall after the window', async () => {
+    // Margins are wide (250ms block against a 100ms threshold) so a loaded machine stays green.
+    const monitor = new EventLoopMonitor({
+      stallThresholdMs: 100,
+      stallWindowMs: 800,
+      sampleIntervalMs: 20,
+      now: () => performance.now(),
+      logger: silentLogger,
+    });
+    monitor.start();
+    try {
+      await wait(60);
+      expect(monitor.stalledRecently()).toBe(false);
+
+      block(250);
+      await wait(40); // the late tick runs once the loop is free
+      const snapshot = monitor.snapshot();
+      expect(snapshot).toMatchObject({ stalled: true, stalls: 1 });
+      expect(snapshot.lastStall?.durationMs).toBeGreaterThan(100);
+      expect(snapshot.delay?.maxMs).toBeGreaterThan(100);
+
+      await wait(850);
+      expect(monitor.stalledRecently()).toBe(false);
+    } finally {
+      monitor.stop();
+    }
+  });
+});
