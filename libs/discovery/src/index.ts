@@ -28,6 +28,11 @@ export { ConsulRegistry, type ConsulRegistryOptions } from './backends/consul-re
 export { MemoryRegistry } from './backends/memory-registry';
 export { createRegistry, type CreateRegistryOptions } from './backends/create-registry';
 export { registerWithRetry, type RegisterWithRetryOptions } from './registration/register-with-retry';
+export {
+  RegistrationKeeper,
+  type RegistrationKeeperOptions,
+  type RegistrationState,
+} from './registration/registration-keeper';
 
 // Finding and calling instances
 export { WatchedInstanceCache, type WatchedInstanceCacheOptions } from './cache/watched-instance-cache';

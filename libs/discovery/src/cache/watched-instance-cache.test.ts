@@ -1,5 +1,6 @@
 import { RegistryUnavailableError } from '../errors';
-import type { InstanceFilter, InstanceListener, Logger, ServiceInstance, ServiceRegistry } from '../types';
+import type { InstanceFilter, InstanceListener, ServiceInstance, ServiceRegistry } from '../types';
+import { recordingLogger } from '../../test/support/logger';
 import { WatchedInstanceCache } from './watched-instance-cache';
 
 const instance = (id: string): ServiceInstance => ({ id, name: 'svc', address: '127.0.0.1', port: 1, tags: [], meta: {} });
@@ -7,6 +8,7 @@ const instance = (id: string): ServiceInstance => ({ id, name: 'svc', address: '
 /** Stands in for a registry: the test drives the watch listener by hand. */
 class FakeRegistry implements ServiceRegistry {
   readonly kind = 'fake';
+  readonly capabilities = { healthChecks: false, pushWatch: true, selfRegistration: true };
   listener: InstanceListener | undefined;
   filter: InstanceFilter | undefined;
   watches = 0;
@@ -16,6 +18,9 @@ class FakeRegistry implements ServiceRegistry {
   async register(): Promise<void> {}
   async deregister(): Promise<void> {}
   async heartbeat(): Promise<void> {}
+  async isRegistered(): Promise<boolean> {
+    return false;
+  }
   async healthyInstances(): Promise<ServiceInstance[]> {
     this.queries++;
     return [];
@@ -34,13 +39,6 @@ class FakeRegistry implements ServiceRegistry {
   fail(message = 'connect ECONNREFUSED'): void {
     this.listener?.onError?.(new Error(message));
   }
-}
-
-function recordingLogger() {
-  const lines: Array<{ level: string; msg?: string; obj: object }> = [];
-  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines, at: (level: string) => lines.filter((l) => l.level === level) };
 }
 
 describe('WatchedInstanceCache', () => {

@@ -1,4 +1,4 @@
-import type { ServiceInstance } from '../types';
+import type { ServiceInstance } from '../../src/types';
 
 /** Instances for balancer tests: ids in order, optional meta and tags per id. */
 export function instancesOf(
