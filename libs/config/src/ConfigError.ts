@@ -5,15 +5,17 @@ export interface ConfigIssue {
 }
 
 /**
- * Thrown when the environment does not satisfy the schema. The message names every offending
- * variable on its own line, so one failed start shows everything that needs fixing.
+ * Thrown when the configuration does not satisfy the schema. The message names every offending
+ * variable (or, for layered configuration, every setting) on its own line, so one failed start
+ * shows everything that needs fixing.
  */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   readonly issues: ConfigIssue[];
 
-  constructor(issues: ConfigIssue[]) {
-    const noun = issues.length === 1 ? 'variable' : 'variables';
+  constructor(issues: ConfigIssue[], o: { noun?: 'variable' | 'setting' } = {}) {
+    const singular = o.noun ?? 'variable';
+    const noun = issues.length === 1 ? singular : `${singular}s`;
     const lines = issues.map((i) => `  ${i.variable}: ${i.message}`);
     super([`Invalid configuration (${issues.length} ${noun}):`, ...lines].join('\n'));
     this.name = 'ConfigError';
