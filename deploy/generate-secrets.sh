@@ -1,0 +1,51 @@
+#!/bin/sh
+# Writes every secret the stack reads, with fresh random values, into one folder:
+#
+#   sh deploy/generate-secrets.sh                          # deploy/secrets, for docker compose
+#   sh deploy/generate-secrets.sh k8s/overlays/dev/secrets # for kubectl apply -k k8s/overlays/dev
+#
+# A file that already exists is kept, so running it again never rotates a password that a database
+# was initialised with. The folder's *.example files show the format of each secret; the real files
+# are git-ignored. The same set works for compose and Kubernetes: both name the servers postgres and redis.
+set -eu
+
+dir="${1:-$(dirname "$0")/secrets}"
+mkdir -p "$dir"
+# Only the owner may list the folder; the files themselves stay readable (0644) because the
+# container users (postgres, node) that read them through bind mounts are not the owner.
+chmod 700 "$dir"
+umask 022
+
+command -v openssl >/dev/null 2>&1 || { echo "generate-secrets.sh: openssl is required" >&2; exit 1; }
+
+random() {
+  openssl rand -hex 24
+}
+
+write() {
+  if [ -e "$dir/$1" ]; then
+    echo "kept    $dir/$1"
+  else
+    printf '%s\n' "$2" > "$dir/$1"
+    echo "wrote   $dir/$1"
+  fi
+}
+
+write postgres-password "$(random)"
+# One database and one role per service; deploy/postgres/init.sh creates them from these URLs.
+write auth-service-database-url "postgres://auth:$(random)@postgres:5432/auth"
+write product-service-database-url "postgres://product:$(random)@postgres:5432/product"
+write inventory-service-database-url "postgres://inventory:$(random)@postgres:5432/inventory"
+write order-service-database-url "postgres://orders:$(random)@postgres:5432/orders"
+write redis-url "redis://:$(random)@redis:6379"
+write admin-password "$(random)"
+write admin-token "$(random)"
+
+if [ -e "$dir/jwt-private-key" ]; then
+  echo "kept    $dir/jwt-private-key"
+else
+  # ES256 signing key of auth-service: PKCS8 PEM on curve P-256.
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/jwt-private-key" 2>/dev/null
+  chmod 644 "$dir/jwt-private-key"
+  echo "wrote   $dir/jwt-private-key"
+fi
