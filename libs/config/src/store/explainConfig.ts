@@ -1,7 +1,7 @@
 import { isFlagDefinitionPath } from '../layers/kvLayout';
 import { redactSecrets } from '../secrets';
 import type { ConfigTree } from '../tree/configTree';
-import { walkLeaves } from '../tree/configTree';
+import { isPlainObject, walkLeaves } from '../tree/configTree';
 
 export type ConfigSource = 'default' | 'file' | 'env' | 'kv';
 
@@ -31,6 +31,8 @@ export function explainConfig(input: ExplainInput): Record<string, ExplainedValu
   walkLeaves(
     input.effective,
     (segments, value) => {
+      // An empty object (no flags, an optional group left out) is not a setting.
+      if (isPlainObject(value) && Object.keys(value).length === 0) return;
       const path = segments.join('.');
       values[path] = value;
       sources[path] = setBy.findLast((layer) => layer.paths.has(path))?.source ?? 'default';

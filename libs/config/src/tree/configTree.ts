@@ -6,8 +6,9 @@ export type ConfigTree = { [key: string]: unknown };
 
 export function isPlainObject(value: unknown): value is ConfigTree {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  // Object.prototype of any realm (structuredClone, vm contexts), or no prototype at all.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** Keys that would reach Object.prototype through a tree built from untrusted input. */

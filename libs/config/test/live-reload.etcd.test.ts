@@ -1,0 +1,3 @@
+import { liveReloadSuite } from './support/liveReloadSuite';
+
+liveReloadSuite('etcd');
