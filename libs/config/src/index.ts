@@ -13,10 +13,19 @@ export { createConfigStore, type ConfigStoreOptions } from './store/createConfig
 export type { ConfigListener, ConfigRejection, ConfigSource, ConfigStatus, ConfigStore, ExplainedValue } from './store/ConfigStore';
 export type { ConfigPathIssue } from './layers/ConfigPathIssue';
 export { defaultConfigDir } from './defaultConfigDir';
-export { configFilePaths, readFileLayer, parseYamlTree, type FileLayer, type FileLayerOptions } from './layers/fileLayer';
+export {
+  configFilePaths,
+  parseYamlTree,
+  readFileLayer,
+  readYamlFiles,
+  scopeFilePaths,
+  type FileLayer,
+  type FileLayerOptions,
+} from './layers/fileLayer';
 export { kvPrefix, kvEntriesToTree, treeToKvEntries, SHARED_SCOPE } from './layers/kvLayout';
 export { parseValue, formatValue } from './tree/parseValue';
-export type { ConfigTree } from './tree/configTree';
+export { sameJson, type ConfigTree } from './tree/configTree';
+export { isSecretName } from './secrets';
 
 // KV backends.
 export { KvUnavailableError, type KvSource, type KvWatch } from './kv/KvSource';

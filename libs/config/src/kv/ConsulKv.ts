@@ -121,8 +121,9 @@ export class ConsulKv implements KvSource {
       return await fetch(url, { method, headers: this.headers, body, signal });
     } catch (error) {
       if (signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'AbortError') throw error;
-      const cause = (error as { cause?: { code?: string } }).cause;
-      throw new KvUnavailableError(this.kind, `${method} ${new URL(url).pathname} failed: ${cause?.code ?? errorMessage(error)}`, {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? errorMessage(error);
+      throw new KvUnavailableError(this.kind, `${method} ${new URL(url).pathname} failed: ${why}`, {
         cause: error,
       });
     }

@@ -20,35 +20,45 @@ export interface FileLayer {
   issues: ConfigPathIssue[];
 }
 
+/** The files of one folder (`shared` or a service), lowest first: `default.yaml`, then `<environment>.yaml`. */
+export function scopeFilePaths(configDir: string, scope: string, environment: string): string[] {
+  const names = environment === 'default' ? ['default.yaml'] : ['default.yaml', `${environment}.yaml`];
+  return names.map((name) => path.join(configDir, scope, name));
+}
+
 /**
  * The files a service reads, lowest first: the shared defaults, the shared environment file, the
  * service's defaults, the service's environment file. A missing file is simply skipped.
  */
 export function configFilePaths(o: FileLayerOptions): string[] {
-  const names = o.environment === 'default' ? ['default.yaml'] : ['default.yaml', `${o.environment}.yaml`];
-  return [SHARED_SCOPE, o.service].flatMap((scope) => names.map((name) => path.join(o.configDir, scope, name)));
+  return [SHARED_SCOPE, o.service].flatMap((scope) => scopeFilePaths(o.configDir, scope, o.environment));
 }
 
 /** Reads and merges the YAML files of one service. A file that does not parse is an issue, never a crash. */
-export async function readFileLayer(o: FileLayerOptions): Promise<FileLayer> {
+export function readFileLayer(o: FileLayerOptions): Promise<FileLayer> {
+  return readYamlFiles(configFilePaths(o), o.configDir);
+}
+
+/** Reads `files` in order (missing ones skipped) and merges each on top of the last. */
+export async function readYamlFiles(files: readonly string[], configDir: string): Promise<FileLayer> {
   let tree: ConfigTree = {};
-  const files: string[] = [];
+  const read: string[] = [];
   const issues: ConfigPathIssue[] = [];
-  for (const file of configFilePaths(o)) {
+  for (const file of files) {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') continue;
-      issues.push({ path: relative(o.configDir, file), message: `cannot read (${(error as { code?: string }).code ?? 'error'})` });
+      issues.push({ path: relative(configDir, file), message: `cannot read (${(error as { code?: string }).code ?? 'error'})` });
       continue;
     }
-    files.push(file);
+    read.push(file);
     const parsed = parseYamlTree(text);
-    if ('issue' in parsed) issues.push({ path: relative(o.configDir, file), message: parsed.issue });
+    if ('issue' in parsed) issues.push({ path: relative(configDir, file), message: parsed.issue });
     else tree = mergeTrees(tree, parsed.tree);
   }
-  return { tree, files, issues };
+  return { tree, files: read, issues };
 }
 
 /**

@@ -1,0 +1,33 @@
+import { parseCliArgs } from './args';
+import { UsageError } from './UsageError';
+
+describe('parseCliArgs', () => {
+  it('reads a command with its options and positionals', () => {
+    expect(parseCliArgs(['set', '--service', 'order-service', '-b', 'etcd', 'flags/x', '{"enabled":true}'])).toEqual({
+      command: 'set',
+      service: 'order-service',
+      backend: 'etcd',
+      env: undefined,
+      configDir: undefined,
+      prune: false,
+      key: 'flags/x',
+      value: '{"enabled":true}',
+    });
+    expect(parseCliArgs(['seed', '--prune', '-e', 'production'])).toMatchObject({ command: 'seed', prune: true, env: 'production' });
+    expect(parseCliArgs(['--help'])).toBe('help');
+  });
+
+  it.each([
+    [[], /missing command/],
+    [['deploy'], /unknown command "deploy"/],
+    [['seed', '--force'], /Unknown option '--force'/],
+    [['set', '--service', 's', 'only-a-key'], /set takes a key and a value/],
+    [['get', 'a', 'b'], /get takes at most one key/],
+    [['diff', 'extra'], /diff takes no arguments/],
+    [['diff', '--prune'], /--prune only applies to seed/],
+    [['get', '--service', '../etc'], /not a folder name/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCliArgs(argv as string[])).toThrow(UsageError);
+    expect(() => parseCliArgs(argv as string[])).toThrow(message);
+  });
+});

@@ -1,0 +1,86 @@
+import type { KvSource } from '@lab/config';
+import { ConfigError, createKvSource, defaultConfigDir, KvUnavailableError, loadConfig } from '@lab/config';
+import { parseCliArgs, USAGE, type CliArgs } from './args';
+import { CommandContext } from './CommandContext';
+import { diff } from './commands/diff';
+import { get } from './commands/get';
+import { seed } from './commands/seed';
+import { set } from './commands/set';
+import { cliEnvironment, type CliEnvironment } from './settings';
+import { UsageError } from './UsageError';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+const commands = { seed, diff, get, set } as const;
+const KV_BACKENDS = ['consul', 'etcd', 'zookeeper'] as const;
+
+/** Runs one command; resolves to the exit code (0 ok, 1 differences / not set, 2 usage or connection). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: CliArgs | 'help';
+  let settings: CliEnvironment;
+  try {
+    args = parseCliArgs(argv);
+    if (args === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    settings = loadConfig(cliEnvironment, io.env, { secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN'] });
+  } catch (error) {
+    return usageFailure(error, io);
+  }
+
+  const backend = args.backend ?? settings.DISCOVERY_BACKEND;
+  if (!(KV_BACKENDS as readonly string[]).includes(backend)) {
+    io.stderr.write(`config: the ${backend} backend has no KV store; use --backend consul, etcd or zookeeper\n`);
+    return 2;
+  }
+  const ctx = new CommandContext(
+    args,
+    args.configDir ?? settings.CONFIG_DIR ?? defaultConfigDir(),
+    args.env ?? settings.NODE_ENV ?? 'development',
+    io.stdout,
+    io.stderr,
+  );
+  const kv = createKvSource({
+    backend: backend as (typeof KV_BACKENDS)[number],
+    consulUrl: settings.CONSUL_URL,
+    consulToken: settings.CONSUL_TOKEN,
+    etcdEndpoints: settings.ETCD_ENDPOINTS,
+    etcdUsername: settings.ETCD_USERNAME,
+    etcdPassword: settings.ETCD_PASSWORD,
+    zookeeperConnect: settings.ZOOKEEPER_CONNECT,
+  });
+  try {
+    return await commands[args.command](kv, ctx);
+  } catch (error) {
+    if (error instanceof KvUnavailableError) {
+      io.stderr.write(`config: cannot use the ${backend} KV store at ${where(backend, settings)}: ${error.message}\n`);
+      return 2;
+    }
+    return usageFailure(error, io);
+  } finally {
+    await closeQuietly(kv);
+  }
+}
+
+function usageFailure(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    io.stderr.write(`config: ${error.message}\n${error instanceof UsageError ? 'Run with --help for usage.\n' : ''}`);
+    return 2;
+  }
+  throw error;
+}
+
+function where(backend: string, settings: CliEnvironment): string {
+  if (backend === 'consul') return settings.CONSUL_URL;
+  if (backend === 'etcd') return settings.ETCD_ENDPOINTS.join(',');
+  return settings.ZOOKEEPER_CONNECT;
+}
+
+async function closeQuietly(kv: KvSource): Promise<void> {
+  await kv.close().catch(() => undefined);
+}

@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConsulKv } from '@lab/config';
+import { startDevRegistry, type DevRegistry } from '@lab/dev-registry';
+import { runCli } from '../src/cli';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+describe('config CLI against the dev registry', () => {
+  let registry: DevRegistry;
+  let dir: string;
+  let kv: ConsulKv;
+
+  beforeAll(async () => {
+    registry = await startDevRegistry({ port: 0 });
+    kv = new ConsulKv({ url: registry.url });
+  });
+  afterAll(async () => {
+    await kv.close();
+    await registry.close();
+  });
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'config-cli-'));
+    write('shared/default.yaml', 'logLevel: info\n');
+    write('order-service/default.yaml', 'logLevel: info\ncache:\n  ttlSeconds: 60\nflags:\n  bulk-discount:\n    enabled: false\n');
+    write('order-service/production.yaml', 'cache:\n  ttlSeconds: 300\n');
+  });
+  afterEach(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const key of (await kv.list('config/')).keys()) await kv.delete(key);
+  });
+
+  function write(file: string, text: string): void {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+
+  async function run(...argv: string[]): Promise<Run> {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, {
+      env: { CONSUL_URL: registry.url, CONFIG_DIR: dir },
+      stdout: { write: (text: string) => (out += text) },
+      stderr: { write: (text: string) => (err += text) },
+    });
+    return { code, out, err };
+  }
+
+  it('seeds every folder for the environment, flags as one JSON key, and is idempotent', async () => {
+    const first = await run('seed', '--env', 'production');
+    expect(first.code).toBe(0);
+    expect(Object.fromEntries(await kv.list('config/'))).toEqual({
+      'config/shared/logLevel': 'info',
+      'config/order-service/logLevel': 'info',
+      'config/order-service/cache/ttlSeconds': '300',
+      'config/order-service/flags/bulk-discount': '{"enabled":false}',
+    });
+    expect(first.out).toContain('config/order-service/: 3 written, 0 unchanged');
+
+    const second = await run('seed', '--env', 'production');
+    expect(second).toEqual({ code: 0, err: '', out: 'config/shared/: 0 written, 1 unchanged\nconfig/order-service/: 0 written, 3 unchanged\n' });
+  });
+
+  it('diff exits 0 when the KV store matches and 1 with each difference listed', async () => {
+    await run('seed');
+    expect(await run('diff')).toMatchObject({ code: 0, out: 'no differences\n' });
+
+    await kv.put('config/order-service/cache/ttlSeconds', '5');
+    await kv.put('config/order-service/extra', 'x');
+    await kv.put('config/order-service/db/password', 'hunter2');
+    await kv.delete('config/order-service/logLevel');
+    // Formatting differences are not differences.
+    await kv.put('config/order-service/flags/bulk-discount', '{ "enabled": false }');
+    const result = await run('diff', '--service', 'order-service');
+    expect(result.code).toBe(1);
+    expect(result.out.split('\n')).toEqual([
+      '~ config/order-service/cache/ttlSeconds: files 60, KV 5',
+      '- config/order-service/db/password = [redacted]   (not in the files)',
+      '- config/order-service/extra = x   (not in the files)',
+      '+ config/order-service/logLevel = info   (not in the KV store)',
+      '4 differences',
+      '',
+    ]);
+  });
+
+  it('seed --prune removes keys that are not in the files; without it they stay', async () => {
+    await kv.put('config/order-service/old', '1');
+    expect((await run('seed', '--service', 'order-service')).out).toContain('1 only in the KV store (--prune removes them)');
+    expect((await kv.list('config/order-service/old')).size).toBe(1);
+    const pruned = await run('seed', '--service', 'order-service', '--prune');
+    expect(pruned.out).toContain('removed config/order-service/old');
+    expect((await kv.list('config/order-service/old')).size).toBe(0);
+  });
+
+  it('set writes one validated key, get reads it back', async () => {
+    const set = await run('set', '--service', 'order-service', 'flags.bulk-discount', '{"enabled": true, "rolloutPercent": 25}');
+    expect(set).toMatchObject({ code: 0, out: 'set config/order-service/flags/bulk-discount = {"enabled":true,"rolloutPercent":25}\n' });
+    expect(await run('get', '--service', 'order-service', 'flags/bulk-discount')).toEqual({
+      code: 0,
+      out: '{"enabled":true,"rolloutPercent":25}\n',
+      err: '',
+    });
+    expect(await run('get', '--service', 'order-service')).toMatchObject({
+      code: 0,
+      out: 'config/order-service/flags/bulk-discount = {"enabled":true,"rolloutPercent":25}\n',
+    });
+  });
+
+  it('get of a key that is not set exits 1; bad input exits 2 and writes nothing', async () => {
+    expect(await run('get', '--service', 'order-service', 'nope')).toEqual({ code: 1, out: '', err: 'config/order-service/nope is not set\n' });
+    const badFlag = await run('set', '--service', 'order-service', 'flags/bulk-discount', '{"enabled":"yes"}');
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.err).toMatch(/must be a flag definition .*enabled/);
+    expect((await kv.list('config/')).size).toBe(0);
+    expect((await run('set', 'logLevel', 'debug')).err).toMatch(/set needs --service/);
+    expect((await run('seed', '--backend', 'dns')).err).toMatch(/dns backend has no KV store/);
+    expect((await run('nonsense')).code).toBe(2);
+  });
+
+  it('reports a broken YAML file as a usage error without quoting it', async () => {
+    write('order-service/default.yaml', 'token: abc-secret\nbad: [\n');
+    const result = await run('seed', '--service', 'order-service');
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/order-service\/default\.yaml: invalid YAML/);
+    expect(result.err).not.toContain('abc-secret');
+  });
+
+  it('exits 2 with a clear message when the KV store cannot be reached or the environment is invalid', async () => {
+    let err = '';
+    const sink = { write: (text: string) => (err += text) };
+    const stopped = await startDevRegistry({ port: 0 });
+    await stopped.close();
+    const unreachable = await runCli(['diff'], { env: { CONSUL_URL: stopped.url, CONFIG_DIR: dir }, stdout: sink, stderr: sink });
+    expect(unreachable).toBe(2);
+    expect(err).toBe(`config: cannot use the consul KV store at ${stopped.url}: consul KV: GET /v1/kv/config/shared/ failed: ECONNREFUSED\n`);
+
+    err = '';
+    const invalid = await runCli(['diff'], { env: { DISCOVERY_BACKEND: 'carrier-pigeon', CONFIG_DIR: dir }, stdout: sink, stderr: sink });
+    expect(invalid).toBe(2);
+    expect(err).toMatch(/DISCOVERY_BACKEND/);
+  });
+
+  it('works as built, through its exit codes (npm run config)', async () => {
+    const main = path.join(__dirname, '..', 'dist', 'main.js');
+    expect(existsSync(main)).toBe(true);
+    // Asynchronous on purpose: the registry runs in this process and must keep answering.
+    const node = (...argv: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [main, ...argv], { env: { ...process.env, CONSUL_URL: registry.url, CONFIG_DIR: dir } }, (error, stdout, stderr) =>
+          resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+    const seeded = await node('seed');
+    expect({ status: seeded.status, stderr: seeded.stderr }).toEqual({ status: 0, stderr: '' });
+    const diff = await node('diff', '--env', 'production');
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toContain('~ config/order-service/cache/ttlSeconds: files 300, KV 60');
+    expect((await node('get', '--service', 'order-service', 'missing')).status).toBe(1);
+    expect((await node('--bogus')).status).toBe(2);
+  });
+});
