@@ -1,8 +1,8 @@
 import { CliUsageError, parseCliOptions } from './cli-options';
 
 describe('parseCliOptions', () => {
-  it('defaults to 127.0.0.1:5432, in memory, 10 connections', () => {
-    expect(parseCliOptions([])).toEqual({ port: 5432, host: '127.0.0.1', dataDir: undefined, maxConnections: 10 });
+  it('defaults to 127.0.0.1:5432, in memory, 100 connections', () => {
+    expect(parseCliOptions([])).toEqual({ port: 5432, host: '127.0.0.1', dataDir: undefined, maxConnections: 100 });
   });
 
   it('reads every flag', () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { EmbeddedPostgresOptions } from './embedded-postgres';
+import { DEFAULT_MAX_CONNECTIONS } from './embedded-postgres';
 
 export class CliUsageError extends Error {
   readonly code = 'CLI_USAGE';
@@ -7,7 +8,7 @@ export class CliUsageError extends Error {
 
 export const usage =
   'usage: embedded-postgres [--port N (0 = free port, default 5432)] [--host H (default 127.0.0.1)]\n' +
-  '                         [--data-dir DIR (default: in memory)] [--max-connections N (default 10)]';
+  `                         [--data-dir DIR (default: in memory)] [--max-connections N (default ${DEFAULT_MAX_CONNECTIONS})]`;
 
 /** Turns argv into startEmbeddedPostgres options; throws CliUsageError naming the bad flag. */
 export function parseCliOptions(argv: readonly string[]): EmbeddedPostgresOptions {
@@ -31,7 +32,7 @@ export function parseCliOptions(argv: readonly string[]): EmbeddedPostgresOption
     port: integerFlag('--port', values.port ?? '5432', 0, 65535),
     host: nonEmptyFlag('--host', values.host ?? '127.0.0.1'),
     dataDir: values['data-dir'] === undefined ? undefined : nonEmptyFlag('--data-dir', values['data-dir']),
-    maxConnections: integerFlag('--max-connections', values['max-connections'] ?? '10', 1, 1000),
+    maxConnections: integerFlag('--max-connections', values['max-connections'] ?? String(DEFAULT_MAX_CONNECTIONS), 1, 1000),
   };
 }
 

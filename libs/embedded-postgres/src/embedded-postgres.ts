@@ -1,4 +1,5 @@
-import { startPgliteWorker, stopPgliteWorker } from './pglite-worker';
+import { PgliteWorkerExecutor, startPgliteWorker, stopPgliteWorker } from './pglite-worker';
+import { WireServer } from './wire/wire-server';
 import { InitdbSnapshotCache } from './snapshot-cache';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
@@ -10,7 +11,7 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Directory that keeps the data between runs; in memory when omitted. */
   dataDir?: string;
-  /** Client connections the multiplexer accepts at once (default 10). */
+  /** Client connections served at once (default 100, as Postgres's max_connections); more are refused. */
   maxConnections?: number;
   /**
    * In-memory databases start from a cached copy of a freshly initialised data directory (much
@@ -28,15 +29,15 @@ export interface EmbeddedPostgres {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_CONNECTIONS = 10;
+export const DEFAULT_MAX_CONNECTIONS = 100;
 
 /**
  * Starts PGlite (Postgres compiled to WebAssembly) behind a TCP server that speaks the Postgres wire
- * protocol, so ordinary clients such as `pg` connect to it as to a real server. Both run on a worker
- * thread: PGlite executes statements synchronously, and off the main thread they never stall the
- * event loop of the service that embeds them. PGlite runs one statement at a time; the socket
- * server's multiplexer queues the statements of several connections and keeps a transaction's
- * statements on the connection that opened it.
+ * protocol, so ordinary clients such as `pg` connect to it as to a real server. PGlite runs on a
+ * worker thread: it executes statements synchronously, and off the main thread they never stall the
+ * event loop of the service that embeds it. PGlite is a single session; the wire server shares it
+ * between connections one whole unit of work at a time, and gives an open transaction's connection
+ * the session to itself until it ends (see SessionScheduler).
  */
 export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const host = o.host ?? '127.0.0.1';
@@ -47,24 +48,28 @@ export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions = {}): Pr
       ? undefined
       : InitdbSnapshotCache.forInstalledPglite(typeof o.snapshotCache === 'string' ? o.snapshotCache : undefined);
   const cached = await cache?.read();
-  const { worker, conn, snapshot, snapshotRejected } = await startPgliteWorker({
+  const { worker, snapshot, snapshotRejected } = await startPgliteWorker({
     pglitePath: require.resolve('@electric-sql/pglite'),
-    socketPath: require.resolve('@electric-sql/pglite-socket'),
     dataDir: o.dataDir,
     snapshot: cached,
     wantSnapshot: Boolean(cache),
-    host,
-    port: o.port ?? 0,
-    maxConnections,
   });
   if (snapshotRejected) log.warn({ file: cache?.file }, 'embedded postgres: cached initdb snapshot unusable; replaced');
   if (snapshot) await cache?.write(snapshot);
   else if (snapshotRejected) await cache?.discard();
-  const port = listeningPort(conn);
+  // Without a listener an 'error' from the thread would crash the embedding process.
+  worker.on('error', (error) => log.error({ err: error.message }, 'embedded postgres failed'));
+
+  const server = new WireServer({ host, port: o.port ?? 0, maxConnections, executor: new PgliteWorkerExecutor(worker), logger: log });
+  let port: number;
+  try {
+    port = await server.listen();
+  } catch (error) {
+    await stopPgliteWorker(worker);
+    throw error;
+  }
   const url = `postgres://postgres@${clientHost(host)}:${port}/postgres?sslmode=disable`;
   log.info({ port, maxConnections, persistent: Boolean(o.dataDir) }, 'embedded postgres listening');
-  // Without a listener an 'error' from the thread would crash the embedding process.
-  worker.on('error', (error) => log.error({ err: error.message, port }, 'embedded postgres failed'));
 
   let closing: Promise<void> | undefined;
   return {
@@ -73,19 +78,13 @@ export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions = {}): Pr
     close() {
       // Closing twice (a test's afterAll and a signal handler, say) must not close the db twice.
       closing ??= (async () => {
+        await server.close();
         await stopPgliteWorker(worker);
         log.info({ port }, 'embedded postgres stopped');
       })();
       return closing;
     },
   };
-}
-
-/** getServerConn() answers "host:port" (IPv6 hosts contain colons, so take the last part). */
-function listeningPort(conn: string): number {
-  const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`embedded postgres: unexpected listen address ${conn}`);
-  return port;
 }
 
 /** A wildcard listen address is not something a client can dial; point clients at loopback. */
