@@ -5,9 +5,11 @@ export type {
   CallPolicyLike,
   HealthCheckSpec,
   InstanceFilter,
+  InstanceStatus,
   InstanceListener,
   InstanceWatch,
   Logger,
+  RegistryCapabilities,
   ServiceCallOptions,
   ServiceInstance,
   ServiceRegistration,
@@ -26,7 +28,11 @@ export {
 // Registries
 export { ConsulRegistry, type ConsulRegistryOptions } from './backends/consul-registry';
 export { MemoryRegistry } from './backends/memory-registry';
-export { createRegistry, type CreateRegistryOptions } from './backends/create-registry';
+export { EtcdRegistry, type EtcdRegistryOptions } from './backends/etcd-registry';
+export { ZookeeperRegistry, type ZookeeperRegistryOptions } from './backends/zookeeper-registry';
+export { DnsRegistry, type DnsRegistryOptions } from './backends/dns-registry';
+export { createRegistry, registryBackends, type CreateRegistryOptions, type RegistryBackend } from './backends/create-registry';
+export type { ConsulTls } from './backends/consul-http';
 export { registerWithRetry, type RegisterWithRetryOptions } from './registration/register-with-retry';
 export {
   RegistrationKeeper,

@@ -26,6 +26,9 @@ export interface HealthCheckSpec {
   deregisterCriticalServiceAfter?: string;
 }
 
+/** An instance's health as a registry records it; only 'passing' instances are ever returned. */
+export type InstanceStatus = 'passing' | 'warning' | 'critical';
+
 export interface ServiceRegistration {
   id: string;
   name: string;
@@ -34,6 +37,13 @@ export interface ServiceRegistration {
   tags?: string[];
   meta?: Record<string, string>;
   check?: HealthCheckSpec;
+  /**
+   * The health the instance declares for itself (default 'passing'). etcd and ZooKeeper store it
+   * with the instance and list only 'passing' ones, so registering again with 'critical' takes an
+   * instance out of rotation without removing it. Memory sets its health from it; Consul uses it
+   * as the initial status of the check (Consul's own checks decide afterwards).
+   */
+  status?: InstanceStatus;
 }
 
 /** An instance matches when it carries every listed tag and every listed meta pair. */
@@ -55,8 +65,19 @@ export interface InstanceListener {
   onError?(error: Error): void;
 }
 
+/** What a backend does by itself, so callers can tell which duties remain theirs. */
+export interface RegistryCapabilities {
+  /** The registry runs health checks itself (Consul); elsewhere liveness is a lease or a session. */
+  healthChecks: boolean;
+  /** Changes are pushed (Consul blocking queries, etcd watches, ZooKeeper watches), not polled (DNS). */
+  pushWatch: boolean;
+  /** Instances register themselves; false for DNS, where Kubernetes registers pods. */
+  selfRegistration: boolean;
+}
+
 export interface ServiceRegistry {
-  readonly kind: 'consul' | 'memory' | string;
+  readonly kind: 'consul' | 'etcd' | 'zookeeper' | 'dns' | 'memory' | string;
+  readonly capabilities: RegistryCapabilities;
   register(registration: ServiceRegistration): Promise<void>;
   /** Removing an id the registry does not know is not an error. */
   deregister(id: string): Promise<void>;
@@ -65,6 +86,18 @@ export interface ServiceRegistry {
   /** Healthy instances matching the filter, sorted by id. */
   healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]>;
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch;
+  /**
+   * Whether the registry knows the instance right now (whatever its health). False after a
+   * registry restarted empty, an expired session or a lost lease; throws RegistryUnavailableError
+   * when the registry cannot be asked.
+   */
+  isRegistered(id: string): Promise<boolean>;
+  /**
+   * Backends that notice a lost registration by themselves (etcd lease lost, ZooKeeper session
+   * expired) call `listener` with its id at once, so a keeper need not wait for its next poll.
+   * Returns a function that removes the listener.
+   */
+  onRegistrationLost?(listener: (id: string) => void): () => void;
   close(): Promise<void>;
 }
 

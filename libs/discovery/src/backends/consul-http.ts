@@ -12,6 +12,15 @@ export interface ConsulCall {
   json?: boolean;
 }
 
+/** TLS settings for an agent behind https (PEM text, not file names). */
+export interface ConsulTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  /** Default true; false accepts any certificate (a lab agent with a throwaway one). */
+  rejectUnauthorized?: boolean;
+}
+
 export interface ConsulAnswer {
   status: number;
   /** X-Consul-Index, when the endpoint sent one. */
@@ -26,14 +35,20 @@ export interface ConsulAnswer {
  * signal are rethrown as they are so that a closing watch can tell them apart.
  */
 export class ConsulHttp {
-  // Every call carries its own deadline (a blocking query's is longer than undici's 300s defaults
-  // would allow for a long `wait`), so undici's header and body timeouts are switched off.
-  private readonly agent = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+  private readonly agent: Agent;
   private readonly origin: string;
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
 
-  constructor(url: string, token: string | undefined) {
+  constructor(url: string, token: string | undefined, tls?: ConsulTls) {
+    // Every call carries its own deadline (a blocking query's is longer than undici's 300s defaults
+    // would allow for a long `wait`), so undici's header and body timeouts are switched off.
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connect: tls === undefined ? undefined : { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized ?? true },
+    });
     const parsed = new URL(url);
     this.origin = parsed.origin;
     this.basePath = parsed.pathname.replace(/\/+$/, '');

@@ -2,6 +2,7 @@ import type { BackoffOptions } from '../internal/backoff';
 import { parseDuration } from '../internal/duration';
 import { byId, matchesFilter } from '../internal/instances';
 import { silentLogger } from '../internal/logging';
+import { OpenWatches } from '../internal/open-watches';
 import { RegistryUnavailableError } from '../errors';
 import type {
   HealthCheckSpec,
@@ -9,10 +10,12 @@ import type {
   InstanceListener,
   InstanceWatch,
   Logger,
+  RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,
   ServiceRegistry,
 } from '../types';
+import type { ConsulTls } from './consul-http';
 import { ConsulHttp } from './consul-http';
 import type { HealthPage, RateLimit } from './consul-watch';
 import { ConsulServiceWatch } from './consul-watch';
@@ -22,6 +25,8 @@ export interface ConsulRegistryOptions {
   url: string;
   /** ACL token, sent as X-Consul-Token. */
   token?: string;
+  /** For an https:// agent: CA, client certificate and key (PEM), as Consul's verify_incoming asks. */
+  tls?: ConsulTls;
   logger?: Logger;
   /** How long one blocking query may wait for a change (Consul duration). Default "30s". */
   blockingWait?: string;
@@ -45,6 +50,7 @@ interface HealthEntry {
  */
 export class ConsulRegistry implements ServiceRegistry {
   readonly kind = 'consul';
+  readonly capabilities: RegistryCapabilities = { healthChecks: true, pushWatch: true, selfRegistration: true };
   private readonly http: ConsulHttp;
   private readonly logger: Logger;
   private readonly blockingWait: string;
@@ -52,10 +58,10 @@ export class ConsulRegistry implements ServiceRegistry {
   private readonly requestTimeoutMs: number;
   private readonly watchBackoff: BackoffOptions;
   private readonly watchRateLimit: RateLimit;
-  private readonly watches = new Set<ConsulServiceWatch>();
+  private readonly watches = new OpenWatches<ConsulServiceWatch>();
 
   constructor(o: ConsulRegistryOptions) {
-    this.http = new ConsulHttp(o.url, o.token);
+    this.http = new ConsulHttp(o.url, o.token, o.tls);
     this.logger = o.logger ?? silentLogger;
     this.blockingWait = o.blockingWait ?? '30s';
     this.requestTimeoutMs = o.requestTimeoutMs ?? 5000;
@@ -75,7 +81,7 @@ export class ConsulRegistry implements ServiceRegistry {
         Port: r.port,
         Tags: r.tags ?? [],
         Meta: r.meta ?? {},
-        Check: r.check === undefined ? undefined : toConsulCheck(r.check),
+        Check: r.check === undefined ? undefined : { ...toConsulCheck(r.check), Status: r.status },
       },
       timeoutMs: this.requestTimeoutMs,
     });
@@ -95,26 +101,37 @@ export class ConsulRegistry implements ServiceRegistry {
     });
   }
 
+  async isRegistered(id: string): Promise<boolean> {
+    const answer = await this.http.call('GET', `/v1/agent/service/${encodeURIComponent(id)}`, {
+      okStatuses: [404],
+      timeoutMs: this.requestTimeoutMs,
+    });
+    return answer.status !== 404;
+  }
+
   async healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]> {
     const page = await this.fetchHealth(name, filter, 0, this.requestTimeoutMs);
     return page.instances;
   }
 
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
-    const watch = new ConsulServiceWatch(listener, {
-      service: name,
-      fetchPage: (index, signal) => this.fetchHealth(name, filter, index, this.blockingTimeoutMs, signal),
-      backoff: this.watchBackoff,
-      rateLimit: this.watchRateLimit,
-      logger: this.logger,
-      onClosed: () => this.watches.delete(watch),
-    });
-    this.watches.add(watch);
-    return watch.start();
+    return this.watches
+      .add(
+        (onClosed) =>
+          new ConsulServiceWatch(listener, {
+            service: name,
+            fetchPage: (index, signal) => this.fetchHealth(name, filter, index, this.blockingTimeoutMs, signal),
+            backoff: this.watchBackoff,
+            rateLimit: this.watchRateLimit,
+            logger: this.logger,
+            onClosed,
+          }),
+      )
+      .start();
   }
 
   async close(): Promise<void> {
-    for (const watch of this.watches) watch.close();
+    this.watches.closeAll();
     await this.http.close();
   }
 

@@ -1,10 +1,11 @@
 import type { BackoffOptions } from '../internal/backoff';
 import { backoffDelay } from '../internal/backoff';
-import { sameInstances } from '../internal/instances';
 import { errorMessage } from '../internal/logging';
 import { sleep } from '../internal/sleep';
 import { TokenBucket } from '../internal/token-bucket';
-import type { InstanceListener, InstanceWatch, Logger, ServiceInstance } from '../types';
+import { WatchDelivery } from '../internal/watch-delivery';
+import { WatchLoop } from '../internal/watch-loop';
+import type { InstanceListener, Logger, ServiceInstance } from '../types';
 import { nextBlockingIndex } from './consul-index';
 
 export interface HealthPage {
@@ -40,41 +41,22 @@ export interface ConsulWatchOptions {
  * - onChange runs for the first answer, for every real change of the set, and for the first answer
  *   after an error (so a listener learns the registry is back even when nothing changed).
  */
-export class ConsulServiceWatch implements InstanceWatch {
-  private readonly controller = new AbortController();
+export class ConsulServiceWatch extends WatchLoop {
   private readonly bucket: TokenBucket;
+  private readonly delivery: WatchDelivery;
   private index = 0;
-  private delivered: ServiceInstance[] | undefined;
-  private mustDeliver = true;
   private failures = 0;
 
   constructor(
-    private readonly listener: InstanceListener,
+    listener: InstanceListener,
     private readonly o: ConsulWatchOptions,
   ) {
+    super(o.service, o.logger, o.onClosed);
     this.bucket = new TokenBucket(o.rateLimit.burst, o.rateLimit.refillMs, Date.now());
+    this.delivery = new WatchDelivery(listener, o.service, o.logger);
   }
 
-  get closed(): boolean {
-    return this.controller.signal.aborted;
-  }
-
-  start(): this {
-    this.run().catch((error: unknown) => {
-      // Only an abort ends the loop; anything else here is a bug worth seeing.
-      if (!this.closed) this.o.logger.error({ service: this.o.service, err: errorMessage(error) }, 'watch loop stopped');
-    });
-    return this;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.controller.abort();
-    this.o.onClosed?.();
-  }
-
-  private async run(): Promise<void> {
-    const signal = this.controller.signal;
+  protected async run(signal: AbortSignal): Promise<void> {
     while (!this.closed) {
       const wait = this.bucket.take(Date.now());
       if (wait > 0) await sleep(wait, signal);
@@ -89,31 +71,14 @@ export class ConsulServiceWatch implements InstanceWatch {
       if (this.closed) return;
       this.failures = 0;
       this.index = nextBlockingIndex(this.index, page.index);
-      this.deliverIfChanged(page.instances);
+      this.delivery.deliver(page.instances);
     }
-  }
-
-  private deliverIfChanged(instances: ServiceInstance[]): void {
-    if (!this.mustDeliver && this.delivered !== undefined && sameInstances(this.delivered, instances)) return;
-    this.mustDeliver = false;
-    this.delivered = instances;
-    this.notify(() => this.listener.onChange([...instances]));
   }
 
   private async failed(error: unknown, signal: AbortSignal): Promise<void> {
     this.index = 0;
-    this.mustDeliver = true;
-    const err = error instanceof Error ? error : new Error(String(error));
-    this.o.logger.debug({ service: this.o.service, err: err.message, failures: this.failures + 1 }, 'watch request failed');
-    this.notify(() => this.listener.onError?.(err));
+    this.o.logger.debug({ service: this.o.service, err: errorMessage(error), failures: this.failures + 1 }, 'watch request failed');
+    this.delivery.failed(error);
     await sleep(backoffDelay(this.failures++, this.o.backoff), signal);
-  }
-
-  private notify(call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      this.o.logger.error({ service: this.o.service, err: errorMessage(error) }, 'instance listener threw');
-    }
   }
 }

@@ -1,24 +1,73 @@
 import type { Logger, ServiceRegistry } from '../types';
+import type { ConsulTls } from './consul-http';
 import { ConsulRegistry } from './consul-registry';
+import { DnsRegistry } from './dns-registry';
+import { EtcdRegistry } from './etcd-registry';
 import { MemoryRegistry } from './memory-registry';
+import { ZookeeperRegistry } from './zookeeper-registry';
+
+export type RegistryBackend = 'consul' | 'etcd' | 'zookeeper' | 'dns' | 'memory';
+
+export const registryBackends: readonly RegistryBackend[] = ['consul', 'etcd', 'zookeeper', 'dns', 'memory'];
 
 export interface CreateRegistryOptions {
-  backend: 'consul' | 'memory';
-  /** Required for the consul backend. */
+  backend: RegistryBackend;
+  logger?: Logger;
+  /** consul: agent URL (required). */
   consulUrl?: string;
   consulToken?: string;
-  logger?: Logger;
+  consulTls?: ConsulTls;
+  /** etcd: client URLs (required). */
+  etcdEndpoints?: string[];
+  etcdUsername?: string;
+  etcdPassword?: string;
+  /** Default 10. */
+  etcdLeaseTtlSeconds?: number;
+  /** zookeeper: "host:port[,host:port...]" (required). */
+  zookeeperConnect?: string;
+  /** Default 10000. */
+  zookeeperSessionTimeoutMs?: number;
+  /** dns: port for A/AAAA answers without SRV. */
+  dnsPort?: number;
+  /** Default 'default'. */
+  dnsNamespace?: string;
+  /** Default 'cluster.local'. */
+  dnsClusterDomain?: string;
+  dnsServers?: string[];
+  /** Default 5000. */
+  dnsRefreshMs?: number;
 }
 
-/** Picks a backend from configuration (DISCOVERY_BACKEND, CONSUL_URL, CONSUL_TOKEN). */
+/** Picks a backend from configuration (DISCOVERY_BACKEND and its connection settings). */
 export function createRegistry(o: CreateRegistryOptions): ServiceRegistry {
   switch (o.backend) {
     case 'consul':
       if (!o.consulUrl) throw new TypeError('the consul backend needs consulUrl');
-      return new ConsulRegistry({ url: o.consulUrl, token: o.consulToken, logger: o.logger });
+      return new ConsulRegistry({ url: o.consulUrl, token: o.consulToken, tls: o.consulTls, logger: o.logger });
+    case 'etcd':
+      if (!o.etcdEndpoints?.length) throw new TypeError('the etcd backend needs etcdEndpoints');
+      return new EtcdRegistry({
+        endpoints: o.etcdEndpoints,
+        username: o.etcdUsername,
+        password: o.etcdPassword,
+        leaseTtlSeconds: o.etcdLeaseTtlSeconds,
+        logger: o.logger,
+      });
+    case 'zookeeper':
+      if (!o.zookeeperConnect) throw new TypeError('the zookeeper backend needs zookeeperConnect');
+      return new ZookeeperRegistry({ connect: o.zookeeperConnect, sessionTimeoutMs: o.zookeeperSessionTimeoutMs, logger: o.logger });
+    case 'dns':
+      return new DnsRegistry({
+        port: o.dnsPort,
+        namespace: o.dnsNamespace,
+        clusterDomain: o.dnsClusterDomain,
+        servers: o.dnsServers,
+        refreshMs: o.dnsRefreshMs,
+        logger: o.logger,
+      });
     case 'memory':
       return new MemoryRegistry({ logger: o.logger });
     default:
-      throw new TypeError(`unknown discovery backend "${String(o.backend)}" (expected consul or memory)`);
+      throw new TypeError(`unknown discovery backend "${String(o.backend)}" (expected ${registryBackends.join(', ')})`);
   }
 }

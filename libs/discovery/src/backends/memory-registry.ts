@@ -5,6 +5,7 @@ import type {
   InstanceListener,
   InstanceWatch,
   Logger,
+  RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,
   ServiceRegistry,
@@ -29,6 +30,7 @@ interface MemoryWatch {
  */
 export class MemoryRegistry implements ServiceRegistry {
   readonly kind = 'memory';
+  readonly capabilities: RegistryCapabilities = { healthChecks: false, pushWatch: true, selfRegistration: true };
   private readonly entries = new Map<string, Entry>();
   private readonly watches = new Set<MemoryWatch>();
   private readonly logger: Logger;
@@ -48,8 +50,10 @@ export class MemoryRegistry implements ServiceRegistry {
       tags: Object.freeze([...(r.tags ?? [])]),
       meta: Object.freeze({ ...r.meta }),
     });
-    // Re-registering replaces the definition but, as in Consul, keeps the known health state.
-    this.entries.set(r.id, { instance, passing: previous?.passing ?? true });
+    // Re-registering replaces the definition but, as in Consul, keeps the known health state,
+    // unless the registration declares one.
+    const passing = r.status === undefined ? (previous?.passing ?? true) : r.status === 'passing';
+    this.entries.set(r.id, { instance, passing });
     this.scheduleFlush();
   }
 
@@ -59,6 +63,10 @@ export class MemoryRegistry implements ServiceRegistry {
 
   async heartbeat(_id: string): Promise<void> {
     // No TTL checks here: health only changes through setHealth.
+  }
+
+  async isRegistered(id: string): Promise<boolean> {
+    return this.entries.has(id);
   }
 
   setHealth(id: string, passing: boolean): void {
