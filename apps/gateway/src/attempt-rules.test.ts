@@ -1,4 +1,4 @@
-import { classifyAttemptError, mayRetryElsewhere } from './attempt-rules';
+import { classifyAttemptError, mayRetryElsewhere, outcomeOfFailure, outcomeOfResponse } from './attempt-rules';
 
 function withCode(code: string): Error {
   return Object.assign(new Error(code), { code });
@@ -47,5 +47,22 @@ describe('mayRetryElsewhere', () => {
 
   it('never retries PATCH', () => {
     expect(mayRetryElsewhere('PATCH', { 'idempotency-key': 'k-12345678' }, false)).toBe(false);
+  });
+});
+
+describe('what an attempt says about the instance', () => {
+  it('counts failures to answer against it, but not a client that went away', () => {
+    expect(outcomeOfFailure).toEqual({ connection: 'failure', timeout: 'failure', other: 'failure', aborted: 'neutral' });
+  });
+
+  it.each([
+    [200, undefined, false, 'success'],
+    [404, undefined, false, 'success'],
+    [500, undefined, false, 'failure'],
+    [503, undefined, true, 'failure'],
+    [200, new Error('upstream reset'), false, 'failure'],
+    [200, new Error('client closed'), true, 'neutral'],
+  ] as const)('status %d, stream error %p, client gone %p: %s', (status, error, clientGone, outcome) => {
+    expect(outcomeOfResponse(status, error, clientGone)).toBe(outcome);
   });
 });

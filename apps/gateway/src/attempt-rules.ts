@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AttemptOutcome } from '@lab/discovery';
 
 /**
  * Why one upstream attempt ended without a response:
@@ -58,4 +59,27 @@ export function mayRetryElsewhere(method: string, headers: IncomingHttpHeaders, 
   if (bodyStarted) return false;
   if (IDEMPOTENT_METHODS.has(method)) return true;
   return method === 'POST' && headers['idempotency-key'] !== undefined;
+}
+
+/**
+ * What an attempt that got no response says about the instance, for outlier ejection: refusing,
+ * dropping, not answering in time or answering garbage count against it; the client going away
+ * does not.
+ */
+export const outcomeOfFailure: Readonly<Record<AttemptFailure, AttemptOutcome>> = {
+  connection: 'failure',
+  timeout: 'failure',
+  other: 'failure',
+  aborted: 'neutral',
+};
+
+/**
+ * What a response says about the instance once it has been streamed: a 5xx counts against it (the
+ * gateway passes it on and never retries it), and so does a body the upstream broke off; a client
+ * that walked away says nothing about the instance.
+ */
+export function outcomeOfResponse(status: number, streamError: unknown, clientGone: boolean): AttemptOutcome {
+  if (status >= 500) return 'failure';
+  if (clientGone) return 'neutral';
+  return streamError ? 'failure' : 'success';
 }

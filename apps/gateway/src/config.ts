@@ -9,9 +9,6 @@ export const gatewayConfig = z.object({
   GATEWAY_RETRY_ATTEMPTS: envInt({ min: 0, max: 10, default: 2 }),
   /** Open connections per upstream instance; requests beyond wait for a free one. */
   GATEWAY_MAX_CONNECTIONS_PER_INSTANCE: envInt({ min: 1, max: 10_000, default: 128 }),
-  /** How long an instance is skipped after a connection failure; doubles while it keeps failing. */
-  GATEWAY_FAILURE_COOLDOWN_MS: envInt({ min: 0, max: 600_000, default: 1_000 }),
-  GATEWAY_FAILURE_COOLDOWN_MAX_MS: envInt({ min: 0, max: 3_600_000, default: 10_000 }),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfig>;

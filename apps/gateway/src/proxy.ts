@@ -3,41 +3,43 @@ import { pipeline } from 'node:stream';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { RoundRobinBalancer, type ServiceInstance } from '@lab/discovery';
+import type { AttemptOutcome, ServiceInstance } from '@lab/discovery';
 import { NotFound, ServiceUnavailable } from '@lab/service-kit';
-import { classifyAttemptError, mayRetryElsewhere } from './attempt-rules';
-import type { InstanceFailureMarks } from './failure-marks';
+import { classifyAttemptError, mayRetryElsewhere, outcomeOfFailure, outcomeOfResponse } from './attempt-rules';
 import { ForwardedBody } from './forwarded-body';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
-import { failureOutcome, statusOutcome, type GatewayMetrics } from './gateway-metrics';
+import { failureOutcome as failureMetric, statusOutcome, type GatewayMetrics } from './gateway-metrics';
 import { BadGateway, GatewayTimeout } from './problems';
 import { matchRoute, type GatewayRoute } from './routes';
 
-/** The instances of one service as the gateway sees them: @lab/discovery's WatchedInstanceCache fits. */
-export interface InstanceSource {
-  instances(): readonly ServiceInstance[];
+/**
+ * How the gateway chooses an instance of one service and reports each attempt back:
+ * @lab/discovery's InstanceSelector (healthy instances from the watched cache, minus ejected
+ * outliers, chosen by the configured balancer) fits.
+ */
+export interface InstanceChooser {
+  pick(exclude?: readonly string[]): ServiceInstance | undefined;
+  started(instanceId: string): void;
+  finished(instanceId: string, outcome: AttemptOutcome): void;
 }
 
 export interface ProxyOptions {
   routes: readonly GatewayRoute[];
-  /** Called once per routed service when the handler is built. */
-  instancesOf(service: string): InstanceSource;
+  /** Called once per routed service when the handler is built; shared with every other caller. */
+  chooserFor(service: string): InstanceChooser;
   /** Shared by every request: keeps connections to each instance alive and bounded. */
   dispatcher: Dispatcher;
   /** Per attempt: wait this long for response headers, and at most this long between body chunks. */
   upstreamTimeoutMs: number;
   /** Extra attempts, each on another instance, after connection failures. */
   retryAttempts: number;
-  marks: InstanceFailureMarks;
   metrics: GatewayMetrics;
   log: Logger;
-  now?: () => number;
 }
 
 interface Target {
   readonly service: string;
-  readonly source: InstanceSource;
-  readonly balancer: RoundRobinBalancer;
+  readonly chooser: InstanceChooser;
 }
 
 /** Whether the request carries a body at all (RFC 9112 §6.3); GETs normally don't. */
@@ -47,36 +49,25 @@ function hasBody(req: Request): boolean {
 }
 
 /**
- * The gateway's one request handler, mounted under /api: finds the route, picks a healthy instance
- * round-robin, streams the request there and the response back. Connection failures move on to
- * another instance when that is safe; everything else becomes a problem response.
+ * The gateway's one request handler, mounted under /api: finds the route, lets the service's
+ * chooser pick an instance (the configured balancer over the healthy, non-ejected ones), streams
+ * the request there and the response back. Connection failures move on to another instance when
+ * that is safe; everything else becomes a problem response. Every attempt is reported back to the
+ * chooser, so in-flight counts and outlier ejection see the gateway's traffic.
  */
 export function createProxyHandler(o: ProxyOptions): RequestHandler {
-  const now = o.now ?? Date.now;
-  const { dispatcher, marks, metrics, log, retryAttempts } = o;
+  const { dispatcher, metrics, log, retryAttempts } = o;
   const timeouts = { headersTimeout: o.upstreamTimeoutMs, bodyTimeout: o.upstreamTimeoutMs };
-  // One balancer per service, shared by every route that leads to it, so rotation stays even.
+  // One chooser per service, shared by every route that leads to it, so the balancing stays even.
   const byService = new Map<string, Target>();
   const targets = new Map<GatewayRoute, Target>();
   for (const route of o.routes) {
     let target = byService.get(route.service);
     if (target === undefined) {
-      target = { service: route.service, source: o.instancesOf(route.service), balancer: new RoundRobinBalancer() };
+      target = { service: route.service, chooser: o.chooserFor(route.service) };
       byService.set(route.service, target);
     }
     targets.set(route, target);
-  }
-
-  /** Round-robin over the instances not yet tried for this request, passing over marked ones. */
-  function choose(target: Target, tried: readonly string[] | undefined): ServiceInstance | undefined {
-    const all = target.source.instances();
-    if (tried === undefined && marks.size === 0) return target.balancer.pick(all);
-    const untried = tried === undefined ? all : all.filter((instance) => !tried.includes(instance.id));
-    const at = now();
-    const unmarked = untried.filter((instance) => !marks.isSkipped(instance.id, at));
-    // Every candidate is marked: the registry still calls them healthy, so try one anyway rather
-    // than refuse the request on the strength of a guess.
-    return target.balancer.pick(unmarked.length > 0 ? unmarked : untried);
   }
 
   return async function proxy(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -88,7 +79,7 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
     // Names the route in service-kit's metrics and request log without one label per URL.
     res.locals.route = match.route.prefix;
     const target = targets.get(match.route)!;
-    const service = target.service;
+    const { service, chooser } = target;
 
     // Client gone before the upstream answered: abort the attempt (the response pipeline handles
     // a client that goes away later).
@@ -106,7 +97,7 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
     let tried: string[] | undefined;
 
     for (let attempt = 0; ; attempt++) {
-      const instance = choose(target, tried);
+      const instance = chooser.pick(tried);
       if (instance === undefined) {
         next(
           tried === undefined
@@ -117,6 +108,7 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
       }
       const body = withBody ? new ForwardedBody(req) : undefined;
       const started = performance.now();
+      chooser.started(instance.id);
       let upstream: Dispatcher.ResponseData;
       try {
         upstream = await dispatcher.request({
@@ -130,10 +122,10 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
         });
       } catch (error) {
         const failure = classifyAttemptError(abort.signal.aborted ? abort.signal.reason : error);
-        metrics.record(service, failureOutcome[failure], (performance.now() - started) / 1000);
+        metrics.record(service, failureMetric[failure], (performance.now() - started) / 1000);
+        chooser.finished(instance.id, abort.signal.aborted ? 'neutral' : outcomeOfFailure[failure]);
         if (abort.signal.aborted) return; // nobody left to answer
         if (failure === 'connection') {
-          marks.recordFailure(instance.id, now());
           if (attempt < retryAttempts && mayRetryElsewhere(req.method, req.headers, body?.started ?? false)) {
             (tried ??= []).push(instance.id);
             log.debug({ requestId: req.id, service, instance: instance.id, err: error }, 'upstream connection failed, retrying on another instance');
@@ -150,13 +142,12 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
         return;
       }
 
-      marks.recordSuccess(instance.id);
       const status = upstream.statusCode;
       res.writeHead(status, downstreamResponseHeaders(upstream.headers));
       pipeline(upstream.body, res, (error) => {
         const seconds = (performance.now() - started) / 1000;
-        const outcome = statusOutcome(status);
-        metrics.record(service, outcome, seconds);
+        metrics.record(service, statusOutcome(status), seconds);
+        chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
         if (error && !abort.signal.aborted) {
           log.warn({ requestId: req.id, service, instance: instance.id, status, err: error }, 'upstream response ended early');
         } else if (log.isLevelEnabled('debug')) {

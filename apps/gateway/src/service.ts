@@ -1,15 +1,15 @@
 import { Agent } from 'undici';
 import { defineService } from '@lab/service-kit';
 import { gatewayConfig } from './config';
-import { InstanceFailureMarks } from './failure-marks';
 import { createGatewayMetrics } from './gateway-metrics';
 import { createProxyHandler } from './proxy';
 import { gatewayRoutes, routedServices } from './routes';
 
 /**
  * The API gateway: server-side discovery. Callers know one address; the gateway finds a healthy
- * instance of the service behind each /api route through the registry's watched cache and
- * streams the request there.
+ * instance of the service behind each /api route through the same selector every client of
+ * @lab/discovery uses (watched cache, LB_STRATEGY balancer, outlier ejection; see ctx.services)
+ * and streams the request there.
  */
 export const gatewayService = defineService({
   name: 'gateway',
@@ -32,14 +32,11 @@ export const gatewayService = defineService({
       '/api',
       createProxyHandler({
         routes: gatewayRoutes,
-        instancesOf: (service) => ctx.services.cache(service),
+        // Shared with ctx.services' own clients, so /health/detailed shows the gateway's ejections.
+        chooserFor: (service) => ctx.services.selector(service),
         dispatcher: agent,
         upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
         retryAttempts: config.GATEWAY_RETRY_ATTEMPTS,
-        marks: new InstanceFailureMarks({
-          baseCooldownMs: config.GATEWAY_FAILURE_COOLDOWN_MS,
-          maxCooldownMs: Math.max(config.GATEWAY_FAILURE_COOLDOWN_MS, config.GATEWAY_FAILURE_COOLDOWN_MAX_MS),
-        }),
         metrics: createGatewayMetrics(ctx.metrics),
         log: ctx.log,
       }),

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
-import { eventually, gatewaySees, send, startGateway, startUpstream, type Upstream } from './helpers';
+import { ejectedFrom, eventually, gatewaySees, send, startGateway, startUpstream, type Upstream } from './helpers';
 
 function counted(metrics: string, service: string, status: string): number {
   const line = metrics
@@ -16,7 +16,7 @@ describe('gateway when an instance is down', () => {
   let alive: Upstream;
   let crashed: Upstream;
 
-  async function setUp(env: Record<string, string>): Promise<void> {
+  async function setUp(env: Record<string, string> = {}): Promise<void> {
     registry = new MemoryRegistry();
     alive = await startUpstream(registry, 'product-service', 'product-alive');
     crashed = await startUpstream(registry, 'product-service', 'product-crashed');
@@ -33,22 +33,25 @@ describe('gateway when an instance is down', () => {
     await registry.close();
   });
 
-  it('keeps GETs succeeding by retrying on the other instance, then skips the failing one', async () => {
-    await setUp({ GATEWAY_FAILURE_COOLDOWN_MS: '60000' });
+  it('keeps GETs succeeding by retrying on the other instance, then ejects the failing one', async () => {
+    await setUp();
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) statuses.push((await send(`${gateway.url}/api/products/1`)).status);
     expect(statuses).toEqual(Array(20).fill(200));
     expect(alive.received).toHaveLength(20);
 
-    // The crashed instance was tried once; the failure mark kept every later request away from it.
+    // Round-robin sent every other request to the crashed instance until its fifth refusal in a
+    // row (the outlier detector's default) ejected it; no later request went near it.
     const metrics = (await send(`${gateway.url}/metrics`)).body;
-    expect(counted(metrics, 'product-service', 'connection_error')).toBe(1);
+    expect(counted(metrics, 'product-service', 'connection_error')).toBe(5);
     expect(counted(metrics, 'product-service', '200')).toBe(20);
+    expect(ejectedFrom(gateway, 'product-service')).toEqual(['product-crashed']);
   });
 
   it('never retries a POST without an Idempotency-Key: 502', async () => {
-    // No cool-down, so round-robin keeps sending every other request to the crashed instance.
-    await setUp({ GATEWAY_FAILURE_COOLDOWN_MS: '0' });
+    // Two refusals in a row do not eject (it takes five), so round-robin keeps sending every
+    // other request to the crashed instance.
+    await setUp();
     const replies = [];
     for (let i = 0; i < 4; i++) replies.push(await send(`${gateway.url}/api/products`, { method: 'POST', body: '{"sku":"a"}' }));
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 502, 502]);
@@ -60,7 +63,7 @@ describe('gateway when an instance is down', () => {
   });
 
   it('retries a POST that carries an Idempotency-Key on the other instance', async () => {
-    await setUp({ GATEWAY_FAILURE_COOLDOWN_MS: '0' });
+    await setUp();
     for (let i = 0; i < 4; i++) {
       const reply = await send(`${gateway.url}/api/products`, {
         method: 'POST',
@@ -73,7 +76,7 @@ describe('gateway when an instance is down', () => {
   });
 
   it('gives up with a 502 when every instance refuses', async () => {
-    await setUp({ GATEWAY_FAILURE_COOLDOWN_MS: '0' });
+    await setUp();
     await alive.crash();
     const reply = await send(`${gateway.url}/api/products/1`);
     expect(reply.status).toBe(502);

@@ -38,6 +38,7 @@ export async function startUpstream(
   name: string,
   id: string,
   handler: UpstreamHandler = echo,
+  meta?: Record<string, string>,
 ): Promise<Upstream> {
   const received: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {
@@ -66,7 +67,7 @@ export async function startUpstream(
       await crash();
     },
   };
-  await registry.register({ id, name, address: '127.0.0.1', port });
+  await registry.register({ id, name, address: '127.0.0.1', port, meta });
   return upstream;
 }
 
@@ -119,4 +120,10 @@ export async function startGateway(registry: ServiceRegistry, env: Record<string
 export function gatewaySees(gateway: RunningService, service: string, count: number): Promise<void> {
   const cache = gateway.ctx.services.cache(service);
   return eventually(() => cache.instances().length === count);
+}
+
+/** Ids of the instances of `service` the gateway's outlier detection has ejected right now. */
+export function ejectedFrom(gateway: RunningService, service: string): string[] {
+  const entry = gateway.ctx.services.snapshot().find((s) => s.service === service);
+  return entry === undefined ? [] : entry.ejected.map((e) => e.id);
 }
