@@ -1,12 +1,15 @@
-export type InfraKind = 'postgres' | 'redis' | 'consul';
+export type InfraKind = 'postgres' | 'redis' | 'consul' | 'etcd' | 'zookeeper';
 
-export const infraKinds: readonly InfraKind[] = ['postgres', 'redis', 'consul'];
+export const infraKinds: readonly InfraKind[] = ['postgres', 'redis', 'consul', 'etcd', 'zookeeper'];
 
 /** The variable that carries each server's URL from the global setup (or the user) to the tests. */
 export const urlVariable: Readonly<Record<InfraKind, string>> = {
   postgres: 'TEST_POSTGRES_URL',
   redis: 'TEST_REDIS_URL',
   consul: 'TEST_CONSUL_URL',
+  etcd: 'TEST_ETCD_URL',
+  // A ZooKeeper connect string ("host:port[,host:port]"), not a URL.
+  zookeeper: 'TEST_ZOOKEEPER_CONNECT',
 };
 
 /** Carries every kind's InfraStatus as JSON. */

@@ -9,6 +9,11 @@ describe('redactUrl', () => {
     expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
   });
 
+  it('shows a ZooKeeper connect string as it is', () => {
+    expect(redactUrl('127.0.0.1:2181')).toBe('127.0.0.1:2181');
+    expect(redactUrl('zk1:2181,zk2:2181/lab')).toBe('zk1:2181,zk2:2181/lab');
+  });
+
   it('never echoes something it cannot parse', () => {
     expect(redactUrl('not a url with pass')).toBe('<unparseable URL>');
   });

@@ -62,6 +62,25 @@ async function startContainer(kind: InfraKind): Promise<{ url: string; stop(): P
         .start();
       return { url: `http://${container.getHost()}:${container.getMappedPort(8500)}`, stop: () => container.stop() };
     }
+    case 'etcd': {
+      const { GenericContainer, Wait } = await import('testcontainers');
+      const container = await new GenericContainer('quay.io/coreos/etcd:v3.5.17')
+        .withCommand(['etcd', '--listen-client-urls', 'http://0.0.0.0:2379', '--advertise-client-urls', 'http://0.0.0.0:2379'])
+        .withExposedPorts(2379)
+        .withWaitStrategy(Wait.forHttp('/health', 2379))
+        .start();
+      return { url: `http://${container.getHost()}:${container.getMappedPort(2379)}`, stop: () => container.stop() };
+    }
+    case 'zookeeper': {
+      const { GenericContainer, Wait } = await import('testcontainers');
+      // A 500 ms tick allows the short sessions the expiry tests use (the minimum is two ticks).
+      const container = await new GenericContainer('zookeeper:3.9')
+        .withEnvironment({ ZOO_TICK_TIME: '500', ZOO_MAX_CLIENT_CNXNS: '0', ZOO_ADMINSERVER_ENABLED: 'false' })
+        .withExposedPorts(2181)
+        .withWaitStrategy(Wait.forListeningPorts())
+        .start();
+      return { url: `${container.getHost()}:${container.getMappedPort(2181)}`, stop: () => container.stop() };
+    }
   }
 }
 

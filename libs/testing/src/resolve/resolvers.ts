@@ -1,5 +1,6 @@
 import type { InfraKind } from '../infra-kind';
 import { binaryConsulStep } from './binary-consul';
+import { binaryEtcdStep, binaryZookeeperStep } from './binary-local';
 import { binaryPostgresStep } from './binary-postgres';
 import { binaryRedisStep } from './binary-redis';
 import { containerStep } from './container-step';
@@ -23,6 +24,9 @@ const stepsByKind: Readonly<Record<InfraKind, KindSteps>> = {
     binary: binaryConsulStep(),
     embedded: embeddedConsulStep(),
   },
+  // No embedded etcd or ZooKeeper: past the binary step they are unavailable.
+  etcd: { env: envStep('etcd'), container: containerStep('etcd'), binary: binaryEtcdStep() },
+  zookeeper: { env: envStep('zookeeper'), container: containerStep('zookeeper'), binary: binaryZookeeperStep() },
 };
 
 export function resolveInfra(kind: InfraKind, o?: ResolveOptions): Promise<ServerResolution> {
@@ -37,3 +41,9 @@ export const resolveRedis = (o?: ResolveOptions): Promise<ServerResolution> => r
 
 /** Finds a Consul agent: TEST_CONSUL_URL, a container, a local binary, or the embedded dev registry. */
 export const resolveConsul = (o?: ResolveOptions): Promise<ServerResolution> => resolveInfra('consul', o);
+
+/** Finds etcd: TEST_ETCD_URL, a container, or the local `etcd` binary. */
+export const resolveEtcd = (o?: ResolveOptions): Promise<ServerResolution> => resolveInfra('etcd', o);
+
+/** Finds ZooKeeper: TEST_ZOOKEEPER_CONNECT, a container, or a local server from the installed jars. */
+export const resolveZookeeper = (o?: ResolveOptions): Promise<ServerResolution> => resolveInfra('zookeeper', o);
