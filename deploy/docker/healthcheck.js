@@ -13,14 +13,20 @@ const APPS = {
   'dev-registry': { port: 8500, path: '/v1/status/leader', portVariable: 'DEV_REGISTRY_PORT' },
 };
 
-const app = APPS[process.env.APP];
-if (!app) {
-  process.stderr.write(`healthcheck: unknown APP ${JSON.stringify(process.env.APP)}\n`);
-  process.exit(1);
+function check() {
+  const app = APPS[process.env.APP];
+  if (!app) {
+    process.stderr.write(`healthcheck: unknown APP ${JSON.stringify(process.env.APP)}\n`);
+    process.exit(1);
+  }
+  const port = process.env[app.portVariable ?? 'PORT'] || app.port;
+  fetch(`http://127.0.0.1:${port}${app.path}`, { signal: AbortSignal.timeout(2500) }).then(
+    (response) => process.exit(response.ok ? 0 : 1),
+    () => process.exit(1),
+  );
 }
-const port = process.env[app.portVariable ?? 'PORT'] || app.port;
 
-fetch(`http://127.0.0.1:${port}${app.path}`, { signal: AbortSignal.timeout(2500) }).then(
-  (response) => process.exit(response.ok ? 0 : 1),
-  () => process.exit(1),
-);
+// Run by HEALTHCHECK; required by tools/deploy-check, which compares APPS with the apps themselves.
+if (require.main === module) check();
+
+module.exports = { APPS };

@@ -1,0 +1,167 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { objectId, validateAgainstSchema } from '../src/kubernetes/schema-validation';
+import { findUnknownFields } from '../src/kubernetes/unknown-fields';
+import type { KubeObject } from '../src/kustomize/render';
+import { repoPath } from '../src/repo';
+import { parseYamlDocuments, readYamlDocuments } from '../src/yaml-documents';
+import { HAS_KUBECTL, KUSTOMIZATIONS, kustomizeRenders, type Renders } from './support/renders';
+
+if (!HAS_KUBECTL) console.log('kubectl not found: manifests are rendered by the test-side kustomize only');
+
+let renders: Renders;
+beforeAll(() => {
+  renders = kustomizeRenders();
+});
+afterAll(() => renders.tree.remove());
+
+/** Every YAML file under k8s/ except the kustomizations themselves. */
+function manifestFiles(dir = repoPath('k8s')): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'secrets' ? [] : manifestFiles(full);
+    return /\.ya?ml$/.test(name) && name !== 'kustomization.yaml' ? [full] : [];
+  });
+}
+
+/** Files that feed a ConfigMap or Secret generator: data, not manifests. */
+function generatorInputs(kustomizationFile: string): string[] {
+  type Generator = { files?: string[] };
+  const [kustomization] = readYamlDocuments(kustomizationFile) as { configMapGenerator?: Generator[]; secretGenerator?: Generator[] }[];
+  const generators = [...(kustomization.configMapGenerator ?? []), ...(kustomization.secretGenerator ?? [])];
+  return generators.flatMap((generator) =>
+    (generator.files ?? []).map((spec) => path.resolve(path.dirname(kustomizationFile), spec.slice(spec.indexOf('=') + 1))),
+  );
+}
+
+/** Files used as patches (partial objects) rather than resources, and the inline patches. */
+function patchesOf(kustomizationFile: string): { files: string[]; inline: KubeObject[] } {
+  const [kustomization] = readYamlDocuments(kustomizationFile) as { patches?: { path?: string; patch?: string }[] }[];
+  const files: string[] = [];
+  const inline: KubeObject[] = [];
+  for (const patch of kustomization.patches ?? []) {
+    if (patch.path) files.push(path.resolve(path.dirname(kustomizationFile), patch.path));
+    if (patch.patch) inline.push(...(parseYamlDocuments(patch.patch) as KubeObject[]));
+  }
+  return { files, inline };
+}
+
+function allKustomizationFiles(dir = repoPath('k8s')): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return allKustomizationFiles(full);
+    return name === 'kustomization.yaml' ? [full] : [];
+  });
+}
+
+describe.each(KUSTOMIZATIONS)('the render of %s', (dir) => {
+  it('matches the schema of every kind it holds (Kubernetes API and Istio CRDs)', async () => {
+    const objects = renders.rendered(dir);
+    expect(objects.length).toBeGreaterThan(20);
+    const problems = (await Promise.all(objects.map(validateAgainstSchema))).flat();
+    expect(problems).toEqual([]);
+  });
+
+  it('has no field its kind does not define', () => {
+    expect(findUnknownFields(renders.rendered(dir))).toEqual([]);
+  });
+
+  it('names every object once', () => {
+    const ids = renders.rendered(dir).map(objectId);
+    expect(ids.length).toBe(new Set(ids).size);
+  });
+});
+
+describe('the manifest files, one by one', () => {
+  const patchFiles = new Set(allKustomizationFiles().flatMap((file) => patchesOf(file).files));
+  const dataFiles = new Set(allKustomizationFiles().flatMap(generatorInputs));
+  const resourceFiles = manifestFiles().filter((file) => !patchFiles.has(file) && !dataFiles.has(file));
+
+  it.each(resourceFiles.map((file) => [path.relative(repoPath(), file)]))('%s matches its schemas', async (relative) => {
+    const objects = readYamlDocuments(repoPath(relative)) as KubeObject[];
+    expect(objects.length).toBeGreaterThan(0);
+    const problems = (await Promise.all(objects.map(validateAgainstSchema))).flat();
+    expect([...problems, ...findUnknownFields(objects)]).toEqual([]);
+  });
+
+  it('every patch, in a file or inline, names only fields its kind has', () => {
+    const patches = [
+      ...[...patchFiles].flatMap((file) => readYamlDocuments(file) as KubeObject[]),
+      ...allKustomizationFiles().flatMap((file) => patchesOf(file).inline),
+    ];
+    expect(patches.length).toBeGreaterThan(5);
+    expect(findUnknownFields(patches, { partial: true })).toEqual([]);
+  });
+});
+
+describe('the checks themselves', () => {
+  const deployment = (): KubeObject => structuredClone(renders.rendered('k8s/base').find((o) => o.kind === 'Deployment') as KubeObject);
+  const container = (object: KubeObject) => (object.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0];
+
+  it('a value of the wrong type fails the schema', async () => {
+    const broken = deployment();
+    (broken.spec as Record<string, unknown>).replicas = 'two';
+    expect(await validateAgainstSchema(broken)).toEqual([expect.objectContaining({ message: '/spec/replicas must be integer' })]);
+  });
+
+  it('a misspelt field is found', () => {
+    const broken = deployment();
+    container(broken).livenesProbe = container(broken).livenessProbe;
+    expect(findUnknownFields([broken])).toEqual([expect.objectContaining({ message: expect.stringContaining("'\"livenesProbe\"'") })]);
+  });
+
+  it('a misspelt field of an Istio resource is found', () => {
+    const virtualService = structuredClone(renders.rendered('k8s/istio').find((o) => o.kind === 'VirtualService') as KubeObject);
+    const route = (virtualService.spec as { http: Record<string, unknown>[] }).http[0];
+    route.timout = route.timeout;
+    expect(findUnknownFields([virtualService])).toEqual([expect.objectContaining({ message: expect.stringContaining('timout') })]);
+  });
+
+  it('a partial object passes as a patch but not as a resource', () => {
+    const patch = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'p' }, spec: { replicas: 1 } } as KubeObject;
+    expect(findUnknownFields([patch], { partial: true })).toEqual([]);
+    expect(findUnknownFields([patch])).not.toEqual([]);
+  });
+});
+
+// The test-side kustomize stands in for kubectl on machines without it; here it must agree with kubectl.
+(HAS_KUBECTL ? describe : describe.skip)('the test-side kustomize', () => {
+  /** Lists of named items (env, volumes, ports) compared as sets: their order carries no meaning here. */
+  function normalise(value: unknown): unknown {
+    if (Array.isArray(value)) {
+      const items = value.map(normalise);
+      const keyed = items.every((item) => item !== null && typeof item === 'object' && 'name' in (item as object));
+      return keyed ? items.sort((a, b) => String((a as { name: string }).name).localeCompare(String((b as { name: string }).name))) : items;
+    }
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, normalise(v)]));
+    }
+    return value;
+  }
+  const byId = (objects: KubeObject[]) => Object.fromEntries(objects.map((object) => [objectId(object), normalise(object)]));
+
+  it.each(KUSTOMIZATIONS)('renders %s as kubectl kustomize does', (dir) => {
+    expect(byId(renders.fallback(dir))).toEqual(byId(renders.kubectl(dir)));
+  });
+});
+
+describe('the fault-injection lab', () => {
+  const file = repoPath('k8s/istio/labs/fault-injection.yaml');
+
+  it('is in no kustomization, so `kubectl apply -k` never injects faults', () => {
+    for (const kustomization of allKustomizationFiles()) {
+      expect(readFileSync(kustomization, 'utf8')).not.toContain('fault-injection');
+    }
+  });
+
+  it('replaces the mesh VirtualService of the same service, adding a delay and an abort', () => {
+    const [lab] = readYamlDocuments(file) as KubeObject[];
+    const mesh = renders.rendered('k8s/istio').find((o) => o.kind === lab.kind && o.metadata.name === lab.metadata.name) as KubeObject;
+    expect(mesh).toBeDefined();
+    expect(lab.metadata.namespace).toBe(mesh.metadata.namespace);
+    const faults = (lab.spec as { http: { fault?: { delay?: unknown; abort?: unknown } }[] }).http.map((route) => route.fault);
+    expect(faults.some((fault) => fault?.delay)).toBe(true);
+    expect(faults.some((fault) => fault?.abort)).toBe(true);
+    expect((lab.spec as { hosts: string[] }).hosts).toEqual((mesh.spec as { hosts: string[] }).hosts);
+  });
+});
