@@ -292,6 +292,15 @@ describe('createCallPolicy', () => {
       target.shutdown();
     });
 
+    it('refuses a call whose caller has already given up, without a slot, the breaker or fn', async () => {
+      const target = policy();
+      const fn = jest.fn(ok);
+      await expect(target.execute(fn, { signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow('gone');
+      expect(fn).not.toHaveBeenCalled();
+      expect(target.snapshot()).toMatchObject({ failures: 0, successes: 0, bulkhead: { active: 0 } });
+      target.shutdown();
+    });
+
     it('makes retries wait for a slot like any call: never more than maxConcurrent attempts at once', async () => {
       const target = policy({ bulkhead: { maxConcurrent: 2, maxQueue: 100 }, breaker: { volumeThreshold: 1000 }, retryBudget: false });
       let running = 0;

@@ -188,7 +188,8 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     if (this.breaker.state() === 'open') return this.breaker.run(neverRuns);
     const deadline = new AttemptDeadline(this.name, options.timeoutMs, caller, this.recordTimeout);
     try {
-      if (!this.bulkhead.tryAcquire()) await this.bulkhead.acquire(deadline.signal);
+      // acquire() refuses an aborted signal (a caller that already gave up) before it takes a slot.
+      if (deadline.signal.aborted || !this.bulkhead.tryAcquire()) await this.bulkhead.acquire(deadline.signal);
       try {
         return await this.breaker.run(() => deadline.run(fn));
       } finally {
