@@ -32,7 +32,8 @@ export default tseslint.config(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:kit', 'type:lib'] },
             { sourceTag: 'type:devtool', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool'] },
+            // Development tools may start local servers through the testing lib (npm start on etcd).
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'] },
             {
               sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: ['type:tool', 'type:testing', 'type:kit', 'type:lib', 'type:devtool'],

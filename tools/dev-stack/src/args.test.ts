@@ -2,7 +2,14 @@ import { parseArgs, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to one instance of everything on the well-known ports', () => {
-    expect(parseArgs([])).toEqual({ replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' });
+    expect(parseArgs([])).toEqual({ backend: 'consul', replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' });
+  });
+
+  it('takes the registry from --backend, else from DISCOVERY_BACKEND', () => {
+    expect(parseArgs(['--backend', 'etcd']).backend).toBe('etcd');
+    expect(parseArgs([], { DISCOVERY_BACKEND: 'zookeeper' }).backend).toBe('zookeeper');
+    expect(parseArgs(['--backend=consul'], { DISCOVERY_BACKEND: 'zookeeper' }).backend).toBe('consul');
+    expect(() => parseArgs([], { DISCOVERY_BACKEND: 'dns' })).toThrow(/DISCOVERY_BACKEND must be one of consul, etcd, zookeeper/);
   });
 
   it('reads replicas in both spellings and several at once', () => {
@@ -24,6 +31,7 @@ describe('parseArgs', () => {
     [['--logs', 'loud'], /console or files/],
     [['--replicas'], /needs a value/],
     [['--verbose'], /unknown option "--verbose"/],
+    [['--backend', 'eureka'], /--backend must be one of/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

@@ -1,10 +1,13 @@
 /** Command-line options of `npm start`, parsed without I/O so they can be tested alone. */
 export interface StackOptions {
+  backend: Backend;
   replicas: Record<string, number>;
   gatewayPort: number;
   registryPort: number;
   logs: 'files' | 'console';
 }
+
+import { BACKENDS, type Backend } from './registry-server';
 
 export const SERVICES = ['auth-service', 'product-service', 'inventory-service', 'order-service'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -15,18 +18,25 @@ export class UsageError extends Error {
 
 export const usage = `Usage: npm start -- [options]
 
+  --backend consul|etcd|zookeeper
+                             the registry (default: DISCOVERY_BACKEND or consul). consul runs dev-registry,
+                             etcd and zookeeper run their local binaries unless ETCD_ENDPOINTS or
+                             ZOOKEEPER_CONNECT name a server (likewise CONSUL_URL for consul)
   --replicas <service>=<n>   run n instances of a service (repeatable, or comma-separated)
   --gateway-port <port>      gateway port (default 8080; 0 picks a free port)
   --registry-port <port>     dev-registry port (default 8500; 0 picks a free port)
   --logs console|files       stream every process's JSON log here, or write them to .data/logs (default)
   --help                     show this text`;
 
-export function parseArgs(argv: readonly string[]): StackOptions {
-  const options: StackOptions = { replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' };
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): StackOptions {
+  const options: StackOptions = { backend: parseBackend('DISCOVERY_BACKEND', env.DISCOVERY_BACKEND ?? 'consul'), replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = splitFlag(argv[i]);
     const value = () => inline ?? argv[++i] ?? missing(flag);
     switch (flag) {
+      case '--backend':
+        options.backend = parseBackend(flag, value());
+        break;
       case '--replicas':
         for (const pair of value().split(',')) Object.assign(options.replicas, parseReplicas(pair));
         break;
@@ -49,6 +59,11 @@ export function parseArgs(argv: readonly string[]): StackOptions {
     }
   }
   return options;
+}
+
+function parseBackend(source: string, raw: string): Backend {
+  if (!BACKENDS.includes(raw as Backend)) throw new UsageError(`${source} must be one of ${BACKENDS.join(', ')}, got "${raw}"`);
+  return raw as Backend;
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

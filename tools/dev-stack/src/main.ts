@@ -1,4 +1,4 @@
-import { ConsulRegistry, type InstanceWatch } from '@lab/discovery';
+import type { InstanceWatch, ServiceRegistry } from '@lab/discovery';
 
 import { parseArgs, SERVICES, UsageError } from './args';
 import { startStack, type RunningStack } from './stack';
@@ -8,7 +8,7 @@ import { renderTable } from './table';
 async function main(): Promise<void> {
   let options;
   try {
-    options = parseArgs(process.argv.slice(2));
+    options = parseArgs(process.argv.slice(2), process.env);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(error.message);
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
 
   const say = (message: string) => console.log(`» ${message}`);
-  say('starting the embedded stack (dev-registry, one embedded Postgres per service, services, gateway)');
+  say(`starting the embedded stack on ${options.backend} (registry, one embedded Postgres per service, services, gateway)`);
   let stack: RunningStack;
   try {
     stack = await startStack({ ...options, onProgress: say });
@@ -33,13 +33,13 @@ async function main(): Promise<void> {
   ));
   console.log(`
 Gateway:   ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/api/products)
-Registry:  ${stack.registryUrl}   (Consul HTTP API; services: curl ${stack.registryUrl}/v1/catalog/services)
+Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services)` : ''}
 Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
 Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
 Press Ctrl-C to stop everything.
 `);
 
-  const watches = watchRegistry(stack.registryUrl, say);
+  const watches = watchRegistry(stack.registryClient, say);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -61,8 +61,7 @@ Press Ctrl-C to stop everything.
 }
 
 /** Prints each change in the healthy set of every service: what the clients' caches see too. */
-function watchRegistry(url: string, say: (m: string) => void): InstanceWatch[] {
-  const registry = new ConsulRegistry({ url });
+function watchRegistry(registry: ServiceRegistry, say: (m: string) => void): InstanceWatch[] {
   const previous = new Map<string, string>();
   return [...SERVICES, 'gateway'].map((service) =>
     registry.watch(service, {

@@ -1,12 +1,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+import type { ServiceRegistry } from '@lab/discovery';
+
 import { SERVICES, type ServiceName } from './args';
 import { ManagedProcess } from './managed-process';
 import { freePort, preferredPort } from './ports';
+import { startRegistryServer, type Backend, type RegistryServer } from './registry-server';
 import { waitForHttpOk } from './wait';
 
 export interface StartStackOptions {
+  /** The registry: consul (dev-registry, default), etcd or zookeeper (local binaries). */
+  backend?: Backend;
   /** Instances per service (default 1 each). */
   replicas?: Partial<Record<ServiceName, number>>;
   /** 0 picks a free port. */
@@ -33,12 +38,16 @@ export interface StackInstance {
 
 export interface RunningStack {
   gatewayUrl: string;
-  registryUrl: string;
+  registry: { backend: Backend; address: string };
   logDir: string;
   /** Database URL per service, and whether it is the embedded one. */
   databases: Record<ServiceName, { url: string; embedded: boolean }>;
   instances: StackInstance[];
   instancesOf(service: ServiceName | 'gateway'): StackInstance[];
+  /** A client of the stack's registry (watch it, list instances); closed by stop(). */
+  registryClient: ServiceRegistry;
+  /** Ids of the instances the registry reports healthy now. */
+  healthyIds(service: ServiceName | 'gateway'): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +59,7 @@ const DEFAULT_PORTS: Record<ServiceName, number> = {
 };
 
 /** Variables that must be set per process, never inherited from the shell that runs the stack. */
-const PER_PROCESS = ['PORT', 'HOST', 'SERVICE_ADDRESS', 'INSTANCE_ID', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'CONSUL_URL', 'DISCOVERY_BACKEND'];
+const PER_PROCESS = ['PORT', 'HOST', 'SERVICE_ADDRESS', 'INSTANCE_ID', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DISCOVERY_BACKEND'];
 
 /**
  * Starts the embedded default as separate processes: dev-registry (the Consul API), one embedded
@@ -78,23 +87,37 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
   const started: ManagedProcess[] = [];
   const instances: StackInstance[] = [];
+  let registry: RegistryServer | undefined;
+  let registryClient: ServiceRegistry | undefined;
   const stopAll = async () => {
     // Front to back, so nothing is cut off while it still has callers.
     const byRole = (pred: (p: ManagedProcess) => boolean) => started.filter(pred).map((p) => p.stop());
-    await Promise.all(byRole((p) => p.name === 'gateway'));
-    await Promise.all(byRole((p) => SERVICES.some((s) => p.name.startsWith(s))));
+    await Promise.all(byRole((p) => p.name === 'gateway-1'));
+    await Promise.all(byRole((p) => [...SERVICES].some((s) => new RegExp(`^${s}-\\d+$`).test(p.name))));
+    await registryClient?.close();
     await Promise.all(byRole(() => true));
+    await registry?.stop();
   };
 
   try {
-    const registryScript = entry('apps/dev-registry/dist/main.js');
     const postgresScript = entry('libs/embedded-postgres/dist/main.js');
-    const registryPort = options.registryPort === 0 ? await freePort() : (options.registryPort ?? 8500);
-    const registryUrl = `http://127.0.0.1:${registryPort}`;
-    const registry = node('dev-registry', registryScript, ['--host', '127.0.0.1', '--port', String(registryPort)], baseEnv);
-    started.push(registry);
-    await waitForHttpOk(`${registryUrl}/v1/status/leader`, registry, timeoutMs);
-    progress(`dev-registry (Consul API) listening on ${registryUrl}`);
+    const backend = options.backend ?? 'consul';
+    if (backend === 'consul' && !baseEnv.CONSUL_URL) entry('apps/dev-registry/dist/main.js');
+    registry = await startRegistryServer({
+      backend,
+      port: options.registryPort,
+      env: baseEnv,
+      root,
+      timeoutMs,
+      spawnNode: (name, script, args) => {
+        const child = node(name, script, args, baseEnv);
+        started.push(child);
+        return child;
+      },
+    });
+    registryClient = registry.client();
+    progress(`${registry.owned ? 'started' : 'using'} ${backend === 'consul' && registry.owned ? 'dev-registry (Consul API)' : backend} at ${registry.address}`);
+    await seedConfig(root, { ...baseEnv, ...registry.env }, node, progress, timeoutMs);
 
     const databases = {} as RunningStack['databases'];
     await Promise.all(
@@ -118,8 +141,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       NODE_ENV: baseEnv.NODE_ENV ?? 'development',
       HOST: '127.0.0.1',
       SERVICE_ADDRESS: '127.0.0.1',
-      DISCOVERY_BACKEND: 'consul',
-      CONSUL_URL: registryUrl,
+      ...registry.env,
       // Short check intervals so a killed instance leaves the registry within a couple of seconds.
       CHECK_INTERVAL: baseEnv.CHECK_INTERVAL ?? '1s',
       DEREGISTER_CRITICAL_AFTER: baseEnv.DEREGISTER_CRITICAL_AFTER ?? '30s',
@@ -157,16 +179,20 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
     const gateway = await launch('gateway', 0, gatewayPort, {});
-    await waitUntilRegistered(registryUrl, instances, timeoutMs);
+    const client = registryClient;
+    const healthyIds = async (service: string) => (await client.healthyInstances(service)).map((i) => i.id);
+    await waitUntilRegistered(healthyIds, instances, timeoutMs);
     progress(`gateway ready on ${gateway.url}; every instance is passing in the registry`);
 
     return {
       gatewayUrl: gateway.url,
-      registryUrl,
+      registry: { backend, address: registry.address },
+      registryClient: client,
       logDir,
       databases,
       instances,
       instancesOf: (service) => instances.filter((i) => i.service === service),
+      healthyIds,
       stop: stopAll,
     };
   } catch (error) {
@@ -175,23 +201,41 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   }
 }
 
-async function waitUntilRegistered(registryUrl: string, instances: StackInstance[], timeoutMs: number): Promise<void> {
+async function waitUntilRegistered(
+  healthyIds: (service: string) => Promise<string[]>,
+  instances: StackInstance[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const services = [...new Set(instances.map((i) => i.service))];
   for (;;) {
-    const passing = await Promise.all(
-      services.map(async (service) => {
-        const res = await fetch(`${registryUrl}/v1/health/service/${service}?passing=true`);
-        const entries = (await res.json()) as { Service: { ID: string } }[];
-        return entries.map((e) => e.Service.ID);
-      }),
-    );
-    const seen = new Set(passing.flat());
+    const seen = new Set((await Promise.all(services.map(healthyIds))).flat());
     const waiting = instances.filter((i) => !seen.has(i.id));
     if (waiting.length === 0) return;
     if (Date.now() > deadline) {
-      throw new Error(`not passing in the registry after ${timeoutMs} ms: ${waiting.map((i) => i.id).join(', ')}`);
+      throw new Error(`not healthy in the registry after ${timeoutMs} ms: ${waiting.map((i) => i.id).join(', ')}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Writes config/<service>/<env>.yaml into the registry's KV store, as docker compose's seed job does,
+ * so live settings and feature flags can be changed there while the stack runs.
+ */
+async function seedConfig(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  node: (name: string, script: string, args: string[], env: NodeJS.ProcessEnv) => ManagedProcess,
+  progress: (m: string) => void,
+  timeoutMs: number,
+): Promise<void> {
+  const script = path.join(root, 'tools/config-cli/dist/main.js');
+  if (!existsSync(script)) return;
+  const seed = node('config-seed', script, ['seed', '--env', env.NODE_ENV ?? 'development'], env);
+  const timer = setTimeout(() => seed.kill('SIGKILL'), timeoutMs);
+  const { code } = await seed.exited;
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`seeding the KV store from config/ failed:\n${seed.recentOutput()}`);
+  progress('KV store seeded from config/ (live settings and feature flags)');
 }

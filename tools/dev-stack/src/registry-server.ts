@@ -1,0 +1,93 @@
+import path from 'node:path';
+
+import { createRegistry, type ServiceRegistry } from '@lab/discovery';
+import { startLocalEtcd, startLocalZookeeper } from '@lab/testing';
+
+import type { ManagedProcess } from './managed-process';
+import { freePort } from './ports';
+import { waitForHttpOk } from './wait';
+
+export const BACKENDS = ['consul', 'etcd', 'zookeeper'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** The registry every process of the stack talks to, and the environment that points them at it. */
+export interface RegistryServer {
+  backend: Backend;
+  /** What a person would type to reach it: a URL or a ZooKeeper connect string. */
+  address: string;
+  /** DISCOVERY_BACKEND and its connection settings, for the services and the config seed. */
+  env: Record<string, string>;
+  /** Whether the stack started it (and so stops it). */
+  owned: boolean;
+  client(): ServiceRegistry;
+  stop(): Promise<void>;
+}
+
+export interface RegistryServerOptions {
+  backend: Backend;
+  /** For consul: 0 picks a free port. */
+  port?: number;
+  env: NodeJS.ProcessEnv;
+  root: string;
+  spawnNode(name: string, script: string, args: string[]): ManagedProcess;
+  timeoutMs: number;
+}
+
+/**
+ * Starts the chosen registry, or uses the one the environment names (CONSUL_URL, ETCD_ENDPOINTS,
+ * ZOOKEEPER_CONNECT). Consul's API comes from dev-registry; etcd and ZooKeeper from their local
+ * binaries (the Debian packages etcd-server and zookeeper), on free ports with throw-away data.
+ */
+export async function startRegistryServer(o: RegistryServerOptions): Promise<RegistryServer> {
+  switch (o.backend) {
+    case 'consul': {
+      const given = o.env.CONSUL_URL;
+      let url = given;
+      let stop: () => Promise<void> = async () => undefined;
+      if (!url) {
+        const port = o.port === 0 ? await freePort() : (o.port ?? 8500);
+        url = `http://127.0.0.1:${port}`;
+        const script = path.join(o.root, 'apps/dev-registry/dist/main.js');
+        const registry = o.spawnNode('dev-registry', script, ['--host', '127.0.0.1', '--port', String(port)]);
+        await waitForHttpOk(`${url}/v1/status/leader`, registry, o.timeoutMs);
+        stop = () => registry.stop();
+      }
+      const env = { DISCOVERY_BACKEND: 'consul', CONSUL_URL: url };
+      return { backend: 'consul', address: url, env, owned: !given, stop, client: () => createRegistry({ backend: 'consul', consulUrl: url }) };
+    }
+    case 'etcd': {
+      const given = o.env.ETCD_ENDPOINTS;
+      const server = given ? undefined : await startLocalEtcd({ startTimeoutMs: o.timeoutMs }).catch(missing('etcd', 'etcd-server', 'ETCD_ENDPOINTS'));
+      const endpoints = given ?? server!.url;
+      const env = { DISCOVERY_BACKEND: 'etcd', ETCD_ENDPOINTS: endpoints };
+      return {
+        backend: 'etcd',
+        address: endpoints,
+        env,
+        owned: !given,
+        stop: async () => server?.stop(),
+        client: () => createRegistry({ backend: 'etcd', etcdEndpoints: endpoints.split(',') }),
+      };
+    }
+    case 'zookeeper': {
+      const given = o.env.ZOOKEEPER_CONNECT;
+      const server = given ? undefined : await startLocalZookeeper({ startTimeoutMs: o.timeoutMs }).catch(missing('ZooKeeper', 'zookeeper', 'ZOOKEEPER_CONNECT'));
+      const connect = given ?? server!.connect;
+      const env = { DISCOVERY_BACKEND: 'zookeeper', ZOOKEEPER_CONNECT: connect };
+      return {
+        backend: 'zookeeper',
+        address: connect,
+        env,
+        owned: !given,
+        stop: async () => server?.stop(),
+        client: () => createRegistry({ backend: 'zookeeper', zookeeperConnect: connect }),
+      };
+    }
+  }
+}
+
+function missing(what: string, debianPackage: string, variable: string) {
+  return (error: Error): never => {
+    throw new Error(`cannot start ${what}: ${error.message} (install the Debian package ${debianPackage}, or set ${variable})`);
+  };
+}
