@@ -1,18 +1,25 @@
+import type { RegistryCapabilities, ServiceRegistry } from '../types';
 import { ConsulRegistry } from './consul-registry';
+import type { CreateRegistryOptions } from './create-registry';
 import { createRegistry } from './create-registry';
 import { DnsRegistry } from './dns-registry';
 import { EtcdRegistry } from './etcd-registry';
 import { MemoryRegistry } from './memory-registry';
 import { ZookeeperRegistry } from './zookeeper-registry';
 
+type Case = [kind: string, options: CreateRegistryOptions, type: abstract new (...args: never[]) => ServiceRegistry, capabilities: RegistryCapabilities];
+
+const pushed = { healthChecks: false, pushWatch: true, selfRegistration: true };
+const cases: Case[] = [
+  ['memory', { backend: 'memory' }, MemoryRegistry, pushed],
+  ['consul', { backend: 'consul', consulUrl: 'http://127.0.0.1:8500', consulToken: 't' }, ConsulRegistry, { ...pushed, healthChecks: true }],
+  ['etcd', { backend: 'etcd', etcdEndpoints: ['http://127.0.0.1:2379'], etcdLeaseTtlSeconds: 5 }, EtcdRegistry, pushed],
+  ['zookeeper', { backend: 'zookeeper', zookeeperConnect: '127.0.0.1:2181' }, ZookeeperRegistry, pushed],
+  ['dns', { backend: 'dns', dnsNamespace: 'shop', dnsPort: 3002 }, DnsRegistry, { healthChecks: false, pushWatch: false, selfRegistration: false }],
+];
+
 describe('createRegistry', () => {
-  it.each([
-    ['memory', { backend: 'memory' }, MemoryRegistry, { healthChecks: false, pushWatch: true, selfRegistration: true }],
-    ['consul', { backend: 'consul', consulUrl: 'http://127.0.0.1:8500', consulToken: 't' }, ConsulRegistry, { healthChecks: true, pushWatch: true, selfRegistration: true }],
-    ['etcd', { backend: 'etcd', etcdEndpoints: ['http://127.0.0.1:2379'], etcdLeaseTtlSeconds: 5 }, EtcdRegistry, { healthChecks: false, pushWatch: true, selfRegistration: true }],
-    ['zookeeper', { backend: 'zookeeper', zookeeperConnect: '127.0.0.1:2181' }, ZookeeperRegistry, { healthChecks: false, pushWatch: true, selfRegistration: true }],
-    ['dns', { backend: 'dns', dnsNamespace: 'shop', dnsPort: 3002 }, DnsRegistry, { healthChecks: false, pushWatch: false, selfRegistration: false }],
-  ] as const)('builds the %s backend with its capabilities', async (kind, options, type, capabilities) => {
+  it.each(cases)('builds the %s backend with its capabilities', async (kind, options, type, capabilities) => {
     const registry = createRegistry(options);
     try {
       expect(registry).toBeInstanceOf(type);

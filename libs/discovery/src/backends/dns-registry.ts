@@ -12,6 +12,7 @@ import type {
   Logger,
   RegistryCapabilities,
   ServiceInstance,
+  ServiceRegistration,
   ServiceRegistry,
 } from '../types';
 import { KubernetesDnsLookup } from './dns-lookup';
@@ -63,14 +64,14 @@ export class DnsRegistry implements ServiceRegistry {
     });
   }
 
-  async register(): Promise<void> {}
+  async register(_registration: ServiceRegistration): Promise<void> {}
 
-  async deregister(): Promise<void> {}
+  async deregister(_id: string): Promise<void> {}
 
-  async heartbeat(): Promise<void> {}
+  async heartbeat(_id: string): Promise<void> {}
 
   /** Always true: the platform, not the instance, decides what DNS lists. */
-  async isRegistered(): Promise<boolean> {
+  async isRegistered(_id: string): Promise<boolean> {
     return true;
   }
 

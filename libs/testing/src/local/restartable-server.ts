@@ -6,7 +6,9 @@ import type { ChildServer } from '../resolve/child-server';
 export interface RestartableServer {
   /** Stops the server and deletes its data. */
   stop(): Promise<void>;
-  /** Stops the server, deletes its data, and starts it again on the same ports: up and empty. */
+  /** Kills the server (SIGKILL) and leaves it down, as a crash would; restart() brings it back. */
+  crash(): Promise<void>;
+  /** Kills the server if it runs, deletes its data, and starts it again on the same ports: up and empty. */
   restart(): Promise<void>;
 }
 
@@ -38,6 +40,10 @@ export async function startRestartableServer(
       await server?.stop();
       server = undefined;
       rmSync(dir, { recursive: true, force: true });
+    },
+    crash: async () => {
+      await server?.stop('SIGKILL');
+      server = undefined;
     },
     restart: async () => {
       await server?.stop('SIGKILL');
