@@ -1,3 +1,4 @@
+import type { ConfigStore, FlagEvaluator } from '@lab/config';
 import type { ServiceDirectory } from '@lab/discovery';
 import type { HealthRegistry } from '@lab/health';
 import type { Express } from 'express';
@@ -8,6 +9,8 @@ import type { z } from 'zod';
 import type { ServiceAuth } from './auth/authenticator';
 import type { BaseConfig } from './config/base-config';
 import type { Migration } from './db/types';
+import type { DynamicConfigDefinition } from './dynamic/open-config-store';
+import type { KitSettings } from './dynamic/kit-settings';
 
 /** The `config` of a definition that adds no variables of its own. */
 export type NoExtraConfig = z.ZodObject<Record<never, never>>;
@@ -15,8 +18,11 @@ export type NoExtraConfig = z.ZodObject<Record<never, never>>;
 /** The extra configuration a definition's schema yields; nothing (not an index signature) when it has none. */
 export type ExtraConfig<C extends z.ZodObject> = z.infer<C> extends Record<string, never> ? unknown : z.infer<C>;
 
+/** The `dynamicConfig.schema` of a definition that has no live settings of its own. */
+export type NoDynamicConfig = z.ZodObject<Record<never, never>>;
+
 /** What a service is: its name, port, extra configuration, database, dependencies and routes. */
-export interface ServiceDefinition<C extends z.ZodObject = NoExtraConfig> {
+export interface ServiceDefinition<C extends z.ZodObject = NoExtraConfig, D extends z.ZodObject = NoDynamicConfig> {
   /** Registry name, e.g. 'product-service'. */
   name: string;
   defaultPort: number;
@@ -28,10 +34,15 @@ export interface ServiceDefinition<C extends z.ZodObject = NoExtraConfig> {
   dependencies?: string[];
   /** Default true; false leaves bodies unread (a gateway streams them). */
   jsonBody?: boolean;
-  routes(ctx: ServiceContext<ExtraConfig<C>>): void | Promise<void>;
+  /**
+   * Live settings of its own (zod object), merged with service-kit's `logLevel` and
+   * `resilience.<dependency>`: read through ctx.configStore, changed through config files and the KV store.
+   */
+  dynamicConfig?: DynamicConfigDefinition<D>;
+  routes(ctx: ServiceContext<ExtraConfig<C>, ExtraConfig<D>>): void | Promise<void>;
 }
 
-export interface ServiceContext<C = unknown> {
+export interface ServiceContext<C = unknown, D = unknown> {
   name: string;
   instanceId: string;
   config: BaseConfig & C;
@@ -46,13 +57,18 @@ export interface ServiceContext<C = unknown> {
   auth: ServiceAuth;
   health: HealthRegistry;
   metrics: Registry;
+  /** Live configuration: defaults, config files, mapped env vars, the KV store; changes validated before they apply. */
+  configStore: ConfigStore<KitSettings & D>;
+  /** Feature flags from the live configuration, evaluated locally: `ctx.flags.isEnabled('name', { userId, role })`. */
+  flags: FlagEvaluator;
   /** Runs after draining and before resources close, in reverse order of registration. */
   onShutdown(fn: () => Promise<void> | void): void;
 }
 
 /** Identity at run time; exists so a definition's config and routes are typed together. */
-export function defineService(def: ServiceDefinition & { config?: undefined }): ServiceDefinition;
-export function defineService<C extends z.ZodObject>(def: ServiceDefinition<C>): ServiceDefinition<C>;
-export function defineService(def: ServiceDefinition<z.ZodObject>): ServiceDefinition<z.ZodObject> {
+export function defineService(def: ServiceDefinition & { config?: undefined; dynamicConfig?: undefined }): ServiceDefinition;
+export function defineService<C extends z.ZodObject>(def: ServiceDefinition<C> & { dynamicConfig?: undefined }): ServiceDefinition<C>;
+export function defineService<C extends z.ZodObject, D extends z.ZodObject>(def: ServiceDefinition<C, D>): ServiceDefinition<C, D>;
+export function defineService(def: ServiceDefinition<z.ZodObject, z.ZodObject>): ServiceDefinition<z.ZodObject, z.ZodObject> {
   return def;
 }

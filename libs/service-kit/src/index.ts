@@ -1,5 +1,7 @@
 export { defineService } from './define-service';
-export type { ExtraConfig, NoExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
+export type { ExtraConfig, NoDynamicConfig, NoExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
+export type { DynamicConfigDefinition } from './dynamic/open-config-store';
+export type { KitSettings, PolicySettings } from './dynamic/kit-settings';
 export { startService } from './start-service';
 export type { RunningService, StartOptions } from './start-service';
 export { runService } from './run-service';

@@ -38,7 +38,7 @@ export const DESCRIBE_CONFIG_FLAG = '--describe-config';
  * With `--describe-config` it prints the service's variables and probe paths as JSON instead and
  * starts nothing, so deployment manifests can be checked against the code.
  */
-export function runService<C extends z.ZodObject>(def: ServiceDefinition<C>): void {
+export function runService<C extends z.ZodObject, D extends z.ZodObject>(def: ServiceDefinition<C, D>): void {
   if (process.argv.includes(DESCRIBE_CONFIG_FLAG)) {
     process.stdout.write(`${JSON.stringify(describeService(def, process.env), null, 2)}\n`);
     return;

@@ -1,33 +1,43 @@
+import { redactSecrets, type KvSource } from '@lab/config';
 import type { ServiceRegistry } from '@lab/discovery';
-import { HealthRegistry, eventLoopCheck, postgresCheck } from '@lab/health';
+import { HealthRegistry, postgresCheck } from '@lab/health';
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { createAuthenticator } from './auth/authenticator';
 import { jwksFromDiscovery } from './auth/jwks-source';
-import type { BaseConfig } from './config/base-config';
+import { BASE_SECRET_KEYS, type BaseConfig } from './config/base-config';
+import { mountAdminRoutes } from './admin/admin-routes';
 import { loadServiceConfig } from './config/load-service-config';
 import { openDatabase } from './db/database';
 import { createServiceRegistry } from './discovery/service-registry';
 import { runMigrations } from './db/migrations';
 import type { Migration } from './db/types';
-import type { ExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
+import type { ExtraConfig, NoDynamicConfig, ServiceContext, ServiceDefinition } from './define-service';
+import { followLogLevel } from './dynamic/live-log-level';
+import { openConfigStore } from './dynamic/open-config-store';
+import { configCheck } from './health/config-check';
+import { registerConfigMetrics } from './observability/config-metrics';
+
 import { createLoggers } from './http/logger';
 import { createHttpMetrics } from './http/metrics';
 import { createApp, mountAfterRoutes, mountBeforeRoutes } from './http/pipeline';
 import { CleanupStack } from './lifecycle/cleanup-stack';
 import { boundPort, drainServer, listen } from './lifecycle/http-server';
-import { RegistrationLifecycle, buildRegistration } from './lifecycle/registration';
+import { InstanceRegistration, buildRegistration } from './lifecycle/registration';
+import { addBuiltInChecks } from './health/built-in-checks';
 import { serviceVersion } from './lifecycle/service-version';
 import { ShutdownHooks, stopWithin } from './lifecycle/shutdown';
-import { createDependencies } from './outbound/dependencies';
+import { createLiveDependencies } from './outbound/live-dependencies';
 
 export interface StartOptions {
   /** Environment to read instead of process.env (tests). */
   env?: Record<string, string | undefined>;
   /** Registry to use instead of the one DISCOVERY_BACKEND selects (tests: a MemoryRegistry). */
   registry?: ServiceRegistry;
+  /** KV store for the live configuration instead of the registry backend's (tests: a MemoryKv). */
+  kv?: KvSource;
   logger?: Logger;
 }
 
@@ -39,6 +49,12 @@ export interface RunningService {
   /** Graceful: readiness 503, deregister, finish in-flight requests, shutdown hooks, close resources. */
   stop(): Promise<void>;
 }
+
+/** The start-up condition that waits for pending migrations. */
+const MIGRATIONS_CONDITION = 'migrations';
+
+/** How long start() waits for an instance that registers once ready to be listed. */
+const FIRST_LISTING_TIMEOUT_MS = 5000;
 
 /** Pool, migrations applied under the lock, and what /health/detailed says about them. */
 async function prepareDatabase(
@@ -62,12 +78,12 @@ function serviceUrl(host: string, port: number): string {
 }
 
 /**
- * The composition root: config -> logger -> registry and outbound clients -> health -> database and
- * migrations -> Express pipeline and routes -> listen -> registration. If any step fails, what was
- * already opened is closed again before the error propagates.
+ * The composition root: config -> logger -> live configuration -> registry and outbound clients ->
+ * health -> database and migrations -> Express pipeline and routes -> listen -> registration. If
+ * any step fails, what was already opened is closed again before the error propagates.
  */
-export async function startService<C extends z.ZodObject>(
-  def: ServiceDefinition<C>,
+export async function startService<C extends z.ZodObject, D extends z.ZodObject = NoDynamicConfig>(
+  def: ServiceDefinition<C, D>,
   o: StartOptions = {},
 ): Promise<RunningService> {
   const env = o.env ?? process.env;
@@ -81,23 +97,35 @@ export async function startService<C extends z.ZodObject>(
   const cleanup = new CleanupStack();
 
   try {
+    const live = await openConfigStore({ service: def.name, dynamic: def.dynamicConfig, config, env, kv: o.kv, log });
+    cleanup.push('live configuration', () => live.close());
+    const { store } = live;
+    cleanup.push('log level', followLogLevel(store, [log, requestLog], o.logger === undefined));
+
     const registry = o.registry ?? createServiceRegistry(config, log);
     if (!o.registry) cleanup.push('registry', () => registry.close());
 
-    const dependencies = createDependencies({ registry, timeoutMs: config.OUTBOUND_TIMEOUT_MS, log });
-    cleanup.push('outbound clients', () => dependencies.close());
+    const metrics = createHttpMetrics({ service: def.name });
+    registerConfigMetrics(metrics.registry, store);
+    const dependencies = createLiveDependencies({ config, registry, store, metrics: metrics.registry, log, cleanup });
 
     const health = new HealthRegistry({ logger: log });
-    health.add(eventLoopCheck());
     cleanup.push('health checks', () => health.stop());
+    health.add(configCheck(() => store.status()));
 
-    const database = def.database ? await prepareDatabase(def.name, def.database.migrations, config, log, cleanup) : undefined;
-    if (database) health.add(postgresCheck(database.pool, { critical: true }));
+    let database: Awaited<ReturnType<typeof prepareDatabase>> | undefined;
+    if (def.database) {
+      health.requireForStartup(MIGRATIONS_CONDITION);
+      database = await prepareDatabase(def.name, def.database.migrations, config, log, cleanup);
+      health.completeStartup(MIGRATIONS_CONDITION);
+      health.add(postgresCheck(database.pool, { critical: true }));
+    }
 
-    const metrics = createHttpMetrics({ service: def.name });
     const shutdownHooks = new ShutdownHooks();
     const app = createApp();
-    const ctx: ServiceContext<ExtraConfig<C>> = {
+    // Created once the port is known; /health/detailed reads its state.
+    const registered: { current?: InstanceRegistration } = {};
+    const ctx: ServiceContext<ExtraConfig<C>, ExtraConfig<D>> = {
       name: def.name,
       instanceId: config.INSTANCE_ID,
       config,
@@ -115,6 +143,8 @@ export async function startService<C extends z.ZodObject>(
       }),
       health,
       metrics: metrics.registry,
+      configStore: store as ServiceContext<ExtraConfig<C>, ExtraConfig<D>>['configStore'],
+      flags: store.flags(),
       onShutdown: (fn) => shutdownHooks.add(fn),
     };
 
@@ -125,17 +155,27 @@ export async function startService<C extends z.ZodObject>(
       healthDetails: () => ({
         services: dependencies.directory.snapshot(),
         policies: dependencies.snapshots(),
+        config: store.status(),
+        registration: { registry: registry.kind, state: registered.current?.state ?? 'not started' },
         ...(database && { database: database.detail }),
       }),
       jsonBodyLimit: def.jsonBody === false ? undefined : config.BODY_LIMIT,
+    });
+    mountAdminRoutes(app, {
+      token: config.ADMIN_TOKEN,
+      configReport: () => ({
+        service: def.name,
+        instanceId: config.INSTANCE_ID,
+        values: store.explain(),
+        status: store.status(),
+        environment: redactSecrets(config, BASE_SECRET_KEYS),
+      }),
     });
     await def.routes(ctx);
     mountAfterRoutes(app, log);
     cleanup.push('shutdown hooks', () => shutdownHooks.run(log));
 
-    // Start watching dependencies now so the first request finds instances already cached.
-    for (const dependency of def.dependencies ?? []) dependencies.directory.cache(dependency);
-
+    await addBuiltInChecks(health, { dependencies: def.dependencies ?? [], directory: dependencies.directory });
     await health.runAll();
     health.start();
 
@@ -146,7 +186,7 @@ export async function startService<C extends z.ZodObject>(
     // connections still arrive and are served rather than refused.
     if (config.SHUTDOWN_DRAIN_DELAY_MS > 0) cleanup.push('drain delay', () => delay(config.SHUTDOWN_DRAIN_DELAY_MS));
 
-    const registration = new RegistrationLifecycle(
+    const registration = new InstanceRegistration(
       registry,
       buildRegistration({
         name: def.name,
@@ -158,12 +198,14 @@ export async function startService<C extends z.ZodObject>(
         deregisterCriticalAfterMs: config.DEREGISTER_CRITICAL_AFTER,
         zone: config.ZONE,
       }),
+      health,
       log,
     );
-    await registration.start();
+    registered.current = registration;
     cleanup.push('registration', () => registration.stop());
-
+    await registration.start();
     health.markStarted();
+    await registration.listedOnceReady(FIRST_LISTING_TIMEOUT_MS);
     const url = serviceUrl(config.HOST, port);
     log.info({ url, port, registry: registry.kind }, `${def.name} started`);
 

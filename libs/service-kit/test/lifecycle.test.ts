@@ -1,5 +1,6 @@
 import { MemoryRegistry, type ServiceRegistration } from '@lab/discovery';
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitFor } from '@lab/testing';
 import { startExample } from './support/example-service';
 
 describe('registration', () => {
@@ -44,9 +45,69 @@ describe('registration', () => {
     const { service } = await startExample({ registry });
     try {
       expect((await fetch(`${service.url}/health/startup`)).status).toBe(200);
-      expect(await registry.healthyInstances('example-service')).toEqual([]);
-      for (let i = 0; i < 50 && (await registry.healthyInstances('example-service')).length === 0; i++) await delay(50);
-      expect(await registry.healthyInstances('example-service')).toHaveLength(1);
+      await waitFor(async () => (await registry.healthyInstances('example-service')).length === 1);
+      expect(refusals).toBeLessThan(0);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('registers again by itself when the registry loses the instance', async () => {
+    const registry = new MemoryRegistry();
+    const { service } = await startExample({ registry, env: { INSTANCE_ID: 'example-lost-1' } });
+    try {
+      expect(await registry.isRegistered('example-lost-1')).toBe(true);
+      await registry.deregister('example-lost-1'); // as if the registry had restarted empty
+      await waitFor(() => registry.isRegistered('example-lost-1'), { timeoutMs: 5000, description: 're-registration' });
+      const detailed = (await (await fetch(`${service.url}/health/detailed`)).json()) as Record<string, unknown>;
+      expect(detailed.registration).toEqual({ registry: 'memory', state: 'registered' });
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('withdraws the instance while it is not ready where the registry runs no checks', async () => {
+    const registry = new MemoryRegistry();
+    expect(registry.capabilities.healthChecks).toBe(false);
+    const { service } = await startExample({ registry, env: { INSTANCE_ID: 'example-ready-1' } });
+    let healthy = true;
+    service.ctx.health.add({
+      name: 'switch',
+      critical: true,
+      intervalMs: 50,
+      async run() {
+        if (!healthy) throw new Error('switched off');
+      },
+    });
+    const listed = async () => (await registry.healthyInstances('example-service')).some((i) => i.id === 'example-ready-1');
+    try {
+      await waitFor(listed);
+      healthy = false;
+      await waitFor(async () => !(await listed()), { description: 'withdrawal' });
+      expect((await fetch(`${service.url}/health/ready`)).status).toBe(503);
+      healthy = true;
+      await waitFor(listed, { description: 'listing again' });
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('start-up and built-in checks', () => {
+  it('waits for the first registration and shows every built-in check', async () => {
+    const { service } = await startExample();
+    try {
+      const startup = await fetch(`${service.url}/health/startup`);
+      expect(startup.status).toBe(200);
+      const detailed = (await (await fetch(`${service.url}/health/detailed`)).json()) as {
+        startup: { conditions: unknown };
+        checks: Record<string, { status: string; critical: boolean }>;
+      };
+      expect(JSON.stringify(detailed.startup.conditions)).toContain('registration');
+      expect(Object.keys(detailed.checks).sort()).toEqual(['config', 'echo-service', 'event-loop', 'memory'].sort());
+      // echo-service has no instance: the dependency check fails, yet the service stays ready.
+      expect(detailed.checks['echo-service']).toMatchObject({ status: 'fail', critical: false });
+      expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
     } finally {
       await service.stop();
     }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { envBool, envDuration, envEnum, envInt, envPort, envUrl } from '@lab/config';
+import { BALANCER_KINDS } from '@lab/discovery';
 import { z } from 'zod';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Sizes the body parser understands: "100kb", "1mb", "512" (bytes). */
 const BODY_LIMIT = /^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i;
@@ -11,7 +12,6 @@ const BODY_LIMIT = /^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i;
 const hostSchema = z.string().regex(/^[A-Za-z0-9._:-]+$/, 'expected a host name or IP address');
 
 export const DISCOVERY_BACKENDS = ['consul', 'etcd', 'zookeeper', 'dns', 'memory'] as const;
-export const LB_STRATEGIES = ['round-robin', 'random', 'least-outstanding', 'weighted'] as const;
 
 /** "a,b,c" -> ['a', 'b', 'c'], each item checked by `item`; empty items are ignored. */
 function commaList(item: z.ZodType<string, string>, what: string) {
@@ -65,11 +65,13 @@ export function baseConfigShape(defaultPort: number) {
     /** The port every Kubernetes Service listens on; unset: the port from SRV records. */
     DNS_SERVICE_PORT: envInt({ min: 1, max: 65535 }).optional(),
     DNS_SERVERS: commaList(z.string().min(1), 'DNS servers').optional(),
-    LB_STRATEGY: envEnum(LB_STRATEGIES, 'round-robin'),
+    LB_STRATEGY: envEnum(BALANCER_KINDS, 'round-robin'),
     ZONE: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a zone name such as eu-west-1a').optional(),
     /** Guards /admin/*; unset: those routes answer 404. */
     ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
     CONFIG_DIR: z.string().min(1).optional(),
+    /** Re-read the config files when they change (a Kubernetes ConfigMap); unset: on with the dns backend. */
+    CONFIG_WATCH_FILES: envBool().optional(),
     /** Inside a service mesh (Istio) the sidecar retries; retrying here as well multiplies the load. */
     MESH_MODE: envBool(false),
     CHECK_INTERVAL: envDuration('10s').pipe(z.number().min(1000, 'expected at least 1s')),

@@ -62,6 +62,19 @@ describe('describeService', () => {
     expect(variables.get('HOST')).toMatchObject({ secret: false });
   });
 
+  it('lists the variables mapped onto live settings, secret by name or by path', () => {
+    const live = byName(
+      describeService(
+        { ...definition, dynamicConfig: { envMapping: { CACHE_TTL: 'cache.ttlSeconds', PARTNER: 'partner.credentials.id' }, secretPaths: ['partner.credentials'] } },
+        {},
+      ).variables,
+    );
+    expect(live.get('CACHE_TTL')).toEqual({ name: 'CACHE_TTL', required: false, secret: false });
+    expect(live.get('PARTNER')).toEqual({ name: 'PARTNER', required: false, secret: true });
+    // LOG_LEVEL is mapped onto logLevel too, and listed once, from the base schema.
+    expect(describeService(definition, {}).variables.filter((v) => v.name === 'LOG_LEVEL')).toHaveLength(1);
+  });
+
   it('requires DATABASE_URL of a service with a database only in production', () => {
     expect(variables.get('DATABASE_URL')).toMatchObject({ required: false });
     const production = byName(describeService(definition, { NODE_ENV: 'production' }).variables);

@@ -1,6 +1,7 @@
 import { redactSecrets } from '@lab/config';
 import type { z } from 'zod';
 import { BASE_SECRET_KEYS } from './base-config';
+import { KIT_ENV_MAPPING } from '../dynamic/kit-settings';
 import { serviceConfigSchema, type ConfigurableService } from './load-service-config';
 
 export interface ConfigVariable {
@@ -50,12 +51,20 @@ function describeVariable(name: string, schema: z.ZodType): ConfigVariable {
  * The variables a service reads (base schema plus its own), which are required, their defaults and
  * which are secret. NODE_ENV in `env` matters: production requires DATABASE_URL of a service with a database.
  */
-export function describeService(def: ConfigurableService, env: Record<string, string | undefined>): ServiceDescription {
+export function describeService(
+  def: ConfigurableService & { dynamicConfig?: { envMapping?: Record<string, string>; secretPaths?: string[] } },
+  env: Record<string, string | undefined>,
+): ServiceDescription {
   const schema = serviceConfigSchema(def, env);
-  return {
-    service: def.name,
-    defaultPort: def.defaultPort,
-    variables: Object.entries(schema.shape).map(([name, field]) => describeVariable(name, field as z.ZodType)),
-    probes: { ...PROBE_PATHS },
-  };
+  const variables = Object.entries(schema.shape).map(([name, field]) => describeVariable(name, field as z.ZodType));
+  // Variables that set a live setting: optional (the setting has its default in the schema or the
+  // config files), secret when their name or their path says so.
+  const known = new Set(variables.map((v) => v.name));
+  const secretPaths = def.dynamicConfig?.secretPaths ?? [];
+  for (const [name, path] of Object.entries({ ...KIT_ENV_MAPPING, ...def.dynamicConfig?.envMapping })) {
+    if (known.has(name)) continue;
+    const secretPath = secretPaths.some((s) => path === s || path.startsWith(`${s}.`));
+    variables.push({ name, required: false, secret: secretPath || isSecret(name, BASE_SECRET_KEYS) });
+  }
+  return { service: def.name, defaultPort: def.defaultPort, variables, probes: { ...PROBE_PATHS } };
 }

@@ -1,4 +1,6 @@
-import { registerWithRetry, type ServiceRegistration, type ServiceRegistry } from '@lab/discovery';
+import { RegistrationKeeper, type RegistrationState, type ServiceRegistration, type ServiceRegistry } from '@lab/discovery';
+import type { HealthRegistry } from '@lab/health';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 
 /** Consul durations: whole seconds when possible ("10s"), else milliseconds ("1500ms"). */
@@ -7,7 +9,6 @@ export function consulDuration(ms: number): string {
 }
 
 const MAX_CHECK_TIMEOUT_MS = 5000;
-const FIRST_ATTEMPT_TIMEOUT_MS = 5000;
 
 export function buildRegistration(o: {
   name: string;
@@ -37,61 +38,74 @@ export function buildRegistration(o: {
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+/** The start-up condition that waits for the first registration. */
+export const REGISTRATION_CONDITION = 'registration';
+
+const STATE_POLL_MS = 25;
 
 /**
- * The instance's entry in the registry. Start makes one attempt (bounded in time); if the registry
- * is absent the service still starts and keeps retrying in the background. Stop withdraws it.
+ * The instance's entry in the registry, kept by a RegistrationKeeper: registered again when the
+ * registry loses it, and, on registries that run no health checks (etcd, ZooKeeper), withdrawn
+ * while the instance is not ready. Consul keeps its HTTP check on /health/ready instead.
+ *
+ * The start-up condition 'registration' completes once the registry lists the instance — or,
+ * where registries list only ready instances, once the keeper waits for readiness, since
+ * readiness itself waits for start-up.
  */
-export class RegistrationLifecycle {
-  private readonly abort = new AbortController();
-  private retrying?: Promise<void>;
-  private registered = false;
+export class InstanceRegistration {
+  private readonly keeper: RegistrationKeeper;
+  private unsubscribe: (() => void) | undefined;
+  private poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly registry: ServiceRegistry,
     readonly registration: ServiceRegistration,
-    private readonly log: Logger,
-  ) {}
-
-  get isRegistered(): boolean {
-    return this.registered;
+    private readonly health: HealthRegistry,
+    log: Logger,
+  ) {
+    this.keeper = new RegistrationKeeper(registry, registration, {
+      logger: log,
+      isReady: () => health.ready().status === 200,
+    });
+    health.requireForStartup(REGISTRATION_CONDITION);
   }
 
+  get state(): RegistrationState {
+    return this.keeper.state;
+  }
+
+  /** The first attempt (bounded in time: a registry that is down does not keep the service from starting). */
   async start(): Promise<void> {
-    const { name } = this.registration;
-    try {
-      await withTimeout(this.registry.register(this.registration), FIRST_ATTEMPT_TIMEOUT_MS, 'registration timed out');
-      this.registered = true;
-      this.log.info({ registry: this.registry.kind }, `registered as ${name}`);
-    } catch (error) {
-      this.log.warn({ err: error }, 'registration failed; retrying in the background');
-      this.retrying = registerWithRetry(this.registry, this.registration, { signal: this.abort.signal, logger: this.log })
-        .then(() => {
-          this.registered = true;
-          this.log.info({ registry: this.registry.kind }, `registered as ${name}`);
-        })
-        .catch((retryError: unknown) => {
-          if (!this.abort.signal.aborted) this.log.error({ err: retryError }, 'registration abandoned');
-        });
+    this.unsubscribe = this.health.onReadinessChange((ready) => this.keeper.setReady(ready));
+    await this.keeper.start();
+    this.poll = setInterval(() => this.completeWhenHandled(), STATE_POLL_MS);
+    this.poll.unref();
+    this.completeWhenHandled();
+  }
+
+  /**
+   * Where the registry lists only ready instances, registering follows readiness, which follows
+   * start-up: wait (bounded; the keeper goes on trying) until the instance is listed, so that a
+   * started service can be found. Elsewhere start() has already made the first attempt.
+   */
+  async listedOnceReady(timeoutMs: number): Promise<void> {
+    if (this.registry.capabilities.healthChecks) return;
+    const deadline = Date.now() + timeoutMs;
+    while (this.keeper.state !== 'registered' && this.keeper.state !== 'stopped' && Date.now() < deadline) {
+      await delay(STATE_POLL_MS);
     }
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await this.retrying;
-    try {
-      await withTimeout(this.registry.deregister(this.registration.id), FIRST_ATTEMPT_TIMEOUT_MS, 'deregistration timed out');
-      this.log.info({ registry: this.registry.kind }, 'deregistered');
-    } catch (error) {
-      // The registry's own check and DeregisterCriticalServiceAfter remove us eventually.
-      this.log.warn({ err: error }, 'deregistration failed');
-    }
+    clearInterval(this.poll);
+    this.unsubscribe?.();
+    await this.keeper.stop();
+  }
+
+  private completeWhenHandled(): void {
+    const { state } = this.keeper;
+    if (state !== 'registered' && state !== 'withdrawn') return;
+    clearInterval(this.poll);
+    this.health.completeStartup(REGISTRATION_CONDITION);
   }
 }

@@ -1,5 +1,5 @@
-import { ServiceDirectory, type CallPolicyLike, type ServiceRegistry } from '@lab/discovery';
-import { createCallPolicy, type CallPolicy } from '@lab/resilience';
+import { ServiceDirectory, createBalancer, type BalancerKind, type CallPolicyLike, type ServiceRegistry } from '@lab/discovery';
+import { createCallPolicy, type CallPolicy, type PolicyOverrides } from '@lab/resilience';
 import type { Logger } from 'pino';
 import { errorCode, tagDependency } from '../http/dependency-errors';
 import { outboundRequestHeaders } from '../http/request-context';
@@ -33,6 +33,8 @@ export interface Dependencies {
   /** The policy guarding calls to `service`, created on first use. */
   policyFor(service: string): CallPolicy;
   snapshots(): ReturnType<CallPolicy['snapshot']>[];
+  /** Applies policyOptions() again to every policy, e.g. after a configuration change. */
+  updatePolicies(): void;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,22 @@ export interface Dependencies {
  * Outbound calls: instances come from the registry through watched caches, each dependency has one
  * resilience policy (timeout, retries, breaker), and every call carries the current x-request-id.
  */
-export function createDependencies(o: { registry: ServiceRegistry; timeoutMs: number; log: Logger }): Dependencies {
+export interface DependenciesOptions {
+  registry: ServiceRegistry;
+  /** Per-call deadline when no policy applies (the policies bring their own). */
+  timeoutMs: number;
+  /** The full options of the policy towards `service`, read when it is created and on updatePolicies(). */
+  policyOptions(service: string): PolicyOverrides;
+  /** Called with each policy as it is created (metrics). */
+  onPolicy?(policy: CallPolicy): void;
+  /** LB_STRATEGY: how an instance is picked; one balancer per dependency, they keep state. */
+  balancer: BalancerKind;
+  /** ZONE: instances in this zone are preferred when there are any. */
+  zone?: string;
+  log: Logger;
+}
+
+export function createDependencies(o: DependenciesOptions): Dependencies {
   const policies = new Map<string, NamedPolicy>();
 
   function named(service: string): NamedPolicy {
@@ -48,11 +65,12 @@ export function createDependencies(o: { registry: ServiceRegistry; timeoutMs: nu
     if (policy === undefined) {
       const log = o.log.child({ dependency: service });
       policy = new NamedPolicy(service, createCallPolicy(service, {
-        timeoutMs: o.timeoutMs,
+        ...o.policyOptions(service),
         logger: log,
         isFailure: countsAgainstBreaker,
       }));
       policies.set(service, policy);
+      o.onPolicy?.(policy.policy);
     }
     return policy;
   }
@@ -62,6 +80,8 @@ export function createDependencies(o: { registry: ServiceRegistry; timeoutMs: nu
     policyFor: named,
     outboundHeaders: outboundRequestHeaders,
     timeoutMs: o.timeoutMs,
+    balancer: () => createBalancer(o.balancer),
+    zone: o.zone,
     logger: o.log,
   });
 
@@ -69,6 +89,17 @@ export function createDependencies(o: { registry: ServiceRegistry; timeoutMs: nu
     directory,
     policyFor: (service) => named(service).policy,
     snapshots: () => Array.from(policies.values(), (p) => p.policy.snapshot()),
+    updatePolicies() {
+      for (const { dependency, policy } of policies.values()) {
+        try {
+          policy.update(o.policyOptions(dependency));
+        } catch (error) {
+          // Validated with the configuration already; should the policy still refuse, it keeps
+          // running with the options it had (an update is all or nothing).
+          o.log.error({ err: error, dependency }, 'policy update refused');
+        }
+      }
+    },
     async close() {
       await directory.close();
       for (const p of policies.values()) p.policy.shutdown();
