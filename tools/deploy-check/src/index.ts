@@ -17,3 +17,7 @@ export { validateAgainstSchema, modelModule, objectId } from './kubernetes/schem
 export type { ObjectProblem } from './kubernetes/schema-validation';
 export { findUnknownFields } from './kubernetes/unknown-fields';
 export { expectedK8sConfig, k8sConfigDrift, syncK8sConfig } from './k8s-config';
+export { parseDockerfile, readDockerfile, execForm } from './dockerfile';
+export type { DockerInstruction, DockerStage, ParsedDockerfile } from './dockerfile';
+export { describeApp, readsVariable, startApp, appEntry, AppNotBuiltError } from './app-description';
+export type { AppDescription, RunningApp } from './app-description';

@@ -3,6 +3,9 @@ import ts from 'typescript';
 import type { KubeObject } from '../kustomize/render';
 import { modelModule, objectId, type ObjectProblem } from './schema-validation';
 
+/** Parsed declaration files, shared by every check: parsing them is most of the cost. */
+const declarationCache = new Map<string, ts.SourceFile | undefined>();
+
 /**
  * Unknown fields, which the OpenAPI validators let through (`livenesProbe:` is simply ignored by the
  * API server, and the pod runs without a liveness probe). Each object is written as a TypeScript
@@ -47,8 +50,11 @@ export function findUnknownFields(objects: readonly KubeObject[], o: { partial?:
   const getSourceFile = host.getSourceFile.bind(host);
   host.readFile = (name) => (name === fileName ? source : readFile(name));
   host.fileExists = (name) => name === fileName || fileExists(name);
-  host.getSourceFile = (name, version, onError, create) =>
-    name === fileName ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, onError, create);
+  host.getSourceFile = (name, version, onError, create) => {
+    if (name === fileName) return ts.createSourceFile(name, source, version);
+    if (!declarationCache.has(name)) declarationCache.set(name, getSourceFile(name, version, onError, create));
+    return declarationCache.get(name);
+  };
 
   const program = ts.createProgram([fileName], options, host);
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
