@@ -4,7 +4,7 @@ import { registerWithRetry } from '../../src/registration/register-with-retry';
 import { RegistrationKeeper } from '../../src/registration/registration-keeper';
 import type { ServiceInstance, ServiceRegistration, ServiceRegistry } from '../../src/types';
 import { eventually } from '../support/http-instances';
-import { requireInfraFrom } from '../support/infra';
+import { describeWithLocalServer } from '../support/local-server';
 import type { ProcessRegistration } from './registered-process';
 import { startRegisteredProcess } from './registered-process';
 
@@ -183,7 +183,7 @@ export function registryContract(backend: ContractBackend): void {
       }
     });
 
-    describeControlled(backend, requireInfraFrom(), () => {
+    describeControlled(backend, () => {
       let server: ControlledServer;
       const clients: ServiceRegistry[] = [];
       const client = (): ServiceRegistry => {
@@ -248,23 +248,13 @@ export function registryContract(backend: ContractBackend): void {
   });
 }
 
-/**
- * The tests that need a server they control run when the backend has one here; otherwise they
- * are skipped with the reason printed, or fail with it under REQUIRE_INFRA=1.
- */
-function describeControlled(backend: ContractBackend, requireInfra: boolean, fn: () => void): void {
+/** The tests that need a server they control run where the backend has one. */
+function describeControlled(backend: ContractBackend, fn: () => void): void {
   const name = 'against a registry the test controls';
-  const unavailable = backend.controlled === undefined ? `the ${backend.kind} backend has no server to restart` : backend.controlled.unavailable;
-  if (unavailable === undefined) {
-    describe(name, fn);
-  } else if (requireInfra && backend.controlled !== undefined) {
-    describe(name, () => it('has a server to control', () => fail(new Error(`${unavailable}; REQUIRE_INFRA=1`))));
-  } else {
-    console.log(`contract[${backend.kind}]: skipping "${name}": ${unavailable}`);
-    describe.skip(name, fn);
+  if (backend.controlled === undefined) {
+    // Nothing to start, so nothing is missing: memory lives in the test's own process.
+    describe.skip(`${name} (the ${backend.kind} backend has no server)`, fn);
+    return;
   }
-}
-
-function fail(error: Error): never {
-  throw error;
+  describeWithLocalServer(backend.controlled.unavailable, name, fn);
 }
