@@ -1,4 +1,5 @@
 import { NotFound, parseBody, parseHeaders, parseParams, parseQuery, type ServiceContext } from '@lab/service-kit';
+import { BULK_DISCOUNT_FLAG } from './bulk-discount';
 import type { OrderConfig } from './config';
 import { INVENTORY_SERVICE, PRODUCT_SERVICE } from './neighbours';
 import { OrderPlacement } from './order-placement';
@@ -24,6 +25,8 @@ export function registerOrderRoutes(ctx: ServiceContext<OrderConfig>): void {
       idempotencyKey: headers['idempotency-key'],
       items,
       authorization: headers.authorization,
+      // Evaluated locally from the live configuration: no network call per order.
+      pricing: { bulkDiscount: ctx.flags.isEnabled(BULK_DISCOUNT_FLAG, { userId: req.user.id, role: req.user.role }) },
     });
     if (replayed) res.status(200).set('idempotent-replayed', 'true');
     else res.status(201).location(`/orders/${order.id}`);
