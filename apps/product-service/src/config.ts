@@ -5,7 +5,6 @@ import { envInt, envUrl } from '@lab/config';
 export const productConfig = z.object({
   /** Absent: no cache, every read goes to Postgres (x-cache: bypass). */
   REDIS_URL: envUrl({ protocols: ['redis:', 'rediss:'] }).optional(),
-  CACHE_TTL_SECONDS: envInt({ min: 1, max: 86_400, default: 60 }),
   /** A Redis command slower than this counts as a cache failure and the read goes to Postgres. */
   REDIS_COMMAND_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 250 }),
   REDIS_CONNECT_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 1000 }),
@@ -14,3 +13,19 @@ export const productConfig = z.object({
 });
 
 export type ProductConfig = z.infer<typeof productConfig>;
+
+/**
+ * product-service's live settings (config/product-service/*.yaml, then the KV store), applied
+ * without a restart. CACHE_TTL_SECONDS still sets the TTL, as an environment layer above the files.
+ */
+export const productLiveConfig = {
+  schema: z.object({
+    cache: z
+      .object({
+        /** How long a product read from Postgres stays in Redis; applies to entries written after a change. */
+        ttlSeconds: z.number().int().min(1).max(86_400).default(60),
+      })
+      .prefault({}),
+  }),
+  envMapping: { CACHE_TTL_SECONDS: 'cache.ttlSeconds' },
+};

@@ -36,8 +36,9 @@ class FakeClient implements CacheClient {
 function setup() {
   const client = new FakeClient();
   const errors: string[] = [];
-  const cache = new ProductCache(client, 60, { error: (operation) => errors.push(operation) });
-  return { client, errors, cache };
+  let ttlSeconds = 60;
+  const cache = new ProductCache(client, () => ttlSeconds, { error: (operation) => errors.push(operation) });
+  return { client, errors, cache, setTtl: (seconds: number) => (ttlSeconds = seconds) };
 }
 
 describe('ProductCache', () => {
@@ -47,6 +48,13 @@ describe('ProductCache', () => {
     await cache.set(product);
     expect(client.store.get('product:7')?.ttl).toBe(60);
     await expect(cache.get(7)).resolves.toEqual({ outcome: 'hit', product });
+  });
+
+  it('stores the next entry with the TTL in force at that moment', async () => {
+    const { client, cache, setTtl } = setup();
+    setTtl(5);
+    await cache.set(product);
+    expect(client.store.get('product:7')?.ttl).toBe(5);
   });
 
   it('forgets an entry when invalidated', async () => {
@@ -66,7 +74,7 @@ describe('ProductCache', () => {
   });
 
   it('answers bypass without a client (Redis not configured)', async () => {
-    const cache = new ProductCache(undefined, 60, { error: () => undefined });
+    const cache = new ProductCache(undefined, () => 60, { error: () => undefined });
     await expect(cache.get(7)).resolves.toEqual({ outcome: 'bypass' });
   });
 

@@ -24,7 +24,8 @@ export interface CacheObserver {
 export class ProductCache {
   constructor(
     private readonly client: CacheClient | undefined,
-    private readonly ttlSeconds: number,
+    /** Read at every write, so a live change of the TTL applies to the next entry stored. */
+    private readonly ttlSeconds: () => number,
     private readonly observer: CacheObserver,
   ) {}
 
@@ -49,7 +50,7 @@ export class ProductCache {
   async set(product: Product): Promise<void> {
     if (!this.client) return;
     try {
-      await this.client.set(ProductCache.key(product.id), JSON.stringify(product), 'EX', this.ttlSeconds);
+      await this.client.set(ProductCache.key(product.id), JSON.stringify(product), 'EX', this.ttlSeconds());
     } catch (err) {
       this.observer.error('set', err);
     }

@@ -3,7 +3,7 @@ import type { ServiceContext } from '@lab/service-kit';
 import { defineService } from '@lab/service-kit';
 import { CacheMetrics } from './cache-metrics';
 import type { ProductConfig } from './config';
-import { productConfig } from './config';
+import { productConfig, productLiveConfig } from './config';
 import { migrations } from './migrations';
 import { ProductCache } from './product-cache';
 import { createRedisClient } from './redis-client';
@@ -46,10 +46,15 @@ export const productService = defineService({
   name: 'product-service',
   defaultPort: 3002,
   config: productConfig,
+  dynamicConfig: productLiveConfig,
   database: { migrations },
   async routes(ctx) {
     const metrics = new CacheMetrics(ctx.metrics);
-    const cache = new ProductCache(await startRedis(ctx), ctx.config.CACHE_TTL_SECONDS, metrics.observer(ctx.log));
+    const cache = new ProductCache(
+      await startRedis(ctx),
+      () => ctx.configStore.current().cache.ttlSeconds,
+      metrics.observer(ctx.log),
+    );
     mountProductRoutes(ctx.app, {
       db: ctx.db,
       cache,
