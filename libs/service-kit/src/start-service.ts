@@ -45,7 +45,7 @@ export interface RunningService {
   url: string;
   port: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  ctx: ServiceContext<any>;
+  ctx: ServiceContext<any, any>;
   /** Graceful: readiness 503, deregister, finish in-flight requests, shutdown hooks, close resources. */
   stop(): Promise<void>;
 }

@@ -8,7 +8,7 @@ export function createServiceRegistry(config: BaseConfig, log: Logger): ServiceR
     config.CONSUL_CA !== undefined || config.CONSUL_CERT !== undefined
       ? { ca: config.CONSUL_CA, cert: config.CONSUL_CERT, key: config.CONSUL_KEY }
       : undefined;
-  const options = {
+  return createRegistry({
     backend: config.DISCOVERY_BACKEND,
     logger: log,
     consulUrl: config.CONSUL_URL,
@@ -22,6 +22,5 @@ export function createServiceRegistry(config: BaseConfig, log: Logger): ServiceR
     dnsClusterDomain: config.DNS_CLUSTER_DOMAIN,
     dnsPort: config.DNS_SERVICE_PORT,
     dnsServers: config.DNS_SERVERS,
-  };
-  return createRegistry(options as Parameters<typeof createRegistry>[0]);
+  });
 }
