@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryRegistry } from '@lab/discovery';
 import { startService } from '@lab/service-kit';
-import { createTestDatabase, createTestIssuer, infra, startStub } from '@lab/testing';
+import { createTestDatabase, createTestIssuer, startStub } from '@lab/testing';
 import pg from 'pg';
 import { orderService } from '../src/service';
 import { call, type CallOptions, type HttpResult } from './http';
 import { InventoryStub, productHandler } from './stubs';
 
 type Stub = Awaited<ReturnType<typeof startStub>>;
-
-/**
- * When no Postgres server is found the testing lib falls back to PGlite, which runs one statement at
- * a time behind a socket multiplexer that mixes up overlapping connections. There the service gets a
- * single connection: concurrent requests still check every answer, while the row locks themselves
- * are only proven against a real server.
- */
-const EMBEDDED = infra('postgres').source === 'embedded';
-const SERVICE_POOL_MAX = EMBEDDED ? '1' : '10';
-const TEST_POOL_MAX = EMBEDDED ? 1 : 2;
 
 /**
  * order-service on a fresh real database, with a JWKS issuer, a product-service stub (prices in
@@ -59,7 +49,6 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
       registry,
       env: {
         DATABASE_URL: database.url,
-        DATABASE_POOL_MAX: SERVICE_POOL_MAX,
         PORT: '0',
         LOG_LEVEL: 'silent',
         DISCOVERY_BACKEND: 'memory',
@@ -75,7 +64,7 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
 
   const h: OrderHarness = {
     url: '',
-    pool: new pg.Pool({ connectionString: database.url, max: TEST_POOL_MAX }),
+    pool: new pg.Pool({ connectionString: database.url, max: 2 }),
     registry,
     issuer,
     prices,

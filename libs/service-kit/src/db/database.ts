@@ -13,8 +13,9 @@ export interface Database {
 
 /**
  * The service's pool. With DATABASE_URL it is a normal pool; without it (outside production, which
- * the config refuses) an in-process Postgres is started and used through a pool of one connection,
- * since the embedded server executes one statement at a time anyway.
+ * the config refuses) an in-process Postgres is started and the same pool connects to it. That
+ * server runs one unit of work at a time and each transaction alone, so the pool's size buys no
+ * parallelism there, but every connection still behaves as on a real server.
  */
 export async function openDatabase(config: BaseConfig, log: Logger): Promise<Database> {
   const settings = { max: config.DATABASE_POOL_MAX, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS };
@@ -24,7 +25,7 @@ export async function openDatabase(config: BaseConfig, log: Logger): Promise<Dat
   }
   log.warn('DATABASE_URL is not set: starting an embedded, in-memory Postgres (development only)');
   const embedded = await startEmbeddedPostgres({ port: 0, logger: log });
-  const pool = createPool({ ...settings, max: 1, connectionString: embedded.url }, log);
+  const pool = createPool({ ...settings, connectionString: embedded.url }, log);
   return {
     pool,
     source: 'embedded',

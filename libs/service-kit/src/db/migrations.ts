@@ -22,7 +22,13 @@ class TableStorage implements UmzugStorage<pg.PoolClient> {
   constructor(private readonly client: pg.PoolClient) {}
 
   async logMigration({ name }: { name: string }): Promise<void> {
-    await this.client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name) VALUES ($1)`, [name]);
+    // A migration another replica applied first (see runMigrations) is already recorded.
+    await this.client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
+  }
+
+  async isRecorded(name: string): Promise<boolean> {
+    const result = await this.client.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [name]);
+    return result.rowCount === 1;
   }
 
   async unlogMigration({ name }: { name: string }): Promise<void> {
@@ -48,6 +54,10 @@ function umzugLogger(log: Logger) {
  * Applies pending migrations in order, each in its own transaction together with its row in
  * schema_migrations. A session advisory lock serialises replicas that share a database: the
  * second one waits, then finds nothing left to do. Returns the names applied by this call.
+ *
+ * The embedded server (PGlite) is a single session, where the advisory lock excludes no one; it
+ * runs each transaction alone instead. So each migration checks again, inside its transaction,
+ * that no other replica recorded it in the meantime, and is skipped if one did.
  */
 export async function runMigrations(
   pool: pg.Pool,
@@ -61,10 +71,18 @@ export async function runMigrations(
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
       );
+      const storage = new TableStorage(client);
+      const appliedElsewhere = new Set<string>();
       const umzug = new Umzug<pg.PoolClient>({
-        migrations: o.migrations.map((m) => ({ name: m.name, up: ({ context }) => m.up(context) })),
+        migrations: o.migrations.map((m) => ({
+          name: m.name,
+          async up({ context }) {
+            if (await storage.isRecorded(m.name)) appliedElsewhere.add(m.name);
+            else await m.up(context);
+          },
+        })),
         context: client,
-        storage: new TableStorage(client),
+        storage,
         logger: umzugLogger(o.log),
       });
       // umzug awaits these around `up` + `logMigration`, so both land in one transaction.
@@ -72,7 +90,7 @@ export async function runMigrations(
       umzug.on('migrated', async () => void (await client.query('COMMIT')));
       try {
         const applied = await umzug.up();
-        return applied.map((m) => m.name);
+        return applied.map((m) => m.name).filter((name) => !appliedElsewhere.has(name));
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw new MigrationFailedError(error);
