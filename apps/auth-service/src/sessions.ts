@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '@lab/service-kit';
+import { withTransaction, type ConnectionPool, type Queryable } from '@lab/service-kit';
 import type { AccessTokenIssuer } from './access-token-issuer';
 import type { DummyPasswordHash } from './passwords';
 import { verifyPassword } from './passwords';
@@ -11,8 +11,6 @@ import {
   revokeFamily,
   revokeFamilyOfToken,
 } from './refresh-token-repository';
-import type { ConnectionPool } from './transaction';
-import { withTransaction } from './transaction';
 import type { User } from './user-repository';
 import { findUserByEmail } from './user-repository';
 

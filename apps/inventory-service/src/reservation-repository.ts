@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Queryable } from '@lab/service-kit';
+import { withTransaction, type Queryable } from '@lab/service-kit';
 import { InsufficientStockError, type Shortage } from './errors';
 import { planTransition, type ReservationAction, type ReservationStatus } from './reservation-transitions';
-import { withTransaction } from './transaction';
 
 export interface ReservationItem {
   productId: number;

@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
-import type { Queryable } from '@lab/service-kit';
+import { withTransaction, type Queryable } from '@lab/service-kit';
 import type { OrderLine } from './order-pricing';
-import { withTransaction } from './transaction';
 
 export interface Order {
   id: string;

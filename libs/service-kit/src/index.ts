@@ -32,3 +32,5 @@ export type { FieldError, ProblemOptions } from './http/problem';
 export { parseBody, parseHeaders, parseParams, parseQuery } from './http/validate';
 export { currentRequestId } from './http/request-context';
 export { ShutdownTimeoutError } from './lifecycle/shutdown';
+export { withTransaction } from './db/transaction';
+export type { ConnectionPool, PooledConnection } from './db/transaction';
