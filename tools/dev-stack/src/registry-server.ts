@@ -20,6 +20,10 @@ export interface RegistryServer {
   /** Whether the stack started it (and so stops it). */
   owned: boolean;
   client(): ServiceRegistry;
+  /** Kills the registry (SIGKILL) and leaves it down, as a crash would. Only for a registry the stack owns. */
+  crash(): Promise<void>;
+  /** Kills the registry if it runs and starts it again, empty, on the same address. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,17 +47,39 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     case 'consul': {
       const given = o.env.CONSUL_URL;
       let url = given;
-      let stop: () => Promise<void> = async () => undefined;
+      let registry: ManagedProcess | undefined;
+      let launch: () => Promise<void> = notOwned;
       if (!url) {
         const port = o.port === 0 ? await freePort() : (o.port ?? 8500);
-        url = `http://127.0.0.1:${port}`;
+        const address = `http://127.0.0.1:${port}`;
         const script = path.join(o.root, 'apps/dev-registry/dist/main.js');
-        const registry = o.spawnNode('dev-registry', script, ['--host', '127.0.0.1', '--port', String(port)]);
-        await waitForHttpOk(`${url}/v1/status/leader`, registry, o.timeoutMs);
-        stop = () => registry.stop();
+        // dev-registry keeps everything in memory: each launch starts empty.
+        launch = async () => {
+          registry = o.spawnNode('dev-registry', script, ['--host', '127.0.0.1', '--port', String(port)]);
+          await waitForHttpOk(`${address}/v1/status/leader`, registry, o.timeoutMs);
+        };
+        await launch();
+        url = address;
       }
-      const env = { DISCOVERY_BACKEND: 'consul', CONSUL_URL: url };
-      return { backend: 'consul', address: url, env, owned: !given, stop, client: () => createRegistry({ backend: 'consul', consulUrl: url }) };
+      const consulUrl = url;
+      const crash = async () => {
+        if (!registry) return notOwned();
+        registry.kill('SIGKILL');
+        await registry.exited;
+      };
+      return {
+        backend: 'consul',
+        address: consulUrl,
+        env: { DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl },
+        owned: !given,
+        stop: async () => registry?.stop(),
+        crash,
+        restart: async () => {
+          await crash();
+          await launch();
+        },
+        client: () => createRegistry({ backend: 'consul', consulUrl }),
+      };
     }
     case 'etcd': {
       const given = o.env.ETCD_ENDPOINTS;
@@ -66,6 +92,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
         env,
         owned: !given,
         stop: async () => server?.stop(),
+        crash: async () => (server ? server.crash() : notOwned()),
+        restart: async () => (server ? server.restart() : notOwned()),
         client: () => createRegistry({ backend: 'etcd', etcdEndpoints: endpoints.split(',') }),
       };
     }
@@ -80,10 +108,16 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
         env,
         owned: !given,
         stop: async () => server?.stop(),
+        crash: async () => (server ? server.crash() : notOwned()),
+        restart: async () => (server ? server.restart() : notOwned()),
         client: () => createRegistry({ backend: 'zookeeper', zookeeperConnect: connect }),
       };
     }
   }
+}
+
+async function notOwned(): Promise<never> {
+  throw new Error('the registry was given by the environment: the stack cannot crash or restart it');
 }
 
 function missing(what: string, debianPackage: string, variable: string) {

@@ -22,6 +22,13 @@ export interface StartStackOptions {
   logs?: 'files' | 'console';
   /** Environment the children inherit (default: this process's). `<SERVICE>_DATABASE_URL` picks a real database. */
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for one service's instances only (say REDIS_URL for product-service), over `env`. */
+  serviceEnv?: Partial<Record<ServiceName | 'gateway', NodeJS.ProcessEnv>>;
+  /**
+   * Keep each embedded database in `<dataDir>/<service>` instead of in memory, so that it can be
+   * stopped and started again (stopDatabase/startDatabase) without losing what was written.
+   */
+  dataDir?: string;
   /** Repository root; default: found from this file's location. */
   rootDir?: string;
   onProgress?: (message: string) => void;
@@ -33,12 +40,20 @@ export interface StackInstance {
   id: string;
   port: number;
   url: string;
+  /** The instance's current process: replaced by restartInstance(). */
   process: ManagedProcess;
 }
 
 export interface RunningStack {
   gatewayUrl: string;
-  registry: { backend: Backend; address: string };
+  registry: {
+    backend: Backend;
+    address: string;
+    /** SIGKILL the registry and leave it down (only one the stack started). */
+    crash(): Promise<void>;
+    /** Kill it if it runs and start it again on the same address, empty. */
+    restart(): Promise<void>;
+  };
   logDir: string;
   /** Database URL per service, and whether it is the embedded one. */
   databases: Record<ServiceName, { url: string; embedded: boolean }>;
@@ -48,6 +63,15 @@ export interface RunningStack {
   registryClient: ServiceRegistry;
   /** Ids of the instances the registry reports healthy now. */
   healthyIds(service: ServiceName | 'gateway'): Promise<string[]>;
+  /**
+   * Starts an instance again on its port with its environment, stopping it first (SIGTERM) if it
+   * still runs; resolves once it is ready. The instance object keeps its identity; its process changes.
+   */
+  restartInstance(id: string): Promise<StackInstance>;
+  /** Stops a service's embedded database (SIGTERM, or `signal`); its instances keep running. */
+  stopDatabase(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped embedded database again on the same port (with its data when `dataDir` was given). */
+  startDatabase(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +110,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     new ManagedProcess({ name, command: process.execPath, args: [script, ...args], env, output: output(name) });
 
   const started: ManagedProcess[] = [];
+  const embeddedDatabases = new Map<ServiceName, { process: ManagedProcess; launch: () => Promise<unknown> }>();
   const instances: StackInstance[] = [];
   let registry: RegistryServer | undefined;
   let registryClient: ServiceRegistry | undefined;
@@ -128,9 +153,19 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
           return;
         }
         const replicas = options.replicas?.[service] ?? 1;
-        const db = node(`${service}-postgres`, postgresScript, ['--port', String(await freePort()), '--max-connections', String(replicas * 2 + 2)], baseEnv);
-        started.push(db);
-        const { url } = await db.waitForJsonLine((v): v is { url: string } => typeof (v as { url?: unknown })?.url === 'string', timeoutMs);
+        const args = ['--port', String(await freePort()), '--max-connections', String(replicas * 2 + 2)];
+        if (options.dataDir) {
+          const dir = path.join(options.dataDir, service);
+          mkdirSync(dir, { recursive: true });
+          args.push('--data-dir', dir);
+        }
+        const launchDb = async () => {
+          const db = node(`${service}-postgres`, postgresScript, args, baseEnv);
+          started.push(db);
+          embeddedDatabases.set(service, { process: db, launch: launchDb });
+          return db.waitForJsonLine((v): v is { url: string } => typeof (v as { url?: unknown })?.url === 'string', timeoutMs);
+        };
+        const { url } = await launchDb();
         databases[service] = { url, embedded: true };
       }),
     );
@@ -146,13 +181,20 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       CHECK_INTERVAL: baseEnv.CHECK_INTERVAL ?? '1s',
       DEREGISTER_CRITICAL_AFTER: baseEnv.DEREGISTER_CRITICAL_AFTER ?? '30s',
     };
+    const spawnInstance = (instance: Omit<StackInstance, 'process'>, extra: NodeJS.ProcessEnv) => {
+      const env = { ...common, ...options.serviceEnv?.[instance.service], ...extra, PORT: String(instance.port), INSTANCE_ID: instance.id };
+      const child = node(instance.id, entry(`apps/${instance.service}/dist/main.js`), [], env);
+      started.push(child);
+      return child;
+    };
+    const extras = new Map<string, NodeJS.ProcessEnv>();
     const launch = async (service: ServiceName | 'gateway', index: number, port: number, extra: NodeJS.ProcessEnv) => {
       const id = `${service}-${index + 1}`;
-      const child = node(id, entry(`apps/${service}/dist/main.js`), [], { ...common, ...extra, PORT: String(port), INSTANCE_ID: id });
-      started.push(child);
-      const instance: StackInstance = { service, id, port, url: `http://127.0.0.1:${port}`, process: child };
+      const address = { service, id, port, url: `http://127.0.0.1:${port}` };
+      const instance: StackInstance = { ...address, process: spawnInstance(address, extra) };
       instances.push(instance);
-      await waitForHttpOk(`${instance.url}/health/ready`, child, timeoutMs);
+      extras.set(id, extra);
+      await waitForHttpOk(`${instance.url}/health/ready`, instance.process, timeoutMs);
       return instance;
     };
 
@@ -180,19 +222,46 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
     const gateway = await launch('gateway', 0, gatewayPort, {});
     const client = registryClient;
+    const owned = registry;
+    const embeddedDatabase = (service: ServiceName) => {
+      const db = embeddedDatabases.get(service);
+      if (!db) throw new Error(`the database of ${service} is not an embedded one the stack started`);
+      return db;
+    };
     const healthyIds = async (service: string) => (await client.healthyInstances(service)).map((i) => i.id);
     await waitUntilRegistered(healthyIds, instances, timeoutMs);
     progress(`gateway ready on ${gateway.url}; every instance is passing in the registry`);
 
     return {
       gatewayUrl: gateway.url,
-      registry: { backend, address: registry.address },
+      registry: { backend, address: registry.address, crash: () => owned.crash(), restart: () => owned.restart() },
       registryClient: client,
       logDir,
       databases,
       instances,
       instancesOf: (service) => instances.filter((i) => i.service === service),
       healthyIds,
+      restartInstance: async (id) => {
+        const instance = instances.find((i) => i.id === id);
+        if (!instance) throw new Error(`no instance ${id} in this stack`);
+        await instance.process.stop();
+        instance.process = spawnInstance(instance, extras.get(id) ?? {});
+        await waitForHttpOk(`${instance.url}/health/ready`, instance.process, timeoutMs);
+        return instance;
+      },
+      stopDatabase: async (service, signal = 'SIGTERM') => {
+        const db = embeddedDatabase(service);
+        if (signal === 'SIGTERM') await db.process.stop();
+        else {
+          db.process.kill(signal);
+          await db.process.exited;
+        }
+      },
+      startDatabase: async (service) => {
+        const db = embeddedDatabase(service);
+        if (db.process.running) throw new Error(`the database of ${service} is still running`);
+        await db.launch();
+      },
       stop: stopAll,
     };
   } catch (error) {
