@@ -11,6 +11,7 @@ export class LazyClient<C extends { close(): void }> {
   constructor(
     private readonly backend: string,
     private readonly connect: () => Promise<C>,
+    private readonly dispose: (client: C) => void = (client) => client.close(),
   ) {}
 
   get(): Promise<C> {
@@ -41,6 +42,7 @@ export class LazyClient<C extends { close(): void }> {
     this.closed = true;
     const pending = this.pending;
     this.pending = undefined;
-    if (pending) (await pending.catch(() => undefined))?.close();
+    const client = pending ? await pending.catch(() => undefined) : undefined;
+    if (client) this.dispose(client);
   }
 }

@@ -41,7 +41,7 @@ export class ZookeeperKv implements KvSource {
 
   constructor(private readonly o: ZookeeperKvOptions) {
     this.watches = new OpenWatches(o);
-    this.connection = new LazyClient(this.kind, () => this.connect());
+    this.connection = new LazyClient(this.kind, () => this.connect(), closeClient);
   }
 
   async list(prefix: string): Promise<Map<string, string>> {
@@ -126,6 +126,7 @@ export class ZookeeperKv implements KvSource {
   private async connect(): Promise<Client> {
     this.zookeeper ??= await import('node-zookeeper-client');
     const client = this.zookeeper.createClient(this.o.connect, { sessionTimeout: this.o.sessionTimeoutMs ?? 10_000, spinDelay: 200 });
+    hardenClient(client);
     client.on('disconnected', () => {
       for (const watch of this.watches) watch.lost(new KvUnavailableError(this.kind, 'disconnected'));
     });
@@ -134,13 +135,13 @@ export class ZookeeperKv implements KvSource {
     });
     client.on('expired', () => {
       this.connection.reset(client);
-      client.close();
+      closeClient(client);
       // Watches start over on a new session.
       if (!this.connection.isClosed) for (const watch of this.watches) watch.rescan();
     });
     const connected = new Promise<Client>((resolve, reject) => {
       const timer = setTimeout(() => {
-        client.close();
+        closeClient(client);
         reject(new KvUnavailableError(this.kind, `no connection to ${this.o.connect} within ${this.requestTimeoutMs} ms`));
       }, this.requestTimeoutMs);
       client.once('connected', () => {
@@ -175,6 +176,65 @@ export class ZookeeperKv implements KvSource {
       }
     });
   }
+}
+
+interface ConnectionManagerInternals {
+  pendingBuffer?: Buffer | null;
+  socket?: { destroy(): void };
+  onSocketData?: (buffer: Buffer) => void;
+  on?(event: 'state', listener: (state: number) => void): unknown;
+}
+
+function internals(client: Client): ConnectionManagerInternals | undefined {
+  return (client as unknown as { connectionManager?: ConnectionManagerInternals }).connectionManager;
+}
+
+/**
+ * Closes a client whatever its state. close() queues a close-session request and switches to
+ * CLOSING; a client that is not connected has no session to close, so its socket is also cut at
+ * once, which ends its reconnect loop.
+ */
+export function closeClient(client: Client): void {
+  const state = client.getState().name;
+  client.close();
+  if (state !== 'SYNC_CONNECTED' && state !== 'CONNECTED_READ_ONLY') internals(client)?.socket?.destroy();
+}
+
+/** ConnectionManager.STATES.DISCONNECTED in node-zookeeper-client. */
+const MANAGER_DISCONNECTED = 0;
+
+/**
+ * Works around two faults of node-zookeeper-client (1.1.x) that end the process, both seen against a
+ * server that is starting or stopping (before they were guarded, about one run in five of the
+ * benchmark died while ZooKeeper started):
+ *
+ * - it keeps the unparsed tail of a connection that dropped mid-frame and prepends it to the next
+ *   connection's bytes. The connection manager reports DISCONNECTED after the old socket closed and
+ *   before the next one opens (the client's own 'disconnected' event is skipped before the first
+ *   connection), so the tail is dropped there;
+ * - a stream it misreads (a handshake answer arriving after close(), or on a socket it already
+ *   replaced) makes it throw from its socket handler. That handler is looked up when each socket is
+ *   made, so wrapping it on the instance turns the throw into a dropped connection, which the
+ *   client recovers from like any other.
+ *
+ * Must run before client.connect().
+ */
+export function hardenClient(client: Client): void {
+  const manager = internals(client);
+  if (!manager || typeof manager.on !== 'function' || !('pendingBuffer' in manager)) return;
+  manager.on('state', (state) => {
+    if (state === MANAGER_DISCONNECTED) manager.pendingBuffer = null;
+  });
+  const onSocketData = manager.onSocketData;
+  if (typeof onSocketData !== 'function') return;
+  manager.onSocketData = function guardedOnSocketData(this: ConnectionManagerInternals, buffer: Buffer): void {
+    try {
+      onSocketData.call(this, buffer);
+    } catch {
+      this.pendingBuffer = null;
+      this.socket?.destroy();
+    }
+  };
 }
 
 function zookeeperCode(error: unknown): number | undefined {

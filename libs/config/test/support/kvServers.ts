@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { startDevRegistry } from '@lab/dev-registry';
 import type { KvSource } from '../../src';
 import { ConsulKv, EtcdKv, ZookeeperKv } from '../../src';
 import { eventually } from './eventually';
+import { NamespacedKv } from './NamespacedKv';
 
 export type KvBackendName = 'consul' | 'etcd' | 'zookeeper';
 
@@ -17,23 +19,18 @@ export interface KvServer {
   source: string;
   /** A new client (each store in a test gets its own, as separate services would). */
   connect(): KvSource;
-  /** Stops the server (if this file started it) and keeps its data, for restart tests. */
-  stop(): Promise<void>;
-  /** Starts it again on the same address (only for servers this file started). */
-  restart?(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** True when the run hands this file a server other files use too (then it must not touch shared keys). */
-export function kvServerIsShared(backend: KvBackendName): boolean {
-  if (backend === 'etcd') return Boolean(process.env.TEST_ETCD_URL);
-  if (backend === 'zookeeper') return Boolean(zookeeperUrl());
-  return false;
+/** A server the whole test run shares: this file's keys go under a namespace of their own. */
+function isolated(connect: () => KvSource): () => KvSource {
+  const namespace = `test-${randomBytes(4).toString('hex')}`;
+  return () => new NamespacedKv(connect(), namespace);
 }
 
 /**
  * Whether each backend can run here, decided synchronously so a suite can skip with a reason:
- * the dev registry always can; etcd and ZooKeeper need TEST_ETCD_URL / TEST_ZOOKEEPER_URL (set by the
+ * the dev registry always can; etcd and ZooKeeper need TEST_ETCD_URL / TEST_ZOOKEEPER_CONNECT (set by the
  * test run when it resolved them) or their Debian binaries.
  */
 export function kvServerAvailability(backend: KvBackendName): { available: true } | { available: false; reason: string } {
@@ -43,7 +40,7 @@ export function kvServerAvailability(backend: KvBackendName): { available: true 
     return { available: false, reason: 'no TEST_ETCD_URL and no etcd binary on PATH (apt-get install etcd-server)' };
   }
   if (zookeeperUrl() || (findOnPath('java') && zookeeperJar())) return { available: true };
-  return { available: false, reason: 'no TEST_ZOOKEEPER_URL, and no java with /usr/share/java/zookeeper.jar (apt-get install zookeeper)' };
+  return { available: false, reason: 'no TEST_ZOOKEEPER_CONNECT, and no java with /usr/share/java/zookeeper.jar (apt-get install zookeeper)' };
 }
 
 export async function startKvServer(backend: KvBackendName): Promise<KvServer> {
@@ -52,32 +49,22 @@ export async function startKvServer(backend: KvBackendName): Promise<KvServer> {
   return startZookeeper();
 }
 
-const fastRetry = { baseDelayMs: 50, maxDelayMs: 500 };
+export const fastRetry = { baseDelayMs: 50, maxDelayMs: 500 };
 
 /**
  * Consul's side is always the embedded dev registry, started for the file: it is in-process and
- * instant, and a registry of its own lets tests write the shared keys and restart it.
+ * instant, and a registry of its own lets tests write the shared keys.
  */
 async function startConsul(): Promise<KvServer> {
   const connect = (at: string) => () => new ConsulKv({ url: at, retry: fastRetry, requestTimeoutMs: 2_000 });
-  let registry = await startDevRegistry({ port: 0 });
-  const port = registry.port;
-  return {
-    backend: 'consul',
-    source: 'embedded dev registry',
-    connect: connect(registry.url),
-    stop: () => registry.close(),
-    restart: async () => {
-      registry = await startDevRegistry({ port });
-    },
-    close: () => registry.close(),
-  };
+  const registry = await startDevRegistry({ port: 0 });
+  return { backend: 'consul', source: 'embedded dev registry', connect: connect(registry.url), close: () => registry.close() };
 }
 
 async function startEtcd(): Promise<KvServer> {
   const url = process.env.TEST_ETCD_URL;
   const connect = (endpoints: string[]) => () => new EtcdKv({ endpoints, retry: fastRetry, requestTimeoutMs: 2_000 });
-  if (url) return { backend: 'etcd', source: 'TEST_ETCD_URL', connect: connect(url.split(',')), stop: notOurs, close: async () => undefined };
+  if (url) return { backend: 'etcd', source: 'TEST_ETCD_URL', connect: isolated(connect(url.split(','))), close: async () => undefined };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'config-etcd-'));
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const clientUrl = `http://127.0.0.1:${clientPort}`;
@@ -94,8 +81,6 @@ async function startEtcd(): Promise<KvServer> {
     backend: 'etcd',
     source: 'local etcd binary',
     connect: connect([clientUrl]),
-    stop: () => server.stop(),
-    restart: () => server.start(),
     close: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -106,7 +91,9 @@ async function startEtcd(): Promise<KvServer> {
 async function startZookeeper(): Promise<KvServer> {
   const connectString = zookeeperUrl();
   const connect = (at: string) => () => new ZookeeperKv({ connect: at, retry: fastRetry, requestTimeoutMs: 2_000 });
-  if (connectString) return { backend: 'zookeeper', source: 'TEST_ZOOKEEPER_URL', connect: connect(connectString), stop: notOurs, close: async () => undefined };
+  if (connectString) {
+    return { backend: 'zookeeper', source: 'TEST_ZOOKEEPER_CONNECT', connect: isolated(connect(connectString)), close: async () => undefined };
+  }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'config-zookeeper-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
@@ -132,17 +119,11 @@ async function startZookeeper(): Promise<KvServer> {
     backend: 'zookeeper',
     source: 'local ZooKeeper (java)',
     connect: connect(address),
-    stop: () => server.stop(),
-    restart: () => server.start(),
     close: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function notOurs(): Promise<void> {
-  throw new Error('this server was not started by the test; it cannot be stopped');
 }
 
 /** One server process: started and stopped by the test, output kept for failure messages. */
@@ -219,8 +200,7 @@ function zookeeperJar(): string | undefined {
   }
 }
 
-/** TEST_ZOOKEEPER_URL may be a connect string or a zookeeper:// URL. */
+/** The connect string the test run resolved (host:port[,host:port]). */
 function zookeeperUrl(): string | undefined {
-  const value = process.env.TEST_ZOOKEEPER_URL || process.env.TEST_ZOOKEEPER_CONNECT;
-  return value ? value.replace(/^zookeeper:\/\//, '') : undefined;
+  return process.env.TEST_ZOOKEEPER_CONNECT || undefined;
 }

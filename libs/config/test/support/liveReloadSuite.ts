@@ -8,7 +8,6 @@ import { createConfigStore, kvPrefix } from '../../src';
 import { describeKvBackend } from './describeKvBackend';
 import { eventually } from './eventually';
 import type { KvBackendName } from './kvServers';
-import { kvServerIsShared } from './kvServers';
 
 export const reloadSchema = z.object({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -118,10 +117,7 @@ export function liveReloadSuite(backend: KvBackendName): void {
       }
     });
 
-    // Shared keys reach every service on the server: only where this file has the server to itself.
-    const itOwnServer = kvServerIsShared(backend) ? it.skip : it;
-
-    itOwnServer('layers the service keys over the shared ones, and evaluates flags from the store', async () => {
+    it('layers the service keys over the shared ones, and evaluates flags from the store', async () => {
       const shared = `${kvPrefix('shared')}logLevel`;
       try {
         await writer.put(shared, 'debug');
