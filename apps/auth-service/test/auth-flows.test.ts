@@ -1,7 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
-import { createTestDatabase, describeWithInfra } from '@lab/testing';
-import { call, expectProblem } from './http';
+import { call, createTestDatabase, describeWithInfra, expectProblem } from '@lab/testing';
 import type { StartedAuth } from './start-auth';
 import { startAuth } from './start-auth';
 
@@ -11,7 +10,7 @@ const AUDIENCE = 'service-discovery-lab';
 describeWithInfra(['postgres'], 'auth-service flows', () => {
   let database: { url: string; drop(): Promise<void> };
   let auth: StartedAuth;
-  const post = (path: string, json?: unknown) => call(auth.url, 'POST', path, { json });
+  const post = (path: string, body?: unknown) => call(auth.url, 'POST', path, { body });
 
   beforeAll(async () => {
     database = await createTestDatabase();

@@ -1,7 +1,5 @@
 import { SignJWT, importPKCS8 } from 'jose';
-import { createTestDatabase, createTestIssuer, describeWithInfra } from '@lab/testing';
-import type { CallOptions } from './http';
-import { call, expectProblem } from './http';
+import { call, createTestDatabase, createTestIssuer, describeWithInfra, expectRejected, type CallOptions } from '@lab/testing';
 import type { StartedAuth } from './start-auth';
 import { snapshotTables, startAuth } from './start-auth';
 
@@ -19,31 +17,31 @@ const oversized = JSON.stringify({ email: 'big@example.com', password: 'p'.repea
 
 /** Inputs every JSON route must turn away before touching the database. */
 const malformedBodies: Case[] = [
-  row('malformed JSON', { raw: '{"email": "a@example.com",' }, 400),
-  row('a JSON array instead of an object', { json: [] }, 400, ['body']),
-  row('a JSON string instead of an object', { raw: '"hello"' }, 400),
-  row('a text/plain body', { raw: 'email=a@example.com', contentType: 'text/plain' }, 400, ['body']),
+  row('malformed JSON', { rawBody: '{"email": "a@example.com",' }, 400),
+  row('a JSON array instead of an object', { body: [] }, 400, ['body']),
+  row('a JSON string instead of an object', { rawBody: '"hello"' }, 400),
+  row('a text/plain body', { rawBody: 'email=a@example.com', headers: { 'content-type': 'text/plain' } }, 400, ['body']),
   row('no body at all', {}, 400, ['body']),
-  row('an oversized body', { raw: oversized }, 413),
+  row('an oversized body', { rawBody: oversized }, 413),
 ];
 
 /** Email and password checks; the minimum length only applies when registering. */
 const credentialCases = (minPassword?: number): Case[] => [
-  row('missing fields', { json: {} }, 400, ['body.email', 'body.password']),
-  row('wrong types', { json: { email: 42, password: true } }, 400, ['body.email', 'body.password']),
-  row('an invalid email', { json: { email: 'not-an-email', password: 'long enough pw' } }, 400, ['body.email']),
-  row('an email over 254 characters', { json: { email: `${'a'.repeat(250)}@example.com`, password: 'long enough pw' } }, 400, ['body.email']),
+  row('missing fields', { body: {} }, 400, ['body.email', 'body.password']),
+  row('wrong types', { body: { email: 42, password: true } }, 400, ['body.email', 'body.password']),
+  row('an invalid email', { body: { email: 'not-an-email', password: 'long enough pw' } }, 400, ['body.email']),
+  row('an email over 254 characters', { body: { email: `${'a'.repeat(250)}@example.com`, password: 'long enough pw' } }, 400, ['body.email']),
   ...(minPassword === undefined
     ? []
-    : [row('a too short password', { json: { email: 'a@example.com', password: 'p'.repeat(minPassword - 1) } }, 400, ['body.password'])]),
-  row('a password over 128 characters', { json: { email: 'a@example.com', password: 'p'.repeat(129) } }, 400, ['body.password']),
+    : [row('a too short password', { body: { email: 'a@example.com', password: 'p'.repeat(minPassword - 1) } }, 400, ['body.password'])]),
+  row('a password over 128 characters', { body: { email: 'a@example.com', password: 'p'.repeat(129) } }, 400, ['body.password']),
 ];
 
 const refreshTokenCases: Case[] = [
-  row('a missing refreshToken', { json: {} }, 400, ['body.refreshToken']),
-  row('a numeric refreshToken', { json: { refreshToken: 12345 } }, 400, ['body.refreshToken']),
-  row('an empty refreshToken', { json: { refreshToken: '' } }, 400, ['body.refreshToken']),
-  row('a refreshToken over 512 characters', { json: { refreshToken: 'r'.repeat(513) } }, 400, ['body.refreshToken']),
+  row('a missing refreshToken', { body: {} }, 400, ['body.refreshToken']),
+  row('a numeric refreshToken', { body: { refreshToken: 12345 } }, 400, ['body.refreshToken']),
+  row('an empty refreshToken', { body: { refreshToken: '' } }, 400, ['body.refreshToken']),
+  row('a refreshToken over 512 characters', { body: { refreshToken: 'r'.repeat(513) } }, 400, ['body.refreshToken']),
 ];
 
 const routeCases: [route: string, cases: Case[]][] = [
@@ -61,8 +59,8 @@ describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
     database = await createTestDatabase();
     auth = await startAuth(database.url);
     // Something to protect: a user with a live session.
-    await call(auth.url, 'POST', '/auth/register', { json: { email: 'victim@example.com', password: 'victim password' } });
-    await call(auth.url, 'POST', '/auth/login', { json: { email: 'victim@example.com', password: 'victim password' } });
+    await call(auth.url, 'POST', '/auth/register', { body: { email: 'victim@example.com', password: 'victim password' } });
+    await call(auth.url, 'POST', '/auth/login', { body: { email: 'victim@example.com', password: 'victim password' } });
   });
 
   afterAll(async () => {
@@ -70,25 +68,20 @@ describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
     await database?.drop();
   });
 
-  /** Sends the request and checks the problem answer and that no row changed. */
-  async function expectRejected(method: string, path: string, options: CallOptions, status: number, fields?: string[]) {
-    const before = await snapshotTables(auth.service);
-    const reply = await call(auth.url, method, path, options);
-    expectProblem(reply, status, fields);
-    expect(await snapshotTables(auth.service)).toEqual(before);
-    return reply;
-  }
+  /** Sends the request; it must be refused with a problem answer and change no row. */
+  const refused = (method: string, path: string, options: CallOptions, status: number, fields?: string[]) =>
+    expectRejected(() => call(auth.url, method, path, options), { status, fields, state: () => snapshotTables(auth.service) });
 
   describe.each(routeCases)('POST %s', (route, cases) => {
     it.each(cases)('answers $label with $status', async ({ options, status, fields }) => {
-      await expectRejected('POST', route, options, status, fields);
+      await refused('POST', route, options, status, fields);
     });
   });
 
   it('answers 404 problem+json for an unknown route and for a wrong method', async () => {
-    await expectRejected('GET', '/auth/nothing-here', {}, 404);
-    await expectRejected('GET', '/auth/login', {}, 404);
-    await expectRejected('DELETE', '/.well-known/jwks.json', {}, 404);
+    await refused('GET', '/auth/nothing-here', {}, 404);
+    await refused('GET', '/auth/login', {}, 404);
+    await refused('DELETE', '/.well-known/jwks.json', {}, 404);
   });
 
   describe('GET /auth/me', () => {
@@ -111,40 +104,40 @@ describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
     };
 
     it('answers 401 without a token and with a malformed Authorization header', async () => {
-      await expectRejected('GET', '/auth/me', {}, 401);
-      await expectRejected('GET', '/auth/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }, 401);
-      await expectRejected('GET', '/auth/me', { token: 'not.a.jwt' }, 401);
+      await refused('GET', '/auth/me', {}, 401);
+      await refused('GET', '/auth/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }, 401);
+      await refused('GET', '/auth/me', { token: 'not.a.jwt' }, 401);
     });
 
     it('answers 401 for a token signed by another key, even with the right issuer and audience', async () => {
       const forger = await createTestIssuer({ issuer: 'auth-service', audience: 'service-discovery-lab' });
       const forged = await forger.sign({ sub: 'someone', role: 'admin' });
-      await expectRejected('GET', '/auth/me', { token: forged }, 401);
+      await refused('GET', '/auth/me', { token: forged }, 401);
     });
 
     it('answers 401 for an expired token signed with its own key', async () => {
       const expired = await signWithOwnKey({ iss: 'auth-service', aud: 'service-discovery-lab', expiresIn: '-1m' });
-      const reply = await expectRejected('GET', '/auth/me', { token: expired }, 401);
+      const reply = await refused('GET', '/auth/me', { token: expired }, 401);
       expect(reply.body.detail).toMatch(/expired/i);
     });
 
     it('answers 401 for its own key with a wrong audience or issuer', async () => {
       const wrongAudience = await signWithOwnKey({ iss: 'auth-service', aud: 'another-system', expiresIn: '5m' });
       const wrongIssuer = await signWithOwnKey({ iss: 'someone-else', aud: 'service-discovery-lab', expiresIn: '5m' });
-      await expectRejected('GET', '/auth/me', { token: wrongAudience }, 401);
-      await expectRejected('GET', '/auth/me', { token: wrongIssuer }, 401);
+      await refused('GET', '/auth/me', { token: wrongAudience }, 401);
+      await refused('GET', '/auth/me', { token: wrongIssuer }, 401);
     });
 
     it('answers 401 for a token whose payload was altered after signing', async () => {
       const login = await call(auth.url, 'POST', '/auth/login', {
-        json: { email: 'victim@example.com', password: 'victim password' },
+        body: { email: 'victim@example.com', password: 'victim password' },
       });
       const [header, payload, signature] = login.body.accessToken.split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
       const elevated = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
-      await expectRejected('GET', '/auth/me', { token: `${header}.${elevated}.${signature}` }, 401);
+      await refused('GET', '/auth/me', { token: `${header}.${elevated}.${signature}` }, 401);
       const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
-      await expectRejected('GET', '/auth/me', { token: unsigned }, 401);
+      await refused('GET', '/auth/me', { token: unsigned }, 401);
     });
   });
 });

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-import { createTestDatabase, describeWithInfra } from '@lab/testing';
-import { call } from './http';
+import { call, createTestDatabase, describeWithInfra } from '@lab/testing';
 import type { StartedAuth } from './start-auth';
 import { startAuth } from './start-auth';
 
@@ -52,8 +51,8 @@ describeWithInfra(['postgres'], 'auth-service signing keys and start-up configur
     expect(rows[0].n).toBe(1);
 
     // A token from one replica is accepted by the other, which verifies against its own copy of the key.
-    await call(a.url, 'POST', '/auth/register', { json: { email: 'replica@example.com', password: 'replica password' } });
-    const login = await call(a.url, 'POST', '/auth/login', { json: { email: 'replica@example.com', password: 'replica password' } });
+    await call(a.url, 'POST', '/auth/register', { body: { email: 'replica@example.com', password: 'replica password' } });
+    const login = await call(a.url, 'POST', '/auth/login', { body: { email: 'replica@example.com', password: 'replica password' } });
     const me = await call(b.url, 'GET', '/auth/me', { token: login.body.accessToken });
     expect(me.status).toBe(200);
     expect(me.body.email).toBe('replica@example.com');
@@ -117,11 +116,11 @@ describeWithInfra(['postgres'], 'auth-service signing keys and start-up configur
       ADMIN_PASSWORD: 'a production secret',
     });
     const login = await call(auth.url, 'POST', '/auth/login', {
-      json: { email: 'root@example.org', password: 'a production secret' },
+      body: { email: 'root@example.org', password: 'a production secret' },
     });
     expect(login.status).toBe(200);
     const fallback = await call(auth.url, 'POST', '/auth/login', {
-      json: { email: 'admin@example.com', password: 'admin-dev-password' },
+      body: { email: 'admin@example.com', password: 'admin-dev-password' },
     });
     expect(fallback.status).toBe(401);
   });

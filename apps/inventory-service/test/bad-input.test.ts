@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestIssuer, describeWithInfra } from '@lab/testing';
-import { expectProblem, type CallOptions } from './http';
+import { createTestIssuer, describeWithInfra, expectProblem, expectRejected, type CallOptions } from '@lab/testing';
 import { startInventory, type InventoryHarness } from './harness';
 
 interface BadRequestCase {
@@ -64,10 +63,7 @@ describeWithInfra(['postgres'], 'inventory-service bad input', () => {
 
   it.each(cases)('$name -> $status', async ({ method, path, as = 'customer', request, status, field }) => {
     const token = as === 'admin' ? h.adminToken : as === 'customer' ? h.customerToken : undefined;
-    const before = await h.snapshot();
-    const result = await h.api(method, path, { token, ...request });
-    expectProblem(result, status, field);
-    expect(await h.snapshot()).toEqual(before);
+    await expectRejected(() => h.api(method, path, { token, ...request }), { status, fields: field, state: h.snapshot });
   });
 
   describe('tokens the service must not accept', () => {

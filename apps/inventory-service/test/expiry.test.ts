@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeWithInfra, waitFor } from '@lab/testing';
-import { expectProblem } from './http';
+import { describeWithInfra, expectProblem, waitFor } from '@lab/testing';
 import { startInventory, type InventoryHarness } from './harness';
 
 describeWithInfra(['postgres'], 'inventory-service reservation expiry', () => {

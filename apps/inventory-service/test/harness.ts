@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryRegistry } from '@lab/discovery';
 import { startService } from '@lab/service-kit';
-import { createTestDatabase, createTestIssuer, startStub } from '@lab/testing';
+import { call, createTestDatabase, createTestIssuer, startStub, type CallOptions, type HttpReply } from '@lab/testing';
 import pg from 'pg';
 import { inventoryService } from '../src/service';
-import { call, type CallOptions, type HttpResult } from './http';
 
 type Stub = Awaited<ReturnType<typeof startStub>>;
 
@@ -21,7 +20,7 @@ export interface InventoryHarness {
   unknownProducts: Set<number>;
   /** A product id no other test in this file uses. */
   newProductId(): number;
-  api(method: string, path: string, o?: CallOptions): Promise<HttpResult>;
+  api(method: string, path: string, o?: CallOptions): Promise<HttpReply>;
   setStock(productId: number, quantity: number): Promise<void>;
   stopProductService(): Promise<void>;
   startProductService(): Promise<void>;

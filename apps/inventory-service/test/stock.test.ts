@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeWithInfra } from '@lab/testing';
-import { expectProblem } from './http';
+import { describeWithInfra, expectProblem } from '@lab/testing';
 import { startInventory, type InventoryHarness } from './harness';
 
 describeWithInfra(['postgres'], 'inventory-service stock levels', () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestIssuer, describeWithInfra } from '@lab/testing';
-import { expectProblem, type CallOptions } from './http';
+import { createTestIssuer, describeWithInfra, expectProblem, expectRejected, type CallOptions } from '@lab/testing';
 import { startOrderHarness, type OrderHarness } from './harness';
 
 interface BadRequestCase {
@@ -59,10 +58,7 @@ describeWithInfra(['postgres'], 'order-service bad input', () => {
   ];
 
   it.each(cases)('$name -> $status', async ({ method, path, request, status, field }) => {
-    const before = await h.snapshot();
-    const result = await h.api(method, path, { token, ...request });
-    expectProblem(result, status, field);
-    expect(await h.snapshot()).toEqual(before);
+    await expectRejected(() => h.api(method, path, { token, ...request }), { status, fields: field, state: h.snapshot });
     expect(h.inventory.calls).toHaveLength(0);
   });
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeWithInfra, waitFor } from '@lab/testing';
-import { call, expectProblem } from './http';
+import { call, describeWithInfra, expectProblem, waitFor } from '@lab/testing';
 import { startOrderHarness, type OrderHarness } from './harness';
 
 /**

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryRegistry } from '@lab/discovery';
 import { startService } from '@lab/service-kit';
-import { createTestDatabase, createTestIssuer, startStub } from '@lab/testing';
+import { call, createTestDatabase, createTestIssuer, startStub, type CallOptions, type HttpReply } from '@lab/testing';
 import pg from 'pg';
 import { orderService } from '../src/service';
-import { call, type CallOptions, type HttpResult } from './http';
 import { InventoryStub, productHandler } from './stubs';
 
 type Stub = Awaited<ReturnType<typeof startStub>>;
@@ -21,7 +20,7 @@ export interface OrderHarness {
   prices: Map<number, number>;
   inventory: InventoryStub;
   token(role?: 'admin' | 'customer', sub?: string): Promise<string>;
-  api(method: string, path: string, o?: CallOptions): Promise<HttpResult>;
+  api(method: string, path: string, o?: CallOptions): Promise<HttpReply>;
   /** A further order-service instance on the same database, with its own breakers. */
   startInstance(env?: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }>;
   stopInventory(): Promise<void>;

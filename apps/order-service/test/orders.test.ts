@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describeWithInfra } from '@lab/testing';
+import { describeWithInfra, expectProblem } from '@lab/testing';
 import { requestHash } from '../src/order-pricing';
-import { expectProblem } from './http';
 import { startOrderHarness, type OrderHarness } from './harness';
 
 describeWithInfra(['postgres'], 'order-service placing and reading orders', () => {

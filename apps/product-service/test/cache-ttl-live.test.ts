@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import { createTestDatabase, describeWithInfra, infra, waitFor } from '@lab/testing';
-import { call } from './http';
+import { call, createTestDatabase, describeWithInfra, infra, waitFor } from '@lab/testing';
 import { startProducts, type StartedProducts } from './start-products';
 
 const TTL_KEY = 'config/product-service/cache/ttlSeconds';
@@ -33,7 +32,7 @@ describeWithInfra(['postgres', 'redis', 'consul'], 'product-service cache TTL fr
   async function cachedTtl(sku: string): Promise<number> {
     const created = await call(products.url, 'POST', '/products', {
       token: products.adminToken,
-      json: { sku, name: sku, priceCents: 100 },
+      body: { sku, name: sku, priceCents: 100 },
     });
     expect(created.status).toBe(201);
     const id = (created.body as { id: number }).id;

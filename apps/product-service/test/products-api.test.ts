@@ -1,6 +1,4 @@
-import { createTestDatabase, createTestIssuer, describeWithInfra } from '@lab/testing';
-import type { CallOptions } from './http';
-import { call, expectProblem } from './http';
+import { call, createTestDatabase, createTestIssuer, describeWithInfra, expectProblem, expectRejected, type CallOptions } from '@lab/testing';
 import type { StartedProducts } from './start-products';
 import { productRows, startProducts } from './start-products';
 
@@ -23,14 +21,14 @@ describeWithInfra(['postgres'], 'product-service API', () => {
   });
 
   async function create(body: typeof valid) {
-    const reply = await asAdmin('POST', '/products', { json: body });
+    const reply = await asAdmin('POST', '/products', { body: body });
     expect(reply.status).toBe(201);
     return reply.body as { id: number };
   }
 
   describe('CRUD as admin', () => {
     it('creates a product: 201, Location and the stored representation', async () => {
-      const reply = await asAdmin('POST', '/products', { json: { sku: 'CRUD-1', name: '  Teapot ', priceCents: 0 } });
+      const reply = await asAdmin('POST', '/products', { body: { sku: 'CRUD-1', name: '  Teapot ', priceCents: 0 } });
       expect(reply.status).toBe(201);
       expect(reply.body).toEqual({
         id: expect.any(Number),
@@ -50,7 +48,7 @@ describeWithInfra(['postgres'], 'product-service API', () => {
 
     it('replaces a product with PUT and moves updatedAt', async () => {
       const created = await create({ sku: 'CRUD-2', name: 'Cup', priceCents: 500 });
-      const reply = await asAdmin('PUT', `/products/${created.id}`, { json: { sku: 'CRUD-2B', name: 'Big cup', priceCents: 750 } });
+      const reply = await asAdmin('PUT', `/products/${created.id}`, { body: { sku: 'CRUD-2B', name: 'Big cup', priceCents: 750 } });
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ id: created.id, sku: 'CRUD-2B', name: 'Big cup', priceCents: 750 });
       expect(Date.parse(reply.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(reply.body.createdAt));
@@ -87,14 +85,9 @@ describeWithInfra(['postgres'], 'product-service API', () => {
   });
 
   describe('rejects', () => {
-    /** Sends the request and checks the problem answer and that the table did not change. */
-    async function expectRejected(method: string, path: string, o: CallOptions, status: number, fields?: string[]) {
-      const before = await productRows(products.service);
-      const reply = await call(products.url, method, path, o);
-      expectProblem(reply, status, fields);
-      expect(await productRows(products.service)).toEqual(before);
-      return reply;
-    }
+    /** Sends the request; it must be refused with a problem answer and leave the table as it was. */
+    const refused = (method: string, path: string, o: CallOptions, status: number, fields?: string[]) =>
+      expectRejected(() => call(products.url, method, path, o), { status, fields, state: () => productRows(products.service) });
 
     let existing: { id: number };
     let other: { id: number };
@@ -105,37 +98,37 @@ describeWithInfra(['postgres'], 'product-service API', () => {
 
     const row = (label: string, options: CallOptions, status: number, fields?: string[]) => ({ label, options, status, fields });
     const badBodies = [
-      row('malformed JSON', { raw: '{"sku": "X",' }, 400),
+      row('malformed JSON', { rawBody: '{"sku": "X",' }, 400),
       row('no body', {}, 400, ['body']),
-      row('a text/plain body', { raw: 'sku=X', contentType: 'text/plain' }, 400, ['body']),
-      row('an array', { json: [valid] }, 400, ['body']),
-      row('an oversized body', { json: { ...valid, name: 'n'.repeat(4000) } }, 413),
-      row('missing fields', { json: {} }, 400, ['body.sku', 'body.name', 'body.priceCents']),
-      row('wrong types', { json: { sku: 1, name: false, priceCents: '12' } }, 400, ['body.sku', 'body.name', 'body.priceCents']),
-      row('a negative price', { json: { ...valid, priceCents: -1 } }, 400, ['body.priceCents']),
-      row('a fractional price', { json: { ...valid, priceCents: 12.5 } }, 400, ['body.priceCents']),
-      row('a price over 1e9', { json: { ...valid, priceCents: 1_000_000_001 } }, 400, ['body.priceCents']),
-      row('an empty sku', { json: { ...valid, sku: '' } }, 400, ['body.sku']),
-      row('a sku with spaces', { json: { ...valid, sku: 'RED MUG' } }, 400, ['body.sku']),
-      row('a sku over 64 characters', { json: { ...valid, sku: 'S'.repeat(65) } }, 400, ['body.sku']),
-      row('a blank name', { json: { ...valid, name: '   ' } }, 400, ['body.name']),
-      row('a name over 200 characters', { json: { ...valid, name: 'n'.repeat(201) } }, 400, ['body.name']),
+      row('a text/plain body', { rawBody: 'sku=X', headers: { 'content-type': 'text/plain' } }, 400, ['body']),
+      row('an array', { body: [valid] }, 400, ['body']),
+      row('an oversized body', { body: { ...valid, name: 'n'.repeat(4000) } }, 413),
+      row('missing fields', { body: {} }, 400, ['body.sku', 'body.name', 'body.priceCents']),
+      row('wrong types', { body: { sku: 1, name: false, priceCents: '12' } }, 400, ['body.sku', 'body.name', 'body.priceCents']),
+      row('a negative price', { body: { ...valid, priceCents: -1 } }, 400, ['body.priceCents']),
+      row('a fractional price', { body: { ...valid, priceCents: 12.5 } }, 400, ['body.priceCents']),
+      row('a price over 1e9', { body: { ...valid, priceCents: 1_000_000_001 } }, 400, ['body.priceCents']),
+      row('an empty sku', { body: { ...valid, sku: '' } }, 400, ['body.sku']),
+      row('a sku with spaces', { body: { ...valid, sku: 'RED MUG' } }, 400, ['body.sku']),
+      row('a sku over 64 characters', { body: { ...valid, sku: 'S'.repeat(65) } }, 400, ['body.sku']),
+      row('a blank name', { body: { ...valid, name: '   ' } }, 400, ['body.name']),
+      row('a name over 200 characters', { body: { ...valid, name: 'n'.repeat(201) } }, 400, ['body.name']),
     ];
 
     it.each(badBodies)('POST with $label', async ({ options, status, fields }) => {
-      await expectRejected('POST', '/products', { token: products.adminToken, ...options }, status, fields);
+      await refused('POST', '/products', { token: products.adminToken, ...options }, status, fields);
     });
 
     it.each(badBodies)('PUT with $label', async ({ options, status, fields }) => {
-      await expectRejected('PUT', `/products/${existing.id}`, { token: products.adminToken, ...options }, status, fields);
+      await refused('PUT', `/products/${existing.id}`, { token: products.adminToken, ...options }, status, fields);
     });
 
     it('answers 409 naming body.sku when the sku is taken, on create and on update', async () => {
-      await expectRejected('POST', '/products', { token: products.adminToken, json: { ...valid, sku: 'KEEP-1' } }, 409, ['body.sku']);
-      await expectRejected(
+      await refused('POST', '/products', { token: products.adminToken, body: { ...valid, sku: 'KEEP-1' } }, 409, ['body.sku']);
+      await refused(
         'PUT',
         `/products/${other.id}`,
-        { token: products.adminToken, json: { ...valid, sku: 'KEEP-1' } },
+        { token: products.adminToken, body: { ...valid, sku: 'KEEP-1' } },
         409,
         ['body.sku'],
       );
@@ -144,16 +137,16 @@ describeWithInfra(['postgres'], 'product-service API', () => {
     it.each(['0', '-1', 'abc', '1.5', '1e3', '01', '99999999999999999999'])(
       'answers 400 naming params.id for the id %s on every route',
       async (id) => {
-        await expectRejected('GET', `/products/${id}`, {}, 400, ['params.id']);
-        await expectRejected('PUT', `/products/${id}`, { token: products.adminToken, json: valid }, 400, ['params.id']);
-        await expectRejected('DELETE', `/products/${id}`, { token: products.adminToken }, 400, ['params.id']);
+        await refused('GET', `/products/${id}`, {}, 400, ['params.id']);
+        await refused('PUT', `/products/${id}`, { token: products.adminToken, body: valid }, 400, ['params.id']);
+        await refused('DELETE', `/products/${id}`, { token: products.adminToken }, 400, ['params.id']);
       },
     );
 
     it.each(['424242', '2147483648', '9007199254740991'])('answers 404 for the unknown id %s', async (id) => {
-      await expectRejected('GET', `/products/${id}`, {}, 404);
-      await expectRejected('PUT', `/products/${id}`, { token: products.adminToken, json: { ...valid, sku: 'GHOST' } }, 404);
-      await expectRejected('DELETE', `/products/${id}`, { token: products.adminToken }, 404);
+      await refused('GET', `/products/${id}`, {}, 404);
+      await refused('PUT', `/products/${id}`, { token: products.adminToken, body: { ...valid, sku: 'GHOST' } }, 404);
+      await refused('DELETE', `/products/${id}`, { token: products.adminToken }, 404);
     });
 
     it.each([
@@ -165,13 +158,13 @@ describeWithInfra(['postgres'], 'product-service API', () => {
       ['pageSize=2.5', ['query.pageSize']],
       ['page=1&page=2', ['query.page']],
     ])('answers 400 for the list query %s', async (query, fields) => {
-      await expectRejected('GET', `/products?${query}`, {}, 400, fields);
+      await refused('GET', `/products?${query}`, {}, 400, fields);
     });
 
     describe('callers without the admin role', () => {
       const writes = (id: number): [string, string, CallOptions][] => [
-        ['POST', '/products', { json: { ...valid, sku: 'NOPE' } }],
-        ['PUT', `/products/${id}`, { json: { ...valid, sku: 'NOPE' } }],
+        ['POST', '/products', { body: { ...valid, sku: 'NOPE' } }],
+        ['PUT', `/products/${id}`, { body: { ...valid, sku: 'NOPE' } }],
         ['DELETE', `/products/${id}`, {}],
       ];
 
@@ -181,24 +174,24 @@ describeWithInfra(['postgres'], 'product-service API', () => {
         const expired = await products.issuer.sign({ sub: 'admin-1', role: 'admin' }, { expiresIn: '-1m' });
         const wrongAudience = await products.issuer.sign({ sub: 'admin-1', role: 'admin' }, { audience: 'elsewhere' });
         for (const [method, path, o] of writes(existing.id)) {
-          await expectRejected(method, path, o, 401);
-          await expectRejected(method, path, { ...o, headers: { authorization: 'Token abc' } }, 401);
-          await expectRejected(method, path, { ...o, token: forged }, 401);
-          await expectRejected(method, path, { ...o, token: expired }, 401);
-          await expectRejected(method, path, { ...o, token: wrongAudience }, 401);
+          await refused(method, path, o, 401);
+          await refused(method, path, { ...o, headers: { authorization: 'Token abc' } }, 401);
+          await refused(method, path, { ...o, token: forged }, 401);
+          await refused(method, path, { ...o, token: expired }, 401);
+          await refused(method, path, { ...o, token: wrongAudience }, 401);
         }
       });
 
       it('answers 403 to a customer', async () => {
         for (const [method, path, o] of writes(existing.id)) {
-          await expectRejected(method, path, { ...o, token: products.customerToken }, 403);
+          await refused(method, path, { ...o, token: products.customerToken }, 403);
         }
       });
     });
 
     it('answers 404 problem+json for unknown routes', async () => {
-      await expectRejected('GET', '/nothing', {}, 404);
-      await expectRejected('PATCH', `/products/${existing.id}`, { token: products.adminToken, json: valid }, 404);
+      await refused('GET', '/nothing', {}, 404);
+      await refused('PATCH', `/products/${existing.id}`, { token: products.adminToken, body: valid }, 404);
     });
   });
 });

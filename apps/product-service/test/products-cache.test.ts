@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import { createTestDatabase, describeWithInfra, infra } from '@lab/testing';
-import { call } from './http';
+import { call, createTestDatabase, describeWithInfra, infra } from '@lab/testing';
 import type { StartedProducts } from './start-products';
 import { startProducts } from './start-products';
 import { TcpProxy, closedPort } from './tcp-proxy';
@@ -36,7 +35,7 @@ describeWithInfra(['postgres', 'redis'], 'product-service Redis cache', () => {
   async function create(sku: string) {
     const reply = await call(products.url, 'POST', '/products', {
       token: products.adminToken,
-      json: { sku, name: `Product ${sku}`, priceCents: 999 },
+      body: { sku, name: `Product ${sku}`, priceCents: 999 },
     });
     expect(reply.status).toBe(201);
     // Ids restart at 1 in every fresh test database; an earlier run may have left this key behind.
@@ -91,7 +90,7 @@ describeWithInfra(['postgres', 'redis'], 'product-service Redis cache', () => {
 
     const put = await call(products.url, 'PUT', `/products/${product.id}`, {
       token: products.adminToken,
-      json: { sku: 'CACHE-PUT', name: 'Renamed', priceCents: 1 },
+      body: { sku: 'CACHE-PUT', name: 'Renamed', priceCents: 1 },
     });
     expect(put.status).toBe(200);
     expect(await redis.exists(key(product.id))).toBe(0);
@@ -157,7 +156,7 @@ describeWithInfra(['postgres'], 'product-service with Redis unreachable from the
   it('starts, serves reads from Postgres with x-cache bypass, and stays ready', async () => {
     const created = await call(products.url, 'POST', '/products', {
       token: products.adminToken,
-      json: { sku: 'NO-REDIS', name: 'Survivor', priceCents: 10 },
+      body: { sku: 'NO-REDIS', name: 'Survivor', priceCents: 10 },
     });
     expect(created.status).toBe(201);
     for (let i = 0; i < 3; i++) {
@@ -167,7 +166,7 @@ describeWithInfra(['postgres'], 'product-service with Redis unreachable from the
     }
     const updated = await call(products.url, 'PUT', `/products/${created.body.id}`, {
       token: products.adminToken,
-      json: { sku: 'NO-REDIS', name: 'Still here', priceCents: 11 },
+      body: { sku: 'NO-REDIS', name: 'Still here', priceCents: 11 },
     });
     expect(updated.status).toBe(200);
     expect((await call(products.url, 'GET', '/health/ready')).status).toBe(200);

@@ -24,3 +24,6 @@ export { freePort } from './free-port';
 export { waitFor, WaitForTimeoutError } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { redactUrl } from './redact-url';
+export { call } from './http/call';
+export type { CallOptions, HttpReply } from './http/call';
+export { expectProblem, expectRejected, problemFields } from './http/expect-problem';
