@@ -141,11 +141,6 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     return this.flagEvaluator;
   }
 
-  /** Resolves when no rebuild is running or queued (tests, and close). */
-  settled(): Promise<void> {
-    return this.runner.idle();
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
