@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createTestDatabase, describeWithInfra, freePort, waitFor, type TestDatabase } from '@lab/testing';
 import { startApp, type RunningApp } from '../src/app-description';
-import { DEPLOYED_APPS } from '../src/repo';
+import { DEPLOYED_APPS, repoPath } from '../src/repo';
 import { appDeployments, podTemplate } from './support/manifest-queries';
 import { kustomizeRenders } from './support/renders';
 
@@ -64,7 +65,13 @@ describeWithInfra(['postgres'], 'each app, started as its image starts it, answe
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${instance.output()}`);
     }
+    // The image's HEALTHCHECK script finds the app by APP and PORT, as in the container.
+    const port = new URL(instance.url).port;
+    const healthcheck = spawnSync(process.execPath, [repoPath('deploy', 'docker', 'healthcheck.js')], { env: { APP: app, PORT: port } });
+    expect(healthcheck.status).toBe(0);
     // The image runs node as PID 1 with no shell in front: SIGTERM reaches the app, which shuts down cleanly.
     expect(await instance.stop()).toBe(0);
+    const afterStop = spawnSync(process.execPath, [repoPath('deploy', 'docker', 'healthcheck.js')], { env: { APP: app, PORT: port } });
+    expect(afterStop.status).toBe(1);
   }, 60_000);
 });
