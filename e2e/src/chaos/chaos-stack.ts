@@ -28,8 +28,13 @@ export interface ChaosStack {
   query<R = Record<string, unknown>>(service: ServiceName, sql: string, params?: unknown[]): Promise<R[]>;
   /** Writes a live setting of a service into the registry's KV store (config/<service>/<key>). */
   setLive(service: string, key: string, value: unknown): Promise<void>;
+  /** GET a path of one instance directly (not through the gateway). */
+  direct(url: string, path: string): Promise<JsonResponse>;
   stop(): Promise<void>;
 }
+
+/** order-service's /admin/config token: the suite reads back the live settings it changes. */
+export const CHAOS_ADMIN_TOKEN = 'chaos-admin-token-0123456789';
 
 export async function startChaosStack(): Promise<ChaosStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lab-chaos-'));
@@ -45,7 +50,7 @@ export async function startChaosStack(): Promise<ChaosStack> {
       freePorts: true,
       dataDir,
       env: { ...env, CHECK_INTERVAL: '1s', LOG_LEVEL: 'warn' },
-      serviceEnv: { 'product-service': { REDIS_URL: redis.url } },
+      serviceEnv: { 'product-service': { REDIS_URL: redis.url }, 'order-service': { ADMIN_TOKEN: CHAOS_ADMIN_TOKEN } },
       startTimeoutMs: 150_000,
     });
   } catch (error) {
@@ -93,6 +98,7 @@ export async function startChaosStack(): Promise<ChaosStack> {
       });
       if (!res.ok) throw new Error(`KV put config/${service}/${key}: HTTP ${res.status}`);
     },
+    direct: (url, p) => call(url, 'GET', p),
     async stop() {
       await stack.stop();
       redis.kill();
