@@ -1,7 +1,7 @@
 import { MemoryRegistry } from '../../src/backends/memory-registry';
 import { registryContract } from './registry-contract';
 
-// In one process there is no server to kill or restart: those tests are skipped for memory.
+// In one process there is no server to kill or restart: the contract leaves those tests out.
 registryContract({
   kind: 'memory',
   connect: () => new MemoryRegistry(),

@@ -162,99 +162,94 @@ export function registryContract(backend: ContractBackend): void {
       }
     });
 
-    const { liveness } = backend;
-    (liveness ? it : it.skip)(`an instance whose process is SIGKILLed disappears within its ${liveness?.what ?? 'timeout'}`, async () => {
-      const r = registration('doomed');
-      const cache = new WatchedInstanceCache(registry, service);
-      cache.start();
-      const child = await startRegisteredProcess(liveness!.process(r));
-      try {
-        await eventually(() => ids(cache.instances()).includes(r.id), 5000);
-        const bound = liveness!.boundMs(child.info);
-        const killedAt = Date.now();
-        child.kill();
-        await eventually(() => !ids(cache.instances()).includes(r.id), bound);
-        const goneMs = Date.now() - killedAt;
-        say(`SIGKILLed instance gone after ${goneMs} ms (${liveness!.what}, bound ${bound} ms)`);
-        expect(await listed()).toEqual([]);
-      } finally {
-        child.kill();
-        cache.close();
-      }
-    });
-
-    describeControlled(backend, () => {
-      let server: ControlledServer;
-      const clients: ServiceRegistry[] = [];
-      const client = (): ServiceRegistry => {
-        const c = server.connect();
-        clients.push(c);
-        return c;
-      };
-
-      beforeEach(async () => {
-        server = await backend.controlled!.start();
-      });
-      afterEach(async () => {
-        await Promise.all(clients.splice(0).map((c) => c.close()));
-        await server.close();
-      });
-
-      it('an instance registers again by itself after the registry restarted empty', async () => {
-        const own = client();
-        const observer = client();
-        const r = registration('keeper');
-        const keeper = new RegistrationKeeper(own, r, { checkIntervalMs: 200, maxRetryDelayMs: 500 });
+    // A backend without a process of its own (memory) has no death to survive and no server to
+    // restart: those tests are not defined for it rather than skipped.
+    const { liveness, controlled } = backend;
+    if (liveness) {
+      it(`an instance whose process is SIGKILLed disappears within its ${liveness.what}`, async () => {
+        const r = registration('doomed');
+        const cache = new WatchedInstanceCache(registry, service);
+        cache.start();
+        const child = await startRegisteredProcess(liveness.process(r));
         try {
-          await keeper.start();
-          expect(keeper.state).toBe('registered');
-          await eventually(async () => ids(await observer.healthyInstances(service)).includes(r.id), 3000);
-
-          await server.restart();
-          const restartedAt = Date.now();
-          const listedAgain = async (): Promise<boolean> => ids(await observer.healthyInstances(service).catch(() => [])).includes(r.id);
-          await eventually(async () => keeper.state === 'registered' && (await listedAgain()), 15_000);
-          say(`registered again ${Date.now() - restartedAt} ms after the registry restarted empty`);
+          await eventually(() => ids(cache.instances()).includes(r.id), 5000);
+          const bound = liveness.boundMs(child.info);
+          const killedAt = Date.now();
+          child.kill();
+          await eventually(() => !ids(cache.instances()).includes(r.id), bound);
+          const goneMs = Date.now() - killedAt;
+          say(`SIGKILLed instance gone after ${goneMs} ms (${liveness.what}, bound ${bound} ms)`);
+          expect(await listed()).toEqual([]);
         } finally {
-          await keeper.stop();
-        }
-      });
-
-      it('the cache serves the last instances while the registry is down, and resyncs when it is back', async () => {
-        const own = client();
-        const cache = new WatchedInstanceCache(own, service);
-        try {
-          await own.register(registration('a'));
-          await cache.ready(3000);
-          await eventually(() => ids(cache.instances()).join() === `${service}-a`, 3000);
-
-          await server.crash();
-          const crashedAt = Date.now();
-          await eventually(() => cache.stale, 10_000);
-          say(`the cache noticed the registry was down after ${Date.now() - crashedAt} ms`);
-          expect(ids(cache.instances())).toEqual([`${service}-a`]);
-          expect(cache.snapshot()).toMatchObject({ stale: true, instances: 1 });
-
-          await server.restart();
-          const restartedAt = Date.now();
-          await registerWithRetry(own, registration('b'), { maxDelayMs: 200 });
-          await eventually(() => !cache.stale && ids(cache.instances()).includes(`${service}-b`), 15_000);
-          say(`the cache was current again ${Date.now() - restartedAt} ms after the registry came back`);
-        } finally {
+          child.kill();
           cache.close();
         }
       });
-    });
-  });
-}
+    }
 
-/** The tests that need a server they control run where the backend has one. */
-function describeControlled(backend: ContractBackend, fn: () => void): void {
-  const name = 'against a registry the test controls';
-  if (backend.controlled === undefined) {
-    // Nothing to start, so nothing is missing: memory lives in the test's own process.
-    describe.skip(`${name} (the ${backend.kind} backend has no server)`, fn);
-    return;
-  }
-  describeWithLocalServer(backend.controlled.unavailable, name, fn);
+    if (controlled) {
+      describeWithLocalServer(controlled.unavailable, 'against a registry the test controls', () => {
+        let server: ControlledServer;
+        const clients: ServiceRegistry[] = [];
+        const client = (): ServiceRegistry => {
+          const c = server.connect();
+          clients.push(c);
+          return c;
+        };
+
+        beforeEach(async () => {
+          server = await controlled.start();
+        });
+        afterEach(async () => {
+          await Promise.all(clients.splice(0).map((c) => c.close()));
+          await server.close();
+        });
+
+        it('an instance registers again by itself after the registry restarted empty', async () => {
+          const own = client();
+          const observer = client();
+          const r = registration('keeper');
+          const keeper = new RegistrationKeeper(own, r, { checkIntervalMs: 200, maxRetryDelayMs: 500 });
+          try {
+            await keeper.start();
+            expect(keeper.state).toBe('registered');
+            await eventually(async () => ids(await observer.healthyInstances(service)).includes(r.id), 3000);
+
+            await server.restart();
+            const restartedAt = Date.now();
+            const listedAgain = async (): Promise<boolean> => ids(await observer.healthyInstances(service).catch(() => [])).includes(r.id);
+            await eventually(async () => keeper.state === 'registered' && (await listedAgain()), 15_000);
+            say(`registered again ${Date.now() - restartedAt} ms after the registry restarted empty`);
+          } finally {
+            await keeper.stop();
+          }
+        });
+
+        it('the cache serves the last instances while the registry is down, and resyncs when it is back', async () => {
+          const own = client();
+          const cache = new WatchedInstanceCache(own, service);
+          try {
+            await own.register(registration('a'));
+            await cache.ready(3000);
+            await eventually(() => ids(cache.instances()).join() === `${service}-a`, 3000);
+
+            await server.crash();
+            const crashedAt = Date.now();
+            await eventually(() => cache.stale, 10_000);
+            say(`the cache noticed the registry was down after ${Date.now() - crashedAt} ms`);
+            expect(ids(cache.instances())).toEqual([`${service}-a`]);
+            expect(cache.snapshot()).toMatchObject({ stale: true, instances: 1 });
+
+            await server.restart();
+            const restartedAt = Date.now();
+            await registerWithRetry(own, registration('b'), { maxDelayMs: 200 });
+            await eventually(() => !cache.stale && ids(cache.instances()).includes(`${service}-b`), 15_000);
+            say(`the cache was current again ${Date.now() - restartedAt} ms after the registry came back`);
+          } finally {
+            cache.close();
+          }
+        });
+      });
+    }
+  });
 }
