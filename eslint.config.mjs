@@ -44,15 +44,15 @@ export default tseslint.config(
     },
   },
   {
-    // A lib's own tests may start the dev registry (a dev tool with no @lab dependencies) as their
-    // real Consul; they never import @lab/testing, which would close a dependency cycle.
+    // A lib's own tests may use the testing lib and the dev registry for real servers: neither imports
+    // any lib, so no dependency cycle can form.
     files: ['libs/{config,discovery,health,resilience}/**/*.test.ts', 'libs/{config,discovery,health,resilience}/test/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
           enforceBuildableLibDependency: false,
-          depConstraints: [{ sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:devtool'] }],
+          depConstraints: [{ sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:devtool', 'type:testing'] }],
         },
       ],
     },
