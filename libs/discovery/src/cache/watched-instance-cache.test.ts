@@ -136,6 +136,44 @@ describe('WatchedInstanceCache', () => {
     expect(at('warn')).toHaveLength(2);
   });
 
+  it('does not believe a registry that comes back empty until the grace ends or instances return', () => {
+    const cache = new WatchedInstanceCache(registry, 'svc', { recoveryGraceMs: 5_000 });
+    cache.start();
+    registry.answer('a', 'b');
+    registry.fail();
+    registry.answer(); // restarted without its data: nobody has registered again yet
+    expect(cache.instances().map((i) => i.id)).toEqual(['a', 'b']);
+    expect(cache.stale).toBe(true);
+    registry.answer(); // still empty: the grace does not restart
+    jest.advanceTimersByTime(3_000);
+    registry.answer('b'); // b registered again
+    expect(cache.instances().map((i) => i.id)).toEqual(['b']);
+    expect(cache.stale).toBe(false);
+    jest.advanceTimersByTime(10_000);
+    expect(cache.instances().map((i) => i.id)).toEqual(['b']);
+  });
+
+  it('empties itself when the grace after an outage ends with nobody back', () => {
+    const cache = new WatchedInstanceCache(registry, 'svc', { recoveryGraceMs: 5_000 });
+    cache.start();
+    registry.answer('a');
+    registry.fail();
+    registry.answer();
+    jest.advanceTimersByTime(4_999);
+    expect(cache.instances()).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    expect(cache.instances()).toHaveLength(0);
+    expect(cache.stale).toBe(false);
+  });
+
+  it('believes an empty answer at once when the registry was reachable all along', () => {
+    const cache = new WatchedInstanceCache(registry, 'svc');
+    cache.start();
+    registry.answer('a');
+    registry.answer();
+    expect(cache.instances()).toHaveLength(0);
+  });
+
   it('says since when it is stale, counts each outage and tells listeners once per transition', () => {
     const { logger, at } = recordingLogger();
     const cache = new WatchedInstanceCache(registry, 'svc', { logger });

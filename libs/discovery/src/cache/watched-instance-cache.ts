@@ -12,6 +12,13 @@ import type {
 export interface WatchedInstanceCacheOptions {
   filter?: InstanceFilter;
   logger?: Logger;
+  /**
+   * After an outage, how long an EMPTY first answer is not believed while the cache still holds
+   * instances (default 10 s). A registry restarted without its data answers "no instances" until
+   * the services register again (a RegistrationKeeper does so within a few seconds); emptying the
+   * cache then would fail every call to instances that are alive.
+   */
+  recoveryGraceMs?: number;
 }
 
 const NONE: readonly ServiceInstance[] = Object.freeze([]);
@@ -33,6 +40,8 @@ export class WatchedInstanceCache {
   private lastError: string | undefined;
   private staleFrom: number | undefined;
   private turnedStale = 0;
+  private readonly recoveryGraceMs: number;
+  private holdTimer: NodeJS.Timeout | undefined;
   private readonly staleListeners = new Set<(stale: boolean) => void>();
   private readonly waiters = new Set<{ resolve(): void; reject(e: Error): void }>();
 
@@ -43,6 +52,7 @@ export class WatchedInstanceCache {
   ) {
     this.filter = o.filter;
     this.logger = o.logger ?? silentLogger;
+    this.recoveryGraceMs = o.recoveryGraceMs ?? 10_000;
   }
 
   /** Starts watching the registry. Calling it again does nothing. */
@@ -128,6 +138,7 @@ export class WatchedInstanceCache {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.holdTimer);
     this.watch?.close();
     this.staleListeners.clear();
     const error = new RegistryUnavailableError(`instance cache for ${this.service} was closed`);
@@ -137,6 +148,16 @@ export class WatchedInstanceCache {
 
   private update(instances: ServiceInstance[]): void {
     if (this.closed) return;
+    if (instances.length === 0 && this.current.length > 0 && (this.isStale || this.holdTimer !== undefined)) {
+      this.holdAfterOutage();
+      return;
+    }
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.apply(instances);
+  }
+
+  private apply(instances: ServiceInstance[]): void {
     this.current = Object.freeze(instances);
     this.lastUpdate = new Date().toISOString();
     this.answered = true;
@@ -149,6 +170,23 @@ export class WatchedInstanceCache {
     } else {
       this.logger.debug({ service: this.service, instances: instances.length }, 'instances changed');
     }
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters.clear();
+  }
+
+  /** Keeps serving the last instances for a while when the registry comes back empty. */
+  private holdAfterOutage(): void {
+    this.answered = true;
+    if (this.holdTimer !== undefined) return;
+    this.logger.warn(
+      { service: this.service, instances: this.current.length, graceMs: this.recoveryGraceMs },
+      'registry came back without instances; serving the last known ones until they register again',
+    );
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      if (!this.closed) this.apply([]);
+    }, this.recoveryGraceMs);
+    this.holdTimer.unref();
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
   }
