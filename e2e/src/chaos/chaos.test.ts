@@ -159,13 +159,11 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
         `bulkhead rejected ${policy.bulkhead.rejected - policyBefore.bulkhead.rejected}, timeouts in window ${policy.timeouts}, breaker ${policy.state}; ` +
         `order-service heap ${mb(heap(before))} -> ${mb(heap(after))} MB, event loop ${JSON.stringify(after.eventLoop.delay ?? {})} stalled=${after.eventLoop.stalled}`,
     );
-    // Every answer is a problem+json server error. (Refusals by the bulkhead come back as 500, not
-    // 503: service-kit does not map BULKHEAD_FULL to a dependency failure yet.)
+    // Every answer is a 503 problem+json: a timeout, an open breaker or a full bulkhead.
     for (const a of answers) {
-      expect(a.status).toBeGreaterThanOrEqual(500);
+      expect(a.status).toBe(503);
       expect(a.type).toContain('application/problem+json');
     }
-    expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
     // 3 attempts of 800 ms each plus backoff, at most: nothing waits without bound.
     expect(slowest).toBeLessThan(5000);
     expect(policy.bulkhead.rejected - policyBefore.bulkhead.rejected).toBeGreaterThan(0);
@@ -219,7 +217,8 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
     expect(readyAfter).toBeGreaterThanOrEqual(0);
     // The pool gives up on a connection after 5 s; no request may outlive that by much.
     expect(slowest).toBeLessThan(7000);
-    for (const r of reads) expect(r.status === 200 || r.status >= 500).toBe(true);
+    // Served, or refused with 503 while the database is away (from the service or the gateway).
+    for (const r of reads) expect([200, 503]).toContain(r.status);
     expect(readBack.status).toBe(200);
     expect(readBack.body).toMatchObject({ id: placed.body.id, status: 'confirmed', totalCents: 2000 });
   }, 60_000);
@@ -277,8 +276,8 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       `chaos[registry-restart]: ${load.failed} of ${load.sent} requests failed (${summarize(load.failures)}) while the registry was down ${restartedAt - crashedAt} ms and came back empty; ` +
         `all ${all.length} instances registered again ${registeredAfter} ms after it restarted`,
     );
-    // Not asserted yet: requests can fail for a moment when the gateway's cache takes the restarted
-    // registry's first, still empty answer; the figure is printed above.
+    // The caches keep serving through the outage and do not believe the restarted, empty registry.
+    expect(load.failed).toBe(0);
     expect(registeredAfter).toBeGreaterThanOrEqual(0);
     expect(registeredAfter).toBeLessThan(10_000);
   }, 60_000);

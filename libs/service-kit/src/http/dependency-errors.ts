@@ -10,7 +10,26 @@ const DEPENDENCY_FAILURE_CODES: Readonly<Record<string, string>> = {
   CIRCUIT_OPEN: 'is failing (circuit open)',
   TIMEOUT: 'did not answer in time',
   JWKS_UNAVAILABLE: 'could not provide its signing keys',
+  BULKHEAD_FULL: 'is saturated (too many calls in flight)',
+  POLICY_SHUT_DOWN: 'is no longer called (shutting down)',
 };
+
+/**
+ * Errors from the service's own database that mean "unavailable", not "bug": the connection could
+ * not be made or was lost (network codes from `pg`, SQLSTATE class 08, server shutting down or
+ * refusing connections), or the pool could not hand out a connection in time.
+ */
+const DATABASE_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+const DATABASE_UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/;
+
+/** The 503 detail when the service's own database is unreachable, or undefined. */
+export function databaseFailureDetail(error: unknown): string | undefined {
+  const code = errorCode(error);
+  const unavailable =
+    (code !== undefined && (DATABASE_UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) ||
+    (error instanceof Error && DATABASE_UNAVAILABLE_MESSAGES.test(error.message));
+  return unavailable ? 'The service database is unavailable' : undefined;
+}
 
 const dependencyKey = Symbol('lab.dependency');
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { dependencyFailureDetail } from './dependency-errors';
+import { databaseFailureDetail, dependencyFailureDetail } from './dependency-errors';
 import { BadRequest, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -19,7 +19,7 @@ export function toProblem(error: unknown): HttpProblem {
   if (typeof bodyError === 'string' && bodyError.startsWith('entity.') || bodyError === 'encoding.unsupported' || bodyError === 'charset.unsupported') {
     return new BadRequest('The request body could not be read');
   }
-  const dependency = dependencyFailureDetail(error);
+  const dependency = dependencyFailureDetail(error) ?? databaseFailureDetail(error);
   if (dependency !== undefined) return new ServiceUnavailable(dependency);
   return internalError;
 }
