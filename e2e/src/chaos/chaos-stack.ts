@@ -166,7 +166,14 @@ export interface LoadResult {
  */
 export async function steadyLoad(
   request: () => Promise<JsonResponse>,
-  o: { concurrency: number; maxRequests: number; until: Promise<unknown>; ok?: (res: JsonResponse) => boolean },
+  o: {
+    concurrency: number;
+    maxRequests: number;
+    until: Promise<unknown>;
+    ok?: (res: JsonResponse) => boolean;
+    /** Pause between one loop's requests, so the bounded count lasts through the whole failure. */
+    paceMs?: number;
+  },
 ): Promise<LoadResult> {
   const result: LoadResult = { sent: 0, failed: 0, failures: [], slowestMs: 0 };
   let done = false;
@@ -187,6 +194,7 @@ export async function steadyLoad(
         result.failures.push((error as Error).message);
       }
       result.slowestMs = Math.max(result.slowestMs, Date.now() - started);
+      await new Promise((r) => setTimeout(r, o.paceMs ?? 5));
     }
   };
   await Promise.all(Array.from({ length: o.concurrency }, loop));

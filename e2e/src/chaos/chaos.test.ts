@@ -33,7 +33,8 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       }
       await new Promise((r) => setTimeout(r, 1000));
     })();
-    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), { concurrency: 4, maxRequests: 2000, until: kill });
+    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), { concurrency: 4, maxRequests: 6000, until: kill });
+    await kill;
     const removedMs = Date.now() - killedAt - 1000;
     console.log(
       `chaos[kill-product]: ${load.failed} of ${load.sent} requests failed; ${victim.id} left the registry ~${removedMs} ms after SIGKILL; slowest answer ${load.slowestMs} ms`,
@@ -271,7 +272,8 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       }
       await new Promise((r) => setTimeout(r, 500));
     })();
-    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), { concurrency: 2, maxRequests: 3000, until: chaos });
+    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), { concurrency: 2, maxRequests: 6000, until: chaos });
+    await chaos;
     console.log(
       `chaos[registry-restart]: ${load.failed} of ${load.sent} requests failed (${summarize(load.failures)}) while the registry was down ${restartedAt - crashedAt} ms and came back empty; ` +
         `all ${all.length} instances registered again ${registeredAfter} ms after it restarted`,
