@@ -187,12 +187,15 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
     await c.stack.stopDatabase('order-service');
     const reads: { status: number; ms: number }[] = [];
     let unreadyAfter = -1;
+    let liveWhileDown = -1;
     while (Date.now() - stoppedAt < 15_000) {
       const t = Date.now();
       const res = await c.api('GET', `/api/orders/${placed.body.id}`, { token: c.customerToken });
       reads.push({ status: res.status, ms: Date.now() - t });
       if ((await c.direct(order.url, '/health/ready')).status === 503) {
         unreadyAfter = Date.now() - stoppedAt;
+        // A database outage must not restart the pod: the process itself is fine.
+        liveWhileDown = (await c.direct(order.url, '/health/live')).status;
         break;
       }
     }
@@ -215,6 +218,7 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
         `${reads.length} reads meanwhile answered ${summarize(reads.map((r) => r.status))}, slowest ${slowest} ms; the order written before is ${readBack.status === 200 ? 'still there' : `missing (HTTP ${readBack.status})`}`,
     );
     expect(unreadyAfter).toBeGreaterThanOrEqual(0);
+    expect(liveWhileDown).toBe(200);
     expect(readyAfter).toBeGreaterThanOrEqual(0);
     // The pool gives up on a connection after 5 s; no request may outlive that by much.
     expect(slowest).toBeLessThan(7000);
