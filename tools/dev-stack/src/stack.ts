@@ -82,6 +82,9 @@ const DEFAULT_PORTS: Record<ServiceName, number> = {
   'order-service': 3004,
 };
 
+/** Pool size of each instance on an embedded database. */
+const EMBEDDED_POOL_MAX = 4;
+
 /** Variables that must be set per process, never inherited from the shell that runs the stack. */
 const PER_PROCESS = ['PORT', 'HOST', 'SERVICE_ADDRESS', 'INSTANCE_ID', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DISCOVERY_BACKEND'];
 
@@ -153,7 +156,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
           return;
         }
         const replicas = options.replicas?.[service] ?? 1;
-        const args = ['--port', String(await freePort()), '--max-connections', String(replicas * 2 + 2)];
+        const args = ['--port', String(await freePort()), '--max-connections', String(replicas * EMBEDDED_POOL_MAX + 4)];
         if (options.dataDir) {
           const dir = path.join(options.dataDir, service);
           mkdirSync(dir, { recursive: true });
@@ -203,8 +206,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     const startInstance = async (service: ServiceName, index: number) => {
       const db = databases[service];
       const extra: NodeJS.ProcessEnv = { DATABASE_URL: db.url };
-      // PGlite is single-connection underneath; its socket server multiplexes, one pooled client each.
-      if (db.embedded) extra.DATABASE_POOL_MAX = '1';
+      // PGlite is one session underneath: the embedded server runs each connection's unit of work
+      // whole and transactions one at a time, so a few pooled connections per instance are plenty.
+      if (db.embedded) extra.DATABASE_POOL_MAX = String(EMBEDDED_POOL_MAX);
       const instance = await launch(service, index, await servicePort(service, index), extra);
       progress(`${instance.id} ready on ${instance.url}`);
     };
