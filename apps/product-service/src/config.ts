@@ -10,6 +10,10 @@ export const productConfig = z.object({
   REDIS_CONNECT_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 1000 }),
   /** Reconnection backs off exponentially up to this delay and never gives up. */
   REDIS_MAX_RECONNECT_DELAY_MS: envInt({ min: 10, max: 300_000, default: 5000 }),
+  /** Database calls running at once; absent: DATABASE_POOL_MAX, so the bulkhead never waits on the pool. */
+  DB_BULKHEAD_MAX_CONCURRENT: envInt({ min: 1, max: 1000 }).optional(),
+  /** Database calls allowed to wait for a slot; beyond that a request gets 503. Absent: twice the concurrency. */
+  DB_BULKHEAD_QUEUE: envInt({ min: 0, max: 10_000 }).optional(),
 });
 
 export type ProductConfig = z.infer<typeof productConfig>;

@@ -5,6 +5,7 @@ import { CacheMetrics } from './cache-metrics';
 import type { ProductConfig } from './config';
 import { productConfig, productLiveConfig } from './config';
 import { migrations } from './migrations';
+import { createPostgresPolicy, guardedQueries } from './postgres-policy';
 import { ProductCache } from './product-cache';
 import { createRedisClient } from './redis-client';
 import { mountProductRoutes } from './routes/products';
@@ -55,8 +56,12 @@ export const productService = defineService({
       () => ctx.configStore.current().cache.ttlSeconds,
       metrics.observer(ctx.log),
     );
+    const postgres = createPostgresPolicy(ctx.config);
+    // Queued calls are refused at shutdown; running ones finish while the server drains.
+    ctx.onShutdown(() => postgres.shutdown());
     mountProductRoutes(ctx.app, {
-      db: ctx.db,
+      reads: guardedQueries(ctx.db, postgres, 'read'),
+      writes: guardedQueries(ctx.db, postgres, 'write'),
       cache,
       auth: ctx.auth,
       onCacheLookup: (outcome) => metrics.lookup(outcome),

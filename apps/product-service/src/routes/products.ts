@@ -19,14 +19,14 @@ const productNotFound = (id: number) => new NotFound(`No product with id ${id}`)
 
 export function mountProductRoutes(
   app: Router,
-  deps: { db: Queryable; cache: ProductCache; auth: ServiceAuth; onCacheLookup(outcome: CacheOutcome): void },
+  deps: { reads: Queryable; writes: Queryable; cache: ProductCache; auth: ServiceAuth; onCacheLookup(outcome: CacheOutcome): void },
 ): void {
-  const { db, cache } = deps;
+  const { reads, writes, cache } = deps;
   const adminOnly = [deps.auth.required, deps.auth.requireRole('admin')];
 
   app.get('/products', async (req, res) => {
     const { page, pageSize } = parseQuery(listProductsQuery, req);
-    const { items, total } = await listProducts(db, { offset: (page - 1) * pageSize, limit: pageSize });
+    const { items, total } = await listProducts(reads, { offset: (page - 1) * pageSize, limit: pageSize });
     res.json({ items, page, pageSize, total });
   });
 
@@ -39,7 +39,7 @@ export function mountProductRoutes(
       res.json(cached.product);
       return;
     }
-    const product = await findProduct(db, id);
+    const product = await findProduct(reads, id);
     if (!product) throw productNotFound(id);
     if (cached.outcome === 'miss') await cache.set(product);
     res.json(product);
@@ -47,14 +47,14 @@ export function mountProductRoutes(
 
   app.post('/products', ...adminOnly, async (req, res) => {
     const input = parseBody(productBody, req);
-    const product = await insertProduct(db, input).catch(asConflict);
+    const product = await insertProduct(writes, input).catch(asConflict);
     res.status(201).location(`/products/${product.id}`).json(product);
   });
 
   app.put('/products/:id', ...adminOnly, async (req, res) => {
     const { id } = parseParams(productIdParams, req);
     const input = parseBody(productBody, req);
-    const product = await updateProduct(db, id, input).catch(asConflict);
+    const product = await updateProduct(writes, id, input).catch(asConflict);
     if (!product) throw productNotFound(id);
     await cache.invalidate(id);
     res.json(product);
@@ -62,7 +62,7 @@ export function mountProductRoutes(
 
   app.delete('/products/:id', ...adminOnly, async (req, res) => {
     const { id } = parseParams(productIdParams, req);
-    if (!(await deleteProduct(db, id))) throw productNotFound(id);
+    if (!(await deleteProduct(writes, id))) throw productNotFound(id);
     await cache.invalidate(id);
     res.status(204).end();
   });
