@@ -5,8 +5,9 @@
 //      address, an undici request to a fixed address (the transport the client uses), and the
 //      discovery-aware ServiceClient (cache + balancer + outlier detector); alternating rounds,
 //      medians, hdr-style latency percentiles;
-//   2. convergence on the consul backend: from the start of a new instance to the first request it
-//      serves, and from SIGKILL of an instance to its removal from the client's cache;
+//   2. convergence on the consul, etcd and zookeeper backends (etcd and ZooKeeper started from their
+//      local binaries): from the start of a new instance to the first request it serves, and from
+//      SIGKILL of an instance to its removal from every watching client's cache;
 //   3. registry load: 10, 100 and 1000 registered instances watched by 50 clients, registry
 //      requests/s and CPU while nothing changes and while one instance flaps.
 // Prints markdown tables on stdout; progress on stderr.
@@ -22,7 +23,8 @@ import { createHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
-import { ConsulRegistry, ServiceDirectory, WatchedInstanceCache, createBalancer } from '@lab/discovery';
+import { ConsulRegistry, ServiceDirectory, WatchedInstanceCache, createBalancer, createRegistry } from '@lab/discovery';
+import { findEtcd, findZookeeper, startLocalEtcd, startLocalZookeeper } from '@lab/testing';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const here = import.meta.dirname;
@@ -30,9 +32,11 @@ const here = import.meta.dirname;
 const usage = `usage: node bench/discovery/run.mjs [options]
   --duration S       seconds per measured run (default 5)
   --concurrency N    calls in flight at once (default 16)
-  --rounds N         rounds; each measures every variant once (default 3)
+  --rounds N         rounds; each measures every variant once; 0 skips the per-call table (default 3)
   --warmup S         seconds of unmeasured calls per variant first (default 1)
   --convergence N    samples per convergence figure; 0 skips that table (default 5)
+  --convergence-clients N  watching clients in the convergence table (default 5)
+  --backends LIST    convergence backends, comma-separated (default consul,etcd,zookeeper)
   --load-sizes LIST  registered instances per registry-load row, comma-separated; "" skips (default 10,100,1000)
   --load-clients N   watching clients in the registry-load table (default 50)
   --load-seconds S   seconds per registry-load figure while one instance flaps (default 10)
@@ -49,6 +53,8 @@ function options(argv) {
       rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '1' },
       convergence: { type: 'string', default: '5' },
+      'convergence-clients': { type: 'string', default: '5' },
+      backends: { type: 'string', default: 'consul,etcd,zookeeper' },
       'load-sizes': { type: 'string', default: '10,100,1000' },
       'load-clients': { type: 'string', default: '50' },
       'load-seconds': { type: 'string', default: '10' },
@@ -72,9 +78,14 @@ function options(argv) {
   return {
     duration: int('duration', 1, 600),
     concurrency: int('concurrency', 1, 1000),
-    rounds: int('rounds', 1, 50),
+    rounds: int('rounds', 0, 50),
     warmup: int('warmup', 0, 60),
     convergence: int('convergence', 0, 100),
+    convergenceClients: int('convergence-clients', 1, 100),
+    backends: values.backends.split(',').map((name) => {
+      if (!convergenceBackends[name]) throw new Error(`--backends takes ${Object.keys(convergenceBackends).join(', ')}, got "${name}"`);
+      return name;
+    }),
     loadSizes: values['load-sizes'] === '' ? [] : values['load-sizes'].split(',').map((n) => {
       if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > 10_000) throw new Error(`--load-sizes takes counts from 1 to 10000, got "${n}"`);
       return Number(n);
@@ -124,8 +135,9 @@ function jsonLine(entry, key) {
   });
 }
 
-async function startTarget(id, verbose) {
-  const entry = spawnNode(id, path.join(here, 'target.mjs'), [id], verbose);
+/** `self`: { registry: CreateRegistryOptions, service } to have the target register itself. */
+async function startTarget(id, verbose, self) {
+  const entry = spawnNode(id, path.join(here, 'target.mjs'), self ? [id, JSON.stringify(self)] : [id], verbose);
   const { port } = await jsonLine(entry, 'port');
   return { id, port, entry, startedAt: Date.now() };
 }
@@ -301,54 +313,116 @@ async function until(condition, timeoutMs, what) {
   return performance.now() - started;
 }
 
-async function convergence(o, consulUrl) {
-  const registry = new ConsulRegistry({ url: consulUrl });
-  const directory = new ServiceDirectory({ registry, timeoutMs: 1_000 });
-  const service = 'bench-converge';
-  const cache = directory.cache(service);
-  const client = directory.client(service);
+// Short lease and session, as the discovery contract tests use: on etcd and ZooKeeper a killed
+// instance leaves when its lease or session runs out, so these bound the removal time.
+const ETCD_LEASE_TTL_SECONDS = 2;
+const ZOOKEEPER_SESSION_TIMEOUT_MS = 3000;
+
+/**
+ * Each backend: how to get a server (undefined and a reason when it cannot be had here), the
+ * registry options its clients and targets use, and what keeps a registration alive.
+ */
+const convergenceBackends = {
+  consul: {
+    liveness: 'HTTP check every 1s',
+    // The dev registry that the rest of the run uses; the targets are registered from here with an
+    // HTTP check, as service-kit does, since Consul notices a death by its failing check.
+    start: async (consulUrl) => ({ registry: { backend: 'consul', consulUrl }, selfRegistering: false, stop: async () => undefined }),
+  },
+  etcd: {
+    liveness: `lease TTL ${ETCD_LEASE_TTL_SECONDS}s`,
+    missing: () => (findEtcd() ? undefined : 'no etcd binary on PATH'),
+    start: async () => {
+      const etcd = await startLocalEtcd();
+      return { registry: { backend: 'etcd', etcdEndpoints: [etcd.url], etcdLeaseTtlSeconds: ETCD_LEASE_TTL_SECONDS }, selfRegistering: true, stop: etcd.stop };
+    },
+  },
+  zookeeper: {
+    liveness: `session timeout ${ZOOKEEPER_SESSION_TIMEOUT_MS / 1000}s`,
+    missing: () => (findZookeeper() ? undefined : 'no java with a ZooKeeper installation'),
+    start: async () => {
+      const zookeeper = await startLocalZookeeper();
+      return { registry: { backend: 'zookeeper', zookeeperConnect: zookeeper.connect, zookeeperSessionTimeoutMs: ZOOKEEPER_SESSION_TIMEOUT_MS }, selfRegistering: true, stop: zookeeper.stop };
+    },
+  },
+};
+
+/** Servers started for the convergence table, stopped on Ctrl-C too. */
+const servers = new Set();
+
+async function convergence(o, name, consulUrl) {
+  const server = await convergenceBackends[name].start(consulUrl);
+  servers.add(server);
+  const service = `bench-converge-${name}`;
+  // `--convergence-clients` independent clients, each with its own registry connection and watch.
+  const clients = Array.from({ length: o.convergenceClients }, () => {
+    const registry = createRegistry(server.registry);
+    const directory = new ServiceDirectory({ registry, timeoutMs: 1_000 });
+    return { registry, directory, cache: directory.cache(service) };
+  });
+  const client = clients[0].directory.client(service);
   const check = { interval: '1s', timeout: '1s', deregisterCriticalServiceAfter: '1m' };
-  const register = (t) =>
-    registry.register({ id: t.id, name: service, address: '127.0.0.1', port: t.port, check: { ...check, http: `http://127.0.0.1:${t.port}/health` } });
-  const listed = (id) => cache.instances().some((i) => i.id === id);
+  const admin = server.selfRegistering ? undefined : createRegistry(server.registry);
+  const start = async (id) => {
+    if (server.selfRegistering) return startTarget(id, o.verbose, { registry: server.registry, service });
+    const target = await startTarget(id, o.verbose);
+    await admin.register({ id, name: service, address: '127.0.0.1', port: target.port, check: { ...check, http: `http://127.0.0.1:${target.port}/health` } });
+    return target;
+  };
+  const listedEverywhere = (id) => clients.every((c) => c.cache.instances().some((i) => i.id === id));
+  const listedNowhere = (id) => clients.every((c) => !c.cache.instances().some((i) => i.id === id));
   const joins = [];
   const kills = [];
-  const anchor = await startTarget(`${service}-anchor`, o.verbose);
+  let anchor;
   try {
-    await register(anchor);
-    await until(() => listed(anchor.id), 10_000, 'anchor instance listed');
+    // An anchor instance keeps the service non-empty, so the round-robin has something to call.
+    anchor = await start(`${service}-anchor`);
+    await until(() => listedEverywhere(anchor.id), 15_000, 'anchor instance listed');
     for (let sample = 0; sample < o.convergence; sample++) {
-      progress(`convergence sample ${sample + 1}/${o.convergence}`);
-      const fresh = await startTarget(`${service}-${sample}`, o.verbose);
-      // From the moment the new process listens: it registers (as service-kit does, right after
-      // listening), its check passes, the watch tells the cache, and a call lands on it.
+      progress(`convergence on ${name}: sample ${sample + 1}/${o.convergence}`);
+      // From the moment the new process listens: it registers (itself, or from here right after it
+      // listens), the registry publishes it, the watch tells the cache, and a call lands on it.
+      const fresh = await start(`${service}-${sample}`);
       const joined = performance.now() - (Date.now() - fresh.startedAt);
-      await register(fresh);
-      await until(async () => (await client.get('/')).body.id === fresh.id, 10_000, 'first request to a new instance');
+      await until(async () => (await client.get('/')).body.id === fresh.id, 15_000, 'first request to a new instance');
       joins.push(performance.now() - joined);
 
       fresh.entry.child.kill('SIGKILL');
-      kills.push(await until(() => !listed(fresh.id), 30_000, 'killed instance removed from the cache'));
-      await registry.deregister(fresh.id);
+      kills.push(await until(() => listedNowhere(fresh.id), 30_000, `killed instance removed from every client's cache`));
+      if (admin) await admin.deregister(fresh.id);
     }
   } finally {
-    await directory.close();
-    await registry.deregister(anchor.id).catch(() => undefined);
-    await registry.close();
-    anchor.entry.child.kill('SIGTERM');
+    for (const c of clients) {
+      await c.directory.close();
+      await c.registry.close();
+    }
+    if (admin) {
+      if (anchor) await admin.deregister(anchor.id).catch(() => undefined);
+      await admin.close();
+    }
+    anchor?.entry.child.kill('SIGTERM');
+    servers.delete(server);
+    await server.stop();
   }
-  return { joins, kills };
+  return { name, joins, kills };
 }
 
-function convergenceTable(figures, o, consulUrl) {
+function convergenceTable(figures, skipped, o, consulUrl) {
   const fmt = (values) => `${median(values).toFixed(0)} | ${Math.min(...values).toFixed(0)} | ${Math.max(...values).toFixed(0)}`;
+  const where = { consul: o.consulUrl ? consulUrl : 'the dev registry', etcd: 'one local etcd', zookeeper: 'one local ZooKeeper' };
+  const servers = figures.map((f) => `${f.name} on ${where[f.name]}, ${convergenceBackends[f.name].liveness}`).join('; ');
+  const skips = skipped.map(([name, reason]) => `${name}: skipped (${reason})`);
+  if (figures.length === 0) return skips.join('\n');
   return [
-    `consul backend (${o.consulUrl ? consulUrl : 'dev registry'}), HTTP check every 1s, ${figures.joins.length} samples`,
+    `${o.convergenceClients} clients each watching the service (WatchedInstanceCache), ${o.convergence} samples per backend; ${servers}`,
     '',
-    '| event | median ms | min ms | max ms |',
-    '| --- | ---: | ---: | ---: |',
-    `| new instance listening -> first request it serves | ${fmt(figures.joins)} |`,
-    `| SIGKILL -> removed from the client's cache | ${fmt(figures.kills)} |`,
+    '| backend | event | median ms | min ms | max ms |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...figures.flatMap((f) => [
+      `| ${f.name} | new instance listening -> first request it serves | ${fmt(f.joins)} |`,
+      `| ${f.name} | SIGKILL -> removed from every client's cache | ${fmt(f.kills)} |`,
+    ]),
+    ...(skips.length > 0 ? ['', ...skips] : []),
   ].join('\n');
 }
 
@@ -481,11 +555,23 @@ async function main() {
   const registryInfo = await startRegistry(o);
   const consulUrl = registryInfo.url;
   progress(`registry at ${consulUrl}`);
-  const rows = await perCallCost(o, consulUrl);
-  console.log(`## Per-call cost\n\n${costTable(rows, o)}\n`);
+  if (o.rounds > 0) {
+    const rows = await perCallCost(o, consulUrl);
+    console.log(`## Per-call cost\n\n${costTable(rows, o)}\n`);
+  }
   if (o.convergence > 0) {
-    const figures = await convergence(o, consulUrl);
-    console.log(`## Convergence\n\n${convergenceTable(figures, o, consulUrl)}\n`);
+    const figures = [];
+    const skipped = [];
+    for (const name of o.backends) {
+      const missing = convergenceBackends[name].missing?.();
+      if (missing) {
+        progress(`convergence on ${name}: skipped, ${missing}`);
+        skipped.push([name, missing]);
+        continue;
+      }
+      figures.push(await convergence(o, name, consulUrl));
+    }
+    console.log(`## Convergence\n\n${convergenceTable(figures, skipped, o, consulUrl)}\n`);
   }
   if (o.loadSizes.length > 0) {
     const rows = await registryLoad(o, registryInfo);
@@ -496,7 +582,7 @@ async function main() {
 let exitCode = 0;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    stopChildren().finally(() => process.exit(130));
+    Promise.all([stopChildren(), ...[...servers].map((server) => server.stop())]).finally(() => process.exit(130));
   });
 }
 try {
@@ -506,5 +592,6 @@ try {
   exitCode = 1;
 } finally {
   await stopChildren();
+  await Promise.all([...servers].map((server) => server.stop()));
 }
 process.exit(exitCode);

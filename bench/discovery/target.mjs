@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 // The server every variant of the benchmark calls: answers any request with a small JSON body that
-// names the instance, and prints {"port": N} once it listens. `node target.mjs <id>`
+// names the instance, and prints {"port": N} once it listens. `node target.mjs <id> [options]`
+//
+// With a second argument, JSON { registry: CreateRegistryOptions, service }, it then registers
+// itself through @lab/discovery, as a deployed service would, and prints {"registered": id}. The
+// registration then lives exactly as long as this process (etcd lease, ZooKeeper session): the
+// benchmark SIGKILLs it, so nothing here deregisters.
 import http from 'node:http';
 
 const id = process.argv[2] ?? 'target';
+const self = process.argv[3] === undefined ? undefined : JSON.parse(process.argv[3]);
+// Loaded before listening, as a service has its libraries loaded before it takes traffic.
+const discovery = self ? await import('@lab/discovery') : undefined;
 const body = JSON.stringify({ id, items: [{ sku: 'BENCH-1', price: 1999 }] });
 const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
 
@@ -12,5 +20,12 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, headers);
   res.end(body);
 });
-server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+server.listen(0, '127.0.0.1', async () => {
+  const { port } = server.address();
+  console.log(JSON.stringify({ port }));
+  if (self) {
+    await discovery.createRegistry(self.registry).register({ id, name: self.service, address: '127.0.0.1', port });
+    console.log(JSON.stringify({ registered: id }));
+  }
+});
 process.once('SIGTERM', () => server.close(() => process.exit(0)));
