@@ -59,6 +59,7 @@ export const productService = defineService({
     const postgres = createPostgresPolicy(ctx.config);
     // Queued calls are refused at shutdown; running ones finish while the server drains.
     ctx.onShutdown(() => postgres.shutdown());
+    ctx.trackPolicy(postgres);
     mountProductRoutes(ctx.app, {
       reads: guardedQueries(ctx.db, postgres, 'read'),
       writes: guardedQueries(ctx.db, postgres, 'write'),

@@ -73,5 +73,12 @@ describeWithInfra(['postgres'], 'product-service when Postgres is slow', () => {
     // Nothing is left holding a slot or a place in the queue.
     const after = await call(products.url, 'GET', `/products/${id}`);
     expect(after.status).toBe(200);
+
+    // The shedding is observable: the policy reports with the others, and on /metrics.
+    const detailed = await call(products.url, 'GET', '/health/detailed');
+    const policy = detailed.body.policies.find((p: { name: string }) => p.name === 'postgres');
+    expect(policy.bulkhead).toMatchObject({ active: 0, queued: 0, rejected: shed });
+    const metrics = await fetch(`${products.url}/metrics`).then((res) => res.text());
+    expect(metrics).toMatch(/resilience_[a-z_]+\{[^}]*postgres/);
   });
 });

@@ -1,6 +1,7 @@
 import type { ConfigStore, FlagEvaluator } from '@lab/config';
 import type { ServiceDirectory } from '@lab/discovery';
 import type { HealthRegistry } from '@lab/health';
+import type { CallPolicy } from '@lab/resilience';
 import type { Express } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -63,6 +64,8 @@ export interface ServiceContext<C = unknown, D = unknown> {
   flags: FlagEvaluator;
   /** Runs after draining and before resources close, in reverse order of registration. */
   onShutdown(fn: () => Promise<void> | void): void;
+  /** Shows a policy the service built itself (around its database, say) in /health/detailed and /metrics. */
+  trackPolicy(policy: CallPolicy): void;
 }
 
 /** Identity at run time; exists so a definition's config and routes are typed together. */

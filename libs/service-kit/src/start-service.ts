@@ -146,6 +146,7 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
       configStore: store as ServiceContext<ExtraConfig<C>, ExtraConfig<D>>['configStore'],
       flags: store.flags(),
       onShutdown: (fn) => shutdownHooks.add(fn),
+      trackPolicy: (policy) => dependencies.track(policy),
     };
 
     mountBeforeRoutes(app, {

@@ -103,6 +103,15 @@ describe('ServiceClient', () => {
     expect(error).toMatchObject({ code: 'UPSTREAM_STATUS', status: 503, body: { detail: 'draining' }, instanceId: 'p1' });
   });
 
+  it('carries a Retry-After from the 5xx answer so a retry policy waits at least that long', async () => {
+    await instance('p1', (_req, res) => {
+      res.setHeader('retry-after', '2');
+      sendJson(res, 503, {});
+    });
+    const error = await open().get('/').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UPSTREAM_STATUS', status: 503, retryAfterMs: 2000 });
+  });
+
   it('throws UpstreamConnectionError when the instance refuses the connection', async () => {
     await registry.register({ id: 'gone', name: 'product-service', address: '127.0.0.1', port: await closedPort() });
     const error = await open().get('/').catch((e: unknown) => e);

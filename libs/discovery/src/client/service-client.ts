@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { WatchedInstanceCache } from '../cache/watched-instance-cache';
 import type { AttemptOutcome, InstanceSelector } from './instance-selector';
-import { NoHealthyInstanceError, UpstreamConnectionError, UpstreamStatusError } from '../errors';
+import { NoHealthyInstanceError, retryAfterMs, UpstreamConnectionError, UpstreamStatusError } from '../errors';
 import { describeError, errorMessage } from '../internal/logging';
 import type {
   CallPolicyLike,
@@ -134,7 +134,7 @@ export class ServiceClient {
     const body = parseBody(text, response.headers['content-type']);
     if (response.statusCode >= 500) {
       this.o.logger.debug({ service, instance: instance.id, status: response.statusCode }, 'upstream answered 5xx');
-      throw new UpstreamStatusError(service, response.statusCode, body, instance.id);
+      throw new UpstreamStatusError(service, response.statusCode, body, instance.id, retryAfterMs(response.headers['retry-after']));
     }
     return { status: response.statusCode, headers: flattenHeaders(response.headers), body: body as T };
   }

@@ -33,6 +33,8 @@ export interface Dependencies {
   /** The policy guarding calls to `service`, created on first use. */
   policyFor(service: string): CallPolicy;
   snapshots(): ReturnType<CallPolicy['snapshot']>[];
+  /** Reports a policy the service made itself (e.g. around its own database) with the others. */
+  track(policy: CallPolicy): void;
   /** Applies policyOptions() again to every policy, e.g. after a configuration change. */
   updatePolicies(): void;
   close(): Promise<void>;
@@ -59,6 +61,8 @@ export interface DependenciesOptions {
 
 export function createDependencies(o: DependenciesOptions): Dependencies {
   const policies = new Map<string, NamedPolicy>();
+  // Policies the service owns (and shuts down) itself: reported here, never updated or closed here.
+  const tracked: CallPolicy[] = [];
 
   function named(service: string): NamedPolicy {
     let policy = policies.get(service);
@@ -88,7 +92,11 @@ export function createDependencies(o: DependenciesOptions): Dependencies {
   return {
     directory,
     policyFor: (service) => named(service).policy,
-    snapshots: () => Array.from(policies.values(), (p) => p.policy.snapshot()),
+    snapshots: () => [...Array.from(policies.values(), (p) => p.policy.snapshot()), ...tracked.map((p) => p.snapshot())],
+    track(policy) {
+      tracked.push(policy);
+      o.onPolicy?.(policy);
+    },
     updatePolicies() {
       for (const { dependency, policy } of policies.values()) {
         try {
