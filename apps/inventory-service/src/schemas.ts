@@ -1,3 +1,4 @@
+import { uniqueBy } from '@lab/service-kit';
 import { z } from 'zod';
 
 const MAX_INT4 = 2_147_483_647;
@@ -28,15 +29,7 @@ export const createReservationBody = z.strictObject({
     .array(reservationItem)
     .min(1)
     .max(50)
-    .superRefine((items, ctx) => {
-      const seen = new Set<number>();
-      items.forEach((item, index) => {
-        if (seen.has(item.productId)) {
-          ctx.addIssue({ code: 'custom', path: [index, 'productId'], message: `duplicate productId ${item.productId}` });
-        }
-        seen.add(item.productId);
-      });
-    }),
+    .superRefine(uniqueBy('productId')),
 });
 
 export type CreateReservationBody = z.infer<typeof createReservationBody>;

@@ -29,7 +29,7 @@ export {
   ValidationProblem,
 } from './http/problem';
 export type { FieldError, ProblemOptions } from './http/problem';
-export { parseBody, parseHeaders, parseParams, parseQuery } from './http/validate';
+export { parseBody, parseHeaders, parseParams, parseQuery, uniqueBy } from './http/validate';
 export { currentRequestId } from './http/request-context';
 export { ShutdownTimeoutError } from './lifecycle/shutdown';
 export { withTransaction } from './db/transaction';

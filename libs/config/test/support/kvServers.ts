@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDevRegistry } from '@lab/dev-registry';
+import { freePort } from '@lab/testing';
 import type { KvSource } from '../../src';
 import { ConsulKv, EtcdKv, ZookeeperKv } from '../../src';
 import { eventually } from './eventually';
@@ -164,17 +164,6 @@ class ChildServer {
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function findOnPath(name: string): string | undefined {

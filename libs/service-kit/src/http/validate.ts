@@ -44,3 +44,21 @@ export function parseParams<S extends z.ZodType>(schema: S, req: Request): z.out
 export function parseHeaders<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
   return parse(schema, 'headers', req.headers);
 }
+
+/**
+ * A zod `superRefine` check for arrays: no two items share the same `key`. The issue points at the
+ * repeated item's field (`body.items.1.productId`), so the problem names it.
+ *
+ *     z.array(item).superRefine(uniqueBy('productId'))
+ */
+export function uniqueBy<T, K extends keyof T>(key: K) {
+  return (items: readonly T[], ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void }) => {
+    const seen = new Set<T[K]>();
+    items.forEach((item, index) => {
+      if (seen.has(item[key])) {
+        ctx.addIssue({ code: 'custom', path: [index, key as string], message: `duplicate ${String(key)} ${String(item[key])}` });
+      }
+      seen.add(item[key]);
+    });
+  };
+}
