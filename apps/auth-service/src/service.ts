@@ -7,8 +7,8 @@ import type { AuthConfig } from './config';
 import { DEVELOPMENT_ADMIN_PASSWORD, authConfig } from './config';
 import { migrations } from './migrations';
 import { DummyPasswordHash } from './passwords';
-import { mountAuthRoutes } from './routes/auth';
-import { mountJwksRoute } from './routes/jwks';
+import { registerAuthRoutes } from './routes/auth-routes';
+import { registerJwksRoutes } from './routes/jwks-routes';
 import { Sessions } from './sessions';
 import type { SigningKey } from './signing-key';
 import { generateSigningKeyPem, signingKeyFromPem } from './signing-key';
@@ -60,7 +60,7 @@ export const authService = defineService({
       dummyHash,
       log: ctx.log,
     });
-    mountJwksRoute(ctx.app, issuer);
-    mountAuthRoutes(ctx.app, { db: ctx.db, sessions, requireUser: ctx.auth.required });
+    registerJwksRoutes(ctx.app, issuer);
+    registerAuthRoutes(ctx.app, { db: ctx.db, sessions, requireUser: ctx.auth.required });
   },
 });

@@ -1,8 +1,8 @@
 import { defineService } from '@lab/service-kit';
 import { inventoryConfig } from './config';
-import { registerInventoryRoutes } from './inventory-routes';
+import { registerInventoryRoutes } from './routes/inventory-routes';
 import { migrations } from './migrations';
-import { registerReservationRoutes } from './reservation-routes';
+import { registerReservationRoutes } from './routes/reservation-routes';
 import { startReservationSweeper } from './reservation-sweeper';
 
 export const inventoryService = defineService({

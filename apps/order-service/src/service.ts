@@ -2,7 +2,7 @@ import { defineService } from '@lab/service-kit';
 import { orderConfig } from './config';
 import { migrations } from './migrations';
 import { INVENTORY_SERVICE, PRODUCT_SERVICE } from './neighbours';
-import { registerOrderRoutes } from './order-routes';
+import { registerOrderRoutes } from './routes/order-routes';
 
 export const orderService = defineService({
   name: 'order-service',

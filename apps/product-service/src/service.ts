@@ -8,7 +8,7 @@ import { migrations } from './migrations';
 import { createPostgresPolicy, guardedQueries } from './postgres-policy';
 import { ProductCache } from './product-cache';
 import { createRedisClient } from './redis-client';
-import { mountProductRoutes } from './routes/products';
+import { registerProductRoutes } from './routes/product-routes';
 
 /**
  * The Redis client when REDIS_URL is set. The first connection attempt is awaited (bounded by the
@@ -60,7 +60,7 @@ export const productService = defineService({
     // Queued calls are refused at shutdown; running ones finish while the server drains.
     ctx.onShutdown(() => postgres.shutdown());
     ctx.trackPolicy(postgres);
-    mountProductRoutes(ctx.app, {
+    registerProductRoutes(ctx.app, {
       reads: guardedQueries(ctx.db, postgres, 'read'),
       writes: guardedQueries(ctx.db, postgres, 'write'),
       cache,

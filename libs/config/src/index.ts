@@ -1,18 +1,18 @@
 // Start-up settings from environment variables.
-export { loadConfig, type LoadConfigOptions } from './loadConfig';
-export { ConfigError, type ConfigIssue } from './ConfigError';
+export { loadConfig, type LoadConfigOptions } from './load-config';
+export { ConfigError, type ConfigIssue } from './config-error';
 export { redactSecrets } from './secrets';
-export { envInt, envPort, type EnvIntOptions } from './schemas/envInt';
-export { envBool } from './schemas/envBool';
-export { envUrl, type EnvUrlOptions } from './schemas/envUrl';
-export { envDuration } from './schemas/envDuration';
-export { envEnum } from './schemas/envEnum';
+export { envInt, envPort, type EnvIntOptions } from './schemas/env-int';
+export { envBool } from './schemas/env-bool';
+export { envUrl, type EnvUrlOptions } from './schemas/env-url';
+export { envDuration } from './schemas/env-duration';
+export { envEnum } from './schemas/env-enum';
 
 // Live, layered configuration.
-export { createConfigStore, type ConfigStoreOptions } from './store/createConfigStore';
-export type { ConfigListener, ConfigRejection, ConfigSource, ConfigStatus, ConfigStore, ExplainedValue } from './store/ConfigStore';
-export type { ConfigPathIssue } from './layers/ConfigPathIssue';
-export { defaultConfigDir } from './defaultConfigDir';
+export { createConfigStore, type ConfigStoreOptions } from './store/create-config-store';
+export type { ConfigListener, ConfigRejection, ConfigSource, ConfigStatus, ConfigStore, ExplainedValue } from './store/config-store';
+export type { ConfigPathIssue } from './layers/config-path-issue';
+export { defaultConfigDir } from './default-config-dir';
 export {
   configFilePaths,
   parseYamlTree,
@@ -21,24 +21,24 @@ export {
   scopeFilePaths,
   type FileLayer,
   type FileLayerOptions,
-} from './layers/fileLayer';
-export { kvPrefix, kvEntriesToTree, treeToKvEntries, SHARED_SCOPE } from './layers/kvLayout';
-export { parseValue, formatValue } from './tree/parseValue';
-export { sameJson, type ConfigTree } from './tree/configTree';
+} from './layers/file-layer';
+export { kvPrefix, kvEntriesToTree, treeToKvEntries, SHARED_SCOPE } from './layers/kv-layout';
+export { parseValue, formatValue } from './tree/parse-value';
+export { sameJson, type ConfigTree } from './tree/config-tree';
 export { isSecretName } from './secrets';
 
 // KV backends.
-export { KvUnavailableError, type KvSource, type KvWatch } from './kv/KvSource';
-export { ConsulKv, type ConsulKvOptions } from './kv/ConsulKv';
-export { EtcdKv, type EtcdKvOptions } from './kv/EtcdKv';
-export { ZookeeperKv, type ZookeeperKvOptions } from './kv/ZookeeperKv';
-export { MemoryKv } from './kv/MemoryKv';
-export { createKvSource, KV_BACKENDS, type CreateKvSourceOptions, type KvBackend } from './kv/createKvSource';
+export { KvUnavailableError, type KvSource, type KvWatch } from './kv/kv-source';
+export { ConsulKv, type ConsulKvOptions } from './kv/consul-kv';
+export { EtcdKv, type EtcdKvOptions } from './kv/etcd-kv';
+export { ZookeeperKv, type ZookeeperKvOptions } from './kv/zookeeper-kv';
+export { MemoryKv } from './kv/memory-kv';
+export { createKvSource, KV_BACKENDS, type CreateKvSourceOptions, type KvBackend } from './kv/create-kv-source';
 
 // Feature flags.
-export { evaluateFlag } from './flags/evaluateFlag';
-export { rolloutBucket, ROLLOUT_BUCKETS } from './flags/rolloutBucket';
-export { LiveFlagEvaluator, type FlagEvaluator } from './flags/FlagEvaluator';
-export { flagDefinitionSchema, type FlagDefinition, type FlagSet, type FlagSubject } from './flags/FlagDefinition';
+export { evaluateFlag } from './flags/evaluate-flag';
+export { rolloutBucket, ROLLOUT_BUCKETS } from './flags/rollout-bucket';
+export { LiveFlagEvaluator, type FlagEvaluator } from './flags/flag-evaluator';
+export { flagDefinitionSchema, type FlagDefinition, type FlagSet, type FlagSubject } from './flags/flag-definition';
 
 export type { Logger } from './internal/logger';

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { startDevRegistry, type DevRegistry } from '@lab/dev-registry';
 import { ConsulKv, createConfigStore } from '../src';
 import { eventually } from './support/eventually';
-import { fastRetry } from './support/kvServers';
-import { reloadSchema } from './support/liveReloadSuite';
+import { fastRetry } from './support/kv-servers';
+import { reloadSchema } from './support/live-reload-suite';
 
 // The KV store goes away and comes back empty on the same address (a dev agent restarted): the
 // store keeps its configuration meanwhile, says it is disconnected, and follows the new server. The

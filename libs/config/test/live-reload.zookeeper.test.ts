@@ -1,3 +1,3 @@
-import { liveReloadSuite } from './support/liveReloadSuite';
+import { liveReloadSuite } from './support/live-reload-suite';
 
 liveReloadSuite('zookeeper');

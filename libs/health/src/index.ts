@@ -3,21 +3,21 @@ export {
   type HealthRegistryOptions,
   type NotReadyReason,
   type ReadinessListener,
-} from './HealthRegistry';
-export type { CheckDetail } from './MonitoredCheck';
-export type { EventLoopSnapshot, EventLoopStall } from './EventLoopMonitor';
-export type { StartupConditionDetail } from './StartupConditions';
+} from './health-registry';
+export type { CheckDetail } from './monitored-check';
+export type { EventLoopSnapshot, EventLoopStall } from './event-loop-monitor';
+export type { StartupConditionDetail } from './startup-conditions';
 export type { HealthCheck, HealthResponse, CheckStatus, OverallStatus } from './types';
-export type { Logger } from './Logger';
-export { postgresCheck, type QueryablePool } from './checks/postgresCheck';
-export { redisCheck, type PingableClient } from './checks/redisCheck';
-export { eventLoopCheck, type EventLoopCheckOptions } from './checks/eventLoopCheck';
-export { dependencyCheck, type DependencyCheckOptions } from './checks/dependencyCheck';
-export { memoryCheck, type MemoryCheckOptions } from './checks/memoryCheck';
-export { diskCheck, type DiskCheckOptions } from './checks/diskCheck';
+export type { Logger } from './logger';
+export { postgresCheck, type QueryablePool } from './checks/postgres-check';
+export { redisCheck, type PingableClient } from './checks/redis-check';
+export { eventLoopCheck, type EventLoopCheckOptions } from './checks/event-loop-check';
+export { dependencyCheck, type DependencyCheckOptions } from './checks/dependency-check';
+export { memoryCheck, type MemoryCheckOptions } from './checks/memory-check';
+export { diskCheck, type DiskCheckOptions } from './checks/disk-check';
 export type { CheckOptions } from './checks/options';
-export { HealthError } from './errors/HealthError';
-export { DuplicateCheckError } from './errors/DuplicateCheckError';
-export { UnknownStartupConditionError } from './errors/UnknownStartupConditionError';
-export { StartupCompleteError } from './errors/StartupCompleteError';
-export { InvalidCheckOptionError } from './errors/InvalidCheckOptionError';
+export { HealthError } from './errors/health-error';
+export { DuplicateCheckError } from './errors/duplicate-check-error';
+export { UnknownStartupConditionError } from './errors/unknown-startup-condition-error';
+export { StartupCompleteError } from './errors/startup-complete-error';
+export { InvalidCheckOptionError } from './errors/invalid-check-option-error';

@@ -1,5 +1,5 @@
 import { recordingLogger, registry, switchable } from '../test/support/fixtures';
-import type { NotReadyReason } from './ReadinessListeners';
+import type { NotReadyReason } from './readiness-listeners';
 
 function recorder() {
   const calls: [boolean, NotReadyReason | undefined][] = [];

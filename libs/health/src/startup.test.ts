@@ -1,6 +1,6 @@
 import { registry, switchable } from '../test/support/fixtures';
-import { StartupCompleteError } from './errors/StartupCompleteError';
-import { UnknownStartupConditionError } from './errors/UnknownStartupConditionError';
+import { StartupCompleteError } from './errors/startup-complete-error';
+import { UnknownStartupConditionError } from './errors/unknown-startup-condition-error';
 
 describe('start-up conditions', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') }));

@@ -4,7 +4,7 @@ export {
   type CallPolicyOptions,
   type CallPolicySnapshot,
   type ExecuteOptions,
-} from './CallPolicy';
+} from './call-policy';
 export {
   defaultPolicyOptions,
   type PolicyOptions,
@@ -16,15 +16,15 @@ export {
   type RetryBudgetOptions,
 } from './options';
 export { policyMetrics, type PolicyMetricSample } from './metrics';
-export { backoffDelay, type BackoffOptions } from './backoff/backoffDelay';
-export { parseRetryAfter, retryAfterOf, retryDelay, RETRY_AFTER_CAP_FACTOR } from './backoff/retryAfter';
+export { backoffDelay, type BackoffOptions } from './backoff/backoff-delay';
+export { parseRetryAfter, retryAfterOf, retryDelay, RETRY_AFTER_CAP_FACTOR } from './backoff/retry-after';
 export { isRetryable } from './policies/retry';
 export type { BreakerState } from './policies/breaker';
 export type { BulkheadStats } from './policies/bulkhead';
-export type { Logger } from './Logger';
-export { ResilienceError } from './errors/ResilienceError';
-export { TimeoutError } from './errors/TimeoutError';
-export { BrokenCircuitError } from './errors/BrokenCircuitError';
-export { BulkheadRejectedError } from './errors/BulkheadRejectedError';
-export { PolicyShutdownError } from './errors/PolicyShutdownError';
-export { InvalidPolicyOptionsError } from './errors/InvalidPolicyOptionsError';
+export type { Logger } from './logger';
+export { ResilienceError } from './errors/resilience-error';
+export { TimeoutError } from './errors/timeout-error';
+export { BrokenCircuitError } from './errors/broken-circuit-error';
+export { BulkheadRejectedError } from './errors/bulkhead-rejected-error';
+export { PolicyShutdownError } from './errors/policy-shutdown-error';
+export { InvalidPolicyOptionsError } from './errors/invalid-policy-options-error';

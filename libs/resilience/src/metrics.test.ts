@@ -1,4 +1,4 @@
-import type { CallPolicySnapshot } from './CallPolicy';
+import type { CallPolicySnapshot } from './call-policy';
 import { policyMetrics } from './metrics';
 
 const snapshot: CallPolicySnapshot = {

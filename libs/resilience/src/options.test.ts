@@ -1,4 +1,4 @@
-import { InvalidPolicyOptionsError } from './errors/InvalidPolicyOptionsError';
+import { InvalidPolicyOptionsError } from './errors/invalid-policy-options-error';
 import { defaultPolicyOptions, resolvePolicyOptions } from './options';
 
 describe('resolvePolicyOptions', () => {

@@ -1,4 +1,4 @@
-import { InvalidPolicyOptionsError } from './errors/InvalidPolicyOptionsError';
+import { InvalidPolicyOptionsError } from './errors/invalid-policy-options-error';
 
 export interface RetryOptions {
   /** Attempts including the first call; 1 disables retries. */

@@ -1,5 +1,5 @@
 import { parseCliArgs } from './args';
-import { UsageError } from './UsageError';
+import { UsageError } from './usage-error';
 
 describe('parseCliArgs', () => {
   it('reads a command with its options and positionals', () => {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './UsageError';
+import { UsageError } from './usage-error';
 
 export const COMMANDS = ['seed', 'diff', 'get', 'set'] as const;
 export type Command = (typeof COMMANDS)[number];

@@ -1,13 +1,13 @@
 import type { KvSource } from '@lab/config';
 import { ConfigError, createKvSource, defaultConfigDir, KvUnavailableError, loadConfig } from '@lab/config';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
-import { CommandContext } from './CommandContext';
+import { CommandContext } from './command-context';
 import { diff } from './commands/diff';
 import { get } from './commands/get';
 import { seed } from './commands/seed';
 import { set } from './commands/set';
 import { cliEnvironment, type CliEnvironment } from './settings';
-import { UsageError } from './UsageError';
+import { UsageError } from './usage-error';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { KvSource } from '@lab/config';
 import { kvPrefix, parseValue, readYamlFiles, sameJson, scopeFilePaths, SHARED_SCOPE, treeToKvEntries } from '@lab/config';
-import { UsageError } from './UsageError';
+import { UsageError } from './usage-error';
 
 /** One KV key compared with the files: missing from KV, different, only in KV, or the same. */
 export interface KeyComparison {

@@ -1,6 +1,6 @@
-import { eventLoopCheck } from './eventLoopCheck';
-import { postgresCheck } from './postgresCheck';
-import { redisCheck } from './redisCheck';
+import { eventLoopCheck } from './event-loop-check';
+import { postgresCheck } from './postgres-check';
+import { redisCheck } from './redis-check';
 
 const signal = new AbortController().signal;
 

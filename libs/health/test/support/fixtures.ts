@@ -1,4 +1,4 @@
-import { HealthRegistry, type HealthRegistryOptions } from '../../src/HealthRegistry';
+import { HealthRegistry, type HealthRegistryOptions } from '../../src/health-registry';
 import type { HealthCheck } from '../../src/types';
 
 /** A check whose outcome the test flips; counts its runs and keeps the signals it was given. */

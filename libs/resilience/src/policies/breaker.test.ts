@@ -1,4 +1,4 @@
-import { BrokenCircuitError } from '../errors/BrokenCircuitError';
+import { BrokenCircuitError } from '../errors/broken-circuit-error';
 import { CircuitBreakerPolicy } from './breaker';
 
 const options = { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 1000, rollingCountTimeoutMs: 10_000 };

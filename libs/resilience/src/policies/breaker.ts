@@ -1,8 +1,8 @@
 import CircuitBreaker from 'opossum';
-import { BrokenCircuitError } from '../errors/BrokenCircuitError';
-import { PolicyShutdownError } from '../errors/PolicyShutdownError';
-import type { TimeoutError } from '../errors/TimeoutError';
-import type { Logger } from '../Logger';
+import { BrokenCircuitError } from '../errors/broken-circuit-error';
+import { PolicyShutdownError } from '../errors/policy-shutdown-error';
+import type { TimeoutError } from '../errors/timeout-error';
+import type { Logger } from '../logger';
 import { ROLLING_COUNT_BUCKETS, type BreakerOptions } from '../options';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

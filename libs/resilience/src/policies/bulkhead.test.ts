@@ -1,5 +1,5 @@
-import { BulkheadRejectedError } from '../errors/BulkheadRejectedError';
-import { TimeoutError } from '../errors/TimeoutError';
+import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error';
+import { TimeoutError } from '../errors/timeout-error';
 import { Bulkhead } from './bulkhead';
 
 const never = () => new AbortController().signal;

@@ -1,6 +1,6 @@
-import { BrokenCircuitError } from '../errors/BrokenCircuitError';
-import { BulkheadRejectedError } from '../errors/BulkheadRejectedError';
-import { PolicyShutdownError } from '../errors/PolicyShutdownError';
+import { BrokenCircuitError } from '../errors/broken-circuit-error';
+import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error';
+import { PolicyShutdownError } from '../errors/policy-shutdown-error';
 import { isRetryable, retry } from './retry';
 
 const options = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };

@@ -1,7 +1,7 @@
-import { retryDelay, type RetryDelayOptions } from '../backoff/retryAfter';
-import { BrokenCircuitError } from '../errors/BrokenCircuitError';
-import { BulkheadRejectedError } from '../errors/BulkheadRejectedError';
-import { PolicyShutdownError } from '../errors/PolicyShutdownError';
+import { retryDelay, type RetryDelayOptions } from '../backoff/retry-after';
+import { BrokenCircuitError } from '../errors/broken-circuit-error';
+import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error';
+import { PolicyShutdownError } from '../errors/policy-shutdown-error';
 import type { RetryOptions } from '../options';
 
 export interface RetryHooks {

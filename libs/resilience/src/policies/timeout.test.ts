@@ -1,4 +1,4 @@
-import { TimeoutError } from '../errors/TimeoutError';
+import { TimeoutError } from '../errors/timeout-error';
 import { AttemptDeadline } from './timeout';
 
 const hang = () => new Promise<never>(() => undefined);

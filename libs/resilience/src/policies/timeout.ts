@@ -1,4 +1,4 @@
-import { TimeoutError } from '../errors/TimeoutError';
+import { TimeoutError } from '../errors/timeout-error';
 
 /**
  * One attempt's deadline. It starts before the attempt waits for a bulkhead slot, so the wait

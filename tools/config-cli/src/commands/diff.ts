@@ -1,5 +1,5 @@
 import type { KvSource } from '@lab/config';
-import type { CommandContext } from '../CommandContext';
+import type { CommandContext } from '../command-context';
 import { compareScope, scopesToVisit } from '../plan';
 
 /** Prints each key that differs between the files and the KV store; exit 1 when any does. */

@@ -1,6 +1,6 @@
 import type { KvSource } from '@lab/config';
 import { kvPrefix } from '@lab/config';
-import type { CommandContext } from '../CommandContext';
+import type { CommandContext } from '../command-context';
 import { keyOf } from '../keys';
 
 /** Prints one key's value as stored (exit 1 when it is not set), or every key of the service. */

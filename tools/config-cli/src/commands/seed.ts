@@ -1,6 +1,6 @@
 import type { KvSource } from '@lab/config';
 import { kvPrefix } from '@lab/config';
-import type { CommandContext } from '../CommandContext';
+import type { CommandContext } from '../command-context';
 import { compareScope, scopesToVisit } from '../plan';
 
 /** Makes the KV store hold what the files say (only the keys that differ are written); --prune removes the rest. */

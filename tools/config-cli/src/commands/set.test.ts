@@ -1,4 +1,4 @@
-import { UsageError } from '../UsageError';
+import { UsageError } from '../usage-error';
 import { checkedValue } from './set';
 
 describe('checkedValue', () => {

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Router } from 'express';
+import type { Queryable, ServiceAuth } from '@lab/service-kit';
+import { Conflict, Unauthorized, parseBody } from '@lab/service-kit';
+import { hashPassword } from '../passwords';
+import { loginBody, refreshTokenBody, registerBody } from '../schemas';
+import type { Sessions } from '../sessions';
+import { InvalidCredentialsError, InvalidRefreshTokenError } from '../sessions';
+import { EmailTakenError, findUserById, insertUser } from '../user-repository';
+
+/** Turns the session layer's rejections into 401s; the reason stays in the log, not the response. */
+function asUnauthorized(err: unknown): never {
+  if (err instanceof InvalidCredentialsError) throw new Unauthorized('Invalid email or password');
+  if (err instanceof InvalidRefreshTokenError) throw new Unauthorized('The refresh token is not valid');
+  throw err;
+}
+
+export function registerAuthRoutes(
+  app: Router,
+  deps: { db: Queryable; sessions: Sessions; requireUser: ServiceAuth['required'] },
+): void {
+  const { db, sessions } = deps;
+
+  app.post('/auth/register', async (req, res) => {
+    const { email, password } = parseBody(registerBody, req);
+    const passwordHash = await hashPassword(password);
+    try {
+      const user = await insertUser(db, { id: randomUUID(), email, passwordHash, role: 'customer' });
+      res.status(201).json(user);
+    } catch (err) {
+      if (err instanceof EmailTakenError) {
+        throw new Conflict('The email is already registered', {
+          errors: [{ field: 'body.email', message: 'is already registered' }],
+        });
+      }
+      throw err;
+    }
+  });
+
+  app.post('/auth/login', async (req, res) => {
+    const { email, password } = parseBody(loginBody, req);
+    res.json(await sessions.login(email, password).catch(asUnauthorized));
+  });
+
+  app.post('/auth/refresh', async (req, res) => {
+    const { refreshToken } = parseBody(refreshTokenBody, req);
+    res.json(await sessions.refresh(refreshToken).catch(asUnauthorized));
+  });
+
+  app.post('/auth/logout', async (req, res) => {
+    const { refreshToken } = parseBody(refreshTokenBody, req);
+    await sessions.logout(refreshToken);
+    res.status(204).end();
+  });
+
+  app.get('/auth/me', deps.requireUser, async (req, res) => {
+    const user = await findUserById(db, req.user.id);
+    // A valid token for a deleted account proves nothing about who is calling now.
+    if (!user) throw new Unauthorized('The account no longer exists');
+    res.json(user);
+  });
+}

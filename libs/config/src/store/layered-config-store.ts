@@ -1,0 +1,263 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import { ConfigError } from '../config-error';
+import type { FlagSet } from '../flags/flag-definition';
+import { LiveFlagEvaluator } from '../flags/flag-evaluator';
+import { errorMessage, type Logger } from '../internal/logger';
+import type { ConfigPathIssue } from '../layers/config-path-issue';
+import { readEnvLayer, type EnvLayer } from '../layers/env-layer';
+import { configFilePaths, readFileLayer, type FileLayerOptions } from '../layers/file-layer';
+import { kvEntriesToTree, kvPrefix, SHARED_SCOPE } from '../layers/kv-layout';
+import type { KvSource, KvWatch } from '../kv/kv-source';
+import type { ConfigTree } from '../tree/config-tree';
+import { changedPaths, deepFreeze, isPlainObject, mergeTrees, sameJson } from '../tree/config-tree';
+import { CoalescingRunner } from './coalescing-runner';
+import type { ConfigListener, ConfigRejection, ConfigStatus, ConfigStore } from './config-store';
+import { DirectoryWatcher } from './directory-watcher';
+import { explainConfig, type ExplainedValue } from './explain-config';
+import { validateCandidate } from './validate-candidate';
+
+type Trigger = 'kv' | 'file';
+
+export interface LayeredConfigStoreOptions<S extends z.ZodType> {
+  service: string;
+  schema: S;
+  env: NodeJS.ProcessEnv;
+  files: FileLayerOptions;
+  envMapping: Readonly<Record<string, string>>;
+  kv?: KvSource;
+  secretPaths: readonly string[];
+  watchFiles: boolean;
+  fileDebounceMs: number;
+  kvStartTimeoutMs: number;
+  logger: Logger;
+}
+
+/** One applied configuration: everything current(), flags() and explain() read, swapped in one assignment. */
+interface Applied<T> {
+  value: T;
+  flags: FlagSet;
+  /** The schema output with the flags in force: what changes are measured on. */
+  effective: ConfigTree;
+  layers: { file: ConfigTree; env: ConfigTree; kv: ConfigTree };
+}
+
+interface KvPrefixState {
+  prefix: string;
+  entries: ReadonlyMap<string, string>;
+  connected: boolean;
+  watch?: KvWatch;
+}
+
+/**
+ * Layers, lowest first: schema defaults, YAML files, mapped environment variables, the KV store
+ * (shared, then the service's own). Every change, from the KV watch or the file watch, rebuilds the
+ * candidate from all layers, validates it, and either applies it whole or rejects it whole.
+ */
+export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.output<S>> {
+  private applied!: Applied<z.output<S>>;
+  private version = 0;
+  private lastAppliedAt: string | undefined;
+  private rejections = 0;
+  private lastRejection: ConfigRejection | undefined;
+  private lastRejected: unknown;
+  private fileTree: ConfigTree = {};
+  private envLayer: EnvLayer = { tree: {}, fromFile: [], issues: [] };
+  private readonly kvPrefixes: KvPrefixState[];
+  private readonly listeners = new Set<ConfigListener<z.output<S>>>();
+  private readonly runner: CoalescingRunner<Trigger>;
+  private readonly flagEvaluator = new LiveFlagEvaluator(() => this.applied.flags);
+  private directoryWatcher: DirectoryWatcher | undefined;
+  private started = false;
+  private closed = false;
+
+  constructor(private readonly o: LayeredConfigStoreOptions<S>) {
+    this.kvPrefixes = o.kv ? [SHARED_SCOPE, o.service].map((scope) => ({ prefix: kvPrefix(scope), entries: new Map(), connected: false })) : [];
+    this.runner = new CoalescingRunner(
+      (reasons) => this.rebuild(reasons),
+      (error) => o.logger.error({ service: o.service, err: errorMessage(error) }, 'configuration rebuild failed'),
+    );
+  }
+
+  /** Reads every layer once and applies the first configuration; throws ConfigError when there is none. */
+  async start(): Promise<void> {
+    this.envLayer = readEnvLayer(this.o.envMapping, this.o.env);
+    const files = await readFileLayer(this.o.files);
+    const startIssues = [...this.envLayer.issues, ...files.issues];
+    if (startIssues.length > 0) throw toConfigError(startIssues);
+    this.fileTree = files.tree;
+    await this.startKv();
+
+    const full = this.candidate();
+    const result = validateCandidate(this.o.schema, full.tree);
+    if (result.ok) {
+      this.apply(result, full.layers, 'start');
+    } else {
+      // A bad value in the KV store must not stop a service from starting (or restarting): start on
+      // the files and the environment, and report the KV candidate as rejected.
+      const withoutKv = { ...full.layers, kv: {} };
+      const fallback = validateCandidate(this.o.schema, mergeTrees(withoutKv.file, withoutKv.env));
+      if (Object.keys(full.layers.kv).length === 0 || !fallback.ok) throw toConfigError(result.issues);
+      this.apply(fallback, withoutKv, 'start');
+      this.reject('kv', result.issues, full.tree);
+    }
+    this.started = true;
+    if (this.o.watchFiles) this.watchFiles();
+  }
+
+  current(): z.output<S> {
+    return this.applied.value;
+  }
+
+  subscribe(fn: ConfigListener<z.output<S>>): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  explain(): Record<string, ExplainedValue> {
+    const { effective, layers } = this.applied;
+    return explainConfig({
+      effective,
+      layers: [
+        { source: 'file', tree: layers.file },
+        { source: 'env', tree: layers.env },
+        { source: 'kv', tree: layers.kv },
+      ],
+      secretPaths: [...this.o.secretPaths, ...this.envLayer.fromFile],
+    });
+  }
+
+  status(): ConfigStatus {
+    return {
+      version: this.version,
+      lastAppliedAt: this.lastAppliedAt,
+      rejections: this.rejections,
+      lastRejection: this.lastRejection,
+      kv: this.o.kv ? { kind: this.o.kv.kind, connected: this.kvPrefixes.every((p) => p.connected) } : undefined,
+    };
+  }
+
+  flags(): LiveFlagEvaluator {
+    return this.flagEvaluator;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.kvPrefixes) p.watch?.close();
+    this.directoryWatcher?.close();
+    await this.runner.idle();
+    this.listeners.clear();
+  }
+
+  /** Opens one watch per prefix and waits (bounded) until each has answered or failed once. */
+  private async startKv(): Promise<void> {
+    const kv = this.o.kv;
+    if (!kv) return;
+    const firstAnswers = this.kvPrefixes.map(
+      (state) =>
+        new Promise<void>((answered) => {
+          state.watch = kv.watch(
+            state.prefix,
+            (entries) => {
+              if (!state.connected && this.started) this.o.logger.info({ service: this.o.service, prefix: state.prefix }, 'KV store reachable again');
+              state.entries = entries;
+              state.connected = true;
+              answered();
+              if (this.started && !this.closed) this.runner.trigger('kv');
+            },
+            (error) => {
+              if (state.connected || !this.started) {
+                this.o.logger.warn(
+                  { service: this.o.service, prefix: state.prefix, err: error.message },
+                  'KV store unreachable; the configuration in force stays until it answers',
+                );
+              }
+              state.connected = false;
+              answered();
+            },
+          );
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.o.kvStartTimeoutMs);
+    });
+    await Promise.race([Promise.all(firstAnswers), timeout]);
+    clearTimeout(timer);
+  }
+
+  private watchFiles(): void {
+    const dirs = [...new Set(configFilePaths(this.o.files).map((file) => path.dirname(file)))];
+    this.directoryWatcher = new DirectoryWatcher(dirs, this.o.fileDebounceMs, () => this.runner.trigger('file'), this.o.logger);
+  }
+
+  private candidate(): { tree: ConfigTree; layers: Applied<unknown>['layers'] } {
+    const kv = this.kvPrefixes.reduce<ConfigTree>((tree, p) => mergeTrees(tree, kvEntriesToTree(p.entries, p.prefix)), {});
+    const layers = { file: this.fileTree, env: this.envLayer.tree, kv };
+    return { tree: mergeTrees(mergeTrees(layers.file, layers.env), layers.kv), layers };
+  }
+
+  private async rebuild(reasons: ReadonlySet<Trigger>): Promise<void> {
+    if (this.closed) return;
+    const source = [...reasons].sort().join('+');
+    if (reasons.has('file')) {
+      const files = await readFileLayer(this.o.files);
+      if (this.closed) return;
+      if (files.issues.length > 0) return this.reject(source, files.issues, files.issues);
+      this.fileTree = files.tree;
+    }
+    const next = this.candidate();
+    const result = validateCandidate(this.o.schema, next.tree);
+    if (!result.ok) return this.reject(source, result.issues, next.tree);
+    this.apply(result, next.layers, source);
+  }
+
+  private apply(result: { value: z.output<S>; flags: FlagSet }, layers: Applied<unknown>['layers'], source: string): void {
+    const value = deepFreeze(result.value);
+    const flags = deepFreeze(result.flags);
+    const effective = isPlainObject(value) ? { ...value, flags } : { value, flags };
+    const previous = this.started ? this.applied : undefined;
+    const changed = previous ? changedPaths(previous.effective, effective) : [];
+    if (previous && changed.length === 0) {
+      // Same effective configuration (a no-op write, a redelivery): keep the version; refresh sources.
+      this.applied = { ...previous, layers };
+      return;
+    }
+    this.applied = { value, flags, effective, layers };
+    this.version += 1;
+    this.lastAppliedAt = new Date().toISOString();
+    this.lastRejected = undefined;
+    if (!previous) return;
+    this.o.logger.info({ service: this.o.service, version: this.version, source, changed }, 'configuration change applied');
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(value, changed);
+      } catch (error) {
+        this.o.logger.error({ service: this.o.service, err: errorMessage(error) }, 'configuration listener threw');
+      }
+    }
+  }
+
+  /**
+   * Keeps the configuration in force and records why. `fingerprint` (the candidate, or the file
+   * issues) keeps one bad candidate, delivered again by a reconnecting watch, from counting twice.
+   */
+  private reject(source: string, issues: ConfigPathIssue[], fingerprint: unknown): void {
+    if (this.lastRejected !== undefined && sameJson(fingerprint, this.lastRejected)) return;
+    this.lastRejected = fingerprint;
+    this.rejections += 1;
+    this.lastRejection = { at: new Date().toISOString(), source, issues };
+    this.o.logger.warn(
+      { service: this.o.service, source, version: this.version, issues },
+      'configuration change rejected; the last valid configuration stays in force',
+    );
+  }
+}
+
+function toConfigError(issues: readonly ConfigPathIssue[]): ConfigError {
+  return new ConfigError(
+    issues.map((i) => ({ variable: i.path, message: i.message })),
+    { noun: 'setting' },
+  );
+}
