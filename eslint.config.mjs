@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.nx/**', 'coverage/**'] },
@@ -33,7 +34,10 @@ export default tseslint.config(
             { sourceTag: 'type:devtool', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool'] },
             // Development tools may start local servers through the testing lib (npm start on etcd).
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'] },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'],
+            },
             {
               sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: ['type:tool', 'type:testing', 'type:kit', 'type:lib', 'type:devtool'],
@@ -46,7 +50,10 @@ export default tseslint.config(
   {
     // A lib's own tests may use the testing lib and the dev registry for real servers: neither imports
     // any lib, so no dependency cycle can form.
-    files: ['libs/{config,discovery,health,resilience}/**/*.test.ts', 'libs/{config,discovery,health,resilience}/test/**/*.ts'],
+    files: [
+      'libs/{config,discovery,health,resilience}/**/*.test.ts',
+      'libs/{config,discovery,health,resilience}/test/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -59,7 +66,12 @@ export default tseslint.config(
   },
   {
     // Tests of apps, service-kit and tools may use the testing lib (servers, databases, token issuers).
-    files: ['{apps,tools}/**/*.test.ts', '{apps,tools}/*/test/**/*.ts', 'libs/service-kit/**/*.test.ts', 'libs/service-kit/test/**/*.ts'],
+    files: [
+      '{apps,tools}/**/*.test.ts',
+      '{apps,tools}/*/test/**/*.ts',
+      'libs/service-kit/**/*.test.ts',
+      'libs/service-kit/test/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -68,7 +80,10 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:testing'] },
             { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'] },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'],
+            },
           ],
         },
       ],
@@ -79,4 +94,6 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Layout is Prettier's job (npm run format); no lint rule may disagree with it.
+  prettier,
 );

@@ -16,7 +16,9 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
-const { createConfigStore, ConsulKv, EtcdKv, ZookeeperKv, sameJson } = require(path.join(root, 'libs/config/dist/index.js'));
+const { createConfigStore, ConsulKv, EtcdKv, ZookeeperKv, sameJson } = require(
+  path.join(root, 'libs/config/dist/index.js'),
+);
 const { z } = require(require.resolve('zod', { paths: [path.join(root, 'libs/config')] }));
 
 const usage = `usage: node bench/config/run.mjs [options]
@@ -43,12 +45,19 @@ function options() {
   }
   const int = (name, min, max) => {
     const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`--${name} must be an integer from ${min} to ${max}`);
     return value;
   };
   const backends = values.backends.split(',').map((b) => b.trim());
   for (const b of backends) if (!['consul', 'etcd', 'zookeeper'].includes(b)) throw new Error(`unknown backend ${b}`);
-  return { stores: int('stores', 1, 100), writes: int('writes', 1, 10_000), pollWrites: int('poll-writes', 0, 1000), pollMs: int('poll-ms', 50, 60_000), backends };
+  return {
+    stores: int('stores', 1, 100),
+    writes: int('writes', 1, 10_000),
+    pollWrites: int('poll-writes', 0, 1000),
+    pollMs: int('poll-ms', 50, 60_000),
+    backends,
+  };
 }
 
 const schema = z.object({ seq: z.number().int().min(0).default(0) });
@@ -194,8 +203,10 @@ const servers = {
   async consul() {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const stop = await startProcess(process.execPath, [path.join(root, 'apps/dev-registry/dist/main.js'), '--port', String(port)], async () =>
-      (await fetch(`${url}/v1/status/leader`)).ok,
+    const stop = await startProcess(
+      process.execPath,
+      [path.join(root, 'apps/dev-registry/dist/main.js'), '--port', String(port)],
+      async () => (await fetch(`${url}/v1/status/leader`)).ok,
     );
     return { source: 'dev registry (Consul HTTP API), blocking queries', connect: () => new ConsulKv({ url }), stop };
   },
@@ -206,9 +217,20 @@ const servers = {
     const url = `http://127.0.0.1:${client}`;
     const peerUrl = `http://127.0.0.1:${peer}`;
     const args = ['--name', 'bench', '--data-dir', dir, '--listen-client-urls', url, '--advertise-client-urls', url];
-    args.push('--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `bench=${peerUrl}`);
+    args.push(
+      '--listen-peer-urls',
+      peerUrl,
+      '--initial-advertise-peer-urls',
+      peerUrl,
+      '--initial-cluster',
+      `bench=${peerUrl}`,
+    );
     const stop = await startProcess('etcd', args, async () => (await fetch(`${url}/health`)).ok);
-    return { source: 'etcd, watch stream', connect: () => new EtcdKv({ endpoints: [url] }), stop: () => (stop(), rmSync(dir, { recursive: true, force: true })) };
+    return {
+      source: 'etcd, watch stream',
+      connect: () => new EtcdKv({ endpoints: [url] }),
+      stop: () => (stop(), rmSync(dir, { recursive: true, force: true })),
+    };
   },
   async zookeeper() {
     const jar = '/usr/share/java/zookeeper.jar';
@@ -221,7 +243,15 @@ const servers = {
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-zookeeper-'));
     const port = await freePort();
     const connect = `127.0.0.1:${port}`;
-    const args = ['-Xmx256m', '-Dzookeeper.admin.enableServer=false', '-cp', jar, 'org.apache.zookeeper.server.ZooKeeperServerMain', String(port), dir];
+    const args = [
+      '-Xmx256m',
+      '-Dzookeeper.admin.enableServer=false',
+      '-cp',
+      jar,
+      'org.apache.zookeeper.server.ZooKeeperServerMain',
+      String(port),
+      dir,
+    ];
     const stop = await startProcess('java', args, async () => {
       const probe = new ZookeeperKv({ connect, requestTimeoutMs: 1_000 });
       try {
@@ -231,7 +261,11 @@ const servers = {
         await probe.close();
       }
     });
-    return { source: 'ZooKeeper, data and child watches', connect: () => new ZookeeperKv({ connect }), stop: () => (stop(), rmSync(dir, { recursive: true, force: true })) };
+    return {
+      source: 'ZooKeeper, data and child watches',
+      connect: () => new ZookeeperKv({ connect }),
+      stop: () => (stop(), rmSync(dir, { recursive: true, force: true })),
+    };
   },
 };
 
@@ -246,11 +280,27 @@ for (const backend of o.backends) {
   }
   try {
     // Writes 200-400 ms apart: configuration changes are rare, and the watch loops pace bursts.
-    rows.push({ backend, how: server.source, ...(await measure(backend, server.connect, { stores: o.stores, writes: o.writes, gap: () => 200 + Math.random() * 200 })) });
+    rows.push({
+      backend,
+      how: server.source,
+      ...(await measure(backend, server.connect, {
+        stores: o.stores,
+        writes: o.writes,
+        gap: () => 200 + Math.random() * 200,
+      })),
+    });
     if (backend === 'consul' && o.pollWrites > 0) {
       // Random spacing, so writes land anywhere in the polling cycle.
       const polled = () => new PollingKv(server.connect(), o.pollMs);
-      rows.push({ backend, how: `same server, polled every ${o.pollMs} ms (baseline)`, ...(await measure('poll', polled, { stores: o.stores, writes: o.pollWrites, gap: () => Math.random() * o.pollMs })) });
+      rows.push({
+        backend,
+        how: `same server, polled every ${o.pollMs} ms (baseline)`,
+        ...(await measure('poll', polled, {
+          stores: o.stores,
+          writes: o.pollWrites,
+          gap: () => Math.random() * o.pollMs,
+        })),
+      });
     }
   } finally {
     await server.stop();
@@ -258,9 +308,12 @@ for (const backend of o.backends) {
 }
 
 const ms = (v) => (Number.isNaN(v) ? '-' : v.toFixed(1));
-console.log(`\nPropagation: KV write -> applied by all ${o.stores} stores (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
+console.log(
+  `\nPropagation: KV write -> applied by all ${o.stores} stores (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
+);
 console.log('| backend | how changes arrive | writes | lost | p50 ms | p99 ms | max ms |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.backend} | ${r.how} | ${r.writes} | ${r.lost} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} |`);
+for (const r of rows)
+  console.log(`| ${r.backend} | ${r.how} | ${r.writes} | ${r.lost} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} |`);
 for (const note of notes) console.log(`\n${note}`);
 process.exit(0);

@@ -83,13 +83,18 @@ function options(argv) {
     convergence: int('convergence', 0, 100),
     convergenceClients: int('convergence-clients', 1, 100),
     backends: values.backends.split(',').map((name) => {
-      if (!convergenceBackends[name]) throw new Error(`--backends takes ${Object.keys(convergenceBackends).join(', ')}, got "${name}"`);
+      if (!convergenceBackends[name])
+        throw new Error(`--backends takes ${Object.keys(convergenceBackends).join(', ')}, got "${name}"`);
       return name;
     }),
-    loadSizes: values['load-sizes'] === '' ? [] : values['load-sizes'].split(',').map((n) => {
-      if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > 10_000) throw new Error(`--load-sizes takes counts from 1 to 10000, got "${n}"`);
-      return Number(n);
-    }),
+    loadSizes:
+      values['load-sizes'] === ''
+        ? []
+        : values['load-sizes'].split(',').map((n) => {
+            if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > 10_000)
+              throw new Error(`--load-sizes takes counts from 1 to 10000, got "${n}"`);
+            return Number(n);
+          }),
     loadClients: int('load-clients', 1, 1000),
     loadSeconds: int('load-seconds', 1, 600),
     loadWait: int('load-wait', 1, 300),
@@ -106,7 +111,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const children = new Set();
 
 function spawnNode(name, script, args, verbose) {
-  const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
   const entry = { name, child, exited: once(child, 'exit'), lines: [] };
   children.add(entry);
   entry.exited.then(() => children.delete(entry));
@@ -155,7 +164,12 @@ function freePort() {
 async function startRegistry(o) {
   if (o.consulUrl) return { url: o.consulUrl };
   const port = await freePort();
-  const entry = spawnNode('dev-registry', path.join(root, 'apps/dev-registry/dist/main.js'), ['--port', String(port)], o.verbose);
+  const entry = spawnNode(
+    'dev-registry',
+    path.join(root, 'apps/dev-registry/dist/main.js'),
+    ['--port', String(port)],
+    o.verbose,
+  );
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
     try {
@@ -226,7 +240,11 @@ async function perCallCost(o, consulUrl) {
   const registry = new ConsulRegistry({ url: consulUrl });
   await registry.register({ id: target.id, name: 'bench-target', address: '127.0.0.1', port: target.port });
   const directory = new ServiceDirectory({ registry, timeoutMs: 5_000 });
-  const leastOutstanding = new ServiceDirectory({ registry, timeoutMs: 5_000, balancer: () => createBalancer('least-outstanding') });
+  const leastOutstanding = new ServiceDirectory({
+    registry,
+    timeoutMs: 5_000,
+    balancer: () => createBalancer('least-outstanding'),
+  });
   // Same pool settings as the directory's own, so the transport is alike.
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   const origin = `http://127.0.0.1:${target.port}`;
@@ -235,7 +253,10 @@ async function perCallCost(o, consulUrl) {
     const client = directory.client('bench-target');
     const leastClient = leastOutstanding.client('bench-target');
     const variants = [
-      { name: 'plain fetch, fixed address', call: async () => (await fetch(`${origin}/items`, { headers: { accept: 'application/json' } })).json() },
+      {
+        name: 'plain fetch, fixed address',
+        call: async () => (await fetch(`${origin}/items`, { headers: { accept: 'application/json' } })).json(),
+      },
       {
         // With the same per-call deadline the client sets, so that the ratio is discovery's alone.
         name: 'undici request, fixed address',
@@ -291,11 +312,19 @@ function costTable(rows, o) {
     '',
     '| client | requests/s | p50 ms | p99 ms | client CPU µs/call | failed |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.cpuUs, 1)} | ${r.failed} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.cpuUs, 1)} | ${r.failed} |`,
+    ),
   ];
   for (const r of rows.slice(2)) {
-    for (const [label, base] of [['fetch', fetchRow], ['undici', undiciRow]]) {
-      lines.push(`| ${r.name} / ${label} | ${ratio(r.rps, base.rps)} | ${ratio(r.p50, base.p50)} | ${ratio(r.p99, base.p99)} | ${ratio(r.cpuUs, base.cpuUs)} | |`);
+    for (const [label, base] of [
+      ['fetch', fetchRow],
+      ['undici', undiciRow],
+    ]) {
+      lines.push(
+        `| ${r.name} / ${label} | ${ratio(r.rps, base.rps)} | ${ratio(r.p50, base.p50)} | ${ratio(r.p99, base.p99)} | ${ratio(r.cpuUs, base.cpuUs)} | |`,
+      );
     }
   }
   return lines.join('\n');
@@ -327,14 +356,22 @@ const convergenceBackends = {
     liveness: 'HTTP check every 1s',
     // The dev registry that the rest of the run uses; the targets are registered from here with an
     // HTTP check, as service-kit does, since Consul notices a death by its failing check.
-    start: async (consulUrl) => ({ registry: { backend: 'consul', consulUrl }, selfRegistering: false, stop: async () => undefined }),
+    start: async (consulUrl) => ({
+      registry: { backend: 'consul', consulUrl },
+      selfRegistering: false,
+      stop: async () => undefined,
+    }),
   },
   etcd: {
     liveness: `lease TTL ${ETCD_LEASE_TTL_SECONDS}s`,
     missing: () => (findEtcd() ? undefined : 'no etcd binary on PATH'),
     start: async () => {
       const etcd = await startLocalEtcd();
-      return { registry: { backend: 'etcd', etcdEndpoints: [etcd.url], etcdLeaseTtlSeconds: ETCD_LEASE_TTL_SECONDS }, selfRegistering: true, stop: etcd.stop };
+      return {
+        registry: { backend: 'etcd', etcdEndpoints: [etcd.url], etcdLeaseTtlSeconds: ETCD_LEASE_TTL_SECONDS },
+        selfRegistering: true,
+        stop: etcd.stop,
+      };
     },
   },
   zookeeper: {
@@ -342,7 +379,15 @@ const convergenceBackends = {
     missing: () => (findZookeeper() ? undefined : 'no java with a ZooKeeper installation'),
     start: async () => {
       const zookeeper = await startLocalZookeeper();
-      return { registry: { backend: 'zookeeper', zookeeperConnect: zookeeper.connect, zookeeperSessionTimeoutMs: ZOOKEEPER_SESSION_TIMEOUT_MS }, selfRegistering: true, stop: zookeeper.stop };
+      return {
+        registry: {
+          backend: 'zookeeper',
+          zookeeperConnect: zookeeper.connect,
+          zookeeperSessionTimeoutMs: ZOOKEEPER_SESSION_TIMEOUT_MS,
+        },
+        selfRegistering: true,
+        stop: zookeeper.stop,
+      };
     },
   },
 };
@@ -366,7 +411,13 @@ async function convergence(o, name, consulUrl) {
   const start = async (id) => {
     if (server.selfRegistering) return startTarget(id, o.verbose, { registry: server.registry, service });
     const target = await startTarget(id, o.verbose);
-    await admin.register({ id, name: service, address: '127.0.0.1', port: target.port, check: { ...check, http: `http://127.0.0.1:${target.port}/health` } });
+    await admin.register({
+      id,
+      name: service,
+      address: '127.0.0.1',
+      port: target.port,
+      check: { ...check, http: `http://127.0.0.1:${target.port}/health` },
+    });
     return target;
   };
   const listedEverywhere = (id) => clients.every((c) => c.cache.instances().some((i) => i.id === id));
@@ -388,7 +439,9 @@ async function convergence(o, name, consulUrl) {
       joins.push(performance.now() - joined);
 
       fresh.entry.child.kill('SIGKILL');
-      kills.push(await until(() => listedNowhere(fresh.id), 30_000, `killed instance removed from every client's cache`));
+      kills.push(
+        await until(() => listedNowhere(fresh.id), 30_000, `killed instance removed from every client's cache`),
+      );
       if (admin) await admin.deregister(fresh.id);
     }
   } finally {
@@ -408,9 +461,16 @@ async function convergence(o, name, consulUrl) {
 }
 
 function convergenceTable(figures, skipped, o, consulUrl) {
-  const fmt = (values) => `${median(values).toFixed(0)} | ${Math.min(...values).toFixed(0)} | ${Math.max(...values).toFixed(0)}`;
-  const where = { consul: o.consulUrl ? consulUrl : 'the dev registry', etcd: 'one local etcd', zookeeper: 'one local ZooKeeper' };
-  const servers = figures.map((f) => `${f.name} on ${where[f.name]}, ${convergenceBackends[f.name].liveness}`).join('; ');
+  const fmt = (values) =>
+    `${median(values).toFixed(0)} | ${Math.min(...values).toFixed(0)} | ${Math.max(...values).toFixed(0)}`;
+  const where = {
+    consul: o.consulUrl ? consulUrl : 'the dev registry',
+    etcd: 'one local etcd',
+    zookeeper: 'one local ZooKeeper',
+  };
+  const servers = figures
+    .map((f) => `${f.name} on ${where[f.name]}, ${convergenceBackends[f.name].liveness}`)
+    .join('; ');
   const skips = skipped.map(([name, reason]) => `${name}: skipped (${reason})`);
   if (figures.length === 0) return skips.join('\n');
   return [
@@ -449,11 +509,12 @@ async function countingProxy(targetUrl) {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     counter,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-      agent.destroy();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        agent.destroy();
+      }),
   };
 }
 
@@ -496,7 +557,9 @@ async function registryLoad(o, registryInfo) {
       // Registered straight at the registry: only the watchers' traffic goes through the counter.
       for (; registered < size; registered += 20) {
         const batch = Array.from({ length: Math.min(20, size - registered) }, (_, i) => registered + i);
-        await Promise.all(batch.map((n) => admin.register({ id: idOf(n), name: service, address: '127.0.0.1', port: 20_000 + n })));
+        await Promise.all(
+          batch.map((n) => admin.register({ id: idOf(n), name: service, address: '127.0.0.1', port: 20_000 + n })),
+        );
       }
       for (let n = registered - 1; n >= size; n--) await admin.deregister(idOf(n));
       registered = size;
@@ -508,13 +571,17 @@ async function registryLoad(o, registryInfo) {
         return { registry, cache };
       });
       try {
-        await until(() => clients.every((c) => c.cache.instances().length === size), 30_000, 'every client sees every instance');
+        await until(
+          () => clients.every((c) => c.cache.instances().length === size),
+          30_000,
+          'every client sees every instance',
+        );
         await sleep(1_000);
         // Long enough for every watcher's blocking query to run out and be renewed at least once.
         const idle = await window(o.loadWait * 1.2, proxy.counter, registryInfo.pid, (ms) => sleep(ms));
         // One instance leaves and comes back every second, as a crash-looping instance would.
         const flapping = await window(o.loadSeconds, proxy.counter, registryInfo.pid, async (ms) => {
-          for (const end = performance.now() + ms; performance.now() < end; ) {
+          for (const end = performance.now() + ms; performance.now() < end;) {
             await admin.deregister(idOf(0));
             await sleep(500);
             await admin.register({ id: idOf(0), name: service, address: '127.0.0.1', port: 20_000 });
@@ -544,7 +611,10 @@ function loadTable(rows, o) {
     '',
     '| instances | idle: requests/s | idle: CPU % | one flapping: requests/s | one flapping: CPU % |',
     '| ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.size} | ${r.idle.rps.toFixed(1)} | ${cpu(r.idle.cpu)} | ${r.flapping.rps.toFixed(1)} | ${cpu(r.flapping.cpu)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.size} | ${r.idle.rps.toFixed(1)} | ${cpu(r.idle.cpu)} | ${r.flapping.rps.toFixed(1)} | ${cpu(r.flapping.cpu)} |`,
+    ),
   ].join('\n');
 }
 

@@ -46,7 +46,8 @@ function parseOptions(argv) {
   const int = (name, min, max) => {
     const raw = values[name];
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    if (!/^\d+$/.test(raw) || value < min || value > max)
+      throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
     return value;
   };
   return {
@@ -193,14 +194,31 @@ function table(direct, gateway, o) {
 
 async function main() {
   const o = parseOptions(process.argv.slice(2));
-  const [registryPort, postgresPort, productPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [registryPort, postgresPort, productPort, gatewayPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const consulUrl = `http://127.0.0.1:${registryPort}`;
   // Same log level for both services, so neither pays more for logging than the other.
   const common = { CONSUL_URL: consulUrl, CHECK_INTERVAL: '1s', LOG_LEVEL: 'warn', DISCOVERY_BACKEND: 'consul' };
 
   console.error('starting dev registry and embedded Postgres ...');
-  const registry = start('dev-registry', 'apps/dev-registry/dist/main.js', ['--port', String(registryPort)], {}, o.verbose);
-  const postgres = start('embedded-postgres', 'libs/embedded-postgres/dist/main.js', ['--port', String(postgresPort)], {}, o.verbose);
+  const registry = start(
+    'dev-registry',
+    'apps/dev-registry/dist/main.js',
+    ['--port', String(registryPort)],
+    {},
+    o.verbose,
+  );
+  const postgres = start(
+    'embedded-postgres',
+    'libs/embedded-postgres/dist/main.js',
+    ['--port', String(postgresPort)],
+    {},
+    o.verbose,
+  );
   const databaseUrl = await embeddedPostgresUrl(postgres);
   await waitFor(`${consulUrl}/v1/status/leader`, { entries: [registry], what: 'dev registry' });
 
@@ -212,7 +230,13 @@ async function main() {
     { ...common, PORT: String(productPort), DATABASE_URL: databaseUrl, ...(o.redisUrl && { REDIS_URL: o.redisUrl }) },
     o.verbose,
   );
-  const gateway = start('gateway', 'apps/gateway/dist/main.js', [], { ...common, PORT: String(gatewayPort) }, o.verbose);
+  const gateway = start(
+    'gateway',
+    'apps/gateway/dist/main.js',
+    [],
+    { ...common, PORT: String(gatewayPort) },
+    o.verbose,
+  );
   const all = [registry, postgres, product, gateway];
   const directBase = `http://127.0.0.1:${productPort}`;
   const gatewayBase = `http://127.0.0.1:${gatewayPort}`;

@@ -47,7 +47,8 @@ function parseOptions(argv) {
   }
   const int = (name, min, max, raw = values[name]) => {
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    if (!/^\d+$/.test(raw) || value < min || value > max)
+      throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
     return value;
   };
   const windows = values.windows.split(',').map((raw) => int('windows', 10, 600_000, raw.trim()));
@@ -67,7 +68,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The dependency, in its own process; answers 200 until told otherwise. */
 async function startServer() {
-  const child = fork(path.join(import.meta.dirname, 'server.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(import.meta.dirname, 'server.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [message] = await once(child, 'message');
   return {
     url: `http://127.0.0.1:${message.port}/products/p-1`,
@@ -138,7 +141,12 @@ function median(values) {
 
 function summariseRun(run) {
   const sorted = Float64Array.from(run.latencies).sort();
-  return { rps: run.calls / run.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures: run.failures };
+  return {
+    rps: run.calls / run.seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    failures: run.failures,
+  };
 }
 
 async function measureCost(o) {
@@ -165,7 +173,8 @@ async function measureCost(o) {
         runs[name].push(summariseRun(await closedLoop(targets[name], o.connections, forSeconds(o.duration))));
       }
     }
-    if (policy.snapshot().state !== 'closed') throw new Error('the breaker opened during the cost runs: the numbers would measure failures');
+    if (policy.snapshot().state !== 'closed')
+      throw new Error('the breaker opened during the cost runs: the numbers would measure failures');
     return { bare: medians(runs.bare), policy: medians(runs.policy) };
   } finally {
     policy.shutdown();
@@ -266,7 +275,9 @@ async function measureTimeToOpen(o) {
     for (const failure of ['503', 'killed']) {
       const rounds = [];
       for (let round = 1; round <= o.rounds; round++) {
-        console.error(`time to open, window ${windowMs}ms, ${failure}, round ${round}/${o.rounds} (${fill}s healthy first) ...`);
+        console.error(
+          `time to open, window ${windowMs}ms, ${failure}, round ${round}/${o.rounds} (${fill}s healthy first) ...`,
+        );
         rounds.push(await timeToOpen(o, windowMs, fill, failure));
       }
       results.push({

@@ -28,7 +28,8 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
   beforeAll(async () => {
     const env = { ...process.env };
     // The embedded default runs without Redis, and each stack starts its own registry.
-    for (const name of ['REDIS_URL', 'CONSUL_URL', 'ETCD_ENDPOINTS', 'ZOOKEEPER_CONNECT', 'DISCOVERY_BACKEND']) delete env[name];
+    for (const name of ['REDIS_URL', 'CONSUL_URL', 'ETCD_ENDPOINTS', 'ZOOKEEPER_CONNECT', 'DISCOVERY_BACKEND'])
+      delete env[name];
     stack = await startStack({
       backend,
       replicas: { 'product-service': 2 },
@@ -61,11 +62,17 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
 
   it('lets the admin create a product and set its stock, and refuses the customer', async () => {
     const sku = `SKU-${randomUUID().slice(0, 8)}`;
-    const forbidden = await api('POST', '/api/products', { token: customerToken, body: { sku, name: 'Lamp', priceCents: 1250 } });
+    const forbidden = await api('POST', '/api/products', {
+      token: customerToken,
+      body: { sku, name: 'Lamp', priceCents: 1250 },
+    });
     expect(forbidden.status).toBe(403);
     expect(forbidden.headers.get('content-type')).toContain('application/problem+json');
 
-    const created = await api('POST', '/api/products', { token: adminToken, body: { sku, name: 'Desk lamp', priceCents: 1250 } });
+    const created = await api('POST', '/api/products', {
+      token: adminToken,
+      body: { sku, name: 'Desk lamp', priceCents: 1250 },
+    });
     expect(created.status).toBe(201);
     productId = created.body.id;
 
@@ -77,11 +84,23 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
   it('places an order once per idempotency key and moves the stock', async () => {
     const key = `order-${randomUUID()}`;
     const items = [{ productId, quantity: 3 }];
-    const placed = await api('POST', '/api/orders', { token: customerToken, headers: { 'idempotency-key': key }, body: { items } });
+    const placed = await api('POST', '/api/orders', {
+      token: customerToken,
+      headers: { 'idempotency-key': key },
+      body: { items },
+    });
     expect(placed.status).toBe(201);
-    expect(placed.body).toMatchObject({ status: 'confirmed', totalCents: 3750, items: [{ productId, quantity: 3, unitPriceCents: 1250 }] });
+    expect(placed.body).toMatchObject({
+      status: 'confirmed',
+      totalCents: 3750,
+      items: [{ productId, quantity: 3, unitPriceCents: 1250 }],
+    });
 
-    const replay = await api('POST', '/api/orders', { token: customerToken, headers: { 'idempotency-key': key }, body: { items } });
+    const replay = await api('POST', '/api/orders', {
+      token: customerToken,
+      headers: { 'idempotency-key': key },
+      body: { items },
+    });
     expect(replay.status).toBe(200);
     expect(replay.body.id).toBe(placed.body.id);
 
@@ -100,7 +119,10 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toContain('application/problem+json');
 
-    const noToken = await api('POST', '/api/orders', { headers: { 'idempotency-key': 'abcdefgh-1' }, body: { items: [{ productId, quantity: 1 }] } });
+    const noToken = await api('POST', '/api/orders', {
+      headers: { 'idempotency-key': 'abcdefgh-1' },
+      body: { items: [{ productId, quantity: 1 }] },
+    });
     expect(noToken.status).toBe(401);
 
     const negative = await api('POST', '/api/orders', {
@@ -147,7 +169,9 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
     };
     // Consul's check fails within a second; an etcd lease or a ZooKeeper session lasts up to ~10 s.
     const removalMs = await waitFor(gone, 25_000, `${first.id} to leave the registry`);
-    console.log(`e2e[${backend}]: ${first.id} left the registry ${removalMs} ms after SIGKILL; ${sent} requests meanwhile, ${failed} failed`);
+    console.log(
+      `e2e[${backend}]: ${first.id} left the registry ${removalMs} ms after SIGKILL; ${sent} requests meanwhile, ${failed} failed`,
+    );
     expect(failed).toBe(0);
 
     const survivorBefore = await served(second.url);

@@ -4,7 +4,10 @@ const { projectConfig } = require('../../jest.preset.js');
 
 /** Where npm put a package: beside this project, or hoisted to the repository root. */
 function packageDir(name) {
-  const candidates = [path.join(__dirname, 'node_modules', name), path.join(__dirname, '..', '..', 'node_modules', name)];
+  const candidates = [
+    path.join(__dirname, 'node_modules', name),
+    path.join(__dirname, '..', '..', 'node_modules', name),
+  ];
   return candidates.find((dir) => existsSync(dir)) ?? candidates[1];
 }
 

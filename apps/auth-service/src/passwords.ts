@@ -61,7 +61,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parsed = parseHash(stored);
   if (!parsed) return false;
   const { salt, hash, ...params } = parsed;
-  const candidate = await scrypt(password.normalize('NFC'), salt, hash.length, { ...params, maxmem: memoryFor(params) });
+  const candidate = await scrypt(password.normalize('NFC'), salt, hash.length, {
+    ...params,
+    maxmem: memoryFor(params),
+  });
   return timingSafeEqual(candidate, hash);
 }
 

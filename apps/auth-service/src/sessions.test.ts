@@ -38,7 +38,12 @@ describe('Sessions.login', () => {
   it('rejects a wrong password with the same error, without touching the dummy hash', async () => {
     const dummyHash = new DummyPasswordHash();
     const used = jest.spyOn(dummyHash, 'value');
-    const user = { id: 'u1', email: 'ada@example.com', role: 'customer' as const, password_hash: await hashPassword('right') };
+    const user = {
+      id: 'u1',
+      email: 'ada@example.com',
+      role: 'customer' as const,
+      password_hash: await hashPassword('right'),
+    };
     const { pool, statements } = poolWith([user]);
     await expect(sessionsOver(pool, dummyHash).login('ada@example.com', 'wrong')).rejects.toBeInstanceOf(
       InvalidCredentialsError,
@@ -48,10 +53,20 @@ describe('Sessions.login', () => {
   });
 
   it('stores a refresh token and answers a Bearer pair for the right password', async () => {
-    const user = { id: 'u1', email: 'ada@example.com', role: 'customer' as const, password_hash: await hashPassword('right') };
+    const user = {
+      id: 'u1',
+      email: 'ada@example.com',
+      role: 'customer' as const,
+      password_hash: await hashPassword('right'),
+    };
     const { pool, statements } = poolWith([user]);
     const pair = await sessionsOver(pool, new DummyPasswordHash()).login('ada@example.com', 'right');
-    expect(pair).toEqual({ accessToken: 'access-token', refreshToken: expect.any(String), tokenType: 'Bearer', expiresIn: 60 });
+    expect(pair).toEqual({
+      accessToken: 'access-token',
+      refreshToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresIn: 60,
+    });
     expect(statements).toEqual(['SELECT', 'INSERT']);
   });
 });

@@ -19,10 +19,10 @@ async function findCurrentKey(db: Queryable): Promise<string | undefined> {
 export async function loadOrCreateSigningKey(db: Queryable, generatePem: () => Promise<string>): Promise<string> {
   const existing = await findCurrentKey(db);
   if (existing) return existing;
-  await db.query(
-    'INSERT INTO signing_keys (id, private_key_pem) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
-    [CURRENT_KEY_ID, await generatePem()],
-  );
+  await db.query('INSERT INTO signing_keys (id, private_key_pem) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+    CURRENT_KEY_ID,
+    await generatePem(),
+  ]);
   const stored = await findCurrentKey(db);
   if (!stored) throw new Error('signing key vanished right after it was stored');
   return stored;

@@ -63,10 +63,9 @@ export async function insertUserIfAbsent(
 }
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserWithPassword | undefined> {
-  const { rows } = await db.query<UserRow>(
-    'SELECT id, email, role, password_hash FROM users WHERE email = $1',
-    [email],
-  );
+  const { rows } = await db.query<UserRow>('SELECT id, email, role, password_hash FROM users WHERE email = $1', [
+    email,
+  ]);
   return rows[0] && { ...toUser(rows[0]), passwordHash: rows[0].password_hash };
 }
 

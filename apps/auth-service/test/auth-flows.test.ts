@@ -50,7 +50,9 @@ describeWithInfra(['postgres'], 'auth-service flows', () => {
       await post('/auth/register', { email: 'taken@example.com', password: 'first password' });
       const reply = await post('/auth/register', { email: 'TAKEN@example.com', password: 'second password' });
       expectProblem(reply, 409, ['body.email']);
-      const { rows } = await auth.service.ctx.db.query("SELECT count(*)::int AS n FROM users WHERE email = 'taken@example.com'");
+      const { rows } = await auth.service.ctx.db.query(
+        "SELECT count(*)::int AS n FROM users WHERE email = 'taken@example.com'",
+      );
       expect(rows[0].n).toBe(1);
     });
   });
@@ -138,7 +140,10 @@ describeWithInfra(['postgres'], 'auth-service flows', () => {
 
     it('lets only one of two concurrent refreshes with the same token win', async () => {
       const { refreshToken } = await registerAndLogin('race@example.com');
-      const replies = await Promise.all([post('/auth/refresh', { refreshToken }), post('/auth/refresh', { refreshToken })]);
+      const replies = await Promise.all([
+        post('/auth/refresh', { refreshToken }),
+        post('/auth/refresh', { refreshToken }),
+      ]);
       expect(replies.map((r) => r.status).sort()).toEqual([200, 401]);
     });
 

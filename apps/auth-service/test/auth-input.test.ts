@@ -1,5 +1,12 @@
 import { SignJWT, importPKCS8 } from 'jose';
-import { call, createTestDatabase, createTestIssuer, describeWithInfra, expectRejected, type CallOptions } from '@lab/testing';
+import {
+  call,
+  createTestDatabase,
+  createTestIssuer,
+  describeWithInfra,
+  expectRejected,
+  type CallOptions,
+} from '@lab/testing';
 import type { StartedAuth } from './start-auth';
 import { snapshotTables, startAuth } from './start-auth';
 
@@ -11,7 +18,12 @@ interface Case {
   fields?: string[];
 }
 
-const row = (label: string, options: CallOptions, status: number, fields?: string[]): Case => ({ label, options, status, fields });
+const row = (label: string, options: CallOptions, status: number, fields?: string[]): Case => ({
+  label,
+  options,
+  status,
+  fields,
+});
 
 const oversized = JSON.stringify({ email: 'big@example.com', password: 'p'.repeat(200 * 1024) });
 
@@ -20,7 +32,9 @@ const malformedBodies: Case[] = [
   row('malformed JSON', { rawBody: '{"email": "a@example.com",' }, 400),
   row('a JSON array instead of an object', { body: [] }, 400, ['body']),
   row('a JSON string instead of an object', { rawBody: '"hello"' }, 400),
-  row('a text/plain body', { rawBody: 'email=a@example.com', headers: { 'content-type': 'text/plain' } }, 400, ['body']),
+  row('a text/plain body', { rawBody: 'email=a@example.com', headers: { 'content-type': 'text/plain' } }, 400, [
+    'body',
+  ]),
   row('no body at all', {}, 400, ['body']),
   row('an oversized body', { rawBody: oversized }, 413),
 ];
@@ -30,11 +44,22 @@ const credentialCases = (minPassword?: number): Case[] => [
   row('missing fields', { body: {} }, 400, ['body.email', 'body.password']),
   row('wrong types', { body: { email: 42, password: true } }, 400, ['body.email', 'body.password']),
   row('an invalid email', { body: { email: 'not-an-email', password: 'long enough pw' } }, 400, ['body.email']),
-  row('an email over 254 characters', { body: { email: `${'a'.repeat(250)}@example.com`, password: 'long enough pw' } }, 400, ['body.email']),
+  row(
+    'an email over 254 characters',
+    { body: { email: `${'a'.repeat(250)}@example.com`, password: 'long enough pw' } },
+    400,
+    ['body.email'],
+  ),
   ...(minPassword === undefined
     ? []
-    : [row('a too short password', { body: { email: 'a@example.com', password: 'p'.repeat(minPassword - 1) } }, 400, ['body.password'])]),
-  row('a password over 128 characters', { body: { email: 'a@example.com', password: 'p'.repeat(129) } }, 400, ['body.password']),
+    : [
+        row('a too short password', { body: { email: 'a@example.com', password: 'p'.repeat(minPassword - 1) } }, 400, [
+          'body.password',
+        ]),
+      ]),
+  row('a password over 128 characters', { body: { email: 'a@example.com', password: 'p'.repeat(129) } }, 400, [
+    'body.password',
+  ]),
 ];
 
 const refreshTokenCases: Case[] = [
@@ -59,7 +84,9 @@ describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
     database = await createTestDatabase();
     auth = await startAuth(database.url);
     // Something to protect: a user with a live session.
-    await call(auth.url, 'POST', '/auth/register', { body: { email: 'victim@example.com', password: 'victim password' } });
+    await call(auth.url, 'POST', '/auth/register', {
+      body: { email: 'victim@example.com', password: 'victim password' },
+    });
     await call(auth.url, 'POST', '/auth/login', { body: { email: 'victim@example.com', password: 'victim password' } });
   });
 
@@ -70,7 +97,11 @@ describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
 
   /** Sends the request; it must be refused with a problem answer and change no row. */
   const refused = (method: string, path: string, options: CallOptions, status: number, fields?: string[]) =>
-    expectRejected(() => call(auth.url, method, path, options), { status, fields, state: () => snapshotTables(auth.service) });
+    expectRejected(() => call(auth.url, method, path, options), {
+      status,
+      fields,
+      state: () => snapshotTables(auth.service),
+    });
 
   describe.each(routeCases)('POST %s', (route, cases) => {
     it.each(cases)('answers $label with $status', async ({ options, status, fields }) => {

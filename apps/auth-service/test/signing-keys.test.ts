@@ -51,8 +51,12 @@ describeWithInfra(['postgres'], 'auth-service signing keys and start-up configur
     expect(rows[0].n).toBe(1);
 
     // A token from one replica is accepted by the other, which verifies against its own copy of the key.
-    await call(a.url, 'POST', '/auth/register', { body: { email: 'replica@example.com', password: 'replica password' } });
-    const login = await call(a.url, 'POST', '/auth/login', { body: { email: 'replica@example.com', password: 'replica password' } });
+    await call(a.url, 'POST', '/auth/register', {
+      body: { email: 'replica@example.com', password: 'replica password' },
+    });
+    const login = await call(a.url, 'POST', '/auth/login', {
+      body: { email: 'replica@example.com', password: 'replica password' },
+    });
     const me = await call(b.url, 'GET', '/auth/me', { token: login.body.accessToken });
     expect(me.status).toBe(200);
     expect(me.body.email).toBe('replica@example.com');

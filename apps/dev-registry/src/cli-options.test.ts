@@ -6,7 +6,12 @@ describe('parseCliOptions', () => {
   });
 
   it('reads the environment, and lets flags win over it', () => {
-    const env = { DEV_REGISTRY_HOST: '0.0.0.0', DEV_REGISTRY_PORT: '9500', DEV_REGISTRY_ACL_TOKEN: 's3cret', LOG_LEVEL: 'debug' };
+    const env = {
+      DEV_REGISTRY_HOST: '0.0.0.0',
+      DEV_REGISTRY_PORT: '9500',
+      DEV_REGISTRY_ACL_TOKEN: 's3cret',
+      LOG_LEVEL: 'debug',
+    };
     expect(parseCliOptions([], env)).toEqual({ host: '0.0.0.0', port: 9500, aclToken: 's3cret', logLevel: 'debug' });
     expect(parseCliOptions(['--port', '0', '--host', '::1'], env)).toMatchObject({ host: '::1', port: 0 });
   });

@@ -43,7 +43,14 @@ export function createRegistryCore(options: RegistryCoreOptions): RegistryCore {
   );
   const deps: ApiDeps = { store, kv, agent, feed, logger };
   const handle = createDispatcher({
-    routes: [...statusRoutes(), ...agentRoutes(deps), ...healthRoutes(deps), ...catalogRoutes(deps), ...kvRoutes(deps), ...uiRoutes(deps)],
+    routes: [
+      ...statusRoutes(),
+      ...agentRoutes(deps),
+      ...healthRoutes(deps),
+      ...catalogRoutes(deps),
+      ...kvRoutes(deps),
+      ...uiRoutes(deps),
+    ],
     logger,
     aclToken: options.aclToken,
   });

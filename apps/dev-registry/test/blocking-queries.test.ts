@@ -26,7 +26,13 @@ describe('blocking queries', () => {
   };
 
   it('answers at once without an index, with the query headers on every read', async () => {
-    for (const path of ['/v1/health/service/api', '/v1/catalog/services', '/v1/catalog/service/api', '/v1/kv/settings/mode', '/v1/kv/missing']) {
+    for (const path of [
+      '/v1/health/service/api',
+      '/v1/catalog/services',
+      '/v1/catalog/service/api',
+      '/v1/kv/settings/mode',
+      '/v1/kv/missing',
+    ]) {
       const { response, ms } = await timed(path);
       expect(ms).toBeLessThan(1_000); // far below the 5-minute default wait
       expect(response.index).toBeGreaterThan(0);
@@ -144,7 +150,9 @@ describe('a blocking query whose client goes away', () => {
     try {
       const first = await call(base, '/v1/kv/k');
       const abort = new AbortController();
-      const pending = fetch(`${base}/v1/kv/k?index=${first.index}&wait=5m`, { signal: abort.signal }).catch((e: Error) => e.name);
+      const pending = fetch(`${base}/v1/kv/k?index=${first.index}&wait=5m`, { signal: abort.signal }).catch(
+        (e: Error) => e.name,
+      );
       await eventually(() => (core.feed.subscriberCount === 1 ? true : undefined), 2_000, 'the query to start waiting');
       abort.abort();
       expect(await pending).toBe('AbortError');

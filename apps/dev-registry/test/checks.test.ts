@@ -67,20 +67,30 @@ describe('health checks run by the registry', () => {
 
   it('passes a TCP check while the port listens, and fails it once the port closes', async () => {
     const target = await startTcpTarget();
-    await put(base, '/v1/agent/service/register', { Name: 'tcp-svc', ID: 'tcp-1', Check: { TCP: target.address, Interval: '50ms', Timeout: '500ms' } });
+    await put(base, '/v1/agent/service/register', {
+      Name: 'tcp-svc',
+      ID: 'tcp-1',
+      Check: { TCP: target.address, Interval: '50ms', Timeout: '500ms' },
+    });
     await becomes('tcp-svc', 'service:tcp-1', 'passing');
     await target.close();
     await becomes('tcp-svc', 'service:tcp-1', 'critical');
   });
 
   it('expires a TTL check that is not updated in time, and revives it on the next pass', async () => {
-    await put(base, '/v1/agent/service/register', { Name: 'ttl-svc', ID: 'ttl-1', Check: { TTL: '300ms', Status: 'passing' } });
+    await put(base, '/v1/agent/service/register', {
+      Name: 'ttl-svc',
+      ID: 'ttl-1',
+      Check: { TTL: '300ms', Status: 'passing' },
+    });
     expect(await checkStatus(base, 'ttl-svc', 'service:ttl-1')).toBe('passing');
     await becomes('ttl-svc', 'service:ttl-1', 'critical');
     const checks = (await call(base, '/v1/health/checks/ttl-svc')).json<Array<{ Output: string }>>();
     expect(checks[0].Output).toBe('TTL expired');
 
-    expect((await put(base, '/v1/agent/check/update/service:ttl-1', { Status: 'warning', Output: 'degraded' })).status).toBe(200);
+    expect(
+      (await put(base, '/v1/agent/check/update/service:ttl-1', { Status: 'warning', Output: 'degraded' })).status,
+    ).toBe(200);
     expect(await checkStatus(base, 'ttl-svc', 'service:ttl-1')).toBe('warning');
     await becomes('ttl-svc', 'service:ttl-1', 'critical');
   });

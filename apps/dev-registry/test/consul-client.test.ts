@@ -37,14 +37,27 @@ describe('consul npm client against dev-registry', () => {
       port: 8081,
       tags: ['v1', 'blue'],
       meta: { version: '1.0.0' },
-      check: { name: 'web http', http: target.url, interval: '1s', timeout: '500ms', deregistercriticalserviceafter: '1m' },
+      check: {
+        name: 'web http',
+        http: target.url,
+        interval: '1s',
+        timeout: '500ms',
+        deregistercriticalserviceafter: '1m',
+      },
     });
 
     const [entry] = await eventually(async () => {
       const entries = await passing('web');
       return entries.length === 1 ? entries : undefined;
     });
-    expect(entry.Service).toMatchObject({ ID: 'web-1', Service: 'web', Port: 8081, Address: '127.0.0.1', Tags: ['v1', 'blue'], Meta: { version: '1.0.0' } });
+    expect(entry.Service).toMatchObject({
+      ID: 'web-1',
+      Service: 'web',
+      Port: 8081,
+      Address: '127.0.0.1',
+      Tags: ['v1', 'blue'],
+      Meta: { version: '1.0.0' },
+    });
     expect(entry.Node.Address).toBe('127.0.0.1');
     expect(entry.Checks.map((c) => [c.CheckID, c.Status, c.Type])).toEqual([
       ['serfHealth', 'passing', ''],
@@ -74,7 +87,11 @@ describe('consul npm client against dev-registry', () => {
     const services = await consul.catalog.service.list();
     expect(services).toMatchObject({ consul: [], web: ['v1', 'blue'], worker: [] });
 
-    const nodes = (await consul.catalog.service.nodes('web')) as unknown as Array<{ ServiceID: string; ServicePort: number; ServiceTags: string[] }>;
+    const nodes = (await consul.catalog.service.nodes('web')) as unknown as Array<{
+      ServiceID: string;
+      ServicePort: number;
+      ServiceTags: string[];
+    }>;
     expect(nodes.map((n) => [n.ServiceID, n.ServicePort])).toEqual([['web-1', 8081]]);
     expect(await consul.catalog.service.nodes({ service: 'web', tag: 'green' })).toEqual([]);
     expect(await consul.catalog.service.nodes({ service: 'web', tag: 'blue' })).toHaveLength(1);
@@ -120,7 +137,10 @@ describe('consul npm client against dev-registry', () => {
   });
 
   it('feeds a watch on health.service with each change', async () => {
-    const watch = consul.watch({ method: consul.health.service, options: { service: 'worker', passing: true, wait: '5s' } as never });
+    const watch = consul.watch({
+      method: consul.health.service,
+      options: { service: 'worker', passing: true, wait: '5s' } as never,
+    });
     const seen: string[][] = [];
     watch.on('change', (data: HealthEntry[]) => seen.push(data.map((e) => e.Service.ID)));
     const errors: Error[] = [];

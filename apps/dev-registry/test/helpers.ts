@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { startDevRegistry, type DevRegistry, type DevRegistryOptions } from '../src/index';
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 3_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 3_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -42,10 +46,15 @@ export async function call(base: string, path: string, init: RequestInit = {}): 
 }
 
 export const put = (base: string, path: string, body?: unknown): Promise<RawResponse> =>
-  call(base, path, { method: 'PUT', body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  call(base, path, {
+    method: 'PUT',
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 /** A local HTTP server whose answer the test changes at will. */
-export async function startTarget(initialStatus = 200): Promise<{ url: string; status: number; close(): Promise<void> }> {
+export async function startTarget(
+  initialStatus = 200,
+): Promise<{ url: string; status: number; close(): Promise<void> }> {
   const state = { status: initialStatus };
   const server = http.createServer((_req, res) => {
     res.writeHead(state.status, { 'content-type': 'text/plain' });

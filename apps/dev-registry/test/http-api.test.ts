@@ -28,7 +28,10 @@ describe('HTTP API behaviour', () => {
     });
 
     it('answers an invalid check definition with 400 naming the field', async () => {
-      const response = await put(base, '/v1/agent/service/register', { Name: 'web', Check: { HTTP: 'http://127.0.0.1/', Interval: 'often' } });
+      const response = await put(base, '/v1/agent/service/register', {
+        Name: 'web',
+        Check: { HTTP: 'http://127.0.0.1/', Interval: 'often' },
+      });
       expect(response.status).toBe(400);
       expect(response.text).toContain('Check.Interval: invalid duration "often"');
     });
@@ -81,7 +84,13 @@ describe('HTTP API behaviour', () => {
     });
 
     it('marks JSON answers as application/json', async () => {
-      for (const path of ['/v1/agent/self', '/v1/agent/members', '/v1/catalog/nodes', '/v1/status/leader', '/v1/health/state/any']) {
+      for (const path of [
+        '/v1/agent/self',
+        '/v1/agent/members',
+        '/v1/catalog/nodes',
+        '/v1/status/leader',
+        '/v1/health/state/any',
+      ]) {
         const response = await call(base, path);
         expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 200, 'application/json']);
       }
@@ -100,14 +109,27 @@ describe('HTTP API behaviour', () => {
         Name: 'multi',
         ID: 'multi-1',
         Port: 1,
-        Checks: [{ TTL: '1m', CheckID: 'a' }, { TTL: '1m', CheckID: 'b' }],
+        Checks: [
+          { TTL: '1m', CheckID: 'a' },
+          { TTL: '1m', CheckID: 'b' },
+        ],
       });
-      await put(base, '/v1/agent/service/register', { Name: 'multi', ID: 'multi-1', Port: 2, Check: { TTL: '1m', CheckID: 'a' } });
+      await put(base, '/v1/agent/service/register', {
+        Name: 'multi',
+        ID: 'multi-1',
+        Port: 2,
+        Check: { TTL: '1m', CheckID: 'a' },
+      });
       let [entry] = (await call(base, '/v1/health/service/multi')).json<HealthEntry[]>();
       expect(entry.Checks.map((c) => c.CheckID)).toEqual(['serfHealth', 'a', 'b']);
       expect((entry.Service as unknown as { Port: number }).Port).toBe(2);
 
-      await put(base, '/v1/agent/service/register?replace-existing-checks', { Name: 'multi', ID: 'multi-1', Port: 2, Check: { TTL: '1m', CheckID: 'a' } });
+      await put(base, '/v1/agent/service/register?replace-existing-checks', {
+        Name: 'multi',
+        ID: 'multi-1',
+        Port: 2,
+        Check: { TTL: '1m', CheckID: 'a' },
+      });
       [entry] = (await call(base, '/v1/health/service/multi')).json<HealthEntry[]>();
       expect(entry.Checks.map((c) => c.CheckID)).toEqual(['serfHealth', 'a']);
     });
@@ -131,9 +153,13 @@ describe('HTTP API behaviour', () => {
       const query = `filter=${encodeURIComponent('Service.Meta.version == "2"')}`;
       const health = (await call(base, `/v1/health/service/flt?${query}`)).json<HealthEntry[]>();
       expect(health.map((e) => e.Service.ID)).toEqual(['flt-2']);
-      const catalog = (await call(base, `/v1/catalog/service/flt?filter=${encodeURIComponent('"x" in ServiceTags')}`)).json<Array<{ ServiceID: string }>>();
+      const catalog = (
+        await call(base, `/v1/catalog/service/flt?filter=${encodeURIComponent('"x" in ServiceTags')}`)
+      ).json<Array<{ ServiceID: string }>>();
       expect(catalog.map((e) => e.ServiceID)).toEqual(['flt-1']);
-      const agent = (await call(base, `/v1/agent/services?filter=${encodeURIComponent('Service == flt and Meta.version == "1"')}`)).json();
+      const agent = (
+        await call(base, `/v1/agent/services?filter=${encodeURIComponent('Service == flt and Meta.version == "1"')}`)
+      ).json();
       expect(Object.keys(agent as object)).toEqual(['flt-1']);
 
       const bad = await call(base, `/v1/health/service/flt?filter=${encodeURIComponent('Service.ID ==')}`);
@@ -178,7 +204,9 @@ describe('ACL token', () => {
       headers: { 'x-consul-token': token },
     });
     expect(registered.status).toBe(200);
-    expect((await call(registry.url, '/v1/agent/services', { headers: { authorization: `Bearer ${token}` } })).json()).toHaveProperty('web');
+    expect(
+      (await call(registry.url, '/v1/agent/services', { headers: { authorization: `Bearer ${token}` } })).json(),
+    ).toHaveProperty('web');
     expect((await call(registry.url, `/v1/health/service/web?token=${token}`)).status).toBe(200);
   });
 

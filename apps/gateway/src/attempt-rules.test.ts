@@ -52,7 +52,12 @@ describe('mayRetryElsewhere', () => {
 
 describe('what an attempt says about the instance', () => {
   it('counts failures to answer against it, but not a client that went away', () => {
-    expect(outcomeOfFailure).toEqual({ connection: 'failure', timeout: 'failure', other: 'failure', aborted: 'neutral' });
+    expect(outcomeOfFailure).toEqual({
+      connection: 'failure',
+      timeout: 'failure',
+      other: 'failure',
+      aborted: 'neutral',
+    });
   });
 
   it.each([

@@ -28,7 +28,11 @@ export class ForwardedBody extends Readable {
         this.push(null);
         return;
       }
-      this.source.on('data', this.onData).once('end', this.onEnd).once('error', this.onError).once('close', this.onClose);
+      this.source
+        .on('data', this.onData)
+        .once('end', this.onEnd)
+        .once('error', this.onError)
+        .once('close', this.onClose);
     }
     this.source.resume();
   }
@@ -60,10 +64,6 @@ export class ForwardedBody extends Readable {
   };
 
   private detach(): void {
-    this.source
-      .off('data', this.onData)
-      .off('end', this.onEnd)
-      .off('error', this.onError)
-      .off('close', this.onClose);
+    this.source.off('data', this.onData).off('end', this.onEnd).off('error', this.onError).off('close', this.onClose);
   }
 }

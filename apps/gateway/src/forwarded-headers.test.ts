@@ -38,7 +38,10 @@ describe('upstreamRequestHeaders', () => {
   });
 
   it('drops the headers a Connection header names', () => {
-    const out = upstreamRequestHeaders({ connection: 'close, X-Debug-Hop', 'x-debug-hop': '1', accept: '*/*' }, forwarded);
+    const out = upstreamRequestHeaders(
+      { connection: 'close, X-Debug-Hop', 'x-debug-hop': '1', accept: '*/*' },
+      forwarded,
+    );
     expect(out['x-debug-hop']).toBeUndefined();
     expect(out.accept).toBe('*/*');
   });
@@ -49,7 +52,12 @@ describe('upstreamRequestHeaders', () => {
 
   it('appends the client to an existing x-forwarded-for chain and overwrites proto and host', () => {
     const out = upstreamRequestHeaders(
-      { host: 'api.example.test', 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil' },
+      {
+        host: 'api.example.test',
+        'x-forwarded-for': '203.0.113.9',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'evil',
+      },
       forwarded,
     );
     expect(out['x-forwarded-for']).toBe('203.0.113.9, 10.0.0.7');
@@ -58,9 +66,11 @@ describe('upstreamRequestHeaders', () => {
   });
 
   it('leaves x-forwarded-for alone when the client address is unknown', () => {
-    expect(upstreamRequestHeaders({ 'x-forwarded-for': '203.0.113.9' }, { ...forwarded, clientAddress: undefined })[
-      'x-forwarded-for'
-    ]).toBe('203.0.113.9');
+    expect(
+      upstreamRequestHeaders({ 'x-forwarded-for': '203.0.113.9' }, { ...forwarded, clientAddress: undefined })[
+        'x-forwarded-for'
+      ],
+    ).toBe('203.0.113.9');
   });
 });
 

@@ -3,14 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 export type HeaderMap = Record<string, string | string[]>;
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1): never forwarded. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /**
  * Request headers the gateway replaces rather than passes on: host (the upstream gets its own;

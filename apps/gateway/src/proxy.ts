@@ -128,7 +128,10 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
         if (failure === 'connection') {
           if (attempt < retryAttempts && mayRetryElsewhere(req.method, req.headers, body?.started ?? false)) {
             (tried ??= []).push(instance.id);
-            log.debug({ requestId: req.id, service, instance: instance.id, err: error }, 'upstream connection failed, retrying on another instance');
+            log.debug(
+              { requestId: req.id, service, instance: instance.id, err: error },
+              'upstream connection failed, retrying on another instance',
+            );
             continue;
           }
         }
@@ -137,7 +140,9 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
         next(
           failure === 'timeout'
             ? new GatewayTimeout(`${service} did not answer within ${o.upstreamTimeoutMs} ms`)
-            : new BadGateway(failure === 'connection' ? `${service} could not be reached` : `${service} gave no usable answer`),
+            : new BadGateway(
+                failure === 'connection' ? `${service} could not be reached` : `${service} gave no usable answer`,
+              ),
         );
         return;
       }
@@ -149,10 +154,21 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
         metrics.record(service, statusOutcome(status), seconds);
         chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
         if (error && !abort.signal.aborted) {
-          log.warn({ requestId: req.id, service, instance: instance.id, status, err: error }, 'upstream response ended early');
+          log.warn(
+            { requestId: req.id, service, instance: instance.id, status, err: error },
+            'upstream response ended early',
+          );
         } else if (log.isLevelEnabled('debug')) {
           log.debug(
-            { requestId: req.id, service, instance: instance.id, status, attempts: attempt + 1, durationMs: Math.round(seconds * 1e5) / 100, ...(error && { aborted: true }) },
+            {
+              requestId: req.id,
+              service,
+              instance: instance.id,
+              status,
+              attempts: attempt + 1,
+              durationMs: Math.round(seconds * 1e5) / 100,
+              ...(error && { aborted: true }),
+            },
             'proxied',
           );
         }

@@ -13,7 +13,11 @@ describe('matchRoute', () => {
     ['/api/products/42', 'product-service', '/products/42'],
     ['/api/inventory/42', 'inventory-service', '/inventory/42'],
     ['/api/orders', 'order-service', '/orders'],
-    ['/api/orders/5f0c3c1e-0000-4000-8000-000000000000', 'order-service', '/orders/5f0c3c1e-0000-4000-8000-000000000000'],
+    [
+      '/api/orders/5f0c3c1e-0000-4000-8000-000000000000',
+      'order-service',
+      '/orders/5f0c3c1e-0000-4000-8000-000000000000',
+    ],
   ])('routes %s to %s %s', (url, service, path) => {
     expect(target(url)).toEqual({ service, path });
   });
@@ -50,14 +54,22 @@ describe('matchRoute', () => {
   });
 
   it('serves a table given to it, so adding a service is one entry', () => {
-    const routes = [...gatewayRoutes, { prefix: '/api/reviews', service: 'review-service', upstreamPrefix: '/reviews' }];
+    const routes = [
+      ...gatewayRoutes,
+      { prefix: '/api/reviews', service: 'review-service', upstreamPrefix: '/reviews' },
+    ];
     expect(matchRoute(routes, '/api/reviews/3')).toEqual({ route: routes[4], upstreamPath: '/reviews/3' });
   });
 });
 
 describe('routedServices', () => {
   it('lists every routed service once', () => {
-    expect(routedServices(gatewayRoutes)).toEqual(['auth-service', 'product-service', 'inventory-service', 'order-service']);
+    expect(routedServices(gatewayRoutes)).toEqual([
+      'auth-service',
+      'product-service',
+      'inventory-service',
+      'order-service',
+    ]);
     expect(routedServices([...gatewayRoutes, gatewayRoutes[0]])).toHaveLength(4);
   });
 });

@@ -1,6 +1,15 @@
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
-import { ejectedFrom, eventually, gatewaySees, send, startGateway, startUpstream, type Upstream, type UpstreamHandler } from './helpers';
+import {
+  ejectedFrom,
+  eventually,
+  gatewaySees,
+  send,
+  startGateway,
+  startUpstream,
+  type Upstream,
+  type UpstreamHandler,
+} from './helpers';
 
 describe('gateway balancing and ejection', () => {
   let registry: MemoryRegistry;

@@ -6,7 +6,12 @@ import { ejectedFrom, eventually, gatewaySees, send, startGateway, startUpstream
 function counted(metrics: string, service: string, status: string): number {
   const line = metrics
     .split('\n')
-    .find((l) => l.startsWith('gateway_upstream_requests_total{') && l.includes(`service="${service}"`) && l.includes(`status="${status}"`));
+    .find(
+      (l) =>
+        l.startsWith('gateway_upstream_requests_total{') &&
+        l.includes(`service="${service}"`) &&
+        l.includes(`status="${status}"`),
+    );
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
@@ -53,13 +58,18 @@ describe('gateway when an instance is down', () => {
     // other request to the crashed instance.
     await setUp();
     const replies = [];
-    for (let i = 0; i < 4; i++) replies.push(await send(`${gateway.url}/api/products`, { method: 'POST', body: '{"sku":"a"}' }));
+    for (let i = 0; i < 4; i++)
+      replies.push(await send(`${gateway.url}/api/products`, { method: 'POST', body: '{"sku":"a"}' }));
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 502, 502]);
     expect(alive.received).toHaveLength(2);
 
     const failed = replies.find((r) => r.status === 502)!;
     expect(failed.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(JSON.parse(failed.body)).toMatchObject({ status: 502, title: 'Bad Gateway', detail: expect.stringContaining('product-service') });
+    expect(JSON.parse(failed.body)).toMatchObject({
+      status: 502,
+      title: 'Bad Gateway',
+      detail: expect.stringContaining('product-service'),
+    });
   });
 
   it('retries a POST that carries an Idempotency-Key on the other instance', async () => {
@@ -72,7 +82,12 @@ describe('gateway when an instance is down', () => {
       });
       expect(reply.status).toBe(200);
     }
-    expect(alive.received.map((r) => r.headers['idempotency-key'])).toEqual(['order-key-0', 'order-key-1', 'order-key-2', 'order-key-3']);
+    expect(alive.received.map((r) => r.headers['idempotency-key'])).toEqual([
+      'order-key-0',
+      'order-key-1',
+      'order-key-2',
+      'order-key-3',
+    ]);
   });
 
   it('gives up with a 502 when every instance refuses', async () => {
@@ -136,7 +151,11 @@ describe('gateway without a usable instance', () => {
     const reply = await send(`${gateway.url}/api/orders/1`);
     const elapsed = Date.now() - started;
     expect(reply.status).toBe(504);
-    expect(JSON.parse(reply.body)).toMatchObject({ status: 504, title: 'Gateway Timeout', detail: expect.stringContaining('order-service') });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      status: 504,
+      title: 'Gateway Timeout',
+      detail: expect.stringContaining('order-service'),
+    });
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
     // undici checks header timeouts on a clock that ticks about every half second.
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 1_500);
@@ -230,7 +249,11 @@ describe('gateway when the client goes away', () => {
 
   it('aborts the upstream request when the client hangs up mid-upload', async () => {
     const before = upstream.received.length;
-    const req = http.request(`${gateway.url}/api/products/upload`, { method: 'POST', agent: false, headers: { 'content-length': 1_000_000 } });
+    const req = http.request(`${gateway.url}/api/products/upload`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-length': 1_000_000 },
+    });
     req.on('error', () => undefined);
     req.write(Buffer.alloc(100_000));
     await eventually(() => upstream.received.length === before + 1);

@@ -86,11 +86,18 @@ export function send(
   o: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer | Readable; rawPath?: string } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const options = { method: o.method ?? 'GET', headers: o.headers, agent: false, ...(o.rawPath && { path: o.rawPath }) };
+    const options = {
+      method: o.method ?? 'GET',
+      headers: o.headers,
+      agent: false,
+      ...(o.rawPath && { path: o.rawPath }),
+    };
     const req = http.request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -109,7 +116,10 @@ export async function eventually(check: () => boolean, timeoutMs = 2_000): Promi
 }
 
 /** The gateway in-process on a free port, its logs silenced; `env` adds gateway settings. */
-export async function startGateway(registry: ServiceRegistry, env: Record<string, string> = {}): Promise<RunningService> {
+export async function startGateway(
+  registry: ServiceRegistry,
+  env: Record<string, string> = {},
+): Promise<RunningService> {
   return startService(gatewayService, {
     registry,
     env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DISCOVERY_BACKEND: 'memory', ...env },

@@ -26,7 +26,9 @@ describe('gateway proxying', () => {
     );
     gateway = await startGateway(registry);
     await gatewaySees(gateway, 'product-service', 2);
-    await Promise.all(['auth-service', 'inventory-service', 'order-service'].map((name) => gatewaySees(gateway, name, 1)));
+    await Promise.all(
+      ['auth-service', 'inventory-service', 'order-service'].map((name) => gatewaySees(gateway, name, 1)),
+    );
   });
 
   afterAll(async () => {
@@ -48,7 +50,12 @@ describe('gateway proxying', () => {
     ['POST', '/api/auth/login', 'auth-service', '/auth/login'],
     ['GET', '/api/inventory/42', 'inventory-service', '/inventory/42'],
     ['GET', '/api/orders', 'order-service', '/orders'],
-    ['GET', '/api/orders/5f0c3c1e-0000-4000-8000-000000000000', 'order-service', '/orders/5f0c3c1e-0000-4000-8000-000000000000'],
+    [
+      'GET',
+      '/api/orders/5f0c3c1e-0000-4000-8000-000000000000',
+      'order-service',
+      '/orders/5f0c3c1e-0000-4000-8000-000000000000',
+    ],
   ])('maps %s %s to %s %s', async (method, path, service, upstreamPath) => {
     const reply = await send(gateway.url + path, { method, body: method === 'POST' ? '{}' : undefined });
     expect(reply.status).toBe(200);
@@ -67,7 +74,14 @@ describe('gateway proxying', () => {
 
   it('forwards end-to-end headers, drops hop-by-hop ones and adds x-forwarded-*', async () => {
     await send(`${gateway.url}/api/auth/me`, {
-      headers: { authorization: 'Bearer t', 'x-custom': 'kept', 'x-drop-me': '1', connection: 'x-drop-me', 'proxy-authorization': 'Basic eA==', 'x-forwarded-for': '203.0.113.9' },
+      headers: {
+        authorization: 'Bearer t',
+        'x-custom': 'kept',
+        'x-drop-me': '1',
+        connection: 'x-drop-me',
+        'proxy-authorization': 'Basic eA==',
+        'x-forwarded-for': '203.0.113.9',
+      },
     });
     const { headers } = auth.received[0];
     expect(headers).toMatchObject({
@@ -147,7 +161,13 @@ describe('gateway proxying', () => {
   });
 
   it('answers an unknown /api path with a 404 problem', async () => {
-    for (const path of ['/api/unknown', '/api', '/api/productsX/1', '/api/products/../auth/me', '/api/products/%2E%2E/x']) {
+    for (const path of [
+      '/api/unknown',
+      '/api',
+      '/api/productsX/1',
+      '/api/products/../auth/me',
+      '/api/products/%2E%2E/x',
+    ]) {
       const reply = await send(gateway.url, { rawPath: path });
       expect(reply.status).toBe(404);
       expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -164,7 +184,9 @@ describe('gateway proxying', () => {
 
     const metrics = await send(`${gateway.url}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(metrics.body).toMatch(/gateway_upstream_requests_total\{[^}]*service="inventory-service"[^}]*status="200"[^}]*\} [1-9]/);
+    expect(metrics.body).toMatch(
+      /gateway_upstream_requests_total\{[^}]*service="inventory-service"[^}]*status="200"[^}]*\} [1-9]/,
+    );
     expect(metrics.body).toMatch(/gateway_upstream_duration_seconds_count\{[^}]*service="inventory-service"/);
   });
 });

@@ -20,9 +20,7 @@ export interface Reservation {
 export type ReserveResult = { created: boolean; reservation: Reservation };
 
 export type TransitionResult =
-  | { kind: 'not-found' }
-  | { kind: 'ok'; reservation: Reservation }
-  | { kind: 'conflict'; reservation: Reservation };
+  { kind: 'not-found' } | { kind: 'ok'; reservation: Reservation } | { kind: 'conflict'; reservation: Reservation };
 
 interface ReservationRow {
   id: string;
@@ -178,7 +176,12 @@ export async function expireDue(pool: Pool, limit: number): Promise<number> {
         ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
-    if (rows.length > 0) await settleStock(tx, rows.map((row) => row.id), 'expired');
+    if (rows.length > 0)
+      await settleStock(
+        tx,
+        rows.map((row) => row.id),
+        'expired',
+      );
     return rows.length;
   });
 }

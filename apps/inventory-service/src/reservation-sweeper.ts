@@ -45,7 +45,10 @@ export function startReservationSweeper(o: { pool: Pool; intervalMs: number; log
   const timer = setInterval(() => {
     if (running) return;
     sweepOnce().catch((err: unknown) => {
-      o.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'reservation sweep failed; retrying on the next tick');
+      o.log.warn(
+        { error: err instanceof Error ? err.message : String(err) },
+        'reservation sweep failed; retrying on the next tick',
+      );
     });
   }, o.intervalMs);
   timer.unref();

@@ -25,11 +25,7 @@ export const reservationItem = z.strictObject({
 
 export const createReservationBody = z.strictObject({
   orderId: z.uuid(),
-  items: z
-    .array(reservationItem)
-    .min(1)
-    .max(50)
-    .superRefine(uniqueBy('productId')),
+  items: z.array(reservationItem).min(1).max(50).superRefine(uniqueBy('productId')),
 });
 
 export type CreateReservationBody = z.infer<typeof createReservationBody>;

@@ -17,10 +17,9 @@ function toStockLevel(row: StockRow): StockLevel {
 }
 
 export async function findStock(db: Queryable, productId: number): Promise<StockLevel | undefined> {
-  const { rows } = await db.query<StockRow>(
-    'SELECT product_id, available, reserved FROM stock WHERE product_id = $1',
-    [productId],
-  );
+  const { rows } = await db.query<StockRow>('SELECT product_id, available, reserved FROM stock WHERE product_id = $1', [
+    productId,
+  ]);
   return rows[0] && toStockLevel(rows[0]);
 }
 

@@ -27,14 +27,22 @@ describeWithInfra(['postgres'], 'inventory-service reservation expiry', () => {
 
     await waitForStatus(reservation.id, 'expired');
 
-    expect((await h.api('GET', `/inventory/${product}`)).body).toEqual({ productId: product, available: 10, reserved: 0 });
+    expect((await h.api('GET', `/inventory/${product}`)).body).toEqual({
+      productId: product,
+      available: 10,
+      reserved: 0,
+    });
     const confirm = await h.api('POST', `/reservations/${reservation.id}/confirm`, { token: h.customerToken });
     expectProblem(confirm, 409);
     // Releasing an expired reservation has nothing left to do and says so without an error.
     const release = await h.api('POST', `/reservations/${reservation.id}/release`, { token: h.customerToken });
     expect(release.status).toBe(200);
     expect(release.body.status).toBe('expired');
-    expect((await h.api('GET', `/inventory/${product}`)).body).toEqual({ productId: product, available: 10, reserved: 0 });
+    expect((await h.api('GET', `/inventory/${product}`)).body).toEqual({
+      productId: product,
+      available: 10,
+      reserved: 0,
+    });
   });
 
   it('leaves confirmed reservations alone', async () => {
@@ -56,6 +64,10 @@ describeWithInfra(['postgres'], 'inventory-service reservation expiry', () => {
 
     const fetched = await h.api('GET', `/reservations/${reservation.id}`, { token: h.customerToken });
     expect(fetched.body.status).toBe('confirmed');
-    expect((await h.api('GET', `/inventory/${product}`)).body).toEqual({ productId: product, available: 4, reserved: 0 });
+    expect((await h.api('GET', `/inventory/${product}`)).body).toEqual({
+      productId: product,
+      available: 4,
+      reserved: 0,
+    });
   });
 });

@@ -42,7 +42,9 @@ export async function startInventory(env: Record<string, string> = {}): Promise<
       const id = Number(/^\/products\/(\d+)$/.exec(req.url ?? '')?.[1]);
       const known = Number.isInteger(id) && id > 0 && !unknownProducts.has(id);
       res.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(known ? { id, sku: `SKU-${id}`, name: `Product ${id}`, priceCents: 100 } : { status: 404 }));
+      res.end(
+        JSON.stringify(known ? { id, sku: `SKU-${id}`, name: `Product ${id}`, priceCents: 100 } : { status: 404 }),
+      );
     });
   }
   await startProductService();
@@ -80,7 +82,8 @@ export async function startInventory(env: Record<string, string> = {}): Promise<
     api,
     async setStock(productId, quantity) {
       const result = await api('PUT', `/inventory/${productId}`, { token: adminToken, body: { quantity } });
-      if (result.status !== 200) throw new Error(`setting stock failed: ${result.status} ${JSON.stringify(result.body)}`);
+      if (result.status !== 200)
+        throw new Error(`setting stock failed: ${result.status} ${JSON.stringify(result.body)}`);
     },
     async stopProductService() {
       await productStub?.stop();

@@ -17,7 +17,10 @@ describeWithInfra(['postgres'], 'inventory-service reservations', () => {
   async function pendingReservation() {
     const product = h.newProductId();
     await h.setStock(product, 10);
-    const { body: reservation } = await reserve({ orderId: randomUUID(), items: [{ productId: product, quantity: 4 }] });
+    const { body: reservation } = await reserve({
+      orderId: randomUUID(),
+      items: [{ productId: product, quantity: 4 }],
+    });
     const post = (action: string) =>
       h.api('POST', `/reservations/${reservation.id}/${action}`, { token: h.customerToken });
     return { product, reservation, post };
@@ -50,10 +53,9 @@ describeWithInfra(['postgres'], 'inventory-service reservations', () => {
     }
     expect(await stockOf(scarce)).toEqual({ productId: scarce, available: 0, reserved: 20 });
     expect(await stockOf(plenty)).toEqual({ productId: plenty, available: 80, reserved: 20 });
-    const { rows } = await h.pool.query(
-      `SELECT count(*)::int AS n FROM reservation_items WHERE product_id = $1`,
-      [scarce],
-    );
+    const { rows } = await h.pool.query(`SELECT count(*)::int AS n FROM reservation_items WHERE product_id = $1`, [
+      scarce,
+    ]);
     expect(rows[0].n).toBe(20);
   });
 

@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Conflict, UnprocessableEntity } from '@lab/service-kit';
 import type { Pool } from 'pg';
-import {
-  fetchUnitPrices,
-  reserveStock,
-  type ServiceClient,
-  settleReservation,
-} from './neighbours';
+import { fetchUnitPrices, reserveStock, type ServiceClient, settleReservation } from './neighbours';
 import {
   claimIdempotencyKey,
   confirmOrder,

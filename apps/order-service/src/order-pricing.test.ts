@@ -19,7 +19,12 @@ describe('requestHash', () => {
     const base = requestHash([{ productId: 1, quantity: 3 }]);
     expect(requestHash([{ productId: 1, quantity: 4 }])).not.toBe(base);
     expect(requestHash([{ productId: 2, quantity: 3 }])).not.toBe(base);
-    expect(requestHash([{ productId: 1, quantity: 3 }, { productId: 2, quantity: 1 }])).not.toBe(base);
+    expect(
+      requestHash([
+        { productId: 1, quantity: 3 },
+        { productId: 2, quantity: 1 },
+      ]),
+    ).not.toBe(base);
   });
 
   it('is a sha256 hex digest', () => {

@@ -15,9 +15,7 @@ export interface OrderLine extends OrderItemRequest {
  * of the same request matches and a different request under the same Idempotency-Key does not.
  */
 export function requestHash(items: readonly OrderItemRequest[]): string {
-  const canonical = [...items]
-    .sort((a, b) => a.productId - b.productId)
-    .map((item) => [item.productId, item.quantity]);
+  const canonical = [...items].sort((a, b) => a.productId - b.productId).map((item) => [item.productId, item.quantity]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 

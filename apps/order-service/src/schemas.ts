@@ -9,11 +9,7 @@ export const orderItem = z.strictObject({
 });
 
 export const createOrderBody = z.strictObject({
-  items: z
-    .array(orderItem)
-    .min(1)
-    .max(50)
-    .superRefine(uniqueBy('productId')),
+  items: z.array(orderItem).min(1).max(50).superRefine(uniqueBy('productId')),
 });
 
 export const createOrderHeaders = z.object({

@@ -54,7 +54,10 @@ describeWithInfra(['postgres', 'consul'], 'order-service bulk-discount flag', ()
     console.log(`bulk-discount applied ${Date.now() - started} ms after the KV write`);
     expect(await unitPrice(9)).toBe(1000);
     const order = await place(12);
-    expect(order.body).toMatchObject({ totalCents: 12 * 900, items: [{ productId: 7, quantity: 12, unitPriceCents: 900 }] });
+    expect(order.body).toMatchObject({
+      totalCents: 12 * 900,
+      items: [{ productId: 7, quantity: 12, unitPriceCents: 900 }],
+    });
   });
 
   it('refuses an invalid flag value, keeps the flag as it was and stays ready', async () => {

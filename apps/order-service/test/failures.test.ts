@@ -92,4 +92,3 @@ describeWithInfra(['postgres'], 'order-service when a dependency fails', () => {
     expect(h.inventory.callsTo('reserve')).toHaveLength(1);
   });
 });
-

@@ -71,17 +71,24 @@ export class InventoryStub {
           title: 'Conflict',
           status: 409,
           detail: `Insufficient stock for products ${items[0].productId}`,
-          errors: [{ field: 'body.items.0.productId', message: `product ${items[0].productId} has 0 available, 1 requested` }],
+          errors: [
+            { field: 'body.items.0.productId', message: `product ${items[0].productId} has 0 available, 1 requested` },
+          ],
         });
       }
       const existing = this.byOrder.get(orderId);
       const reservation = existing ?? { id: randomUUID(), orderId, items };
       this.byOrder.set(orderId, reservation);
-      return send(res, existing ? 200 : 201, { ...reservation, status: 'pending', expiresAt: new Date().toISOString() });
+      return send(res, existing ? 200 : 201, {
+        ...reservation,
+        status: 'pending',
+        expiresAt: new Date().toISOString(),
+      });
     }
     const action = /^\/reservations\/([^/]+)\/(confirm|release)$/.exec(path);
     if (req.method === 'POST' && action) {
-      if (action[2] === 'confirm' && this.failConfirm) return send(res, 500, { title: 'Internal Server Error', status: 500 });
+      if (action[2] === 'confirm' && this.failConfirm)
+        return send(res, 500, { title: 'Internal Server Error', status: 500 });
       return send(res, 200, { id: action[1], status: action[2] === 'confirm' ? 'confirmed' : 'released' });
     }
     send(res, 404, { title: 'Not Found', status: 404 });

@@ -31,7 +31,10 @@ export class CacheMetrics {
     return {
       error: (operation, err) => {
         this.errors.inc({ operation });
-        log.debug({ operation, err: { message: err instanceof Error ? err.message : String(err) } }, 'cache command failed');
+        log.debug(
+          { operation, err: { message: err instanceof Error ? err.message : String(err) } },
+          'cache command failed',
+        );
       },
     };
   }

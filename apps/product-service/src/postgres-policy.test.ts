@@ -12,7 +12,8 @@ function flakyDb(): Queryable & { calls: number } {
     calls: 0,
     query() {
       db.calls++;
-      if (db.calls === 1) return Promise.reject(Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' }));
+      if (db.calls === 1)
+        return Promise.reject(Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' }));
       return Promise.resolve({ rows: [{ ok: true }], rowCount: 1 });
     },
   };
@@ -26,7 +27,9 @@ describe('createPostgresPolicy', () => {
   it('admits pool-size calls plus twice as many queued by default, and refuses the rest at once', async () => {
     const policy = createPostgresPolicy(config({ DATABASE_STATEMENT_TIMEOUT_MS: 200 }));
     const reads = guardedQueries(stuckDb, policy, 'read');
-    const outcomes = Array.from({ length: 13 }, () => reads.query('SELECT 1').catch((err: { code?: string }) => err.code));
+    const outcomes = Array.from({ length: 13 }, () =>
+      reads.query('SELECT 1').catch((err: { code?: string }) => err.code),
+    );
     await expect(Promise.race(outcomes)).resolves.toBe('BULKHEAD_FULL');
     expect(policy.snapshot().bulkhead).toMatchObject({ active: 4, queued: 8, rejected: 1 });
     // The admitted calls end at the deadline; none is left waiting.
@@ -36,10 +39,16 @@ describe('createPostgresPolicy', () => {
   });
 
   it('takes the sizes from DB_BULKHEAD_MAX_CONCURRENT and DB_BULKHEAD_QUEUE when set', async () => {
-    const policy = createPostgresPolicy(config({ DB_BULKHEAD_MAX_CONCURRENT: 1, DB_BULKHEAD_QUEUE: 0, DATABASE_STATEMENT_TIMEOUT_MS: 50 }));
+    const policy = createPostgresPolicy(
+      config({ DB_BULKHEAD_MAX_CONCURRENT: 1, DB_BULKHEAD_QUEUE: 0, DATABASE_STATEMENT_TIMEOUT_MS: 50 }),
+    );
     const reads = guardedQueries(stuckDb, policy, 'read');
     const running = reads.query('SELECT 1');
-    await expect(reads.query('SELECT 1')).rejects.toMatchObject({ code: 'BULKHEAD_FULL', maxConcurrent: 1, maxQueue: 0 });
+    await expect(reads.query('SELECT 1')).rejects.toMatchObject({
+      code: 'BULKHEAD_FULL',
+      maxConcurrent: 1,
+      maxQueue: 0,
+    });
     await expect(running).rejects.toMatchObject({ code: 'TIMEOUT' });
     policy.shutdown();
   });
@@ -59,7 +68,9 @@ describe('createPostgresPolicy', () => {
     expect(readDb.calls).toBe(2);
 
     const writeDb = flakyDb();
-    await expect(guardedQueries(writeDb, policy, 'write').query('INSERT 1')).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await expect(guardedQueries(writeDb, policy, 'write').query('INSERT 1')).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
     expect(writeDb.calls).toBe(1);
     policy.shutdown();
   });

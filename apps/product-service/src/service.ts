@@ -28,9 +28,11 @@ async function startRedis(ctx: ServiceContext<ProductConfig>) {
     maxReconnectDelayMs: ctx.config.REDIS_MAX_RECONNECT_DELAY_MS,
     log: ctx.log,
   });
-  await client.connect().catch((err: Error) =>
-    ctx.log.warn({ err: { message: err.message } }, 'redis not reachable yet; reads bypass the cache'),
-  );
+  await client
+    .connect()
+    .catch((err: Error) =>
+      ctx.log.warn({ err: { message: err.message } }, 'redis not reachable yet; reads bypass the cache'),
+    );
   ctx.health.add(redisCheck(client));
   // quit() lets pending replies arrive; it fails when there is no connection, and then there is
   // nothing left to wait for.

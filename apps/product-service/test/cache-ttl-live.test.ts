@@ -18,7 +18,11 @@ describeWithInfra(['postgres', 'redis', 'consul'], 'product-service cache TTL fr
     database = await createTestDatabase();
     redis = new Redis(infra('redis').url!);
     // Discovery in the helper's memory registry; the live configuration from Consul's KV.
-    products = await startProducts(database.url, { REDIS_URL: infra('redis').url!, DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl });
+    products = await startProducts(database.url, {
+      REDIS_URL: infra('redis').url!,
+      DISCOVERY_BACKEND: 'consul',
+      CONSUL_URL: consulUrl,
+    });
     // Ids far from the ones other test files create in the same Redis.
     await products.service.ctx.db.query('ALTER TABLE products ALTER COLUMN id RESTART WITH 7000001');
   });

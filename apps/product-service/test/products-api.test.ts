@@ -1,4 +1,12 @@
-import { call, createTestDatabase, createTestIssuer, describeWithInfra, expectProblem, expectRejected, type CallOptions } from '@lab/testing';
+import {
+  call,
+  createTestDatabase,
+  createTestIssuer,
+  describeWithInfra,
+  expectProblem,
+  expectRejected,
+  type CallOptions,
+} from '@lab/testing';
 import type { StartedProducts } from './start-products';
 import { productRows, startProducts } from './start-products';
 
@@ -48,7 +56,9 @@ describeWithInfra(['postgres'], 'product-service API', () => {
 
     it('replaces a product with PUT and moves updatedAt', async () => {
       const created = await create({ sku: 'CRUD-2', name: 'Cup', priceCents: 500 });
-      const reply = await asAdmin('PUT', `/products/${created.id}`, { body: { sku: 'CRUD-2B', name: 'Big cup', priceCents: 750 } });
+      const reply = await asAdmin('PUT', `/products/${created.id}`, {
+        body: { sku: 'CRUD-2B', name: 'Big cup', priceCents: 750 },
+      });
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ id: created.id, sku: 'CRUD-2B', name: 'Big cup', priceCents: 750 });
       expect(Date.parse(reply.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(reply.body.createdAt));
@@ -87,7 +97,11 @@ describeWithInfra(['postgres'], 'product-service API', () => {
   describe('rejects', () => {
     /** Sends the request; it must be refused with a problem answer and leave the table as it was. */
     const refused = (method: string, path: string, o: CallOptions, status: number, fields?: string[]) =>
-      expectRejected(() => call(products.url, method, path, o), { status, fields, state: () => productRows(products.service) });
+      expectRejected(() => call(products.url, method, path, o), {
+        status,
+        fields,
+        state: () => productRows(products.service),
+      });
 
     let existing: { id: number };
     let other: { id: number };
@@ -96,7 +110,12 @@ describeWithInfra(['postgres'], 'product-service API', () => {
       other = await create({ sku: 'KEEP-2', name: 'Also kept', priceCents: 200 });
     });
 
-    const row = (label: string, options: CallOptions, status: number, fields?: string[]) => ({ label, options, status, fields });
+    const row = (label: string, options: CallOptions, status: number, fields?: string[]) => ({
+      label,
+      options,
+      status,
+      fields,
+    });
     const badBodies = [
       row('malformed JSON', { rawBody: '{"sku": "X",' }, 400),
       row('no body', {}, 400, ['body']),
@@ -104,7 +123,11 @@ describeWithInfra(['postgres'], 'product-service API', () => {
       row('an array', { body: [valid] }, 400, ['body']),
       row('an oversized body', { body: { ...valid, name: 'n'.repeat(4000) } }, 413),
       row('missing fields', { body: {} }, 400, ['body.sku', 'body.name', 'body.priceCents']),
-      row('wrong types', { body: { sku: 1, name: false, priceCents: '12' } }, 400, ['body.sku', 'body.name', 'body.priceCents']),
+      row('wrong types', { body: { sku: 1, name: false, priceCents: '12' } }, 400, [
+        'body.sku',
+        'body.name',
+        'body.priceCents',
+      ]),
       row('a negative price', { body: { ...valid, priceCents: -1 } }, 400, ['body.priceCents']),
       row('a fractional price', { body: { ...valid, priceCents: 12.5 } }, 400, ['body.priceCents']),
       row('a price over 1e9', { body: { ...valid, priceCents: 1_000_000_001 } }, 400, ['body.priceCents']),
@@ -124,7 +147,9 @@ describeWithInfra(['postgres'], 'product-service API', () => {
     });
 
     it('answers 409 naming body.sku when the sku is taken, on create and on update', async () => {
-      await refused('POST', '/products', { token: products.adminToken, body: { ...valid, sku: 'KEEP-1' } }, 409, ['body.sku']);
+      await refused('POST', '/products', { token: products.adminToken, body: { ...valid, sku: 'KEEP-1' } }, 409, [
+        'body.sku',
+      ]);
       await refused(
         'PUT',
         `/products/${other.id}`,

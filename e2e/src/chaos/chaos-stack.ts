@@ -40,7 +40,15 @@ export async function startChaosStack(): Promise<ChaosStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lab-chaos-'));
   const redis = await startLocalRedis();
   const env = { ...process.env };
-  for (const name of ['REDIS_URL', 'CONSUL_URL', 'ETCD_ENDPOINTS', 'ZOOKEEPER_CONNECT', 'DISCOVERY_BACKEND', 'CONFIG_DIR']) delete env[name];
+  for (const name of [
+    'REDIS_URL',
+    'CONSUL_URL',
+    'ETCD_ENDPOINTS',
+    'ZOOKEEPER_CONNECT',
+    'DISCOVERY_BACKEND',
+    'CONFIG_DIR',
+  ])
+    delete env[name];
   let stack: RunningStack;
   try {
     stack = await startStack({
@@ -59,7 +67,9 @@ export async function startChaosStack(): Promise<ChaosStack> {
     throw error;
   }
   const api: Api = (method, p, options) => call(stack.gatewayUrl, method, p, options);
-  const admin = await api('POST', '/api/auth/login', { body: { email: 'admin@example.com', password: 'admin-dev-password' } });
+  const admin = await api('POST', '/api/auth/login', {
+    body: { email: 'admin@example.com', password: 'admin-dev-password' },
+  });
   const customer = { email: `chaos-${randomUUID().slice(0, 8)}@example.com`, password: 'correct horse battery' };
   await api('POST', '/api/auth/register', { body: customer });
   const login = await api('POST', '/api/auth/login', { body: customer });
@@ -78,7 +88,10 @@ export async function startChaosStack(): Promise<ChaosStack> {
         body: { sku: `CHAOS-${randomUUID().slice(0, 8)}`, name: 'Chaos lamp', priceCents: 1000 },
       });
       expectStatus(created, 201);
-      expectStatus(await api('PUT', `/api/inventory/${created.body.id}`, { token: adminToken, body: { quantity: stock } }), 200);
+      expectStatus(
+        await api('PUT', `/api/inventory/${created.body.id}`, { token: adminToken, body: { quantity: stock } }),
+        200,
+      );
       return created.body.id as number;
     },
     async query(service, sql, params) {
@@ -112,7 +125,12 @@ function expectStatus(res: JsonResponse, status: number): void {
 }
 
 /** An order request as the customer, with its own Idempotency-Key unless one is given. */
-export function orderRequest(token: string, productId: number, quantity: number, key = `chaos-${randomUUID()}`): CallOptions {
+export function orderRequest(
+  token: string,
+  productId: number,
+  quantity: number,
+  key = `chaos-${randomUUID()}`,
+): CallOptions {
   return { token, headers: { 'idempotency-key': key }, body: { items: [{ productId, quantity }] } };
 }
 
@@ -125,9 +143,13 @@ export interface LocalRedis {
 /** redis-server on a free loopback port, nothing persisted; resolves once it accepts connections. */
 async function startLocalRedis(): Promise<LocalRedis> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };

@@ -33,7 +33,11 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       }
       await new Promise((r) => setTimeout(r, 1000));
     })();
-    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), { concurrency: 4, maxRequests: 6000, until: kill });
+    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), {
+      concurrency: 4,
+      maxRequests: 6000,
+      until: kill,
+    });
     await kill;
     const removedMs = Date.now() - killedAt - 1000;
     console.log(
@@ -48,7 +52,10 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
   it('answers POST /orders with a quick 503 while inventory-service is down, stores nothing, and recovers without restarts', async () => {
     const productId = await c.newProduct(10);
     const [inventory] = c.stack.instancesOf('inventory-service');
-    const reservationsBefore = await c.query<{ n: number }>('inventory-service', 'SELECT count(*)::int AS n FROM reservations');
+    const reservationsBefore = await c.query<{ n: number }>(
+      'inventory-service',
+      'SELECT count(*)::int AS n FROM reservations',
+    );
     inventory.process.kill('SIGKILL');
     await inventory.process.exited;
 
@@ -63,9 +70,18 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
-    const orderRows = await c.query<{ n: number }>('order-service', 'SELECT count(*)::int AS n FROM orders WHERE idempotency_key = ANY($1)', [keys]);
-    const reservationsAfter = await c.query<{ n: number }>('inventory-service', 'SELECT count(*)::int AS n FROM reservations');
-    const stock = await c.query('inventory-service', 'SELECT available, reserved FROM stock WHERE product_id = $1', [productId]);
+    const orderRows = await c.query<{ n: number }>(
+      'order-service',
+      'SELECT count(*)::int AS n FROM orders WHERE idempotency_key = ANY($1)',
+      [keys],
+    );
+    const reservationsAfter = await c.query<{ n: number }>(
+      'inventory-service',
+      'SELECT count(*)::int AS n FROM reservations',
+    );
+    const stock = await c.query('inventory-service', 'SELECT available, reserved FROM stock WHERE product_id = $1', [
+      productId,
+    ]);
 
     const restartedAt = Date.now();
     await c.stack.restartInstance(inventory.id);
@@ -105,8 +121,12 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       'SELECT id, reservation_id FROM orders WHERE idempotency_key = $1',
       [options.headers!['idempotency-key']],
     );
-    const reservations = await c.query('inventory-service', 'SELECT id FROM reservations WHERE order_id = ANY($1)', [orders.map((o) => o.id)]);
-    const stock = await c.query('inventory-service', 'SELECT available, reserved FROM stock WHERE product_id = $1', [productId]);
+    const reservations = await c.query('inventory-service', 'SELECT id FROM reservations WHERE order_id = ANY($1)', [
+      orders.map((o) => o.id),
+    ]);
+    const stock = await c.query('inventory-service', 'SELECT available, reserved FROM stock WHERE product_id = $1', [
+      productId,
+    ]);
     console.log(
       `chaos[idempotency]: 50 concurrent POSTs in ${tookMs} ms answered ${[...statuses].map(([s, n]) => `${n}x${s}`).join(', ')}; ` +
         `${orders.length} order row(s), ${reservations.length} reservation(s), stock ${JSON.stringify(stock[0])}`,
@@ -148,7 +168,11 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
     } finally {
       inventory.process.kill('SIGCONT');
       // The registry dropped it while it was stopped; the next tests need it listed again.
-      await waitFor(async () => (await c.stack.healthyIds('inventory-service')).includes(inventory.id), 10_000, `${inventory.id} passing again`);
+      await waitFor(
+        async () => (await c.stack.healthyIds('inventory-service')).includes(inventory.id),
+        10_000,
+        `${inventory.id} passing again`,
+      );
     }
     const burstMs = Date.now() - started;
     const after = (await c.direct(order.url, '/health/detailed')).body;
@@ -210,7 +234,11 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     // The gateway sends to it again once the registry's next check has passed.
-    await waitFor(async () => (await c.stack.healthyIds('order-service')).includes(order.id), 10_000, `${order.id} passing in the registry`);
+    await waitFor(
+      async () => (await c.stack.healthyIds('order-service')).includes(order.id),
+      10_000,
+      `${order.id} passing in the registry`,
+    );
     const readBack = await c.api('GET', `/api/orders/${placed.body.id}`, { token: c.customerToken });
     const slowest = Math.max(...reads.map((r) => r.ms));
     console.log(
@@ -240,7 +268,8 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       sent++;
       if ((await c.api('GET', `/api/products/${productId}`)).status !== 200) failed++;
       const details = await Promise.all(products.map((p) => c.direct(p.url, '/health/detailed')));
-      if (reportedAfter < 0 && details.every((d) => d.body.checks.redis?.status === 'fail')) reportedAfter = Date.now() - killedAt;
+      if (reportedAfter < 0 && details.every((d) => d.body.checks.redis?.status === 'fail'))
+        reportedAfter = Date.now() - killedAt;
       if (reportedAfter >= 0 && sent >= 50) break;
     }
     const ready = await Promise.all(products.map((p) => c.direct(p.url, '/health/ready')));
@@ -276,7 +305,11 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       }
       await new Promise((r) => setTimeout(r, 500));
     })();
-    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), { concurrency: 2, maxRequests: 6000, until: chaos });
+    const load = await steadyLoad(() => c.api('GET', `/api/products/${productId}`), {
+      concurrency: 2,
+      maxRequests: 6000,
+      until: chaos,
+    });
     await chaos;
     console.log(
       `chaos[registry-restart]: ${load.failed} of ${load.sent} requests failed (${summarize(load.failures)}) while the registry was down ${restartedAt - crashedAt} ms and came back empty; ` +
@@ -312,7 +345,10 @@ async function waitForLiveSetting(url: string, settingPath: string, value: unkno
     const res = await call(url, 'GET', '/admin/config', { token: CHAOS_ADMIN_TOKEN });
     const found = findSetting(res.body, settingPath);
     if (found === value) return;
-    if (Date.now() > deadline) throw new Error(`${settingPath} is ${JSON.stringify(found)}, not ${JSON.stringify(value)}: ${JSON.stringify(res.body).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${settingPath} is ${JSON.stringify(found)}, not ${JSON.stringify(value)}: ${JSON.stringify(res.body).slice(0, 500)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -327,7 +363,8 @@ function findSetting(report: Json, settingPath: string): unknown {
 async function recoverOrders(c: ChaosStack, productId: number, timeoutMs: number): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if ((await c.api('POST', '/api/orders', orderRequest(c.customerToken, productId, 1))).status === 201) return Date.now() - started;
+    if ((await c.api('POST', '/api/orders', orderRequest(c.customerToken, productId, 1))).status === 201)
+      return Date.now() - started;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no order succeeded within ${timeoutMs} ms`);

@@ -10,7 +10,14 @@ export { envEnum } from './schemas/env-enum';
 
 // Live, layered configuration.
 export { createConfigStore, type ConfigStoreOptions } from './store/create-config-store';
-export type { ConfigListener, ConfigRejection, ConfigSource, ConfigStatus, ConfigStore, ExplainedValue } from './store/config-store';
+export type {
+  ConfigListener,
+  ConfigRejection,
+  ConfigSource,
+  ConfigStatus,
+  ConfigStore,
+  ExplainedValue,
+} from './store/config-store';
 export type { ConfigPathIssue } from './layers/config-path-issue';
 export { defaultConfigDir } from './default-config-dir';
 export {

@@ -49,7 +49,12 @@ describe('loadConfig', () => {
   });
 
   it('lets the environment override defaults, and types the result', () => {
-    const config = loadConfig(schema, { PORT: '8080', DEBUG: 'yes', CHECK_INTERVAL: '2s', DISCOVERY_BACKEND: 'memory' });
+    const config = loadConfig(schema, {
+      PORT: '8080',
+      DEBUG: 'yes',
+      CHECK_INTERVAL: '2s',
+      DISCOVERY_BACKEND: 'memory',
+    });
     const port: number = config.PORT;
     const backend: 'consul' | 'memory' = config.DISCOVERY_BACKEND;
     expect([port, config.DEBUG, config.CHECK_INTERVAL, backend]).toEqual([8080, true, 2000, 'memory']);
@@ -87,7 +92,13 @@ describe('loadConfig', () => {
       }),
     );
     expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.issues.map((i) => i.variable).sort()).toEqual(['CONSUL_URL', 'DATABASE_URL', 'DEBUG', 'POOL_MAX', 'PORT']);
+    expect(error.issues.map((i) => i.variable).sort()).toEqual([
+      'CONSUL_URL',
+      'DATABASE_URL',
+      'DEBUG',
+      'POOL_MAX',
+      'PORT',
+    ]);
     const lines = error.message.split('\n');
     expect(lines[0]).toBe('Invalid configuration (5 variables):');
     expect(lines).toContain('  PORT: expected an integer 0..65535, got "abc"');

@@ -2,7 +2,13 @@ import { redactSecrets } from './secrets';
 
 describe('redactSecrets', () => {
   it('hides the listed keys and every key whose name looks secret', () => {
-    const config = { PORT: 3001, SIGNING_MATERIAL: 'abc', JWT_PRIVATE_KEY: 'pem', DB_PASSWORD: 'pw', CONSUL_TOKEN: 't' };
+    const config = {
+      PORT: 3001,
+      SIGNING_MATERIAL: 'abc',
+      JWT_PRIVATE_KEY: 'pem',
+      DB_PASSWORD: 'pw',
+      CONSUL_TOKEN: 't',
+    };
     expect(redactSecrets(config, ['SIGNING_MATERIAL'])).toEqual({
       PORT: 3001,
       SIGNING_MATERIAL: '[redacted]',

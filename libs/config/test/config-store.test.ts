@@ -10,7 +10,10 @@ const schema = z.object({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   cache: z.object({ ttlSeconds: z.number().int().min(1).default(60), prefix: z.string().default('p:') }).prefault({}),
   resilience: z
-    .record(z.string(), z.object({ timeoutMs: z.number().int().positive(), retries: z.number().int().min(0).default(2) }))
+    .record(
+      z.string(),
+      z.object({ timeoutMs: z.number().int().positive(), retries: z.number().int().min(0).default(2) }),
+    )
     .default({}),
   database: z.object({ password: z.coerce.string().optional(), url: z.string().optional() }).prefault({}),
   webhookSecret: z.string().optional(),
@@ -39,7 +42,10 @@ describe('createConfigStore', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('layers defaults < files < env < shared KV < service KV, and explains where each value came from', async () => {
-    write('order-service/default.yaml', 'logLevel: warn\ncache:\n  ttlSeconds: 30\nresilience:\n  product-service: { timeoutMs: 800 }\n');
+    write(
+      'order-service/default.yaml',
+      'logLevel: warn\ncache:\n  ttlSeconds: 30\nresilience:\n  product-service: { timeoutMs: 800 }\n',
+    );
     write('order-service/production.yaml', 'cache:\n  ttlSeconds: 20\n');
     const kv = new MemoryKv({
       'config/shared/resilience/product-service/retries': '4',
@@ -96,7 +102,15 @@ describe('createConfigStore', () => {
   it('rejects a candidate that fails the schema: nothing changes, the rejection is logged without values, counted and kept', async () => {
     const kv = new MemoryKv({ 'config/svc/webhookSecret': 'wh-secret-value' });
     const logger = new RecordingLogger();
-    const store = await createConfigStore({ service: 'svc', schema, configDir: dir, kv, env: {}, logger, secretPaths: ['webhookSecret'] });
+    const store = await createConfigStore({
+      service: 'svc',
+      schema,
+      configDir: dir,
+      kv,
+      env: {},
+      logger,
+      secretPaths: ['webhookSecret'],
+    });
     const listener = jest.fn();
     store.subscribe(listener);
 
@@ -114,7 +128,10 @@ describe('createConfigStore', () => {
     expect(listener).toHaveBeenCalledTimes(calls);
     const status = store.status();
     expect(status.version).toBe(2);
-    expect(status.lastRejection).toMatchObject({ source: 'kv', issues: [{ path: 'cache.ttlSeconds', message: expect.any(String) }] });
+    expect(status.lastRejection).toMatchObject({
+      source: 'kv',
+      issues: [{ path: 'cache.ttlSeconds', message: expect.any(String) }],
+    });
     expect(status.lastRejection?.issues).toHaveLength(1);
     const warning = logger.lines.find((l) => l.level === 'warn');
     expect(warning?.msg).toMatch(/rejected/);
@@ -180,7 +197,11 @@ describe('createConfigStore', () => {
     const kv = new MemoryKv({ 'config/svc/logLevel': 'loud' });
     const store = await createConfigStore({ service: 'svc', schema, configDir: dir, kv, env: {} });
     expect(store.current().logLevel).toBe('warn');
-    expect(store.status()).toMatchObject({ version: 1, rejections: 1, lastRejection: { source: 'kv', issues: [{ path: 'logLevel' }] } });
+    expect(store.status()).toMatchObject({
+      version: 1,
+      rejections: 1,
+      lastRejection: { source: 'kv', issues: [{ path: 'logLevel' }] },
+    });
     await kv.put('config/svc/logLevel', 'debug');
     await eventually(() => store.current().logLevel === 'debug');
     await store.close();
@@ -190,12 +211,16 @@ describe('createConfigStore', () => {
     write('svc/default.yaml', 'logLevel: loud\ncache: { ttlSeconds: -1 }\n');
     const start = createConfigStore({ service: 'svc', schema, configDir: dir, env: {} });
     await expect(start).rejects.toThrow(ConfigError);
-    await expect(start).rejects.toThrow(/Invalid configuration \(2 settings\):\n {2}logLevel: .*\n {2}cache\.ttlSeconds: /);
+    await expect(start).rejects.toThrow(
+      /Invalid configuration \(2 settings\):\n {2}logLevel: .*\n {2}cache\.ttlSeconds: /,
+    );
   });
 
   it('refuses to start on a file that does not parse', async () => {
     write('svc/default.yaml', 'logLevel: [\n');
-    await expect(createConfigStore({ service: 'svc', schema, configDir: dir, env: {} })).rejects.toThrow(/svc\/default\.yaml: invalid YAML/);
+    await expect(createConfigStore({ service: 'svc', schema, configDir: dir, env: {} })).rejects.toThrow(
+      /svc\/default\.yaml: invalid YAML/,
+    );
   });
 
   it('rejects invalid flag definitions like any other setting, and evaluates valid ones', async () => {
@@ -205,11 +230,16 @@ describe('createConfigStore', () => {
     expect(flags.isEnabled('bulk-discount', { userId: 'u' })).toBe(true);
     await kv.put('config/svc/flags/bulk-discount', '{"enabled":true,"rolloutPercent":150}');
     await eventually(() => store.status().rejections === 1);
-    expect(store.status().lastRejection?.issues).toEqual([{ path: 'flags.bulk-discount.rolloutPercent', message: expect.any(String) }]);
+    expect(store.status().lastRejection?.issues).toEqual([
+      { path: 'flags.bulk-discount.rolloutPercent', message: expect.any(String) },
+    ]);
     expect(flags.isEnabled('bulk-discount', { userId: 'u' })).toBe(true);
     await kv.put('config/svc/flags/bulk-discount', '{"enabled":true,"killSwitch":true}');
     await eventually(() => !flags.isEnabled('bulk-discount', { userId: 'u' }));
-    expect(store.explain()['flags.bulk-discount']).toEqual({ value: { enabled: true, killSwitch: true }, source: 'kv' });
+    expect(store.explain()['flags.bulk-discount']).toEqual({
+      value: { enabled: true, killSwitch: true },
+      source: 'kv',
+    });
     await store.close();
   });
 
@@ -268,7 +298,14 @@ describe('createConfigStore', () => {
   describe('file reload (watchFiles)', () => {
     it('applies an edited file', async () => {
       write('svc/default.yaml', 'logLevel: info\n');
-      const store = await createConfigStore({ service: 'svc', schema, configDir: dir, env: {}, watchFiles: true, fileDebounceMs: 20 });
+      const store = await createConfigStore({
+        service: 'svc',
+        schema,
+        configDir: dir,
+        env: {},
+        watchFiles: true,
+        fileDebounceMs: 20,
+      });
       const changes: string[][] = [];
       store.subscribe((_next, changed) => changes.push(changed));
       write('svc/default.yaml', 'logLevel: warn\n');
@@ -286,7 +323,15 @@ describe('createConfigStore', () => {
       symlinkSync('..v1', path.join(svcDir, '..data'));
       symlinkSync('..data/default.yaml', path.join(svcDir, 'default.yaml'));
       const logger = new RecordingLogger();
-      const store = await createConfigStore({ service: 'svc', schema, configDir: dir, env: {}, watchFiles: true, fileDebounceMs: 20, logger });
+      const store = await createConfigStore({
+        service: 'svc',
+        schema,
+        configDir: dir,
+        env: {},
+        watchFiles: true,
+        fileDebounceMs: 20,
+        logger,
+      });
       const swap = (version: string, text: string): void => {
         mkdirSync(path.join(svcDir, version));
         writeFileSync(path.join(svcDir, version, 'default.yaml'), text);

@@ -10,20 +10,25 @@ const services = readdirSync(configDir, { withFileTypes: true })
 
 describe('the repository config/ folder', () => {
   it('has a folder for every service', () => {
-    expect(services.sort()).toEqual(['auth-service', 'gateway', 'inventory-service', 'order-service', 'product-service']);
+    expect(services.sort()).toEqual([
+      'auth-service',
+      'gateway',
+      'inventory-service',
+      'order-service',
+      'product-service',
+    ]);
   });
 
-  it.each(services.flatMap((service) => ['development', 'production', 'test'].map((environment) => [service, environment])))(
-    '%s reads cleanly for %s, with valid flags',
-    async (service, environment) => {
-      const layer = await readFileLayer({ configDir, service, environment });
-      expect(layer.issues).toEqual([]);
-      expect(layer.tree.logLevel).toMatch(/^(debug|info|warn|error)$/);
-      for (const [name, flag] of Object.entries((layer.tree.flags ?? {}) as Record<string, unknown>)) {
-        expect([name, flagDefinitionSchema.safeParse(flag).success]).toEqual([name, true]);
-      }
-    },
-  );
+  it.each(
+    services.flatMap((service) => ['development', 'production', 'test'].map((environment) => [service, environment])),
+  )('%s reads cleanly for %s, with valid flags', async (service, environment) => {
+    const layer = await readFileLayer({ configDir, service, environment });
+    expect(layer.issues).toEqual([]);
+    expect(layer.tree.logLevel).toMatch(/^(debug|info|warn|error)$/);
+    for (const [name, flag] of Object.entries((layer.tree.flags ?? {}) as Record<string, unknown>)) {
+      expect([name, flagDefinitionSchema.safeParse(flag).success]).toEqual([name, true]);
+    }
+  });
 
   it('ships the bulk-discount flag for order-service, off', async () => {
     const layer = await readFileLayer({ configDir, service: 'order-service', environment: 'development' });

@@ -31,7 +31,12 @@ export { MemoryRegistry } from './backends/memory-registry';
 export { EtcdRegistry, type EtcdRegistryOptions } from './backends/etcd-registry';
 export { ZookeeperRegistry, type ZookeeperRegistryOptions } from './backends/zookeeper-registry';
 export { DnsRegistry, type DnsRegistryOptions } from './backends/dns-registry';
-export { createRegistry, registryBackends, type CreateRegistryOptions, type RegistryBackend } from './backends/create-registry';
+export {
+  createRegistry,
+  registryBackends,
+  type CreateRegistryOptions,
+  type RegistryBackend,
+} from './backends/create-registry';
 export type { ConsulTls } from './backends/consul-http';
 export { registerWithRetry, type RegisterWithRetryOptions } from './registration/register-with-retry';
 export {
@@ -53,8 +58,23 @@ export {
   ZonePreferenceBalancer,
   type ZonePreferenceOptions,
 } from './balancers/preference';
-export { BALANCER_KINDS, createBalancer, type BalancerKind, type CreateBalancerOptions } from './balancers/create-balancer';
-export { OutlierDetector, type Ejection, type OutlierDetectorOptions, type OutlierSnapshot } from './ejection/outlier-detector';
-export { InstanceSelector, type AttemptOutcome, type InstanceSelectorOptions, type InstanceSource } from './client/instance-selector';
+export {
+  BALANCER_KINDS,
+  createBalancer,
+  type BalancerKind,
+  type CreateBalancerOptions,
+} from './balancers/create-balancer';
+export {
+  OutlierDetector,
+  type Ejection,
+  type OutlierDetectorOptions,
+  type OutlierSnapshot,
+} from './ejection/outlier-detector';
+export {
+  InstanceSelector,
+  type AttemptOutcome,
+  type InstanceSelectorOptions,
+  type InstanceSource,
+} from './client/instance-selector';
 export { ServiceDirectory, type ServiceDirectoryOptions, type ServiceSnapshot } from './client/service-directory';
 export { ServiceClient } from './client/service-client';

@@ -28,7 +28,13 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
   /** Registers under this test's unique service name, and remembers to clean up. */
   async function register(id: string, extra: Partial<ServiceRegistration> = {}): Promise<void> {
     const fullId = `${service}-${id}`;
-    await registry.register({ id: fullId, name: service, address: '127.0.0.1', port: 4000 + registered.length, ...extra });
+    await registry.register({
+      id: fullId,
+      name: service,
+      address: '127.0.0.1',
+      port: 4000 + registered.length,
+      ...extra,
+    });
     registered.push(fullId);
   }
 
@@ -57,8 +63,13 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
   it('lists an instance only while its HTTP check passes', async () => {
     const healthy = await startInstance((_req, res) => res.end('ok'));
     try {
-      await register('up', { port: healthy.port, check: { http: `http://127.0.0.1:${healthy.port}/health`, interval: '100ms', timeout: '1s' } });
-      await register('down', { check: { http: `http://127.0.0.1:${await closedPort()}/health`, interval: '100ms', timeout: '1s' } });
+      await register('up', {
+        port: healthy.port,
+        check: { http: `http://127.0.0.1:${healthy.port}/health`, interval: '100ms', timeout: '1s' },
+      });
+      await register('down', {
+        check: { http: `http://127.0.0.1:${await closedPort()}/health`, interval: '100ms', timeout: '1s' },
+      });
       await eventually(async () => ids(await registry.healthyInstances(service)).length > 0, 5000);
       expect(ids(await registry.healthyInstances(service))).toEqual([`${service}-up`]);
       // Probed more than once and still failing: the failing instance stays out.
@@ -76,7 +87,10 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
 
     expect(ids(await registry.healthyInstances(service, { tags: ['v1'] }))).toEqual([`${service}-a`, `${service}-b`]);
     expect(ids(await registry.healthyInstances(service, { tags: ['v1', 'eu'] }))).toEqual([`${service}-a`]);
-    expect(ids(await registry.healthyInstances(service, { meta: { zone: 'a' } }))).toEqual([`${service}-a`, `${service}-c`]);
+    expect(ids(await registry.healthyInstances(service, { meta: { zone: 'a' } }))).toEqual([
+      `${service}-a`,
+      `${service}-c`,
+    ]);
     expect(ids(await registry.healthyInstances(service, { tags: ['eu'], meta: { zone: 'b' } }))).toEqual([]);
   });
 
@@ -144,7 +158,11 @@ describe('ConsulRegistry when the registry is unreachable or slow', () => {
   it('gives up on a call that gets no answer within requestTimeoutMs', async () => {
     const silent = http.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const registry = new ConsulRegistry({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, ...fast, requestTimeoutMs: 100 });
+    const registry = new ConsulRegistry({
+      url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      ...fast,
+      requestTimeoutMs: 100,
+    });
     try {
       await expect(registry.deregister('x')).rejects.toThrow(/timed out after 100ms/);
     } finally {

@@ -23,8 +23,27 @@ function makePki(dir: string): Pki {
   const issue = (name: string, extensions: string): { cert: string; key: string } => {
     writeFileSync(path.join(dir, `${name}.ext`), extensions);
     openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', `${name}.crt`, '-extfile', `${name}.ext`);
-    return { cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8'), key: readFileSync(path.join(dir, `${name}.key`), 'utf8') };
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-out',
+      `${name}.crt`,
+      '-extfile',
+      `${name}.ext`,
+    );
+    return {
+      cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8'),
+      key: readFileSync(path.join(dir, `${name}.key`), 'utf8'),
+    };
   };
   return {
     server: issue('server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'),
@@ -87,7 +106,9 @@ if (!hasOpenssl) console.log('skipping the Consul TLS tests: no openssl to make 
   });
 
   it('is refused without a client certificate', async () => {
-    await expect(registry({ ca: pki.ca }).healthyInstances('tls-demo')).rejects.toBeInstanceOf(RegistryUnavailableError);
+    await expect(registry({ ca: pki.ca }).healthyInstances('tls-demo')).rejects.toBeInstanceOf(
+      RegistryUnavailableError,
+    );
   });
 
   it('does not trust the agent without its CA, unless told to accept any certificate', async () => {

@@ -92,7 +92,9 @@ describe('DnsRegistry against a DNS server', () => {
     dns.zone.ttl = 1;
     dns.zone.a.set(HOST, ['10.96.0.1']);
     const seen: string[][] = [];
-    const watch = registry({ port: 80, refreshMs: 60_000 }).watch('product-service', { onChange: (list) => seen.push(ids(list)) });
+    const watch = registry({ port: 80, refreshMs: 60_000 }).watch('product-service', {
+      onChange: (list) => seen.push(ids(list)),
+    });
     try {
       await eventually(() => seen.length === 1, 2000);
       dns.zone.a.set(HOST, ['10.96.0.2']);
@@ -107,7 +109,10 @@ describe('DnsRegistry against a DNS server', () => {
     dns.zone.a.set(HOST, ['10.96.0.1']);
     const cache = new WatchedInstanceCache(registry({ port: 80 }), 'product-service');
     const errors: Error[] = [];
-    const probe = registry({ port: 80 }).watch('product-service', { onChange: () => undefined, onError: (e) => errors.push(e) });
+    const probe = registry({ port: 80 }).watch('product-service', {
+      onChange: () => undefined,
+      onError: (e) => errors.push(e),
+    });
     try {
       await cache.ready(2000);
       const { server } = dns;

@@ -62,55 +62,67 @@ describeWithLocalServer(findEtcd() ? undefined : 'no etcd binary', 'EtcdRegistry
   });
 });
 
-describeWithLocalServer(findZookeeper() ? undefined : 'no java with ZooKeeper jars', 'ZookeeperRegistry when ZooKeeper restarts empty', () => {
-  let zookeeper: LocalZookeeper;
-  let registry: ZookeeperRegistry;
+describeWithLocalServer(
+  findZookeeper() ? undefined : 'no java with ZooKeeper jars',
+  'ZookeeperRegistry when ZooKeeper restarts empty',
+  () => {
+    let zookeeper: LocalZookeeper;
+    let registry: ZookeeperRegistry;
 
-  beforeAll(async () => {
-    zookeeper = await startLocalZookeeper();
-  });
-  afterAll(() => zookeeper?.stop());
-  beforeEach(() => {
-    registry = new ZookeeperRegistry({ connect: zookeeper.connect, sessionTimeoutMs: 2000, requestTimeoutMs: 1000 });
-  });
-  afterEach(() => registry.close());
+    beforeAll(async () => {
+      zookeeper = await startLocalZookeeper();
+    });
+    afterAll(() => zookeeper?.stop());
+    beforeEach(() => {
+      registry = new ZookeeperRegistry({ connect: zookeeper.connect, sessionTimeoutMs: 2000, requestTimeoutMs: 1000 });
+    });
+    afterEach(() => registry.close());
 
-  it('opens a new session after the old one is gone and creates its node again by itself', async () => {
-    const lost: string[] = [];
-    registry.onRegistrationLost((id) => lost.push(id));
-    await registry.register(me);
-    expect(registry.sessionTimeoutMs).toBe(2000);
+    it('opens a new session after the old one is gone and creates its node again by itself', async () => {
+      const lost: string[] = [];
+      registry.onRegistrationLost((id) => lost.push(id));
+      await registry.register(me);
+      expect(registry.sessionTimeoutMs).toBe(2000);
 
-    await zookeeper.restart();
-    const restartedAt = Date.now();
-    await eventually(() => lost.length > 0, 10_000);
-    expect(lost).toEqual([me.id]);
-    // No register() call: the registry puts its own ephemeral node back in the new session.
-    await eventually(async () => (await registry.isRegistered(me.id).catch(() => false)) === true, 10_000);
-    console.log(`zookeeper: node back ${Date.now() - restartedAt} ms after the server restarted empty (session 2 s)`);
-    expect((await registry.healthyInstances(me.name)).map((i) => i.id)).toEqual([me.id]);
-  });
+      await zookeeper.restart();
+      const restartedAt = Date.now();
+      await eventually(() => lost.length > 0, 10_000);
+      expect(lost).toEqual([me.id]);
+      // No register() call: the registry puts its own ephemeral node back in the new session.
+      await eventually(async () => (await registry.isRegistered(me.id).catch(() => false)) === true, 10_000);
+      console.log(`zookeeper: node back ${Date.now() - restartedAt} ms after the server restarted empty (session 2 s)`);
+      expect((await registry.healthyInstances(me.name)).map((i) => i.id)).toEqual([me.id]);
+    });
 
-  it('replaces a node left by an older session of the same instance', async () => {
-    const previous = new ZookeeperRegistry({ connect: zookeeper.connect, sessionTimeoutMs: 10_000, requestTimeoutMs: 1000 });
-    try {
-      await previous.register({ ...me, port: 5001 });
-      // The same instance id from a new process (a restart within the old session's timeout).
-      await registry.register({ ...me, port: 5002 });
-      expect(await registry.isRegistered(me.id)).toBe(true);
-      expect(await previous.isRegistered(me.id)).toBe(false);
-    } finally {
-      await previous.close();
-    }
-    // The old session ended without taking the new node with it.
-    expect((await registry.healthyInstances(me.name)).map((i) => i.port)).toEqual([5002]);
-  });
+    it('replaces a node left by an older session of the same instance', async () => {
+      const previous = new ZookeeperRegistry({
+        connect: zookeeper.connect,
+        sessionTimeoutMs: 10_000,
+        requestTimeoutMs: 1000,
+      });
+      try {
+        await previous.register({ ...me, port: 5001 });
+        // The same instance id from a new process (a restart within the old session's timeout).
+        await registry.register({ ...me, port: 5002 });
+        expect(await registry.isRegistered(me.id)).toBe(true);
+        expect(await previous.isRegistered(me.id)).toBe(false);
+      } finally {
+        await previous.close();
+      }
+      // The old session ended without taking the new node with it.
+      expect((await registry.healthyInstances(me.name)).map((i) => i.port)).toEqual([5002]);
+    });
 
-  it('closing the registry ends the session and removes its instances at once', async () => {
-    const other = new ZookeeperRegistry({ connect: zookeeper.connect, sessionTimeoutMs: 10_000, requestTimeoutMs: 1000 });
-    await other.register({ ...me, id: 'loss-2' });
-    expect((await registry.healthyInstances(me.name)).map((i) => i.id)).toEqual(['loss-2']);
-    await other.close();
-    expect(await registry.healthyInstances(me.name)).toEqual([]);
-  });
-});
+    it('closing the registry ends the session and removes its instances at once', async () => {
+      const other = new ZookeeperRegistry({
+        connect: zookeeper.connect,
+        sessionTimeoutMs: 10_000,
+        requestTimeoutMs: 1000,
+      });
+      await other.register({ ...me, id: 'loss-2' });
+      expect((await registry.healthyInstances(me.name)).map((i) => i.id)).toEqual(['loss-2']);
+      await other.close();
+      expect(await registry.healthyInstances(me.name)).toEqual([]);
+    });
+  },
+);

@@ -32,7 +32,12 @@ export function parseCliOptions(argv: readonly string[]): EmbeddedPostgresOption
     port: integerFlag('--port', values.port ?? '5432', 0, 65535),
     host: nonEmptyFlag('--host', values.host ?? '127.0.0.1'),
     dataDir: values['data-dir'] === undefined ? undefined : nonEmptyFlag('--data-dir', values['data-dir']),
-    maxConnections: integerFlag('--max-connections', values['max-connections'] ?? String(DEFAULT_MAX_CONNECTIONS), 1, 1000),
+    maxConnections: integerFlag(
+      '--max-connections',
+      values['max-connections'] ?? String(DEFAULT_MAX_CONNECTIONS),
+      1,
+      1000,
+    ),
   };
 }
 

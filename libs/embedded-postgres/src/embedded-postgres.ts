@@ -60,7 +60,13 @@ export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions = {}): Pr
   // Without a listener an 'error' from the thread would crash the embedding process.
   worker.on('error', (error) => log.error({ err: error.message }, 'embedded postgres failed'));
 
-  const server = new WireServer({ host, port: o.port ?? 0, maxConnections, executor: new PgliteWorkerExecutor(worker), logger: log });
+  const server = new WireServer({
+    host,
+    port: o.port ?? 0,
+    maxConnections,
+    executor: new PgliteWorkerExecutor(worker),
+    logger: log,
+  });
   let port: number;
   try {
     port = await server.listen();

@@ -128,7 +128,10 @@ function workerError(m: { message: string; code?: string }): Error {
 /** Sends units to the worker's PGlite; the wire server's scheduler makes sure one runs at a time. */
 export class PgliteWorkerExecutor implements UnitExecutor {
   private nextId = 1;
-  private readonly pending = new Map<number, { onData(chunk: Uint8Array): void; resolve(r: { inTransaction: boolean }): void; reject(e: Error): void }>();
+  private readonly pending = new Map<
+    number,
+    { onData(chunk: Uint8Array): void; resolve(r: { inTransaction: boolean }): void; reject(e: Error): void }
+  >();
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (m: PgliteWorkerMessage) => this.receive(m));

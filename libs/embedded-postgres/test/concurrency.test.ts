@@ -26,7 +26,10 @@ describe('embedded postgres under concurrent connections', () => {
       // long text parameter makes a query arrive in several TCP chunks, so the server sees its Parse
       // before its Bind, with other connections' messages in between.
       const filler = 'x'.repeat(256 * 1024);
-      const expected = (i: number): unknown[] => [filler.length + i, ...Array.from({ length: i % 4 }, (__, k) => i * 10 + k)];
+      const expected = (i: number): unknown[] => [
+        filler.length + i,
+        ...Array.from({ length: i % 4 }, (__, k) => i * 10 + k),
+      ];
       const queries = Array.from({ length: 200 }, (_, i) => {
         const ints = expected(i).slice(1);
         const columns = ints.map((__, k) => `$${k + 2}::int AS c${k}`);
@@ -71,10 +74,17 @@ describe('embedded postgres under concurrent connections', () => {
           const client = await pool.connect();
           try {
             await client.query('BEGIN');
-            const { rows } = await client.query<{ balance: number }>('SELECT balance FROM ledger WHERE id = $1 FOR UPDATE', [from]);
+            const { rows } = await client.query<{ balance: number }>(
+              'SELECT balance FROM ledger WHERE id = $1 FOR UPDATE',
+              [from],
+            );
             const amount = Math.min(rows[0].balance, (n % 7) + 1);
             await client.query('UPDATE ledger SET balance = balance - $2 WHERE id = $1', [from, amount]);
-            await client.query('UPDATE ledger SET balance = balance + $2 WHERE id = $1 AND $3::int >= 0', [to, amount, from]);
+            await client.query('UPDATE ledger SET balance = balance + $2 WHERE id = $1 AND $3::int >= 0', [
+              to,
+              amount,
+              from,
+            ]);
             await client.query('COMMIT');
             transfers++;
           } catch (error) {
@@ -148,11 +158,15 @@ describe('embedded postgres under concurrent connections', () => {
     const { quitter, other } = await quitterAndWitness('half_done');
     try {
       // rows: 1 pages through the portal with Execute + Flush; the Sync never comes.
-      const paged = quitter.query(pagedQuery('INSERT INTO half_done SELECT g FROM generate_series(1, 5) g RETURNING x', 1));
+      const paged = quitter.query(
+        pagedQuery('INSERT INTO half_done SELECT g FROM generate_series(1, 5) g RETURNING x', 1),
+      );
       paged.on('error', () => undefined);
       await once(paged, 'row');
       destroySocket(quitter);
-      await expect(other.query('SELECT count(*)::int AS count FROM half_done')).resolves.toMatchObject({ rows: [{ count: 0 }] });
+      await expect(other.query('SELECT count(*)::int AS count FROM half_done')).resolves.toMatchObject({
+        rows: [{ count: 0 }],
+      });
     } finally {
       await other.end();
     }
@@ -169,7 +183,9 @@ describe('embedded postgres under concurrent connections', () => {
       const others = Array.from({ length: 10 }, (_, i) => pool.query('SELECT $1::int + $2::int AS sum', [i, 1]));
       await once(paged, 'end');
       expect(rows).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-      expect((await Promise.all(others)).map((r) => r.rows[0].sum)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      expect((await Promise.all(others)).map((r) => r.rows[0].sum)).toEqual(
+        Array.from({ length: 10 }, (_, i) => i + 1),
+      );
     } finally {
       await pager.end();
       await pool.end();
@@ -220,7 +236,10 @@ describe('embedded postgres under concurrent connections', () => {
     const second = new Client(small.url);
     try {
       await first.connect();
-      await expect(second.connect()).rejects.toMatchObject({ code: '53300', message: expect.stringMatching(/too many clients/) });
+      await expect(second.connect()).rejects.toMatchObject({
+        code: '53300',
+        message: expect.stringMatching(/too many clients/),
+      });
       await expect(first.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
     } finally {
       await first.end();

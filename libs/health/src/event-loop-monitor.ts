@@ -100,7 +100,10 @@ export class EventLoopMonitor {
     if (lateMs > stallThresholdMs) {
       this.stallCount++;
       this.last = { at, durationMs: Math.round(lateMs) };
-      logger.warn({ stallMs: this.last.durationMs, thresholdMs: stallThresholdMs }, 'event loop stalled: liveness fails for a while');
+      logger.warn(
+        { stallMs: this.last.durationMs, thresholdMs: stallThresholdMs },
+        'event loop stalled: liveness fails for a while',
+      );
     }
     if (at - this.windowStartedAt >= stallWindowMs) {
       this.histogram?.reset();

@@ -69,7 +69,10 @@ describe('HealthRegistry', () => {
       health.start();
 
       // The run is hanging; every probe is still a plain synchronous answer.
-      expect(health.ready()).toMatchObject({ status: 503, body: { reason: 'checks failing', checks: { hanging: { status: 'pending' } } } });
+      expect(health.ready()).toMatchObject({
+        status: 503,
+        body: { reason: 'checks failing', checks: { hanging: { status: 'pending' } } },
+      });
       expect(health.live().status).toBe(200);
 
       await jest.advanceTimersByTimeAsync(500);
@@ -126,12 +129,18 @@ describe('HealthRegistry', () => {
       redis.state.healthy = false;
       await health.runAll();
       expect(health.ready().status).toBe(200);
-      expect(health.summary()).toEqual({ status: 200, body: { status: 'warn', checks: { postgres: 'pass', redis: 'fail' } } });
+      expect(health.summary()).toEqual({
+        status: 200,
+        body: { status: 'warn', checks: { postgres: 'pass', redis: 'fail' } },
+      });
 
       postgres.state.healthy = false;
       await health.runAll();
       expect(health.ready()).toMatchObject({ status: 503, body: { reason: 'checks failing' } });
-      expect(health.summary()).toEqual({ status: 503, body: { status: 'fail', checks: { postgres: 'fail', redis: 'fail' } } });
+      expect(health.summary()).toEqual({
+        status: 503,
+        body: { status: 'fail', checks: { postgres: 'fail', redis: 'fail' } },
+      });
       expect(health.live()).toEqual({ status: 200, body: { status: 'pass' } });
     });
 
@@ -190,7 +199,14 @@ describe('HealthRegistry', () => {
         draining: false,
         time: '2026-01-01T00:00:01.000Z',
         startup: { pending: [], conditions: {} },
-        eventLoop: { stalled: false, stallThresholdMs: 2000, stallWindowMs: 10_000, stalls: 0, lastStall: null, delay: null },
+        eventLoop: {
+          stalled: false,
+          stallThresholdMs: 2000,
+          stallWindowMs: 10_000,
+          stalls: 0,
+          lastStall: null,
+          delay: null,
+        },
         breakers: [{ name: 'product-service', state: 'closed' }],
         checks: {
           postgres: {

@@ -157,7 +157,10 @@ export class HealthRegistry {
    */
   live(): HealthResponse {
     if (!this.eventLoop.stalledRecently()) return { status: 200, body: { status: 'pass' } };
-    return { status: 503, body: { status: 'fail', reason: 'event loop stalled', lastStall: this.eventLoop.lastStall() } };
+    return {
+      status: 503,
+      body: { status: 'fail', reason: 'event loop stalled', lastStall: this.eventLoop.lastStall() },
+    };
   }
 
   /** Readiness: should this instance receive traffic now? */

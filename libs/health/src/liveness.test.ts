@@ -31,7 +31,11 @@ describe('liveness', () => {
     await jest.advanceTimersByTimeAsync(SAMPLE_MS);
     expect(health.live()).toEqual({
       status: 503,
-      body: { status: 'fail', reason: 'event loop stalled', lastStall: { at: '2026-01-01T00:00:03.750Z', durationMs: 2500 } },
+      body: {
+        status: 'fail',
+        reason: 'event loop stalled',
+        lastStall: { at: '2026-01-01T00:00:03.750Z', durationMs: 2500 },
+      },
     });
 
     await jest.advanceTimersByTimeAsync(10_000); // the default window, measured from the late tick
@@ -54,7 +58,12 @@ describe('liveness', () => {
 
   it('takes the threshold and window from the options', async () => {
     const clock = stallableClock();
-    const health = registry({ now: clock.now, stallThresholdMs: 100, stallWindowMs: 1000, eventLoopSampleIntervalMs: 50 });
+    const health = registry({
+      now: clock.now,
+      stallThresholdMs: 100,
+      stallWindowMs: 1000,
+      eventLoopSampleIntervalMs: 50,
+    });
     health.start();
     clock.block(150);
     await jest.advanceTimersByTimeAsync(50);

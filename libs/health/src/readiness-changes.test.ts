@@ -99,7 +99,11 @@ describe('onReadinessChange', () => {
   it('keeps every probe answering while a check hangs, and flips when its timeout lands', async () => {
     let hang = false;
     const health = registry({ defaultTimeoutMs: 800 });
-    health.add({ name: 'postgres', critical: true, run: () => (hang ? new Promise(() => undefined) : Promise.resolve()) });
+    health.add({
+      name: 'postgres',
+      critical: true,
+      run: () => (hang ? new Promise(() => undefined) : Promise.resolve()),
+    });
     health.markStarted();
     health.start();
     await jest.advanceTimersByTimeAsync(0);
@@ -141,6 +145,9 @@ describe('onReadinessChange', () => {
       [true, undefined],
       [false, 'draining'],
     ]);
-    expect(lines.filter((l) => l.level === 'error').map((l) => l.obj.error)).toEqual(['listener broke', 'listener broke']);
+    expect(lines.filter((l) => l.level === 'error').map((l) => l.obj.error)).toEqual([
+      'listener broke',
+      'listener broke',
+    ]);
   });
 });

@@ -31,7 +31,10 @@ export class ReadinessListeners {
         listener(ready, reason);
       } catch (error) {
         // One broken listener must not stop the others or the check that triggered it.
-        this.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'readiness listener threw');
+        this.logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          'readiness listener threw',
+        );
       }
     }
   }

@@ -14,10 +14,16 @@ describe('start-up conditions', () => {
     await health.runAll();
 
     health.markStarted();
-    expect(health.startup()).toEqual({ status: 503, body: { status: 'fail', reason: 'starting', pending: ['migrations', 'registration'] } });
+    expect(health.startup()).toEqual({
+      status: 503,
+      body: { status: 'fail', reason: 'starting', pending: ['migrations', 'registration'] },
+    });
 
     health.completeStartup('registration');
-    expect(health.startup()).toEqual({ status: 503, body: { status: 'fail', reason: 'starting', pending: ['migrations'] } });
+    expect(health.startup()).toEqual({
+      status: 503,
+      body: { status: 'fail', reason: 'starting', pending: ['migrations'] },
+    });
     expect(health.ready()).toMatchObject({ status: 503, body: { reason: 'starting' } });
 
     health.completeStartup('migrations');
@@ -61,12 +67,15 @@ describe('start-up conditions', () => {
     health.requireForStartup('migrations');
     health.requireForStartup('migrations'); // requiring twice is one condition
     health.completeStartup('migrations');
-    const completedAt = (health.detailed().body.startup as { conditions: Record<string, { completedAt: string }> }).conditions
-      .migrations.completedAt;
+    const completedAt = (health.detailed().body.startup as { conditions: Record<string, { completedAt: string }> })
+      .conditions.migrations.completedAt;
 
     jest.advanceTimersByTime(1000);
     health.completeStartup('migrations');
-    expect(health.detailed().body.startup).toEqual({ pending: [], conditions: { migrations: { complete: true, completedAt } } });
+    expect(health.detailed().body.startup).toEqual({
+      pending: [],
+      conditions: { migrations: { complete: true, completedAt } },
+    });
 
     let error: unknown;
     try {

@@ -37,7 +37,10 @@ describe('postgresCheck with pg', () => {
     health.markStarted();
     try {
       await health.runAll();
-      expect(detailOf(health, 'postgres')).toMatchObject({ status: 'fail', lastError: expect.stringMatching(/ECONNREFUSED/) });
+      expect(detailOf(health, 'postgres')).toMatchObject({
+        status: 'fail',
+        lastError: expect.stringMatching(/ECONNREFUSED/),
+      });
       expect(health.ready().status).toBe(503);
     } finally {
       await pool.end();
@@ -61,7 +64,12 @@ describe('postgresCheck with pg', () => {
 
 describe('redisCheck with ioredis', () => {
   it('fails when Redis is unreachable without making the service unready', async () => {
-    const client = new Redis({ port: await closedPort(), host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+    const client = new Redis({
+      port: await closedPort(),
+      host: '127.0.0.1',
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     client.on('error', () => undefined); // connection errors surface through the check
     const health = new HealthRegistry({ defaultTimeoutMs: 1000 });
     health.add(redisCheck(client));

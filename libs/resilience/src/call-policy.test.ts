@@ -302,7 +302,11 @@ describe('createCallPolicy', () => {
     });
 
     it('makes retries wait for a slot like any call: never more than maxConcurrent attempts at once', async () => {
-      const target = policy({ bulkhead: { maxConcurrent: 2, maxQueue: 100 }, breaker: { volumeThreshold: 1000 }, retryBudget: false });
+      const target = policy({
+        bulkhead: { maxConcurrent: 2, maxQueue: 100 },
+        breaker: { volumeThreshold: 1000 },
+        retryBudget: false,
+      });
       let running = 0;
       let most = 0;
       const flaky = jest.fn(async () => {
@@ -314,7 +318,9 @@ describe('createCallPolicy', () => {
         return 'ok';
       });
 
-      const outcomes = Array.from({ length: 10 }, () => target.execute(flaky, { idempotent: true }).catch((e: unknown) => e));
+      const outcomes = Array.from({ length: 10 }, () =>
+        target.execute(flaky, { idempotent: true }).catch((e: unknown) => e),
+      );
       await jest.advanceTimersByTimeAsync(10_000);
       await Promise.all(outcomes);
 
@@ -347,7 +353,13 @@ describe('createCallPolicy', () => {
       const target = policy({ bulkhead: false });
       const calls = Array.from({ length: 200 }, () => held());
       const outcomes = calls.map((h) => target.execute(h.fn));
-      expect(target.snapshot().bulkhead).toEqual({ enabled: false, active: 200, queued: 0, rejected: 0, queueTimeouts: 0 });
+      expect(target.snapshot().bulkhead).toEqual({
+        enabled: false,
+        active: 200,
+        queued: 0,
+        rejected: 0,
+        queueTimeouts: 0,
+      });
       for (const h of calls) h.release();
       await Promise.all(outcomes);
       target.shutdown();
@@ -362,7 +374,9 @@ describe('createCallPolicy', () => {
         retryBudget: { ratio: 0.2, minRetriesPerSecond: 0 },
       });
       const fn = jest.fn(boom);
-      const outcomes = Array.from({ length: 100 }, () => target.execute(fn, { idempotent: true }).catch(() => undefined));
+      const outcomes = Array.from({ length: 100 }, () =>
+        target.execute(fn, { idempotent: true }).catch(() => undefined),
+      );
       await jest.advanceTimersByTimeAsync(10_000);
       await Promise.all(outcomes);
 
@@ -377,16 +391,25 @@ describe('createCallPolicy', () => {
 
     it('logs running dry and recovering once each', async () => {
       const { logger, lines } = recordingLogger();
-      const target = policy({ logger, retry: { maxAttempts: 2 }, breaker: { volumeThreshold: 10_000 }, retryBudget: { ratio: 0.5, minRetriesPerSecond: 0 } });
+      const target = policy({
+        logger,
+        retry: { maxAttempts: 2 },
+        breaker: { volumeThreshold: 10_000 },
+        retryBudget: { ratio: 0.5, minRetriesPerSecond: 0 },
+      });
       const run = async (times: number) => {
-        const outcomes = Array.from({ length: times }, () => target.execute(boom, { idempotent: true }).catch(() => undefined));
+        const outcomes = Array.from({ length: times }, () =>
+          target.execute(boom, { idempotent: true }).catch(() => undefined),
+        );
         await jest.advanceTimersByTimeAsync(1000);
         await Promise.all(outcomes);
       };
       await run(10); // 5 retries granted, then dry
       await jest.advanceTimersByTimeAsync(20_000);
       await run(4); // fresh window: granted again
-      const budgetLines = lines.filter((l) => 'retryBudget' in l.obj).map((l) => [l.level, (l.obj as { retryBudget: string }).retryBudget]);
+      const budgetLines = lines
+        .filter((l) => 'retryBudget' in l.obj)
+        .map((l) => [l.level, (l.obj as { retryBudget: string }).retryBudget]);
       expect(budgetLines).toEqual([
         ['warn', 'exhausted'],
         ['info', 'available'],

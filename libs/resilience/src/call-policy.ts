@@ -183,7 +183,11 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
   }
 
   /** One attempt: a slot in the bulkhead, then the breaker, then fn racing the deadline. */
-  private async attempt<T>(fn: (signal: AbortSignal) => Promise<T>, options: ResolvedPolicyOptions, caller?: AbortSignal): Promise<T> {
+  private async attempt<T>(
+    fn: (signal: AbortSignal) => Promise<T>,
+    options: ResolvedPolicyOptions,
+    caller?: AbortSignal,
+  ): Promise<T> {
     // An open breaker (or a shut-down policy) refuses at once, counted as a reject, without queueing.
     if (this.breaker.state() === 'open') return this.breaker.run(neverRuns);
     const deadline = new AttemptDeadline(this.name, options.timeoutMs, caller, this.recordTimeout);
@@ -221,8 +225,16 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     if (!allowed) this.budgetExhausted++;
     if (allowed === this.budgetDry) {
       this.budgetDry = !allowed;
-      if (allowed) this.logger.info({ dependency: this.name, retryBudget: 'available' }, `retry budget for ${this.name} available again`);
-      else this.logger.warn({ dependency: this.name, retryBudget: 'exhausted' }, `retry budget for ${this.name} exhausted, not retrying`);
+      if (allowed)
+        this.logger.info(
+          { dependency: this.name, retryBudget: 'available' },
+          `retry budget for ${this.name} available again`,
+        );
+      else
+        this.logger.warn(
+          { dependency: this.name, retryBudget: 'exhausted' },
+          `retry budget for ${this.name} exhausted, not retrying`,
+        );
     }
     return allowed;
   }
@@ -234,7 +246,8 @@ function changedPaths(before: object, after: object, prefix = ''): string[] {
   return [...keys].flatMap((key) => {
     const a: unknown = (before as Record<string, unknown>)[key];
     const b: unknown = (after as Record<string, unknown>)[key];
-    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') return changedPaths(a, b, `${prefix}${key}.`);
+    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object')
+      return changedPaths(a, b, `${prefix}${key}.`);
     return a === b ? [] : [`${prefix}${key}`];
   });
 }

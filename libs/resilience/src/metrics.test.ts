@@ -23,13 +23,17 @@ describe('policyMetrics', () => {
   });
 
   it('exports the breaker state one-hot', () => {
-    expect(['closed', 'open', 'half-open'].map((state) => value('resilience_circuit_state', { state }))).toEqual([0, 0, 1]);
+    expect(['closed', 'open', 'half-open'].map((state) => value('resilience_circuit_state', { state }))).toEqual([
+      0, 0, 1,
+    ]);
   });
 
   it("exports the breaker's window counts by outcome", () => {
-    expect(['success', 'failure', 'rejected', 'timeout'].map((outcome) => value('resilience_circuit_window_calls', { outcome }))).toEqual([
-      9, 4, 2, 1,
-    ]);
+    expect(
+      ['success', 'failure', 'rejected', 'timeout'].map((outcome) =>
+        value('resilience_circuit_window_calls', { outcome }),
+      ),
+    ).toEqual([9, 4, 2, 1]);
   });
 
   it('exports bulkhead, retry and fallback figures', () => {
@@ -42,7 +46,16 @@ describe('policyMetrics', () => {
       budgetExhausted: value('resilience_retry_budget_exhausted_total'),
       retriesEnabled: value('resilience_retries_enabled'),
       fallbacks: value('resilience_fallbacks_total'),
-    }).toEqual({ active: 5, queued: 6, rejected: 7, queueTimeouts: 8, retries: 10, budgetExhausted: 11, retriesEnabled: 0, fallbacks: 3 });
+    }).toEqual({
+      active: 5,
+      queued: 6,
+      rejected: 7,
+      queueTimeouts: 8,
+      retries: 10,
+      budgetExhausted: 11,
+      retriesEnabled: 0,
+      fallbacks: 3,
+    });
   });
 
   it('names counters with _total and gives each metric one type and help text', () => {

@@ -33,7 +33,12 @@ const help = {
  */
 export function policyMetrics(snapshot: CallPolicySnapshot): PolicyMetricSample[] {
   const policy = { policy: snapshot.name };
-  const gauge = (name: string, text: string, value: number, labels: Record<string, string> = policy): PolicyMetricSample => ({
+  const gauge = (
+    name: string,
+    text: string,
+    value: number,
+    labels: Record<string, string> = policy,
+  ): PolicyMetricSample => ({
     name,
     type: 'gauge',
     help: text,
@@ -50,7 +55,9 @@ export function policyMetrics(snapshot: CallPolicySnapshot): PolicyMetricSample[
   const windowCalls = (outcome: string, value: number) =>
     gauge('resilience_circuit_window_calls', help.window, value, { ...policy, outcome });
   return [
-    ...STATES.map((state) => gauge('resilience_circuit_state', help.state, snapshot.state === state ? 1 : 0, { ...policy, state })),
+    ...STATES.map((state) =>
+      gauge('resilience_circuit_state', help.state, snapshot.state === state ? 1 : 0, { ...policy, state }),
+    ),
     windowCalls('success', snapshot.successes),
     windowCalls('failure', snapshot.failures),
     windowCalls('rejected', snapshot.rejects),

@@ -14,7 +14,11 @@ describe('resolvePolicyOptions', () => {
 
   it('merges nested overrides field by field over a base, ignoring undefined', () => {
     const base = resolvePolicyOptions('x', { retry: { maxAttempts: 5 }, bulkhead: { maxQueue: 3 } });
-    const next = resolvePolicyOptions('x', { retry: { baseDelayMs: 10, maxDelayMs: undefined }, bulkhead: { maxConcurrent: 2 } }, base);
+    const next = resolvePolicyOptions(
+      'x',
+      { retry: { baseDelayMs: 10, maxDelayMs: undefined }, bulkhead: { maxConcurrent: 2 } },
+      base,
+    );
     expect(next.retry).toEqual({ maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 1000 });
     expect(next.bulkhead).toEqual({ maxConcurrent: 2, maxQueue: 3 });
   });
@@ -23,8 +27,14 @@ describe('resolvePolicyOptions', () => {
     const off = resolvePolicyOptions('x', { bulkhead: false, retryBudget: false });
     expect(off).toMatchObject({ bulkhead: false, retryBudget: false });
     expect(resolvePolicyOptions('x', {}, off)).toMatchObject({ bulkhead: false });
-    expect(resolvePolicyOptions('x', { bulkhead: { maxQueue: 0 } }, off).bulkhead).toEqual({ maxConcurrent: 64, maxQueue: 0 });
-    expect(resolvePolicyOptions('x', { retryBudget: {} }, off).retryBudget).toEqual({ ratio: 0.2, minRetriesPerSecond: 10 });
+    expect(resolvePolicyOptions('x', { bulkhead: { maxQueue: 0 } }, off).bulkhead).toEqual({
+      maxConcurrent: 64,
+      maxQueue: 0,
+    });
+    expect(resolvePolicyOptions('x', { retryBudget: {} }, off).retryBudget).toEqual({
+      ratio: 0.2,
+      minRetriesPerSecond: 10,
+    });
   });
 
   it('names every problem at once', () => {

@@ -140,7 +140,11 @@ export function resolvePolicyOptions(
 }
 
 /** `false` turns a part off; fields given for a part that was off fill in from its defaults. */
-function switchable<T extends object>(override: Partial<T> | false | undefined, base: T | false, defaults: T): T | false {
+function switchable<T extends object>(
+  override: Partial<T> | false | undefined,
+  base: T | false,
+  defaults: T,
+): T | false {
   if (override === undefined) return base;
   if (override === false) return false;
   return { ...(base === false ? defaults : base), ...definedOnly(override) };
@@ -170,12 +174,18 @@ function findProblems(o: ResolvedPolicyOptions): string[] {
       'retry.maxDelayMs': retry.maxDelayMs,
       'breaker.resetTimeoutMs': breaker.resetTimeoutMs,
       'breaker.rollingCountTimeoutMs': breaker.rollingCountTimeoutMs,
-    }).map(([name, ms]): [boolean, string] => [Number.isFinite(ms) && ms <= MAX_TIMER_MS, `${name} must be <= ${MAX_TIMER_MS}`]),
+    }).map(([name, ms]): [boolean, string] => [
+      Number.isFinite(ms) && ms <= MAX_TIMER_MS,
+      `${name} must be <= ${MAX_TIMER_MS}`,
+    ]),
     [bulkhead === false || count(bulkhead.maxConcurrent, 1), 'bulkhead.maxConcurrent must be an integer >= 1'],
     [bulkhead === false || count(bulkhead.maxQueue, 0), 'bulkhead.maxQueue must be an integer >= 0'],
     // Above 1, retries alone could more than double the load on a failing dependency.
     [retryBudget === false || (retryBudget.ratio >= 0 && retryBudget.ratio <= 1), 'retryBudget.ratio must be 0..1'],
-    [retryBudget === false || count(retryBudget.minRetriesPerSecond, 0), 'retryBudget.minRetriesPerSecond must be an integer >= 0'],
+    [
+      retryBudget === false || count(retryBudget.minRetriesPerSecond, 0),
+      'retryBudget.minRetriesPerSecond must be an integer >= 0',
+    ],
     [typeof o.respectRetryAfter === 'boolean', 'respectRetryAfter must be a boolean'],
     [typeof o.retriesEnabled === 'boolean', 'retriesEnabled must be a boolean'],
   ];

@@ -69,9 +69,17 @@ export interface ServiceContext<C = unknown, D = unknown> {
 }
 
 /** Identity at run time; exists so a definition's config and routes are typed together. */
-export function defineService(def: ServiceDefinition & { config?: undefined; dynamicConfig?: undefined }): ServiceDefinition;
-export function defineService<C extends z.ZodObject>(def: ServiceDefinition<C> & { dynamicConfig?: undefined }): ServiceDefinition<C>;
-export function defineService<C extends z.ZodObject, D extends z.ZodObject>(def: ServiceDefinition<C, D>): ServiceDefinition<C, D>;
-export function defineService(def: ServiceDefinition<z.ZodObject, z.ZodObject>): ServiceDefinition<z.ZodObject, z.ZodObject> {
+export function defineService(
+  def: ServiceDefinition & { config?: undefined; dynamicConfig?: undefined },
+): ServiceDefinition;
+export function defineService<C extends z.ZodObject>(
+  def: ServiceDefinition<C> & { dynamicConfig?: undefined },
+): ServiceDefinition<C>;
+export function defineService<C extends z.ZodObject, D extends z.ZodObject>(
+  def: ServiceDefinition<C, D>,
+): ServiceDefinition<C, D>;
+export function defineService(
+  def: ServiceDefinition<z.ZodObject, z.ZodObject>,
+): ServiceDefinition<z.ZodObject, z.ZodObject> {
   return def;
 }

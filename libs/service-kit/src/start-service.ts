@@ -216,12 +216,17 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
       port,
       ctx,
       stop() {
-        stopping ??= stopWithin(config.SHUTDOWN_TIMEOUT_MS, log, async () => {
-          log.info('shutting down: draining');
-          health.markDraining();
-          await cleanup.unwind(log);
-          log.info('shutdown complete');
-        }, () => server.closeAllConnections());
+        stopping ??= stopWithin(
+          config.SHUTDOWN_TIMEOUT_MS,
+          log,
+          async () => {
+            log.info('shutting down: draining');
+            health.markDraining();
+            await cleanup.unwind(log);
+            log.info('shutdown complete');
+          },
+          () => server.closeAllConnections(),
+        );
         return stopping;
       },
     };

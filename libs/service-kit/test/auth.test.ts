@@ -89,18 +89,30 @@ describe('ctx.auth.required', () => {
     await expectUnauthorized(await get('/me', 'not.a.jwt'), /not valid/);
     const token = await sign(issuerKey, { sub: 'user-1', role: 'customer' });
     const [header, , signature] = token.split('.');
-    const claims = Buffer.from(JSON.stringify({ sub: 'user-1', role: 'admin', iss: ISSUER, aud: AUDIENCE, exp: 2e9 })).toString('base64url');
+    const claims = Buffer.from(
+      JSON.stringify({ sub: 'user-1', role: 'admin', iss: ISSUER, aud: AUDIENCE, exp: 2e9 }),
+    ).toString('base64url');
     await expectUnauthorized(await get('/me', `${header}.${claims}.${signature}`), /not valid/);
   });
 
   it('401 for an expired token', async () => {
-    const token = await sign(issuerKey, { sub: 'user-1', role: 'customer' }, { expiresIn: Math.floor(Date.now() / 1000) - 120 });
+    const token = await sign(
+      issuerKey,
+      { sub: 'user-1', role: 'customer' },
+      { expiresIn: Math.floor(Date.now() / 1000) - 120 },
+    );
     await expectUnauthorized(await get('/me', token), /expired/);
   });
 
   it('401 for the wrong issuer or audience, or without a known role', async () => {
-    await expectUnauthorized(await get('/me', await sign(issuerKey, { sub: 'u', role: 'customer' }, { issuer: 'evil' })), /not valid/);
-    await expectUnauthorized(await get('/me', await sign(issuerKey, { sub: 'u', role: 'customer' }, { audience: 'other' })), /not valid/);
+    await expectUnauthorized(
+      await get('/me', await sign(issuerKey, { sub: 'u', role: 'customer' }, { issuer: 'evil' })),
+      /not valid/,
+    );
+    await expectUnauthorized(
+      await get('/me', await sign(issuerKey, { sub: 'u', role: 'customer' }, { audience: 'other' })),
+      /not valid/,
+    );
     await expectUnauthorized(await get('/me', await sign(issuerKey, { sub: 'u', role: 'root' })), /role/);
   });
 
@@ -137,7 +149,9 @@ describe('when the issuer cannot be reached', () => {
       const token = await sign(issuerKey, { sub: 'user-1', role: 'customer' });
       const response = await fetch(`${lonely.url}/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(response.status).toBe(503);
-      expect(((await response.json()) as { detail: string }).detail).toBe('Dependency auth-service could not provide its signing keys');
+      expect(((await response.json()) as { detail: string }).detail).toBe(
+        'Dependency auth-service could not provide its signing keys',
+      );
     } finally {
       await lonely.stop();
     }

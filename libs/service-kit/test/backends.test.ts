@@ -50,7 +50,14 @@ describe.each<Backend>(['consul', 'etcd', 'zookeeper'])('service-kit on %s', (ba
       await kv.delete('config/live-service/flags/shout').catch(() => undefined);
       instanceId = `live-${backend}-${randomBytes(3).toString('hex')}`;
       service = await startService(liveService, {
-        env: { PORT: '0', LOG_LEVEL: 'silent', CHECK_INTERVAL: '1s', DISCOVERY_BACKEND: backend, INSTANCE_ID: instanceId, ...settings },
+        env: {
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          CHECK_INTERVAL: '1s',
+          DISCOVERY_BACKEND: backend,
+          INSTANCE_ID: instanceId,
+          ...settings,
+        },
         logger: quietLogger,
       });
       service.ctx.health.add({
@@ -84,7 +91,8 @@ describe.each<Backend>(['consul', 'etcd', 'zookeeper'])('service-kit on %s', (ba
     });
 
     it('applies a flag written to the KV store of the backend', async () => {
-      const shout = async () => ((await (await fetch(`${service.url}/greeting?user=u1`)).json()) as { text: string }).text;
+      const shout = async () =>
+        ((await (await fetch(`${service.url}/greeting?user=u1`)).json()) as { text: string }).text;
       expect(await shout()).toBe('hello');
       await kv.put('config/live-service/flags/shout', JSON.stringify({ enabled: true }));
       await waitFor(async () => (await shout()) === 'HELLO', { timeoutMs: 3000, description: 'the flag to apply' });

@@ -22,7 +22,15 @@ describe('base configuration', () => {
     expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
     const variables = (error as { issues: { variable: string }[] }).issues.map((i) => i.variable).sort();
     expect(variables).toEqual(
-      ['BODY_LIMIT', 'CHECK_INTERVAL', 'CONSUL_URL', 'DATABASE_POOL_MAX', 'DISCOVERY_BACKEND', 'LOG_LEVEL', 'PORT'].sort(),
+      [
+        'BODY_LIMIT',
+        'CHECK_INTERVAL',
+        'CONSUL_URL',
+        'DATABASE_POOL_MAX',
+        'DISCOVERY_BACKEND',
+        'LOG_LEVEL',
+        'PORT',
+      ].sort(),
     );
     for (const variable of variables) expect((error as Error).message).toContain(variable);
   });
@@ -34,10 +42,15 @@ describe('base configuration', () => {
       config: z.object({ API_KEY: z.string().min(10) }),
       routes() {},
     });
-    const error = await startService(strict, { env: { PORT: '-1' }, registry: new MemoryRegistry(), logger: quietLogger }).catch(
-      (e: unknown) => e,
-    );
-    expect((error as { issues: { variable: string }[] }).issues.map((i) => i.variable).sort()).toEqual(['API_KEY', 'PORT']);
+    const error = await startService(strict, {
+      env: { PORT: '-1' },
+      registry: new MemoryRegistry(),
+      logger: quietLogger,
+    }).catch((e: unknown) => e);
+    expect((error as { issues: { variable: string }[] }).issues.map((i) => i.variable).sort()).toEqual([
+      'API_KEY',
+      'PORT',
+    ]);
   });
 
   it('fills in defaults and an instance id', async () => {

@@ -26,7 +26,13 @@ describeWithInfra(['consul'], 'registration in a Consul registry', () => {
 
   function start(instanceId: string): Promise<RunningService> {
     return startService(exampleService, {
-      env: { PORT: '0', DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl, CHECK_INTERVAL: '1s', INSTANCE_ID: instanceId },
+      env: {
+        PORT: '0',
+        DISCOVERY_BACKEND: 'consul',
+        CONSUL_URL: consulUrl,
+        CHECK_INTERVAL: '1s',
+        INSTANCE_ID: instanceId,
+      },
       logger: quietLogger,
     });
   }
@@ -57,7 +63,13 @@ describeWithInfra(['consul'], 'registration in a Consul registry', () => {
         },
       },
       {
-        env: { PORT: '0', DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl, CHECK_INTERVAL: '1s', INSTANCE_ID: neighbourId },
+        env: {
+          PORT: '0',
+          DISCOVERY_BACKEND: 'consul',
+          CONSUL_URL: consulUrl,
+          CHECK_INTERVAL: '1s',
+          INSTANCE_ID: neighbourId,
+        },
         logger: quietLogger,
       },
     );

@@ -68,7 +68,9 @@ describeWithInfra(['postgres'], 'database with DATABASE_URL', () => {
     ]);
     try {
       expect(migrationRuns).toEqual(['001-notes', '002-notes-author']);
-      const { rows } = await replicas[0].ctx.db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+      const { rows } = await replicas[0].ctx.db.query<{ name: string }>(
+        'SELECT name FROM schema_migrations ORDER BY name',
+      );
       expect(rows.map((r) => r.name)).toEqual(['001-notes', '002-notes-author']);
       expect(await registry.healthyInstances('notes-service')).toHaveLength(2);
       for (const replica of replicas) {
@@ -108,7 +110,11 @@ describeWithInfra(['postgres'], 'database with DATABASE_URL', () => {
       routes() {},
     });
     await expect(
-      startService(broken, { env: testEnv({ DATABASE_URL: database.url }), registry: new MemoryRegistry(), logger: quietLogger }),
+      startService(broken, {
+        env: testEnv({ DATABASE_URL: database.url }),
+        registry: new MemoryRegistry(),
+        logger: quietLogger,
+      }),
     ).rejects.toMatchObject({ code: 'MIGRATION_FAILED', message: expect.stringContaining('002-broken') });
 
     const service = await start({ DATABASE_URL: database.url });
@@ -133,10 +139,15 @@ describeWithInfra(['postgres'], 'database with DATABASE_URL', () => {
       expect((await fetch(`${service.url}/notes/count`)).status).toBe(200);
       const admin = new pg.Client({ connectionString: database.url });
       await admin.connect();
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       await admin.end();
-      for (let i = 0; i < 50 && !logs.lines().some((l) => l.msg === 'idle database client failed'); i++) await delay(20);
-      expect(logs.lines()).toContainEqual(expect.objectContaining({ msg: 'idle database client failed', err: expect.any(Object) }));
+      for (let i = 0; i < 50 && !logs.lines().some((l) => l.msg === 'idle database client failed'); i++)
+        await delay(20);
+      expect(logs.lines()).toContainEqual(
+        expect.objectContaining({ msg: 'idle database client failed', err: expect.any(Object) }),
+      );
       expect(await (await fetch(`${service.url}/notes/count`)).json()).toEqual({ count: 0 });
     } finally {
       await service.stop();
@@ -162,7 +173,9 @@ describe('database without DATABASE_URL', () => {
     try {
       expect(migrationRuns).toEqual(['001-notes', '002-notes-author']);
       expect(await (await fetch(`${service.url}/notes/count`)).json()).toEqual({ count: 0 });
-      const detailed = (await (await fetch(`${service.url}/health/detailed`)).json()) as { database: { source: string } };
+      const detailed = (await (await fetch(`${service.url}/health/detailed`)).json()) as {
+        database: { source: string };
+      };
       expect(detailed.database.source).toBe('embedded');
     } finally {
       await service.stop();

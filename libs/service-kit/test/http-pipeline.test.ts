@@ -12,7 +12,9 @@ let echo: Awaited<ReturnType<typeof startStub>>;
 beforeAll(async () => {
   logs = captureLogs();
   ({ service, registry } = await startExample({ logger: logs.logger, env: { BODY_LIMIT: '1kb' } }));
-  echo = await startStub(registry, 'echo-service', (req, res) => sendJson(res, 200, { requestId: req.headers['x-request-id'] }));
+  echo = await startStub(registry, 'echo-service', (req, res) =>
+    sendJson(res, 200, { requestId: req.headers['x-request-id'] }),
+  );
 });
 
 afterAll(async () => {
@@ -67,7 +69,13 @@ describe('request ids', () => {
     expect(response.status).toBe(201);
     const lines = logs.lines().filter((l) => l.requestId === response.headers.get('x-request-id'));
     expect(lines).toEqual([
-      expect.objectContaining({ method: 'POST', route: '/orders', path: '/orders', status: 201, msg: 'request completed' }),
+      expect.objectContaining({
+        method: 'POST',
+        route: '/orders',
+        path: '/orders',
+        status: 201,
+        msg: 'request completed',
+      }),
     ]);
     expect(typeof lines[0].durationMs).toBe('number');
   });
@@ -78,7 +86,12 @@ describe('problems', () => {
     const response = await post('/orders', '{"items": [');
     expect(response.status).toBe(400);
     const body = await problem(response);
-    expect(body).toMatchObject({ status: 400, title: 'Bad Request', detail: 'Malformed JSON body', instance: '/orders' });
+    expect(body).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      detail: 'Malformed JSON body',
+      instance: '/orders',
+    });
     expect(body.errors).toEqual([{ field: 'body', message: expect.stringMatching(/JSON/) }]);
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
   });
@@ -154,7 +167,9 @@ describe('problems', () => {
       expect(response.status).toBe(503);
       expect((await problem(response)).detail).toBe('Dependency echo-service has no healthy instance');
     } finally {
-      echo = await startStub(registry, 'echo-service', (req, res) => sendJson(res, 200, { requestId: req.headers['x-request-id'] }));
+      echo = await startStub(registry, 'echo-service', (req, res) =>
+        sendJson(res, 200, { requestId: req.headers['x-request-id'] }),
+      );
     }
   });
 });
@@ -171,7 +186,11 @@ describe('logging', () => {
   it('redacts secret fields that application code logs', () => {
     service.ctx.log.info({ password: 'p1', user: { accessToken: 't1' }, headers: { authorization: 'a1' } }, 'careless');
     const line = logs.lines().find((l) => l.msg === 'careless');
-    expect(line).toMatchObject({ password: '[redacted]', user: { accessToken: '[redacted]' }, headers: { authorization: '[redacted]' } });
+    expect(line).toMatchObject({
+      password: '[redacted]',
+      user: { accessToken: '[redacted]' },
+      headers: { authorization: '[redacted]' },
+    });
   });
 });
 
@@ -216,6 +235,8 @@ describe('health routes', () => {
     const body = (await (await fetch(`${service.url}/health/detailed`)).json()) as Record<string, unknown>;
     expect(body.services).toEqual(expect.arrayContaining([expect.objectContaining({ service: 'echo-service' })]));
     // Closed although an earlier test found no instance: an empty list does not count as a failure.
-    expect(body.policies).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'echo-service', state: 'closed' })]));
+    expect(body.policies).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'echo-service', state: 'closed' })]),
+    );
   });
 });

@@ -14,12 +14,23 @@ describe('registration', () => {
     };
     const { service } = await startExample({
       registry,
-      env: { INSTANCE_ID: 'example-1', SERVICE_ADDRESS: '10.0.0.7', CHECK_INTERVAL: '10s', DEREGISTER_CRITICAL_AFTER: '2m' },
+      env: {
+        INSTANCE_ID: 'example-1',
+        SERVICE_ADDRESS: '10.0.0.7',
+        CHECK_INTERVAL: '10s',
+        DEREGISTER_CRITICAL_AFTER: '2m',
+      },
     });
     try {
       const instances = await registry.healthyInstances('example-service');
       expect(instances).toEqual([
-        expect.objectContaining({ id: 'example-1', name: 'example-service', address: '10.0.0.7', port: service.port, tags: ['v1'] }),
+        expect.objectContaining({
+          id: 'example-1',
+          name: 'example-service',
+          address: '10.0.0.7',
+          port: service.port,
+          tags: ['v1'],
+        }),
       ]);
       expect(instances[0].meta).toEqual({ version: expect.any(String) });
       expect(registered[0].check).toEqual({
@@ -79,7 +90,8 @@ describe('registration', () => {
         if (!healthy) throw new Error('switched off');
       },
     });
-    const listed = async () => (await registry.healthyInstances('example-service')).some((i) => i.id === 'example-ready-1');
+    const listed = async () =>
+      (await registry.healthyInstances('example-service')).some((i) => i.id === 'example-ready-1');
     try {
       await waitFor(listed);
       healthy = false;

@@ -26,9 +26,16 @@ describe('live configuration', () => {
     expect(await h.json('/greeting')).toEqual({ text: 'hello' });
     expect((await h.get('/health/ready')).status).toBe(200);
 
-    const detailed = await h.json<{ config: Record<string, unknown>; checks: Record<string, { status: string }> }>('/health/detailed');
-    expect(detailed.config).toMatchObject({ rejections: 1, lastRejection: { source: 'kv', issues: [{ path: 'greeting.text' }] } });
-    await waitFor(async () => (await h.json<typeof detailed>('/health/detailed')).checks.config?.status === 'fail', { timeoutMs: 3000 });
+    const detailed = await h.json<{ config: Record<string, unknown>; checks: Record<string, { status: string }> }>(
+      '/health/detailed',
+    );
+    expect(detailed.config).toMatchObject({
+      rejections: 1,
+      lastRejection: { source: 'kv', issues: [{ path: 'greeting.text' }] },
+    });
+    await waitFor(async () => (await h.json<typeof detailed>('/health/detailed')).checks.config?.status === 'fail', {
+      timeoutMs: 3000,
+    });
     expect((await h.get('/health/ready')).status).toBe(200);
 
     const metrics = await (await h.get('/metrics')).text();
@@ -37,13 +44,17 @@ describe('live configuration', () => {
     // Fixing the value applies it, and the warning clears.
     await h.set('greeting/text', 'hola');
     await waitFor(async () => (await h.json<{ text: string }>('/greeting')).text === 'hola', { timeoutMs: 1000 });
-    await waitFor(async () => (await h.json<typeof detailed>('/health/detailed')).checks.config?.status === 'pass', { timeoutMs: 3000 });
+    await waitFor(async () => (await h.json<typeof detailed>('/health/detailed')).checks.config?.status === 'pass', {
+      timeoutMs: 3000,
+    });
   });
 
   it('evaluates feature flags from the KV store per user, and refuses an invalid flag', async () => {
     expect(await h.json('/greeting?user=u1')).toEqual({ text: 'hello' });
     await h.set('flags/shout', { enabled: true, users: ['u1'], rolloutPercent: 0 });
-    await waitFor(async () => (await h.json<{ text: string }>('/greeting?user=u1')).text === 'HELLO', { timeoutMs: 1000 });
+    await waitFor(async () => (await h.json<{ text: string }>('/greeting?user=u1')).text === 'HELLO', {
+      timeoutMs: 1000,
+    });
     expect(await h.json('/greeting?user=u2')).toEqual({ text: 'hello' });
 
     await h.set('flags/shout', { enabled: true, rolloutPercent: 150 });
@@ -143,7 +154,9 @@ describe('call policies from the live configuration', () => {
   it('rejects policy settings the policy would refuse, keeping the running policy', async () => {
     await h.set('resilience/echo-service/retry', { baseDelayMs: 5000 });
     await waitFor(() => h.service.ctx.configStore.status().rejections === 1, { timeoutMs: 1000 });
-    expect(h.service.ctx.configStore.status().lastRejection?.issues[0].path).toBe('resilience.echo-service.retry.maxDelayMs');
+    expect(h.service.ctx.configStore.status().lastRejection?.issues[0].path).toBe(
+      'resilience.echo-service.retry.maxDelayMs',
+    );
     expect((await h.get('/echo')).status).toBe(200);
   });
 
@@ -155,7 +168,12 @@ describe('call policies from the live configuration', () => {
         // A dropped connection: an idempotent GET is normally retried after it.
         req.socket.destroy();
       });
-      await waitFor(() => h.service.ctx.services.cache('echo-service').instances().some((i) => i.id === echo.id));
+      await waitFor(() =>
+        h.service.ctx.services
+          .cache('echo-service')
+          .instances()
+          .some((i) => i.id === echo.id),
+      );
       calls = 0;
       expect((await h.get('/echo')).status).toBe(503);
       return calls;

@@ -116,7 +116,11 @@ describe('runService', () => {
       process.env = { PATH: env.PATH };
       runService(tinyService);
       const description = JSON.parse(stdout.join('')) as { service: string; variables: { name: string }[] };
-      expect(description).toMatchObject({ service: 'tiny-service', defaultPort: 3994, probes: { ready: '/health/ready' } });
+      expect(description).toMatchObject({
+        service: 'tiny-service',
+        defaultPort: 3994,
+        probes: { ready: '/health/ready' },
+      });
       expect(description.variables).toContainEqual({ name: 'TINY_SECRET', required: true, secret: true });
       expect(exit).not.toHaveBeenCalled();
       expect(routes).not.toHaveBeenCalled();

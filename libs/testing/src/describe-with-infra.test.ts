@@ -7,7 +7,10 @@ const statuses: Record<InfraKind, InfraStatus> = {
   redis: { available: false, reason: 'no TEST_REDIS_URL, no container runtime, no redis-server binary' },
   consul: { available: true, url: 'http://127.0.0.1:8500', source: 'embedded' },
   etcd: { available: true, url: 'http://127.0.0.1:2379', source: 'binary' },
-  zookeeper: { available: false, reason: 'no TEST_ZOOKEEPER_CONNECT, no container runtime, no java with ZooKeeper jars' },
+  zookeeper: {
+    available: false,
+    reason: 'no TEST_ZOOKEEPER_CONNECT, no container runtime, no java with ZooKeeper jars',
+  },
 };
 const statusOf = (kind: InfraKind): InfraStatus => statuses[kind];
 

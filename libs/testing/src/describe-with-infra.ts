@@ -20,7 +20,9 @@ export function decideSuite(
     .map(({ kind, status }) => `${kind} unavailable (${status.reason ?? 'no reason given'})`);
   if (missing.length === 0) return { action: 'run' };
   const reason = missing.join('; ');
-  return requireInfra ? { action: 'fail', reason: `${reason}; ${REQUIRE_INFRA_VARIABLE}=1` } : { action: 'skip', reason };
+  return requireInfra
+    ? { action: 'fail', reason: `${reason}; ${REQUIRE_INFRA_VARIABLE}=1` }
+    : { action: 'skip', reason };
 }
 
 export function requireInfraFrom(env: Readonly<Record<string, string | undefined>> = process.env): boolean {

@@ -4,7 +4,14 @@ export { infra, infraEnvironment } from './infra';
 export type { InfraStatus } from './infra';
 export { describeWithInfra, decideSuite, requireInfraFrom } from './describe-with-infra';
 export type { SuiteDecision } from './describe-with-infra';
-export { resolveInfra, resolvePostgres, resolveRedis, resolveConsul, resolveEtcd, resolveZookeeper } from './resolve/resolvers';
+export {
+  resolveInfra,
+  resolvePostgres,
+  resolveRedis,
+  resolveConsul,
+  resolveEtcd,
+  resolveZookeeper,
+} from './resolve/resolvers';
 export { startLocalEtcd, findEtcd } from './local/local-etcd';
 export type { LocalEtcd, LocalEtcdOptions } from './local/local-etcd';
 export { startLocalZookeeper, findZookeeper } from './local/local-zookeeper';

@@ -3,7 +3,14 @@ import { infra, infraEnvironment } from './infra';
 describe('infra', () => {
   it('round-trips what the global setup resolved', () => {
     const env = infraEnvironment([
-      { kind: 'postgres', available: true, url: 'postgres://u:secret@db:5432/x', source: 'binary', passedOver: [], stop: async () => undefined },
+      {
+        kind: 'postgres',
+        available: true,
+        url: 'postgres://u:secret@db:5432/x',
+        source: 'binary',
+        passedOver: [],
+        stop: async () => undefined,
+      },
       { kind: 'redis', available: false, reason: 'no TEST_REDIS_URL, no redis-server binary' },
     ]);
     expect(env.TEST_POSTGRES_URL).toBe('postgres://u:secret@db:5432/x');

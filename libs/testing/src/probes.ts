@@ -49,7 +49,8 @@ export const probeEtcd: Probe = async (url, timeoutMs = 2_000) => {
   const first = url.split(',')[0].trim();
   const response = await fetch(new URL('/health', first), { signal: AbortSignal.timeout(timeoutMs) });
   const body = (await response.json().catch(() => ({}))) as { health?: unknown };
-  if (!response.ok || body.health !== 'true') throw new Error(`/health answered ${response.status} ${JSON.stringify(body)}`);
+  if (!response.ok || body.health !== 'true')
+    throw new Error(`/health answered ${response.status} ${JSON.stringify(body)}`);
 };
 
 /**
@@ -122,6 +123,7 @@ export const probes: Readonly<Record<InfraKind, Probe>> = {
 export function describeError(error: unknown): string {
   const e = error as { code?: string; message?: string; errors?: unknown[] };
   // Node reports "connect ECONNREFUSED" for each address of an AggregateError; one is enough.
-  const message = e?.message || (Array.isArray(e?.errors) && (e.errors[0] as Error)?.message) || e?.code || String(error);
+  const message =
+    e?.message || (Array.isArray(e?.errors) && (e.errors[0] as Error)?.message) || e?.code || String(error);
   return message.split('\n')[0];
 }

@@ -56,7 +56,10 @@ async function embeddedDatabase(): Promise<TestDatabase> {
 
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   await withClient(serverUrl, async (admin) => {
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
     await admin.query(`DROP DATABASE IF EXISTS ${name}`);
   });
 }

@@ -23,9 +23,9 @@ describe('waitFor', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(new Error('process exited')), 20);
-    await expect(waitFor(() => false, { timeoutMs: 5_000, intervalMs: 1_000, signal: controller.signal })).rejects.toThrow(
-      'process exited',
-    );
+    await expect(
+      waitFor(() => false, { timeoutMs: 5_000, intervalMs: 1_000, signal: controller.signal }),
+    ).rejects.toThrow('process exited');
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -71,7 +71,10 @@ describe('local etcd', () => {
 
   it('reports a missing binary', async () => {
     await expect(startLocalEtcd({ env: noBinaries })).rejects.toBeInstanceOf(BinaryNotFoundError);
-    await expect(resolveEtcd({ steps: ['binary'], env: noBinaries })).resolves.toMatchObject({ available: false, reason: 'no etcd binary' });
+    await expect(resolveEtcd({ steps: ['binary'], env: noBinaries })).resolves.toMatchObject({
+      available: false,
+      reason: 'no etcd binary',
+    });
   });
 });
 

@@ -58,7 +58,11 @@ describe('env step', () => {
     const env = { TEST_POSTGRES_URL: 'postgres://app:hunter2@127.0.0.1:1/postgres' };
     const r = await resolvePostgres({ steps: ['env'], env });
     expect(r.available).toBe(false);
-    expect(r).toMatchObject({ reason: expect.stringMatching(/^TEST_POSTGRES_URL \(postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/postgres\) did not answer: .*ECONNREFUSED/) });
+    expect(r).toMatchObject({
+      reason: expect.stringMatching(
+        /^TEST_POSTGRES_URL \(postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/postgres\) did not answer: .*ECONNREFUSED/,
+      ),
+    });
   });
 
   it('says which variable is missing', async () => {
@@ -93,7 +97,9 @@ describe('container step', () => {
 
 describe('binary step', () => {
   const hasRedisServer = Boolean(findBinaryDirectory(['redis-server'], pathDirectories()));
-  const hasPostgres = Boolean(findBinaryDirectory(['initdb', 'postgres'], [...pathDirectories(), ...postgresqlLibDirectories()]));
+  const hasPostgres = Boolean(
+    findBinaryDirectory(['initdb', 'postgres'], [...pathDirectories(), ...postgresqlLibDirectories()]),
+  );
 
   (hasRedisServer ? it : it.skip)('starts redis-server on a free port, answers PING, and stop() ends it', async () => {
     const redis = running(await resolveRedis({ steps: ['binary'] }));
@@ -103,19 +109,23 @@ describe('binary step', () => {
     await expect(redisPing(redis.url)).rejects.toThrow();
   });
 
-  (hasPostgres ? it : it.skip)('initdb + postgres on a free port (as the postgres user when run as root)', async () => {
-    const r = await resolvePostgres({ steps: ['binary'] });
-    if (!r.available && process.getuid?.() === 0) {
-      // Root without a postgres user to switch to: the step must say so rather than fail obscurely.
-      expect(r.reason).toMatch(/refuses to run as root/);
-      return;
-    }
-    const postgres = running(r);
-    expect(postgres.source).toBe('binary');
-    await expect(postgresSelect(postgres.url)).resolves.toBe(42);
-    await postgres.stop();
-    await expect(postgresSelect(postgres.url)).rejects.toThrow(/ECONNREFUSED/);
-  }, 30_000);
+  (hasPostgres ? it : it.skip)(
+    'initdb + postgres on a free port (as the postgres user when run as root)',
+    async () => {
+      const r = await resolvePostgres({ steps: ['binary'] });
+      if (!r.available && process.getuid?.() === 0) {
+        // Root without a postgres user to switch to: the step must say so rather than fail obscurely.
+        expect(r.reason).toMatch(/refuses to run as root/);
+        return;
+      }
+      const postgres = running(r);
+      expect(postgres.source).toBe('binary');
+      await expect(postgresSelect(postgres.url)).resolves.toBe(42);
+      await postgres.stop();
+      await expect(postgresSelect(postgres.url)).rejects.toThrow(/ECONNREFUSED/);
+    },
+    30_000,
+  );
 
   it.each([
     ['redis', resolveRedis, 'no redis-server binary'],

@@ -29,7 +29,7 @@ describe('createTestIssuer', () => {
     );
   });
 
-  it('does not verify against another issuer\'s keys', async () => {
+  it("does not verify against another issuer's keys", async () => {
     const [mine, theirs] = await Promise.all([createTestIssuer(), createTestIssuer()]);
     const token = await theirs.sign({ sub: 'u', role: 'admin' });
     await expect(jwtVerify(token, createLocalJWKSet(mine.jwks))).rejects.toThrow();
@@ -46,9 +46,11 @@ describeWithInfra(['consul'], 'createTestIssuer().serve', () => {
       expect(`http://${instance.address}:${instance.port}`).toBe(served.url);
       const jwks = createRemoteJWKSet(new URL(JWKS_PATH, served.url));
       const token = await issuer.sign({ sub: 'user-2', role: 'customer' });
-      await expect(jwtVerify(token, jwks, { issuer: issuer.issuer, audience: issuer.audience })).resolves.toMatchObject({
-        payload: { sub: 'user-2', role: 'customer' },
-      });
+      await expect(jwtVerify(token, jwks, { issuer: issuer.issuer, audience: issuer.audience })).resolves.toMatchObject(
+        {
+          payload: { sub: 'user-2', role: 'customer' },
+        },
+      );
       expect((await fetch(new URL('/other', served.url))).status).toBe(404);
     } finally {
       await served.stop();

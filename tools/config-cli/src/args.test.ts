@@ -13,7 +13,11 @@ describe('parseCliArgs', () => {
       key: 'flags/x',
       value: '{"enabled":true}',
     });
-    expect(parseCliArgs(['seed', '--prune', '-e', 'production'])).toMatchObject({ command: 'seed', prune: true, env: 'production' });
+    expect(parseCliArgs(['seed', '--prune', '-e', 'production'])).toMatchObject({
+      command: 'seed',
+      prune: true,
+      env: 'production',
+    });
     expect(parseCliArgs(['--help'])).toBe('help');
   });
 

@@ -59,16 +59,20 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | 'help' {
   if (values.help) return 'help';
   const [command, ...rest] = positionals;
   if (!command) throw new UsageError('missing command (seed, diff, get or set)');
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}" (expected seed, diff, get or set)`);
+  if (!(COMMANDS as readonly string[]).includes(command))
+    throw new UsageError(`unknown command "${command}" (expected seed, diff, get or set)`);
   const expected = { seed: 0, diff: 0, get: 1, set: 2 }[command as Command];
   const required = command === 'set' ? 2 : 0;
   if (rest.length > expected || rest.length < required) {
-    throw new UsageError(`${command} takes ${command === 'set' ? 'a key and a value' : command === 'get' ? 'at most one key' : 'no arguments'}`);
+    throw new UsageError(
+      `${command} takes ${command === 'set' ? 'a key and a value' : command === 'get' ? 'at most one key' : 'no arguments'}`,
+    );
   }
   if (values.service !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.service)) {
     throw new UsageError(`--service: "${values.service}" is not a folder name`);
   }
-  if (values.env !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.env)) throw new UsageError(`--env: "${values.env}" is not an environment name`);
+  if (values.env !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.env))
+    throw new UsageError(`--env: "${values.env}" is not an environment name`);
   if (values.prune && command !== 'seed') throw new UsageError('--prune only applies to seed');
   return {
     command: command as Command,

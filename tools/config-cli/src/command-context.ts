@@ -28,7 +28,8 @@ export class CommandContext {
   }
 
   requireService(): string {
-    if (!this.args.service) throw new UsageError(`${this.args.command} needs --service <name> (a folder of config/, or "shared")`);
+    if (!this.args.service)
+      throw new UsageError(`${this.args.command} needs --service <name> (a folder of config/, or "shared")`);
     return this.args.service;
   }
 }

@@ -1,7 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { KvSource } from '@lab/config';
-import { kvPrefix, parseValue, readYamlFiles, sameJson, scopeFilePaths, SHARED_SCOPE, treeToKvEntries } from '@lab/config';
+import {
+  kvPrefix,
+  parseValue,
+  readYamlFiles,
+  sameJson,
+  scopeFilePaths,
+  SHARED_SCOPE,
+  treeToKvEntries,
+} from '@lab/config';
 import { UsageError } from './usage-error';
 
 /** One KV key compared with the files: missing from KV, different, only in KV, or the same. */
@@ -25,11 +33,16 @@ export async function scopesToVisit(configDir: string, service: string | undefin
 }
 
 /** The KV entries one folder's files describe for `environment`, by full key. */
-export async function desiredEntries(configDir: string, scope: string, environment: string): Promise<Map<string, string>> {
+export async function desiredEntries(
+  configDir: string,
+  scope: string,
+  environment: string,
+): Promise<Map<string, string>> {
   const files = scopeFilePaths(configDir, scope, environment);
   const layer = await readYamlFiles(files, configDir);
   if (layer.issues.length > 0) throw new UsageError(layer.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  if (layer.files.length === 0) throw new UsageError(`no ${files.map((f) => path.relative(configDir, f)).join(' or ')} in ${configDir}`);
+  if (layer.files.length === 0)
+    throw new UsageError(`no ${files.map((f) => path.relative(configDir, f)).join(' or ')} in ${configDir}`);
   const prefix = kvPrefix(scope);
   return new Map([...treeToKvEntries(layer.tree)].map(([key, value]) => [`${prefix}${key}`, value]));
 }
@@ -38,14 +51,25 @@ export async function desiredEntries(configDir: string, scope: string, environme
  * Every key of one folder, compared between the files and the KV store. Values are compared as
  * values, so `{"enabled":true}` and `{ "enabled": true }` are the same.
  */
-export async function compareScope(kv: KvSource, configDir: string, scope: string, environment: string): Promise<KeyComparison[]> {
+export async function compareScope(
+  kv: KvSource,
+  configDir: string,
+  scope: string,
+  environment: string,
+): Promise<KeyComparison[]> {
   const wanted = await desiredEntries(configDir, scope, environment);
   const stored = await kv.list(kvPrefix(scope));
   const result: KeyComparison[] = [];
   for (const [key, file] of wanted) {
     const current = stored.get(key);
     if (current === undefined) result.push({ key, state: 'missing', file });
-    else result.push({ key, state: sameJson(parseValue(file), parseValue(current)) ? 'same' : 'different', file, kv: current });
+    else
+      result.push({
+        key,
+        state: sameJson(parseValue(file), parseValue(current)) ? 'same' : 'different',
+        file,
+        kv: current,
+      });
   }
   for (const [key, current] of stored) if (!wanted.has(key)) result.push({ key, state: 'extra', kv: current });
   return result.sort((a, b) => a.key.localeCompare(b.key));

@@ -1,7 +1,9 @@
 import { envEnum, envUrl } from '@lab/config';
 import { z } from 'zod';
 
-const httpUrl = z.string().refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), 'expected http(s) URLs');
+const httpUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), 'expected http(s) URLs');
 
 /** The same variables the services read to find their registry, so the CLI talks to the same KV store. */
 export const cliEnvironment = z.object({
@@ -11,11 +13,19 @@ export const cliEnvironment = z.object({
   ETCD_ENDPOINTS: z
     .string()
     .default('http://127.0.0.1:2379')
-    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(httpUrl).min(1, 'expected at least one http(s) URL')),
   ETCD_USERNAME: z.string().optional(),
   ETCD_PASSWORD: z.string().optional(),
-  ZOOKEEPER_CONNECT: z.string().regex(/^[\w.-]+:\d{1,5}(,[\w.-]+:\d{1,5})*(\/[\w./-]*)?$/, 'expected host:port[,host:port...][/chroot]').default('127.0.0.1:2181'),
+  ZOOKEEPER_CONNECT: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}(,[\w.-]+:\d{1,5})*(\/[\w./-]*)?$/, 'expected host:port[,host:port...][/chroot]')
+    .default('127.0.0.1:2181'),
   CONFIG_DIR: z.string().optional(),
   NODE_ENV: z.string().optional(),
 });

@@ -29,7 +29,10 @@ describe('config CLI against the dev registry', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'config-cli-'));
     write('shared/default.yaml', 'logLevel: info\n');
-    write('order-service/default.yaml', 'logLevel: info\ncache:\n  ttlSeconds: 60\nflags:\n  bulk-discount:\n    enabled: false\n');
+    write(
+      'order-service/default.yaml',
+      'logLevel: info\ncache:\n  ttlSeconds: 60\nflags:\n  bulk-discount:\n    enabled: false\n',
+    );
     write('order-service/production.yaml', 'cache:\n  ttlSeconds: 300\n');
   });
   afterEach(async () => {
@@ -65,7 +68,11 @@ describe('config CLI against the dev registry', () => {
     expect(first.out).toContain('config/order-service/: 3 written, 0 unchanged');
 
     const second = await run('seed', '--env', 'production');
-    expect(second).toEqual({ code: 0, err: '', out: 'config/shared/: 0 written, 1 unchanged\nconfig/order-service/: 0 written, 3 unchanged\n' });
+    expect(second).toEqual({
+      code: 0,
+      err: '',
+      out: 'config/shared/: 0 written, 1 unchanged\nconfig/order-service/: 0 written, 3 unchanged\n',
+    });
   });
 
   it('diff exits 0 when the KV store matches and 1 with each difference listed', async () => {
@@ -92,7 +99,9 @@ describe('config CLI against the dev registry', () => {
 
   it('seed --prune removes keys that are not in the files; without it they stay', async () => {
     await kv.put('config/order-service/old', '1');
-    expect((await run('seed', '--service', 'order-service')).out).toContain('1 only in the KV store (--prune removes them)');
+    expect((await run('seed', '--service', 'order-service')).out).toContain(
+      '1 only in the KV store (--prune removes them)',
+    );
     expect((await kv.list('config/order-service/old')).size).toBe(1);
     const pruned = await run('seed', '--service', 'order-service', '--prune');
     expect(pruned.out).toContain('removed config/order-service/old');
@@ -100,8 +109,17 @@ describe('config CLI against the dev registry', () => {
   });
 
   it('set writes one validated key, get reads it back', async () => {
-    const set = await run('set', '--service', 'order-service', 'flags.bulk-discount', '{"enabled": true, "rolloutPercent": 25}');
-    expect(set).toMatchObject({ code: 0, out: 'set config/order-service/flags/bulk-discount = {"enabled":true,"rolloutPercent":25}\n' });
+    const set = await run(
+      'set',
+      '--service',
+      'order-service',
+      'flags.bulk-discount',
+      '{"enabled": true, "rolloutPercent": 25}',
+    );
+    expect(set).toMatchObject({
+      code: 0,
+      out: 'set config/order-service/flags/bulk-discount = {"enabled":true,"rolloutPercent":25}\n',
+    });
     expect(await run('get', '--service', 'order-service', 'flags/bulk-discount')).toEqual({
       code: 0,
       out: '{"enabled":true,"rolloutPercent":25}\n',
@@ -114,7 +132,11 @@ describe('config CLI against the dev registry', () => {
   });
 
   it('get of a key that is not set exits 1; bad input exits 2 and writes nothing', async () => {
-    expect(await run('get', '--service', 'order-service', 'nope')).toEqual({ code: 1, out: '', err: 'config/order-service/nope is not set\n' });
+    expect(await run('get', '--service', 'order-service', 'nope')).toEqual({
+      code: 1,
+      out: '',
+      err: 'config/order-service/nope is not set\n',
+    });
     const badFlag = await run('set', '--service', 'order-service', 'flags/bulk-discount', '{"enabled":"yes"}');
     expect(badFlag.code).toBe(2);
     expect(badFlag.err).toMatch(/must be a flag definition .*enabled/);
@@ -137,12 +159,22 @@ describe('config CLI against the dev registry', () => {
     const sink = { write: (text: string) => (err += text) };
     const stopped = await startDevRegistry({ port: 0 });
     await stopped.close();
-    const unreachable = await runCli(['diff'], { env: { CONSUL_URL: stopped.url, CONFIG_DIR: dir }, stdout: sink, stderr: sink });
+    const unreachable = await runCli(['diff'], {
+      env: { CONSUL_URL: stopped.url, CONFIG_DIR: dir },
+      stdout: sink,
+      stderr: sink,
+    });
     expect(unreachable).toBe(2);
-    expect(err).toBe(`config: cannot use the consul KV store at ${stopped.url}: consul KV: GET /v1/kv/config/shared/ failed: ECONNREFUSED\n`);
+    expect(err).toBe(
+      `config: cannot use the consul KV store at ${stopped.url}: consul KV: GET /v1/kv/config/shared/ failed: ECONNREFUSED\n`,
+    );
 
     err = '';
-    const invalid = await runCli(['diff'], { env: { DISCOVERY_BACKEND: 'carrier-pigeon', CONFIG_DIR: dir }, stdout: sink, stderr: sink });
+    const invalid = await runCli(['diff'], {
+      env: { DISCOVERY_BACKEND: 'carrier-pigeon', CONFIG_DIR: dir },
+      stdout: sink,
+      stderr: sink,
+    });
     expect(invalid).toBe(2);
     expect(err).toMatch(/DISCOVERY_BACKEND/);
   });
@@ -153,8 +185,11 @@ describe('config CLI against the dev registry', () => {
     // Asynchronous on purpose: the registry runs in this process and must keep answering.
     const node = (...argv: string[]) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [main, ...argv], { env: { ...process.env, CONSUL_URL: registry.url, CONFIG_DIR: dir } }, (error, stdout, stderr) =>
-          resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [main, ...argv],
+          { env: { ...process.env, CONSUL_URL: registry.url, CONFIG_DIR: dir } },
+          (error, stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
         );
       });
     const seeded = await node('seed');

@@ -21,11 +21,20 @@ configMapGenerator:
 /** `shared` and every deployed app, each with the YAML files config/ holds for it (maybe none). */
 function configScopes(configDir: string): Map<string, string[]> {
   const scopes = new Map<string, string[]>();
-  const folders = existsSync(configDir) ? readdirSync(configDir).filter((name) => statSync(path.join(configDir, name)).isDirectory()) : [];
+  const folders = existsSync(configDir)
+    ? readdirSync(configDir).filter((name) => statSync(path.join(configDir, name)).isDirectory())
+    : [];
   for (const scope of ['shared', ...DEPLOYED_APPS, ...folders]) {
     if (scopes.has(scope)) continue;
     const dir = path.join(configDir, scope);
-    scopes.set(scope, existsSync(dir) ? readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort() : []);
+    scopes.set(
+      scope,
+      existsSync(dir)
+        ? readdirSync(dir)
+            .filter((name) => /\.ya?ml$/.test(name))
+            .sort()
+        : [],
+    );
   }
   return scopes;
 }
@@ -52,7 +61,10 @@ function listFiles(dir: string, prefix = ''): string[] {
 }
 
 /** How k8s/base/config differs from what config/ says it must hold; [] when in step. */
-export function k8sConfigDrift(k8sConfigDir = repoPath('k8s', 'base', 'config'), configDir = repoPath('config')): string[] {
+export function k8sConfigDrift(
+  k8sConfigDir = repoPath('k8s', 'base', 'config'),
+  configDir = repoPath('config'),
+): string[] {
   const expected = expectedK8sConfig(configDir);
   const drift: string[] = [];
   for (const [file, content] of expected) {
@@ -65,7 +77,10 @@ export function k8sConfigDrift(k8sConfigDir = repoPath('k8s', 'base', 'config'),
 }
 
 /** Rewrites k8s/base/config from config/. */
-export function syncK8sConfig(k8sConfigDir = repoPath('k8s', 'base', 'config'), configDir = repoPath('config')): string[] {
+export function syncK8sConfig(
+  k8sConfigDir = repoPath('k8s', 'base', 'config'),
+  configDir = repoPath('config'),
+): string[] {
   const expected = expectedK8sConfig(configDir);
   rmSync(k8sConfigDir, { recursive: true, force: true });
   for (const [file, content] of expected) {

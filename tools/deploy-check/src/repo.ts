@@ -8,7 +8,13 @@ export function repoPath(...segments: string[]): string {
 }
 
 /** The apps the Dockerfile builds and the deployments run, with the port each listens on by default. */
-export const DEPLOYED_APPS = ['auth-service', 'product-service', 'inventory-service', 'order-service', 'gateway'] as const;
+export const DEPLOYED_APPS = [
+  'auth-service',
+  'product-service',
+  'inventory-service',
+  'order-service',
+  'gateway',
+] as const;
 export type DeployedApp = (typeof DEPLOYED_APPS)[number];
 
 /** Every app the Dockerfile's APP argument accepts: the deployed ones and the development registry. */

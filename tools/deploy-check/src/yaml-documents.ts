@@ -30,6 +30,7 @@ export function readYamlDocuments(file: string): unknown[] {
 /** The one document of a file that must hold exactly one. */
 export function readYamlDocument(file: string): unknown {
   const documents = readYamlDocuments(file);
-  if (documents.length !== 1) throw new YamlSyntaxError(`${file}: expected one YAML document, found ${documents.length}`);
+  if (documents.length !== 1)
+    throw new YamlSyntaxError(`${file}: expected one YAML document, found ${documents.length}`);
   return documents[0];
 }

@@ -1,9 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describeApp, readsVariable, type AppDescription } from '../src/app-description';
-import { loadComposeFile, serviceEnvironment, type ComposeFile, type ComposeService } from '../src/compose/load-compose';
+import {
+  loadComposeFile,
+  serviceEnvironment,
+  type ComposeFile,
+  type ComposeService,
+} from '../src/compose/load-compose';
 import { DEPLOYED_APPS, repoPath } from '../src/repo';
 
-const descriptions = new Map<string, AppDescription>(DEPLOYED_APPS.map((app) => [app, describeApp(app, { NODE_ENV: 'production' })]));
+const descriptions = new Map<string, AppDescription>(
+  DEPLOYED_APPS.map((app) => [app, describeApp(app, { NODE_ENV: 'production' })]),
+);
 const compose: ComposeFile = loadComposeFile(repoPath('docker-compose.yml'));
 
 /** Compose services that run one of the apps (by the APP build argument), with the app's name. */
@@ -11,7 +18,8 @@ const appServices = Object.entries(compose.services)
   .filter(([, service]) => service.build?.args?.APP !== undefined)
   .map(([name, service]) => ({ name, service, app: String(service.build?.args?.APP) }));
 
-const secretNames = (service: ComposeService) => (service.secrets ?? []).map((secret) => (typeof secret === 'string' ? secret : secret.source));
+const secretNames = (service: ComposeService) =>
+  (service.secrets ?? []).map((secret) => (typeof secret === 'string' ? secret : secret.source));
 const dependsOn = (service: ComposeService) => service.depends_on as Record<string, { condition: string }>;
 
 describe('docker-compose.yml against the apps', () => {
@@ -20,54 +28,72 @@ describe('docker-compose.yml against the apps', () => {
     expect(appServices.filter((s) => s.app === 'product-service')).toHaveLength(2);
   });
 
-  it.each(appServices.map((s) => [s.name, s]))('%s sets only variables its app reads, and every one it requires', (_name, { service, app }) => {
-    const environment = serviceEnvironment(service);
-    const description = descriptions.get(app) as AppDescription;
-    expect(Object.keys(environment).filter((name) => !readsVariable(description, name))).toEqual([]);
-    const missing = description.variables
-      .filter((variable) => variable.required)
-      .filter((variable) => !(variable.name in environment) && !(`${variable.name}_FILE` in environment));
-    expect(missing).toEqual([]);
-  });
+  it.each(appServices.map((s) => [s.name, s]))(
+    '%s sets only variables its app reads, and every one it requires',
+    (_name, { service, app }) => {
+      const environment = serviceEnvironment(service);
+      const description = descriptions.get(app) as AppDescription;
+      expect(Object.keys(environment).filter((name) => !readsVariable(description, name))).toEqual([]);
+      const missing = description.variables
+        .filter((variable) => variable.required)
+        .filter((variable) => !(variable.name in environment) && !(`${variable.name}_FILE` in environment));
+      expect(missing).toEqual([]);
+    },
+  );
 
-  it.each(appServices.map((s) => [s.name, s]))('%s registers with Consul under its own DNS name', (name, { service }) => {
-    const environment = serviceEnvironment(service);
-    expect(environment.DISCOVERY_BACKEND).toBe('consul');
-    expect(new URL(environment.CONSUL_URL).hostname).toBe('consul');
-    expect(environment.SERVICE_ADDRESS).toBe(name);
-    expect(environment.HOST).toBe('0.0.0.0');
-    expect(environment.PORT).toBeUndefined();
-    expect(dependsOn(service).consul).toEqual({ condition: 'service_healthy' });
-    expect(dependsOn(service)['config-seed']).toEqual({ condition: 'service_completed_successfully' });
-  });
+  it.each(appServices.map((s) => [s.name, s]))(
+    '%s registers with Consul under its own DNS name',
+    (name, { service }) => {
+      const environment = serviceEnvironment(service);
+      expect(environment.DISCOVERY_BACKEND).toBe('consul');
+      expect(new URL(environment.CONSUL_URL).hostname).toBe('consul');
+      expect(environment.SERVICE_ADDRESS).toBe(name);
+      expect(environment.HOST).toBe('0.0.0.0');
+      expect(environment.PORT).toBeUndefined();
+      expect(dependsOn(service).consul).toEqual({ condition: 'service_healthy' });
+      expect(dependsOn(service)['config-seed']).toEqual({ condition: 'service_completed_successfully' });
+    },
+  );
 
   it('gives every instance its own id', () => {
     const ids = appServices.map(({ service }) => serviceEnvironment(service).INSTANCE_ID);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it.each(appServices.map((s) => [s.name, s]))('%s reads each secret from a Docker secret it mounts, whose example exists', (_name, { service }) => {
-    const environment = serviceEnvironment(service);
-    for (const [variable, value] of Object.entries(environment).filter(([key]) => key.endsWith('_FILE'))) {
-      const secret = value.replace('/run/secrets/', '');
-      expect({ variable, mounted: secretNames(service).includes(secret) }).toEqual({ variable, mounted: true });
-      const file = compose.secrets?.[secret]?.file;
-      expect(file).toBe(`./deploy/secrets/${secret}`);
-      expect(existsSync(repoPath('deploy', 'secrets', `${secret}.example`))).toBe(true);
-    }
-    // No credential is written in the file itself.
-    for (const [variable, value] of Object.entries(environment)) {
-      expect({ variable, credentials: /:\/\/[^/@]*:[^/@]*@/.test(value) || /PASSWORD$|TOKEN$|KEY$/.test(variable) }).toEqual({ variable, credentials: false });
-    }
-  });
+  it.each(appServices.map((s) => [s.name, s]))(
+    '%s reads each secret from a Docker secret it mounts, whose example exists',
+    (_name, { service }) => {
+      const environment = serviceEnvironment(service);
+      for (const [variable, value] of Object.entries(environment).filter(([key]) => key.endsWith('_FILE'))) {
+        const secret = value.replace('/run/secrets/', '');
+        expect({ variable, mounted: secretNames(service).includes(secret) }).toEqual({ variable, mounted: true });
+        const file = compose.secrets?.[secret]?.file;
+        expect(file).toBe(`./deploy/secrets/${secret}`);
+        expect(existsSync(repoPath('deploy', 'secrets', `${secret}.example`))).toBe(true);
+      }
+      // No credential is written in the file itself.
+      for (const [variable, value] of Object.entries(environment)) {
+        expect({
+          variable,
+          credentials: /:\/\/[^/@]*:[^/@]*@/.test(value) || /PASSWORD$|TOKEN$|KEY$/.test(variable),
+        }).toEqual({ variable, credentials: false });
+      }
+    },
+  );
 
   it('starts a service that uses Postgres or Redis only once that server is healthy', () => {
     for (const { name, service } of appServices) {
       const environment = serviceEnvironment(service);
-      if ('DATABASE_URL_FILE' in environment) expect({ name, postgres: dependsOn(service).postgres }).toEqual({ name, postgres: { condition: 'service_healthy' } });
-      if ('REDIS_URL_FILE' in environment) expect({ name, redis: dependsOn(service).redis }).toEqual({ name, redis: { condition: 'service_healthy' } });
+      if ('DATABASE_URL_FILE' in environment)
+        expect({ name, postgres: dependsOn(service).postgres }).toEqual({
+          name,
+          postgres: { condition: 'service_healthy' },
+        });
+      if ('REDIS_URL_FILE' in environment)
+        expect({ name, redis: dependsOn(service).redis }).toEqual({ name, redis: { condition: 'service_healthy' } });
     }
-    for (const dependency of ['consul', 'postgres', 'redis']) expect(compose.services[dependency].healthcheck?.test).toBeDefined();
+    for (const dependency of ['consul', 'postgres', 'redis'])
+      expect(compose.services[dependency].healthcheck?.test).toBeDefined();
   });
 
   it('publishes the gateway on its own port, and the Consul UI', () => {
@@ -81,7 +107,9 @@ describe('docker-compose.yml against the apps', () => {
   it('seeds the KV store with the command the config CLI provides, before any service starts', () => {
     const seed = compose.services['config-seed'];
     expect(seed.command).toEqual(['npm', 'run', 'config', '--', 'seed']);
-    const rootScripts = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const rootScripts = (
+      JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     // The build stage holds the whole workspace as `npm run build` left it, the CLI included.
     const [runtime, script] = rootScripts.config.split(' ');
     expect(runtime).toBe('node');
@@ -96,7 +124,9 @@ describe('docker-compose.yml against the apps', () => {
       .filter(Boolean)
       .map((file) => file.replace('/run/secrets/', ''));
     expect(secretNames(postgres)).toEqual(expect.arrayContaining([...new Set(urls)]));
-    expect(postgres.volumes).toContain('./deploy/postgres/init.sh:/docker-entrypoint-initdb.d/10-service-databases.sh:ro');
+    expect(postgres.volumes).toContain(
+      './deploy/postgres/init.sh:/docker-entrypoint-initdb.d/10-service-databases.sh:ro',
+    );
   });
 
   it('runs etcd and ZooKeeper in their profiles, at the addresses the services are given', () => {
@@ -118,7 +148,9 @@ describe('docker-compose.yml against the apps', () => {
 describe('the image health check', () => {
   // deploy/docker/healthcheck.js is plain CommonJS run by the image's HEALTHCHECK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { APPS } = require(repoPath('deploy', 'docker', 'healthcheck.js')) as { APPS: Record<string, { port: number; path: string }> };
+  const { APPS } = require(repoPath('deploy', 'docker', 'healthcheck.js')) as {
+    APPS: Record<string, { port: number; path: string }>;
+  };
 
   it.each(DEPLOYED_APPS)('%s: asks the liveness path on the port the app listens on', (app) => {
     const { defaultPort, probes } = descriptions.get(app) as AppDescription;

@@ -26,7 +26,8 @@ const tempDir = () => {
 afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 describeIf(hasCommand('openssl', ['version']), 'openssl is not installed')('deploy/generate-secrets.sh', () => {
-  const generate = (dir: string) => spawnSync('sh', [repoPath('deploy', 'generate-secrets.sh'), dir], { encoding: 'utf8' });
+  const generate = (dir: string) =>
+    spawnSync('sh', [repoPath('deploy', 'generate-secrets.sh'), dir], { encoding: 'utf8' });
 
   it('writes every secret compose and the Kubernetes base read, and keeps them on a second run', () => {
     const dir = tempDir();
@@ -35,8 +36,12 @@ describeIf(hasCommand('openssl', ['version']), 'openssl is not installed')('depl
 
     const compose = loadComposeFile(repoPath('docker-compose.yml'));
     const composeFiles = Object.values(compose.secrets ?? {}).map((secret) => path.basename(String(secret.file)));
-    const kustomization = readYamlDocument(repoPath('k8s', 'base', 'kustomization.yaml')) as { secretGenerator: { files: string[] }[] };
-    const k8sFiles = kustomization.secretGenerator.flatMap((generator) => generator.files.map((spec) => path.basename(spec.split('=')[1])));
+    const kustomization = readYamlDocument(repoPath('k8s', 'base', 'kustomization.yaml')) as {
+      secretGenerator: { files: string[] }[];
+    };
+    const k8sFiles = kustomization.secretGenerator.flatMap((generator) =>
+      generator.files.map((spec) => path.basename(spec.split('=')[1])),
+    );
     expect(written).toEqual(expect.arrayContaining([...new Set([...composeFiles, ...k8sFiles])]));
     // Each has an example showing its format.
     for (const file of written) expect(readdirSync(repoPath('deploy', 'secrets'))).toContain(`${file}.example`);
@@ -69,13 +74,19 @@ describeWithInfra(['postgres'], 'deploy/postgres/init.sh on a real Postgres', ()
   // PGlite (the last resort of the test servers) has a single role and cannot show ownership.
   const realServer = postgres.source !== 'embedded';
   const usable = realServer && hasCommand('psql');
-  if (!usable) console.log(`init.sh tests skipped: ${realServer ? 'psql is not installed' : 'the test Postgres is the embedded PGlite'}`);
+  if (!usable)
+    console.log(
+      `init.sh tests skipped: ${realServer ? 'psql is not installed' : 'the test Postgres is the embedded PGlite'}`,
+    );
   const admin = new URL(String(postgres.url));
   const suffix = randomBytes(4).toString('hex');
   const services = [`dc_a_${suffix}`, `dc_b_${suffix}`];
   const passwordOf = (name: string) => `${name}-password-0123456789`;
   const psql = (url: string, sql: string) =>
-    spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-Atc', sql], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-Atc', sql], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
   const asOwner = (role: string, database: string) => {
     const url = new URL(admin);
     url.username = role;
@@ -107,7 +118,10 @@ describeWithInfra(['postgres'], 'deploy/postgres/init.sh on a real Postgres', ()
   (usable ? it : it.skip)('creates one database owned by one role per URL, closed to the other roles', () => {
     const dir = tempDir();
     for (const name of services) {
-      writeFileSync(path.join(dir, `${name}-database-url`), `postgres://${name}:${passwordOf(name)}@postgres:5432/${name}\n`);
+      writeFileSync(
+        path.join(dir, `${name}-database-url`),
+        `postgres://${name}:${passwordOf(name)}@postgres:5432/${name}\n`,
+      );
     }
     const result = runInit(dir);
     expect(result.stderr).toBe('');
@@ -115,7 +129,9 @@ describeWithInfra(['postgres'], 'deploy/postgres/init.sh on a real Postgres', ()
 
     const [a, b] = services;
     expect(psql(asOwner(a, a), 'SELECT current_user, current_database()').stdout.trim()).toBe(`${a}|${a}`);
-    expect(psql(admin.toString(), `SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${b}'`).stdout.trim()).toBe(b);
+    expect(
+      psql(admin.toString(), `SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${b}'`).stdout.trim(),
+    ).toBe(b);
     const intruder = psql(asOwner(a, b), 'SELECT 1');
     expect(intruder.status).not.toBe(0);
     expect(intruder.stderr).toMatch(/permission denied for database/);
@@ -123,7 +139,10 @@ describeWithInfra(['postgres'], 'deploy/postgres/init.sh on a real Postgres', ()
 
   it('refuses a URL whose names would need quoting, before touching the server', () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'bad-database-url'), 'postgres://Robert";DROP:secret-password-123456@postgres:5432/db\n');
+    writeFileSync(
+      path.join(dir, 'bad-database-url'),
+      'postgres://Robert";DROP:secret-password-123456@postgres:5432/db\n',
+    );
     const result = runInit(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('bad-database-url: user and database must be lower-case identifiers');
@@ -137,29 +156,33 @@ describeWithInfra(['postgres'], 'deploy/postgres/init.sh on a real Postgres', ()
   });
 });
 
-describeIf(hasCommand('redis-server') && hasCommand('redis-cli'), 'redis-server or redis-cli is not installed')('deploy/redis/redis.sh', () => {
-  it('runs Redis with the password of the URL, which never shows on the command line', async () => {
-    const dir = tempDir();
-    const port = await freePort();
-    const password = randomBytes(12).toString('hex');
-    const urlFile = path.join(dir, 'redis-url');
-    writeFileSync(urlFile, `redis://:${password}@redis:${port}\n`);
-    const env = { PATH: process.env.PATH ?? '', REDIS_URL_FILE: urlFile, TMPDIR: dir };
-    const server = spawn('sh', [repoPath('deploy', 'redis', 'redis.sh'), 'server'], { env, stdio: 'ignore' });
-    try {
-      const ping = (file = urlFile) => spawnSync('sh', [repoPath('deploy', 'redis', 'redis.sh'), 'ping'], { env: { ...env, REDIS_URL_FILE: file } });
-      await waitFor(() => ping().status === 0, { timeoutMs: 10_000, intervalMs: 100, description: 'redis.sh ping' });
+describeIf(hasCommand('redis-server') && hasCommand('redis-cli'), 'redis-server or redis-cli is not installed')(
+  'deploy/redis/redis.sh',
+  () => {
+    it('runs Redis with the password of the URL, which never shows on the command line', async () => {
+      const dir = tempDir();
+      const port = await freePort();
+      const password = randomBytes(12).toString('hex');
+      const urlFile = path.join(dir, 'redis-url');
+      writeFileSync(urlFile, `redis://:${password}@redis:${port}\n`);
+      const env = { PATH: process.env.PATH ?? '', REDIS_URL_FILE: urlFile, TMPDIR: dir };
+      const server = spawn('sh', [repoPath('deploy', 'redis', 'redis.sh'), 'server'], { env, stdio: 'ignore' });
+      try {
+        const ping = (file = urlFile) =>
+          spawnSync('sh', [repoPath('deploy', 'redis', 'redis.sh'), 'ping'], { env: { ...env, REDIS_URL_FILE: file } });
+        await waitFor(() => ping().status === 0, { timeoutMs: 10_000, intervalMs: 100, description: 'redis.sh ping' });
 
-      const wrong = path.join(dir, 'wrong-url');
-      writeFileSync(wrong, `redis://:not-the-password@redis:${port}\n`);
-      expect(ping(wrong).status).not.toBe(0);
+        const wrong = path.join(dir, 'wrong-url');
+        writeFileSync(wrong, `redis://:not-the-password@redis:${port}\n`);
+        expect(ping(wrong).status).not.toBe(0);
 
-      // exec: the shell became redis-server, whose arguments hold only the config file's path.
-      const commandLine = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8');
-      expect(commandLine).toContain('redis-server');
-      expect(commandLine).not.toContain(password);
-    } finally {
-      server.kill('SIGTERM');
-    }
-  });
-});
+        // exec: the shell became redis-server, whose arguments hold only the config file's path.
+        const commandLine = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8');
+        expect(commandLine).toContain('redis-server');
+        expect(commandLine).not.toContain(password);
+      } finally {
+        server.kill('SIGTERM');
+      }
+    });
+  },
+);

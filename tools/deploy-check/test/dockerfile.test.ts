@@ -10,7 +10,10 @@ const stage = (name: string): DockerStage => {
 };
 const runs = (s: DockerStage) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 const final = dockerfile.stages[dockerfile.stages.length - 1];
-const rootPackage = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string>; engines: { node: string } };
+const rootPackage = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+};
 
 describe('Dockerfile', () => {
   it('builds on the Node LTS line the repository runs on, slim Debian', () => {
@@ -36,12 +39,15 @@ describe('Dockerfile', () => {
   });
 
   it('starts the built entry point of APP directly with node, as the tests start it', () => {
-    const link = runs(stage('bundle')).join('\n').match(/ln -s "apps\/\$\{APP\}\/dist\/main\.js" main\.js/);
+    const link = runs(stage('bundle'))
+      .join('\n')
+      .match(/ln -s "apps\/\$\{APP\}\/dist\/main\.js" main\.js/);
     expect(link).not.toBeNull();
     const cmd = final.instructions.filter((i) => i.keyword === 'CMD');
     expect(cmd).toHaveLength(1);
     expect(execForm(cmd[0].args)).toEqual(['node', 'main.js']);
-    for (const app of IMAGE_APPS) expect({ app, built: existsSync(repoPath('apps', app, 'dist', 'main.js')) }).toEqual({ app, built: true });
+    for (const app of IMAGE_APPS)
+      expect({ app, built: existsSync(repoPath('apps', app, 'dist', 'main.js')) }).toEqual({ app, built: true });
   });
 
   it('runs unprivileged, in production mode, listening on every interface, stopped by SIGTERM', () => {
@@ -56,7 +62,11 @@ describe('Dockerfile', () => {
   it("has a HEALTHCHECK that runs node on the app's liveness endpoint (no curl in slim images)", () => {
     const [healthcheck] = final.instructions.filter((i) => i.keyword === 'HEALTHCHECK');
     expect(execForm(healthcheck.args)).toEqual(['node', 'deploy/docker/healthcheck.js']);
-    expect(final.instructions.some((i) => i.keyword === 'COPY' && i.args === 'deploy/docker/healthcheck.js ./deploy/docker/healthcheck.js')).toBe(true);
+    expect(
+      final.instructions.some(
+        (i) => i.keyword === 'COPY' && i.args === 'deploy/docker/healthcheck.js ./deploy/docker/healthcheck.js',
+      ),
+    ).toBe(true);
   });
 
   it('accepts exactly the apps of the repository as APP, and says which', () => {
@@ -84,7 +94,8 @@ describe('deploy/nginx/Dockerfile', () => {
     const local = last.instructions.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'));
     for (const copy of local) {
       const sources = copy.args.split(/\s+/).slice(0, -1);
-      for (const source of sources) expect({ source, exists: existsSync(repoPath('deploy', 'nginx', source)) }).toEqual({ source, exists: true });
+      for (const source of sources)
+        expect({ source, exists: existsSync(repoPath('deploy', 'nginx', source)) }).toEqual({ source, exists: true });
     }
     const entrypoint = last.instructions.find((i) => i.keyword === 'ENTRYPOINT');
     expect(execForm(String(entrypoint?.args))?.[0]).toBe('consul-template');

@@ -22,7 +22,12 @@ describe('k8s/base/config', () => {
       writeFileSync(path.join(config, 'gateway', 'staging.yaml'), 'new: true\n');
       writeFileSync(path.join(k8s, 'stray.yaml'), 'x: 1\n');
       expect(k8sConfigDrift(k8s, config).sort()).toEqual(
-        ['gateway/staging.yaml: missing', 'kustomization.yaml: differs', 'shared/default.yaml: differs', 'stray.yaml: not in config/'].sort(),
+        [
+          'gateway/staging.yaml: missing',
+          'kustomization.yaml: differs',
+          'shared/default.yaml: differs',
+          'stray.yaml: not in config/',
+        ].sort(),
       );
 
       syncK8sConfig(k8s, config);

@@ -5,7 +5,9 @@ import { appDeployments, matchesLabels, podTemplate, workloads, type Container }
 import { KUSTOMIZATIONS, kustomizeRenders, named, ofKind, type Renders } from './support/renders';
 
 // What the apps say about themselves, in the environment the manifests give them.
-const descriptions = new Map<string, AppDescription>(DEPLOYED_APPS.map((app) => [app, describeApp(app, { NODE_ENV: 'production' })]));
+const descriptions = new Map<string, AppDescription>(
+  DEPLOYED_APPS.map((app) => [app, describeApp(app, { NODE_ENV: 'production' })]),
+);
 const description = (app: string): AppDescription => descriptions.get(app) as AppDescription;
 
 let renders: Renders;
@@ -62,7 +64,10 @@ describe.each(KUSTOMIZATIONS)('%s against the apps', (dir) => {
       for (const variable of (container.env ?? []).filter((v) => v.name.endsWith('_FILE'))) {
         const file = String(variable.value);
         const mount = (container.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath}/`));
-        expect({ variable: variable.name, mounted: Boolean(mount) }).toEqual({ variable: variable.name, mounted: true });
+        expect({ variable: variable.name, mounted: Boolean(mount) }).toEqual({
+          variable: variable.name,
+          mounted: true,
+        });
         const volume = spec.volumes?.find((v) => v.name === mount?.name);
         const source = volume?.secret
           ? named(objects(), 'Secret', volume.secret.secretName)
@@ -93,14 +98,19 @@ describe.each(KUSTOMIZATIONS)('%s against the apps', (dir) => {
 
   it.each(DEPLOYED_APPS)('%s: a Service of that name reaches the pods on the port DNS discovery uses', (app) => {
     const service = named(objects(), 'Service', app);
-    const spec = service.spec as { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string }[] };
+    const spec = service.spec as {
+      selector: Record<string, string>;
+      ports: { name: string; port: number; targetPort: string }[];
+    };
     const pods = workloads(objects()).filter((w) => matchesLabels(w.labels, spec.selector));
     expect(pods.map((pod) => pod.labels.app)).toEqual(pods.map(() => app));
     expect(pods.length).toBeGreaterThan(0);
     for (const deployment of appDeployments(objects()).filter((d) => d.metadata.labels?.app === app)) {
       const env = envOf(appContainer(deployment));
       expect(env.get('DISCOVERY_BACKEND')?.value).toBe('dns');
-      expect(spec.ports).toEqual([expect.objectContaining({ name: 'http', port: Number(env.get('DNS_SERVICE_PORT')?.value), targetPort: 'http' })]);
+      expect(spec.ports).toEqual([
+        expect.objectContaining({ name: 'http', port: Number(env.get('DNS_SERVICE_PORT')?.value), targetPort: 'http' }),
+      ]);
     }
   });
 
@@ -118,8 +128,14 @@ describe('NetworkPolicies allow the flow of a request and nothing else', () => {
   type Policy = {
     podSelector: { matchLabels?: Record<string, string> };
     policyTypes: string[];
-    ingress?: { from?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports?: { port: string | number }[] }[];
-    egress?: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports?: { port: string | number }[] }[];
+    ingress?: {
+      from?: { podSelector?: { matchLabels?: Record<string, string> } }[];
+      ports?: { port: string | number }[];
+    }[];
+    egress?: {
+      to?: { podSelector?: { matchLabels?: Record<string, string> } }[];
+      ports?: { port: string | number }[];
+    }[];
   };
   const objects = () => renders.rendered('k8s/overlays/prod');
   const policies = () => ofKind(objects(), 'NetworkPolicy').map((policy) => policy.spec as Policy);
@@ -135,13 +151,25 @@ describe('NetworkPolicies allow the flow of a request and nothing else', () => {
   function allowed(from: string, to: string, port: string): boolean {
     const source = pod(from);
     const target = pod(to);
-    const applies = (p: Policy, who: typeof source, type: string) => p.policyTypes.includes(type) && matchesLabels(who.labels, p.podSelector.matchLabels);
-    const peerOk = (peers: { podSelector?: { matchLabels?: Record<string, string> } }[] | undefined, who: typeof source) =>
-      peers === undefined || peers.some((peer) => peer.podSelector !== undefined && matchesLabels(who.labels, peer.podSelector.matchLabels));
+    const applies = (p: Policy, who: typeof source, type: string) =>
+      p.policyTypes.includes(type) && matchesLabels(who.labels, p.podSelector.matchLabels);
+    const peerOk = (
+      peers: { podSelector?: { matchLabels?: Record<string, string> } }[] | undefined,
+      who: typeof source,
+    ) =>
+      peers === undefined ||
+      peers.some((peer) => peer.podSelector !== undefined && matchesLabels(who.labels, peer.podSelector.matchLabels));
     const portOk = (ports: { port: string | number }[] | undefined) =>
       ports === undefined || ports.some((p) => p.port === port && portMatches(target, p.port));
-    const egress = policies().some((p) => applies(p, source, 'Egress') && (p.egress ?? []).some((rule) => peerOk(rule.to, target) && portOk(rule.ports)));
-    const ingress = policies().some((p) => applies(p, target, 'Ingress') && (p.ingress ?? []).some((rule) => peerOk(rule.from, source) && portOk(rule.ports)));
+    const egress = policies().some(
+      (p) =>
+        applies(p, source, 'Egress') && (p.egress ?? []).some((rule) => peerOk(rule.to, target) && portOk(rule.ports)),
+    );
+    const ingress = policies().some(
+      (p) =>
+        applies(p, target, 'Ingress') &&
+        (p.ingress ?? []).some((rule) => peerOk(rule.from, source) && portOk(rule.ports)),
+    );
     return egress && ingress;
   }
 
@@ -184,7 +212,9 @@ describe('Istio resources against the services', () => {
   const namespace = 'discovery-lab';
 
   it('routes only to Services and subsets that exist, and every subset selects pods', () => {
-    const rules = ofKind(objects(), 'DestinationRule').map((rule) => rule.spec as { host: string; subsets: { name: string; labels: Record<string, string> }[] });
+    const rules = ofKind(objects(), 'DestinationRule').map(
+      (rule) => rule.spec as { host: string; subsets: { name: string; labels: Record<string, string> }[] },
+    );
     for (const rule of rules) {
       const service = named(objects(), 'Service', rule.host);
       const selector = (service.spec as { selector: Record<string, string> }).selector;
@@ -193,7 +223,9 @@ describe('Istio resources against the services', () => {
       }
     }
     for (const virtualService of ofKind(objects(), 'VirtualService')) {
-      const routes = (virtualService.spec as { http: { route: { destination: { host: string; subset?: string } }[] }[] }).http;
+      const routes = (
+        virtualService.spec as { http: { route: { destination: { host: string; subset?: string } }[] }[] }
+      ).http;
       for (const { destination } of routes.flatMap((route) => route.route)) {
         named(objects(), 'Service', destination.host);
         if (destination.subset) {
@@ -205,25 +237,38 @@ describe('Istio resources against the services', () => {
   });
 
   it("is the seed's canary: header canary: true -> v2, otherwise 90/10", () => {
-    const http = (named(objects(), 'VirtualService', 'product-service').spec as {
-      http: { match?: { headers: Record<string, { exact: string }> }[]; route: { destination: { subset: string }; weight: number }[] }[];
-    }).http;
+    const http = (
+      named(objects(), 'VirtualService', 'product-service').spec as {
+        http: {
+          match?: { headers: Record<string, { exact: string }> }[];
+          route: { destination: { subset: string }; weight: number }[];
+        }[];
+      }
+    ).http;
     expect(http[0].match).toEqual([{ headers: { canary: { exact: 'true' } } }]);
     expect(http[0].route.map((r) => [r.destination.subset, r.weight])).toEqual([['v2', 100]]);
     expect(http[1].match).toBeUndefined();
-    expect(http[1].route.map((r) => [r.destination.subset, r.weight])).toEqual([['v1', 90], ['v2', 10]]);
+    expect(http[1].route.map((r) => [r.destination.subset, r.weight])).toEqual([
+      ['v1', 90],
+      ['v2', 10],
+    ]);
   });
 
   it('authorises only service accounts that exist, and selects existing pods', () => {
     const accounts = new Set(ofKind(objects(), 'ServiceAccount').map((account) => account.metadata.name));
     for (const policy of ofKind(objects(), 'AuthorizationPolicy')) {
       const spec = policy.spec as { selector?: { matchLabels: Record<string, string> }; rules?: unknown[] };
-      if (spec.selector) expect(workloads(objects()).some((w) => matchesLabels(w.labels, spec.selector?.matchLabels))).toBe(true);
+      if (spec.selector)
+        expect(workloads(objects()).some((w) => matchesLabels(w.labels, spec.selector?.matchLabels))).toBe(true);
       const principals = JSON.stringify(spec.rules ?? []).match(/cluster\.local\/ns\/[^"]+/g) ?? [];
       for (const principal of principals) {
         const [, ns, , account] = principal.replace('cluster.local/', '').split('/');
         if (ns === 'istio-system') continue;
-        expect({ principal, namespace: ns, exists: accounts.has(account) }).toEqual({ principal, namespace, exists: true });
+        expect({ principal, namespace: ns, exists: accounts.has(account) }).toEqual({
+          principal,
+          namespace,
+          exists: true,
+        });
       }
     }
   });
@@ -244,7 +289,9 @@ describe('Istio resources against the services', () => {
   it("validates tokens against auth-service's JWKS with the issuer and audience the services expect", () => {
     const auth = description('auth-service');
     const defaultOf = (name: string) => auth.variables.find((variable) => variable.name === name)?.default;
-    const [rule] = (named(objects(), 'RequestAuthentication', 'gateway').spec as { jwtRules: Record<string, unknown>[] }).jwtRules;
+    const [rule] = (
+      named(objects(), 'RequestAuthentication', 'gateway').spec as { jwtRules: Record<string, unknown>[] }
+    ).jwtRules;
     const service = named(objects(), 'Service', 'auth-service').spec as { ports: { port: number }[] };
     const port = service.ports[0].port === 80 ? '' : `:${service.ports[0].port}`;
     expect(rule).toEqual({
@@ -258,7 +305,9 @@ describe('Istio resources against the services', () => {
   it("keeps mTLS strict, opening only auth-service's own port for istiod's JWKS fetch", () => {
     const strict = named(objects(), 'PeerAuthentication', 'default').spec;
     expect(strict).toEqual({ mtls: { mode: 'STRICT' } });
-    const exception = named(objects(), 'PeerAuthentication', 'auth-service').spec as { portLevelMtls: Record<string, unknown> };
+    const exception = named(objects(), 'PeerAuthentication', 'auth-service').spec as {
+      portLevelMtls: Record<string, unknown>;
+    };
     expect(Object.keys(exception.portLevelMtls)).toEqual([String(description('auth-service').defaultPort)]);
   });
 });

@@ -27,10 +27,15 @@ function manifestFiles(dir = repoPath('k8s')): string[] {
 /** Files that feed a ConfigMap or Secret generator: data, not manifests. */
 function generatorInputs(kustomizationFile: string): string[] {
   type Generator = { files?: string[] };
-  const [kustomization] = readYamlDocuments(kustomizationFile) as { configMapGenerator?: Generator[]; secretGenerator?: Generator[] }[];
+  const [kustomization] = readYamlDocuments(kustomizationFile) as {
+    configMapGenerator?: Generator[];
+    secretGenerator?: Generator[];
+  }[];
   const generators = [...(kustomization.configMapGenerator ?? []), ...(kustomization.secretGenerator ?? [])];
   return generators.flatMap((generator) =>
-    (generator.files ?? []).map((spec) => path.resolve(path.dirname(kustomizationFile), spec.slice(spec.indexOf('=') + 1))),
+    (generator.files ?? []).map((spec) =>
+      path.resolve(path.dirname(kustomizationFile), spec.slice(spec.indexOf('=') + 1)),
+    ),
   );
 }
 
@@ -77,12 +82,15 @@ describe('the manifest files, one by one', () => {
   const dataFiles = new Set(allKustomizationFiles().flatMap(generatorInputs));
   const resourceFiles = manifestFiles().filter((file) => !patchFiles.has(file) && !dataFiles.has(file));
 
-  it.each(resourceFiles.map((file) => [path.relative(repoPath(), file)]))('%s matches its schemas', async (relative) => {
-    const objects = readYamlDocuments(repoPath(relative)) as KubeObject[];
-    expect(objects.length).toBeGreaterThan(0);
-    const problems = (await Promise.all(objects.map(validateAgainstSchema))).flat();
-    expect([...problems, ...findUnknownFields(objects)]).toEqual([]);
-  });
+  it.each(resourceFiles.map((file) => [path.relative(repoPath(), file)]))(
+    '%s matches its schemas',
+    async (relative) => {
+      const objects = readYamlDocuments(repoPath(relative)) as KubeObject[];
+      expect(objects.length).toBeGreaterThan(0);
+      const problems = (await Promise.all(objects.map(validateAgainstSchema))).flat();
+      expect([...problems, ...findUnknownFields(objects)]).toEqual([]);
+    },
+  );
 
   it('every patch, in a file or inline, names only fields its kind has', () => {
     const patches = [
@@ -95,30 +103,45 @@ describe('the manifest files, one by one', () => {
 });
 
 describe('the checks themselves', () => {
-  const deployment = (): KubeObject => structuredClone(renders.rendered('k8s/base').find((o) => o.kind === 'Deployment') as KubeObject);
-  const container = (object: KubeObject) => (object.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0];
+  const deployment = (): KubeObject =>
+    structuredClone(renders.rendered('k8s/base').find((o) => o.kind === 'Deployment') as KubeObject);
+  const container = (object: KubeObject) =>
+    (object.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0];
 
   it('a value of the wrong type fails the schema', async () => {
     const broken = deployment();
     (broken.spec as Record<string, unknown>).replicas = 'two';
-    expect(await validateAgainstSchema(broken)).toEqual([expect.objectContaining({ message: '/spec/replicas must be integer' })]);
+    expect(await validateAgainstSchema(broken)).toEqual([
+      expect.objectContaining({ message: '/spec/replicas must be integer' }),
+    ]);
   });
 
   it('a misspelt field is found', () => {
     const broken = deployment();
     container(broken).livenesProbe = container(broken).livenessProbe;
-    expect(findUnknownFields([broken])).toEqual([expect.objectContaining({ message: expect.stringContaining("'\"livenesProbe\"'") })]);
+    expect(findUnknownFields([broken])).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('\'"livenesProbe"\'') }),
+    ]);
   });
 
   it('a misspelt field of an Istio resource is found', () => {
-    const virtualService = structuredClone(renders.rendered('k8s/istio').find((o) => o.kind === 'VirtualService') as KubeObject);
+    const virtualService = structuredClone(
+      renders.rendered('k8s/istio').find((o) => o.kind === 'VirtualService') as KubeObject,
+    );
     const route = (virtualService.spec as { http: Record<string, unknown>[] }).http[0];
     route.timout = route.timeout;
-    expect(findUnknownFields([virtualService])).toEqual([expect.objectContaining({ message: expect.stringContaining('timout') })]);
+    expect(findUnknownFields([virtualService])).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('timout') }),
+    ]);
   });
 
   it('a partial object passes as a patch but not as a resource', () => {
-    const patch = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'p' }, spec: { replicas: 1 } } as KubeObject;
+    const patch = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'p' },
+      spec: { replicas: 1 },
+    } as KubeObject;
     expect(findUnknownFields([patch], { partial: true })).toEqual([]);
     expect(findUnknownFields([patch])).not.toEqual([]);
   });
@@ -131,14 +154,21 @@ describe('the checks themselves', () => {
     if (Array.isArray(value)) {
       const items = value.map(normalise);
       const keyed = items.every((item) => item !== null && typeof item === 'object' && 'name' in (item as object));
-      return keyed ? items.sort((a, b) => String((a as { name: string }).name).localeCompare(String((b as { name: string }).name))) : items;
+      return keyed
+        ? items.sort((a, b) => String((a as { name: string }).name).localeCompare(String((b as { name: string }).name)))
+        : items;
     }
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, normalise(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => [k, normalise(v)]),
+      );
     }
     return value;
   }
-  const byId = (objects: KubeObject[]) => Object.fromEntries(objects.map((object) => [objectId(object), normalise(object)]));
+  const byId = (objects: KubeObject[]) =>
+    Object.fromEntries(objects.map((object) => [objectId(object), normalise(object)]));
 
   it.each(KUSTOMIZATIONS)('renders %s as kubectl kustomize does', (dir) => {
     expect(byId(renders.fallback(dir))).toEqual(byId(renders.kubectl(dir)));
@@ -156,10 +186,14 @@ describe('the fault-injection lab', () => {
 
   it('replaces the mesh VirtualService of the same service, adding a delay and an abort', () => {
     const [lab] = readYamlDocuments(file) as KubeObject[];
-    const mesh = renders.rendered('k8s/istio').find((o) => o.kind === lab.kind && o.metadata.name === lab.metadata.name) as KubeObject;
+    const mesh = renders
+      .rendered('k8s/istio')
+      .find((o) => o.kind === lab.kind && o.metadata.name === lab.metadata.name) as KubeObject;
     expect(mesh).toBeDefined();
     expect(lab.metadata.namespace).toBe(mesh.metadata.namespace);
-    const faults = (lab.spec as { http: { fault?: { delay?: unknown; abort?: unknown } }[] }).http.map((route) => route.fault);
+    const faults = (lab.spec as { http: { fault?: { delay?: unknown; abort?: unknown } }[] }).http.map(
+      (route) => route.fault,
+    );
     expect(faults.some((fault) => fault?.delay)).toBe(true);
     expect(faults.some((fault) => fault?.abort)).toBe(true);
     expect((lab.spec as { hosts: string[] }).hosts).toEqual((mesh.spec as { hosts: string[] }).hosts);

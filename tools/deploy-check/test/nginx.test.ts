@@ -4,7 +4,9 @@ import { repoPath } from '../src/repo';
 /** The gateway's route table, read from its source (tools may not import an app). */
 function gatewayRoutes(): { prefix: string; service: string; upstreamPrefix: string }[] {
   const source = readFileSync(repoPath('apps', 'gateway', 'src', 'routes.ts'), 'utf8');
-  const rows = [...source.matchAll(/\{\s*prefix:\s*'([^']+)',\s*service:\s*'([^']+)',\s*upstreamPrefix:\s*'([^']+)'\s*\}/g)];
+  const rows = [
+    ...source.matchAll(/\{\s*prefix:\s*'([^']+)',\s*service:\s*'([^']+)',\s*upstreamPrefix:\s*'([^']+)'\s*\}/g),
+  ];
   return rows.map(([, prefix, service, upstreamPrefix]) => ({ prefix, service, upstreamPrefix }));
 }
 
@@ -20,10 +22,18 @@ describe('NGINX fed by consul-template (compose profile nginx)', () => {
   });
 
   it('serves the same public routes as the API gateway, rewritten the same way', () => {
-    const locations = [...api.matchAll(/location ~ \^(\S+)\(\/\|\$\) \{\s*rewrite \^\S+\(\.\*\)\$ (\S+)\$1 break;\s*proxy_pass http:\/\/(\w+);/g)].map(
-      ([, prefix, upstreamPrefix, pool]) => ({ prefix, upstreamPrefix, pool }),
+    const locations = [
+      ...api.matchAll(
+        /location ~ \^(\S+)\(\/\|\$\) \{\s*rewrite \^\S+\(\.\*\)\$ (\S+)\$1 break;\s*proxy_pass http:\/\/(\w+);/g,
+      ),
+    ].map(([, prefix, upstreamPrefix, pool]) => ({ prefix, upstreamPrefix, pool }));
+    expect(locations).toEqual(
+      routes.map((route) => ({
+        prefix: route.prefix,
+        upstreamPrefix: route.upstreamPrefix,
+        pool: upstream(route.service),
+      })),
     );
-    expect(locations).toEqual(routes.map((route) => ({ prefix: route.prefix, upstreamPrefix: route.upstreamPrefix, pool: upstream(route.service) })));
   });
 
   it('renders one upstream per routed service from the Consul catalogue', () => {
@@ -31,6 +41,8 @@ describe('NGINX fed by consul-template (compose profile nginx)', () => {
     expect(rendered.sort()).toEqual(routes.map((route) => route.service).sort());
     expect(template).toContain('{{- range service . }}');
     expect(api).toContain('include /etc/nginx/upstreams/upstreams.conf;');
-    expect(readFileSync(repoPath('deploy', 'nginx', 'consul-template.hcl'), 'utf8')).toContain('destination = "/etc/nginx/upstreams/upstreams.conf"');
+    expect(readFileSync(repoPath('deploy', 'nginx', 'consul-template.hcl'), 'utf8')).toContain(
+      'destination = "/etc/nginx/upstreams/upstreams.conf"',
+    );
   });
 });

@@ -2,14 +2,22 @@ import { parseArgs, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to one instance of everything on the well-known ports', () => {
-    expect(parseArgs([])).toEqual({ backend: 'consul', replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' });
+    expect(parseArgs([])).toEqual({
+      backend: 'consul',
+      replicas: {},
+      gatewayPort: 8080,
+      registryPort: 8500,
+      logs: 'files',
+    });
   });
 
   it('takes the registry from --backend, else from DISCOVERY_BACKEND', () => {
     expect(parseArgs(['--backend', 'etcd']).backend).toBe('etcd');
     expect(parseArgs([], { DISCOVERY_BACKEND: 'zookeeper' }).backend).toBe('zookeeper');
     expect(parseArgs(['--backend=consul'], { DISCOVERY_BACKEND: 'zookeeper' }).backend).toBe('consul');
-    expect(() => parseArgs([], { DISCOVERY_BACKEND: 'dns' })).toThrow(/DISCOVERY_BACKEND must be one of consul, etcd, zookeeper/);
+    expect(() => parseArgs([], { DISCOVERY_BACKEND: 'dns' })).toThrow(
+      /DISCOVERY_BACKEND must be one of consul, etcd, zookeeper/,
+    );
   });
 
   it('reads replicas in both spellings and several at once', () => {

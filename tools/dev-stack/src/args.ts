@@ -29,7 +29,13 @@ export const usage = `Usage: npm start -- [options]
   --help                     show this text`;
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): StackOptions {
-  const options: StackOptions = { backend: parseBackend('DISCOVERY_BACKEND', env.DISCOVERY_BACKEND ?? 'consul'), replicas: {}, gatewayPort: 8080, registryPort: 8500, logs: 'files' };
+  const options: StackOptions = {
+    backend: parseBackend('DISCOVERY_BACKEND', env.DISCOVERY_BACKEND ?? 'consul'),
+    replicas: {},
+    gatewayPort: 8080,
+    registryPort: 8500,
+    logs: 'files',
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = splitFlag(argv[i]);
     const value = () => inline ?? argv[++i] ?? missing(flag);
@@ -48,7 +54,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         break;
       case '--logs': {
         const mode = value();
-        if (mode !== 'console' && mode !== 'files') throw new UsageError(`--logs must be console or files, got "${mode}"`);
+        if (mode !== 'console' && mode !== 'files')
+          throw new UsageError(`--logs must be console or files, got "${mode}"`);
         options.logs = mode;
         break;
       }
@@ -62,7 +69,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
 }
 
 function parseBackend(source: string, raw: string): Backend {
-  if (!BACKENDS.includes(raw as Backend)) throw new UsageError(`${source} must be one of ${BACKENDS.join(', ')}, got "${raw}"`);
+  if (!BACKENDS.includes(raw as Backend))
+    throw new UsageError(`${source} must be one of ${BACKENDS.join(', ')}, got "${raw}"`);
   return raw as Backend;
 }
 
@@ -81,12 +89,14 @@ function parseReplicas(pair: string): Record<string, number> {
     throw new UsageError(`--replicas: unknown service "${name}" (one of ${SERVICES.join(', ')})`);
   }
   const n = Number(count);
-  if (!Number.isInteger(n) || n < 1 || n > 9) throw new UsageError(`--replicas: ${name} needs a count from 1 to 9, got "${count}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 9)
+    throw new UsageError(`--replicas: ${name} needs a count from 1 to 9, got "${count}"`);
   return { [name]: n };
 }
 
 function parsePort(flag: string, raw: string): number {
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} must be a port 0..65535, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`${flag} must be a port 0..65535, got "${raw}"`);
   return port;
 }

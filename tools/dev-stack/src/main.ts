@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   }
 
   const say = (message: string) => console.log(`» ${message}`);
-  say(`starting the embedded stack on ${options.backend} (registry, one embedded Postgres per service, services, gateway)`);
+  say(
+    `starting the embedded stack on ${options.backend} (registry, one embedded Postgres per service, services, gateway)`,
+  );
   let stack: RunningStack;
   try {
     stack = await startStack({ ...options, onProgress: say });
@@ -27,10 +29,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  console.log('\n' + renderTable(
-    ['instance', 'url', 'pid'],
-    stack.instances.map((i) => [i.id, i.url, String(i.process.pid ?? '')]),
-  ));
+  console.log(
+    '\n' +
+      renderTable(
+        ['instance', 'url', 'pid'],
+        stack.instances.map((i) => [i.id, i.url, String(i.process.pid ?? '')]),
+      ),
+  );
   console.log(`
 Gateway:   ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/api/products)
 Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services)` : ''}
@@ -55,7 +60,8 @@ Press Ctrl-C to stop everything.
 
   for (const instance of stack.instances) {
     void instance.process.exited.then(({ code, signal }) => {
-      if (!stopping) say(`${instance.id} exited (${signal ?? `code ${code}`}); the registry will drop it after its next check`);
+      if (!stopping)
+        say(`${instance.id} exited (${signal ?? `code ${code}`}); the registry will drop it after its next check`);
     });
   }
 }
@@ -66,7 +72,11 @@ function watchRegistry(registry: ServiceRegistry, say: (m: string) => void): Ins
   return [...SERVICES, 'gateway'].map((service) =>
     registry.watch(service, {
       onChange(instances) {
-        const summary = instances.map((i) => `${i.id}@${i.port}`).sort().join(', ') || 'none';
+        const summary =
+          instances
+            .map((i) => `${i.id}@${i.port}`)
+            .sort()
+            .join(', ') || 'none';
         if (previous.has(service) && previous.get(service) !== summary) {
           say(`registry: ${service} healthy instances -> ${summary}`);
         }

@@ -77,9 +77,14 @@ export class ManagedProcess {
         }
         if (accept(value)) done(() => resolve(value));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`${this.name} printed no ready line within ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${this.name} printed no ready line within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
       this.lineListeners.add(onLine);
-      void this.exited.then(() => done(() => reject(new Error(`${this.name} exited during start-up:\n${this.recentOutput()}`))));
+      void this.exited.then(() =>
+        done(() => reject(new Error(`${this.name} exited during start-up:\n${this.recentOutput()}`))),
+      );
     });
   }
 

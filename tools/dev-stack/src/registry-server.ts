@@ -83,7 +83,9 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     }
     case 'etcd': {
       const given = o.env.ETCD_ENDPOINTS;
-      const server = given ? undefined : await startLocalEtcd({ startTimeoutMs: o.timeoutMs }).catch(missing('etcd', 'etcd-server', 'ETCD_ENDPOINTS'));
+      const server = given
+        ? undefined
+        : await startLocalEtcd({ startTimeoutMs: o.timeoutMs }).catch(missing('etcd', 'etcd-server', 'ETCD_ENDPOINTS'));
       const endpoints = given ?? server!.url;
       const env = { DISCOVERY_BACKEND: 'etcd', ETCD_ENDPOINTS: endpoints };
       return {
@@ -99,7 +101,11 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     }
     case 'zookeeper': {
       const given = o.env.ZOOKEEPER_CONNECT;
-      const server = given ? undefined : await startLocalZookeeper({ startTimeoutMs: o.timeoutMs }).catch(missing('ZooKeeper', 'zookeeper', 'ZOOKEEPER_CONNECT'));
+      const server = given
+        ? undefined
+        : await startLocalZookeeper({ startTimeoutMs: o.timeoutMs }).catch(
+            missing('ZooKeeper', 'zookeeper', 'ZOOKEEPER_CONNECT'),
+          );
       const connect = given ?? server!.connect;
       const env = { DISCOVERY_BACKEND: 'zookeeper', ZOOKEEPER_CONNECT: connect };
       return {
@@ -122,6 +128,8 @@ async function notOwned(): Promise<never> {
 
 function missing(what: string, debianPackage: string, variable: string) {
   return (error: Error): never => {
-    throw new Error(`cannot start ${what}: ${error.message} (install the Debian package ${debianPackage}, or set ${variable})`);
+    throw new Error(
+      `cannot start ${what}: ${error.message} (install the Debian package ${debianPackage}, or set ${variable})`,
+    );
   };
 }

@@ -86,7 +86,15 @@ const DEFAULT_PORTS: Record<ServiceName, number> = {
 const EMBEDDED_POOL_MAX = 4;
 
 /** Variables that must be set per process, never inherited from the shell that runs the stack. */
-const PER_PROCESS = ['PORT', 'HOST', 'SERVICE_ADDRESS', 'INSTANCE_ID', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DISCOVERY_BACKEND'];
+const PER_PROCESS = [
+  'PORT',
+  'HOST',
+  'SERVICE_ADDRESS',
+  'INSTANCE_ID',
+  'DATABASE_URL',
+  'DATABASE_POOL_MAX',
+  'DISCOVERY_BACKEND',
+];
 
 /**
  * Starts the embedded default as separate processes: dev-registry (the Consul API), one embedded
@@ -144,7 +152,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       },
     });
     registryClient = registry.client();
-    progress(`${registry.owned ? 'started' : 'using'} ${backend === 'consul' && registry.owned ? 'dev-registry (Consul API)' : backend} at ${registry.address}`);
+    progress(
+      `${registry.owned ? 'started' : 'using'} ${backend === 'consul' && registry.owned ? 'dev-registry (Consul API)' : backend} at ${registry.address}`,
+    );
     await seedConfig(root, { ...baseEnv, ...registry.env }, node, progress, timeoutMs);
 
     const databases = {} as RunningStack['databases'];
@@ -156,7 +166,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
           return;
         }
         const replicas = options.replicas?.[service] ?? 1;
-        const args = ['--port', String(await freePort()), '--max-connections', String(replicas * EMBEDDED_POOL_MAX + 4)];
+        const args = [
+          '--port',
+          String(await freePort()),
+          '--max-connections',
+          String(replicas * EMBEDDED_POOL_MAX + 4),
+        ];
         if (options.dataDir) {
           const dir = path.join(options.dataDir, service);
           mkdirSync(dir, { recursive: true });
@@ -166,13 +181,18 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
           const db = node(`${service}-postgres`, postgresScript, args, baseEnv);
           started.push(db);
           embeddedDatabases.set(service, { process: db, launch: launchDb });
-          return db.waitForJsonLine((v): v is { url: string } => typeof (v as { url?: unknown })?.url === 'string', timeoutMs);
+          return db.waitForJsonLine(
+            (v): v is { url: string } => typeof (v as { url?: unknown })?.url === 'string',
+            timeoutMs,
+          );
         };
         const { url } = await launchDb();
         databases[service] = { url, embedded: true };
       }),
     );
-    progress(`databases: ${SERVICES.map((s) => `${s} ${databases[s].embedded ? 'embedded (PGlite)' : 'from environment'}`).join(', ')}`);
+    progress(
+      `databases: ${SERVICES.map((s) => `${s} ${databases[s].embedded ? 'embedded (PGlite)' : 'from environment'}`).join(', ')}`,
+    );
 
     const common = {
       ...baseEnv,
@@ -185,7 +205,13 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       DEREGISTER_CRITICAL_AFTER: baseEnv.DEREGISTER_CRITICAL_AFTER ?? '30s',
     };
     const spawnInstance = (instance: Omit<StackInstance, 'process'>, extra: NodeJS.ProcessEnv) => {
-      const env = { ...common, ...options.serviceEnv?.[instance.service], ...extra, PORT: String(instance.port), INSTANCE_ID: instance.id };
+      const env = {
+        ...common,
+        ...options.serviceEnv?.[instance.service],
+        ...extra,
+        PORT: String(instance.port),
+        INSTANCE_ID: instance.id,
+      };
       const child = node(instance.id, entry(`apps/${instance.service}/dist/main.js`), [], env);
       started.push(child);
       return child;

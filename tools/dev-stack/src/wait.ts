@@ -1,7 +1,11 @@
 import type { ManagedProcess } from './managed-process';
 
 /** Polls `url` until it answers 200, failing early if the process behind it dies. */
-export async function waitForHttpOk(url: string, process: ManagedProcess | undefined, timeoutMs: number): Promise<void> {
+export async function waitForHttpOk(
+  url: string,
+  process: ManagedProcess | undefined,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {

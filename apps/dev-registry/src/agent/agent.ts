@@ -31,12 +31,22 @@ export class Agent {
     });
   }
 
-  registerService(service: ServiceInput, checks: readonly CheckInput[], replaceExistingChecks: boolean): RegistrationResult {
+  registerService(
+    service: ServiceInput,
+    checks: readonly CheckInput[],
+    replaceExistingChecks: boolean,
+  ): RegistrationResult {
     const result = this.store.registerService(service, checks, replaceExistingChecks);
     for (const checkId of result.removedCheckIds) this.runner.stop(checkId);
     for (const check of result.checks) this.startCheck(check);
     this.logger.info(
-      { serviceId: service.id, service: service.name, address: service.address, port: service.port, checks: checks.map((c) => c.checkId) },
+      {
+        serviceId: service.id,
+        service: service.name,
+        address: service.address,
+        port: service.port,
+        checks: checks.map((c) => c.checkId),
+      },
       'service registered',
     );
     return result;
@@ -89,7 +99,11 @@ export class Agent {
     if (!definition) return;
     if (definition.kind !== 'ttl' && this.runner.effectiveIntervalMs(definition.intervalMs) !== definition.intervalMs) {
       this.logger.warn(
-        { checkId: check.checkId, intervalMs: definition.intervalMs, usedMs: this.runner.effectiveIntervalMs(definition.intervalMs) },
+        {
+          checkId: check.checkId,
+          intervalMs: definition.intervalMs,
+          usedMs: this.runner.effectiveIntervalMs(definition.intervalMs),
+        },
         'check interval below the minimum; using the minimum',
       );
     }

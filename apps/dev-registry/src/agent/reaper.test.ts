@@ -23,7 +23,9 @@ describe('servicesToReap', () => {
   });
 
   it('leaves passing and warning checks alone however long they last', () => {
-    expect(servicesToReap([check({ status: 'passing' }), check({ status: 'warning', serviceId: 'b' })], 60_000)).toEqual([]);
+    expect(
+      servicesToReap([check({ status: 'passing' }), check({ status: 'warning', serviceId: 'b' })], 60_000),
+    ).toEqual([]);
   });
 
   it('ignores checks without the setting, node checks, and zero settings', () => {

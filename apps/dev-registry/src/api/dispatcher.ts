@@ -20,7 +20,12 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
   const accepts = options.aclToken === undefined ? undefined : tokenMatcher(options.aclToken);
   const { logger } = options;
 
-  const dispatch = async (req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams): Promise<void> => {
+  const dispatch = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+    query: URLSearchParams,
+  ): Promise<void> => {
     const match = router.match(pathname);
     if (!match) throw new HttpError(404, `Not found: ${pathname} is not an endpoint of this registry`);
     const method = req.method ?? 'GET';
@@ -28,7 +33,8 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     if (!handler) {
       throw new HttpError(405, `method ${method} not allowed`, { allow: Object.keys(match.route.methods).join(', ') });
     }
-    if (accepts && !match.route.public && !accepts(requestToken(req, query))) throw new HttpError(403, 'Permission denied');
+    if (accepts && !match.route.public && !accepts(requestToken(req, query)))
+      throw new HttpError(403, 'Permission denied');
 
     let param: string;
     try {

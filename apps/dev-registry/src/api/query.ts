@@ -22,7 +22,9 @@ export function uintParam(query: URLSearchParams, name: string): number | undefi
 
 // Go's strconv.ParseBool spellings; an empty value is Consul's bare flag (`?passing`).
 const goBoolean = z
-  .enum(['', '1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False'], { error: 'must be true or false' })
+  .enum(['', '1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False'], {
+    error: 'must be true or false',
+  })
   .transform((value) => /^(|1|t|true)$/i.test(value));
 
 const waitDuration = durationField.refine((ms) => ms === undefined || ms >= 0, 'must not be negative');

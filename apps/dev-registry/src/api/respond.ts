@@ -1,7 +1,11 @@
 import type { ServerResponse } from 'node:http';
 
 /** Writes a JSON answer; `pretty` follows Consul's ?pretty. */
-export function sendJson(res: ServerResponse, body: unknown, options: { status?: number; pretty?: boolean } = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  body: unknown,
+  options: { status?: number; pretty?: boolean } = {},
+): void {
   const text = options.pretty ? `${JSON.stringify(body, null, 4)}\n` : JSON.stringify(body);
   res.writeHead(options.status ?? 200, {
     'content-type': 'application/json',
@@ -11,7 +15,12 @@ export function sendJson(res: ServerResponse, body: unknown, options: { status?:
 }
 
 /** Consul answers errors (and a few successes) as plain text. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Readonly<Record<string, string>> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   res.writeHead(status, {
     ...headers,
     'content-type': 'text/plain; charset=utf-8',

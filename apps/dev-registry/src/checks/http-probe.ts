@@ -43,7 +43,10 @@ export function probeHttp(def: HttpCheckDefinition, signal: AbortSignal): Promis
         const finish = (): void => {
           const code = response.statusCode ?? 0;
           const body = Buffer.concat(chunks).subarray(0, MAX_OUTPUT_BYTES).toString('utf8');
-          done({ status: statusForHttpCode(code), output: `${label}: ${code} ${response.statusMessage ?? ''} Output: ${body}` });
+          done({
+            status: statusForHttpCode(code),
+            output: `${label}: ${code} ${response.statusMessage ?? ''} Output: ${body}`,
+          });
           response.destroy();
         };
         response.on('data', (chunk: Buffer) => {

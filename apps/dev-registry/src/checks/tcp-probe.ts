@@ -13,7 +13,8 @@ export function parseHostPort(address: string): { host: string; port: number } |
 /** A TCP check: passing when a connection opens within the timeout, critical otherwise. Never rejects. */
 export function probeTcp(address: string, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> {
   const target = parseHostPort(address);
-  if (!target) return Promise.resolve({ status: 'critical', output: `TCP connect ${address}: not a host:port address` });
+  if (!target)
+    return Promise.resolve({ status: 'critical', output: `TCP connect ${address}: not a host:port address` });
 
   return new Promise<ProbeResult>((resolve) => {
     const socket = net.connect({ host: target.host, port: target.port, signal, timeout: timeoutMs });
@@ -24,7 +25,11 @@ export function probeTcp(address: string, timeoutMs: number, signal: AbortSignal
       resolve(result);
     };
     socket.once('connect', () => finish({ status: 'passing', output: `TCP connect ${address}: Success` }));
-    socket.once('timeout', () => finish({ status: 'critical', output: `TCP connect ${address}: timed out after ${timeoutMs}ms` }));
-    socket.once('error', (error: Error) => finish({ status: 'critical', output: `TCP connect ${address}: ${error.message}` }));
+    socket.once('timeout', () =>
+      finish({ status: 'critical', output: `TCP connect ${address}: timed out after ${timeoutMs}ms` }),
+    );
+    socket.once('error', (error: Error) =>
+      finish({ status: 'critical', output: `TCP connect ${address}: ${error.message}` }),
+    );
   });
 }

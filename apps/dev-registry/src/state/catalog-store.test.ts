@@ -94,7 +94,13 @@ describe('CatalogStore', () => {
     store.registerService(service('web-1'), [], false);
     store.registerService(service('api-1', 'api'), [], false);
     const before = Math.max(store.serviceNameIndex('web'), store.serviceNameIndex('api'));
-    store.registerCheck({ checkId: 'disk', name: 'disk', notes: '', serviceId: '', definition: { kind: 'ttl', ttlMs: 1_000 } });
+    store.registerCheck({
+      checkId: 'disk',
+      name: 'disk',
+      notes: '',
+      serviceId: '',
+      definition: { kind: 'ttl', ttlMs: 1_000 },
+    });
     expect(store.serviceNameIndex('web')).toBeGreaterThan(before);
     expect(store.serviceNameIndex('api')).toBeGreaterThan(before);
     expect(store.nodeChecks().map((c) => c.checkId)).toEqual([SERF_CHECK_ID, 'disk']);

@@ -92,7 +92,11 @@ export class CatalogStore {
    * status and output unless the registration states one; with `replaceExistingChecks` the
    * service's checks not named here are removed.
    */
-  registerService(input: ServiceInput, checks: readonly CheckInput[], replaceExistingChecks: boolean): RegistrationResult {
+  registerService(
+    input: ServiceInput,
+    checks: readonly CheckInput[],
+    replaceExistingChecks: boolean,
+  ): RegistrationResult {
     const index = this.feed.next();
     const previous = this.services.get(input.id);
     const service: ServiceRecord = sameService(previous, input)

@@ -2,7 +2,14 @@ import type { Router } from 'express';
 import type { Queryable, ServiceAuth } from '@lab/service-kit';
 import { Conflict, NotFound, parseBody, parseParams, parseQuery } from '@lab/service-kit';
 import type { CacheOutcome, ProductCache } from '../product-cache';
-import { SkuTakenError, deleteProduct, findProduct, insertProduct, listProducts, updateProduct } from '../product-repository';
+import {
+  SkuTakenError,
+  deleteProduct,
+  findProduct,
+  insertProduct,
+  listProducts,
+  updateProduct,
+} from '../product-repository';
 import { listProductsQuery, productBody, productIdParams } from '../schemas';
 
 /** Turns a unique-violation on sku into a 409 naming the field. */
@@ -19,7 +26,13 @@ const productNotFound = (id: number) => new NotFound(`No product with id ${id}`)
 
 export function registerProductRoutes(
   app: Router,
-  deps: { reads: Queryable; writes: Queryable; cache: ProductCache; auth: ServiceAuth; onCacheLookup(outcome: CacheOutcome): void },
+  deps: {
+    reads: Queryable;
+    writes: Queryable;
+    cache: ProductCache;
+    auth: ServiceAuth;
+    onCacheLookup(outcome: CacheOutcome): void;
+  },
 ): void {
   const { reads, writes, cache } = deps;
   const adminOnly = [deps.auth.required, deps.auth.requireRole('admin')];

@@ -13,7 +13,13 @@ describe('evaluateFlag', () => {
   });
 
   it('lets the kill switch win over everything, allow-lists included', () => {
-    const def: FlagDefinition = { enabled: true, killSwitch: true, users: ['u1'], roles: ['admin'], rolloutPercent: 100 };
+    const def: FlagDefinition = {
+      enabled: true,
+      killSwitch: true,
+      users: ['u1'],
+      roles: ['admin'],
+      rolloutPercent: 100,
+    };
     expect(evaluateFlag('f', def, { userId: 'u1', role: 'admin' })).toBe(false);
     expect(evaluateFlag('f', { ...def, killSwitch: false }, { userId: 'u1', role: 'admin' })).toBe(true);
   });
@@ -74,7 +80,9 @@ describe('flagDefinitionSchema', () => {
     expect(flagDefinitionSchema.safeParse({ enabled: true, rollout: 10 }).success).toBe(false);
     expect(flagDefinitionSchema.safeParse({ enabled: true, rolloutPercent: 101 }).success).toBe(false);
     expect(flagDefinitionSchema.safeParse({ rolloutPercent: 5 }).success).toBe(false);
-    expect(flagDefinitionSchema.safeParse({ enabled: true, roles: ['admin'], users: ['u1'], killSwitch: false }).success).toBe(true);
+    expect(
+      flagDefinitionSchema.safeParse({ enabled: true, roles: ['admin'], users: ['u1'], killSwitch: false }).success,
+    ).toBe(true);
   });
 });
 

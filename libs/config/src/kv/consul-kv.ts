@@ -55,9 +55,13 @@ export class ConsulKv implements KvSource {
   }
 
   watch(prefix: string, onChange: (entries: Map<string, string>) => void, onError?: (error: Error) => void): KvWatch {
-    return this.watches.open(prefix, onChange, onError, (o) => new ConsulPrefixWatch(this, this.o.pacing ?? { burst: 5, intervalMs: 200 }, o));
+    return this.watches.open(
+      prefix,
+      onChange,
+      onError,
+      (o) => new ConsulPrefixWatch(this, this.o.pacing ?? { burst: 5, intervalMs: 200 }, o),
+    );
   }
-
 
   async put(key: string, value: string): Promise<void> {
     assertKey(this.kind, key);
@@ -155,7 +159,11 @@ class ConsulPrefixWatch extends PrefixWatch {
       if (this.closed) return;
       let page: Page;
       try {
-        page = await this.kv.readPrefix(this.prefix, index, AbortSignal.any([closed, AbortSignal.timeout(this.kv.blockingTimeoutMs)]));
+        page = await this.kv.readPrefix(
+          this.prefix,
+          index,
+          AbortSignal.any([closed, AbortSignal.timeout(this.kv.blockingTimeoutMs)]),
+        );
       } catch (error) {
         if (this.closed) return;
         index = 0;

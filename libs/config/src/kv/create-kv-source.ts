@@ -39,6 +39,8 @@ export function createKvSource(o: CreateKvSourceOptions): KvSource {
     case 'memory':
       return new MemoryKv();
     default:
-      throw new RangeError(`unknown KV backend "${String((o as { backend: unknown }).backend)}" (expected ${KV_BACKENDS.join(', ')})`);
+      throw new RangeError(
+        `unknown KV backend "${String((o as { backend: unknown }).backend)}" (expected ${KV_BACKENDS.join(', ')})`,
+      );
   }
 }

@@ -51,7 +51,6 @@ export class EtcdKv implements KvSource {
     return this.watches.open(prefix, onChange, onError, (o) => new EtcdPrefixWatch(this, o));
   }
 
-
   async put(key: string, value: string): Promise<void> {
     assertKey(this.kind, key);
     const client = await this.client();
@@ -96,7 +95,10 @@ export class EtcdKv implements KvSource {
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.requestTimeoutMs} ms`)),
+        this.requestTimeoutMs,
+      );
     });
     try {
       return await Promise.race([run(), deadline]);
@@ -154,7 +156,9 @@ class EtcdPrefixWatch extends PrefixWatch {
           }
           this.deliver(this.entries);
         });
-        watcher.on('disconnected', (error) => resolve(new KvUnavailableError('etcd', `watch disconnected: ${error.message}`)));
+        watcher.on('disconnected', (error) =>
+          resolve(new KvUnavailableError('etcd', `watch disconnected: ${error.message}`)),
+        );
         watcher.on('error', (error) => resolve(new KvUnavailableError('etcd', `watch cancelled: ${error.message}`)));
         this.controller.signal.addEventListener('abort', () => resolve(new Error('closed')), { once: true });
       });

@@ -53,7 +53,6 @@ export class ZookeeperKv implements KvSource {
     return this.watches.open(prefix, onChange, onError, (o) => new ZookeeperTreeWatch(this, o));
   }
 
-
   async put(key: string, value: string): Promise<void> {
     assertKey(this.kind, key);
     const client = await this.client();
@@ -93,14 +92,20 @@ export class ZookeeperKv implements KvSource {
    * Every non-empty node under `prefix`. With `watcher`, arms a data and a child watch on each node
    * (or an existence watch on a missing root); the client keeps one registration per function and path.
    */
-  async readTree(client: Client, prefix: string, watcher: ((event: Event) => void) | undefined): Promise<Map<string, string>> {
+  async readTree(
+    client: Client,
+    prefix: string,
+    watcher: ((event: Event) => void) | undefined,
+  ): Promise<Map<string, string>> {
     const root = `/${prefix.replace(/^\/+|\/+$/g, '')}`;
     const entries = new Map<string, string>();
     const visit = async (path: string): Promise<void> => {
       let data: Buffer | null;
       let children: string[];
       try {
-        data = await this.op<Buffer | null>('read', (cb) => (watcher ? client.getData(path, watcher, cb) : client.getData(path, cb)));
+        data = await this.op<Buffer | null>('read', (cb) =>
+          watcher ? client.getData(path, watcher, cb) : client.getData(path, cb),
+        );
         children = await this.op<string[]>('read', (cb) =>
           watcher ? client.getChildren(path, watcher, cb) : client.getChildren(path, cb),
         );
@@ -113,7 +118,9 @@ export class ZookeeperKv implements KvSource {
       if (data && data.length > 0 && key.startsWith(prefix)) entries.set(key, data.toString('utf8'));
       await Promise.all(children.map((child) => visit(path === '/' ? `/${child}` : `${path}/${child}`)));
     };
-    const exists = await this.op<unknown>('read', (cb) => (watcher ? client.exists(root, watcher, cb) : client.exists(root, cb)));
+    const exists = await this.op<unknown>('read', (cb) =>
+      watcher ? client.exists(root, watcher, cb) : client.exists(root, cb),
+    );
     if (exists) await visit(root);
     return entries;
   }
@@ -125,7 +132,10 @@ export class ZookeeperKv implements KvSource {
 
   private async connect(): Promise<Client> {
     this.zookeeper ??= await import('node-zookeeper-client');
-    const client = this.zookeeper.createClient(this.o.connect, { sessionTimeout: this.o.sessionTimeoutMs ?? 10_000, spinDelay: 200 });
+    const client = this.zookeeper.createClient(this.o.connect, {
+      sessionTimeout: this.o.sessionTimeoutMs ?? 10_000,
+      spinDelay: 200,
+    });
     hardenClient(client);
     client.on('disconnected', () => {
       for (const watch of this.watches) watch.lost(new KvUnavailableError(this.kind, 'disconnected'));
@@ -142,7 +152,9 @@ export class ZookeeperKv implements KvSource {
     const connected = new Promise<Client>((resolve, reject) => {
       const timer = setTimeout(() => {
         closeClient(client);
-        reject(new KvUnavailableError(this.kind, `no connection to ${this.o.connect} within ${this.requestTimeoutMs} ms`));
+        reject(
+          new KvUnavailableError(this.kind, `no connection to ${this.o.connect} within ${this.requestTimeoutMs} ms`),
+        );
       }, this.requestTimeoutMs);
       client.once('connected', () => {
         clearTimeout(timer);

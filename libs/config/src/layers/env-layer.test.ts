@@ -9,7 +9,11 @@ describe('env layer', () => {
       { LOG_LEVEL: 'logLevel', PRODUCT_TIMEOUT_MS: 'resilience.product-service.timeoutMs', UNSET: 'x', EMPTY: 'y' },
       { LOG_LEVEL: 'debug', PRODUCT_TIMEOUT_MS: '750', EMPTY: '' },
     );
-    expect(layer).toEqual({ tree: { logLevel: 'debug', resilience: { 'product-service': { timeoutMs: 750 } } }, fromFile: [], issues: [] });
+    expect(layer).toEqual({
+      tree: { logLevel: 'debug', resilience: { 'product-service': { timeoutMs: 750 } } },
+      fromFile: [],
+      issues: [],
+    });
   });
 
   it('reads NAME_FILE and marks the path as secret; an unreadable file is an issue', () => {
@@ -29,6 +33,8 @@ describe('env layer', () => {
   });
 
   it('refuses a mapping onto a prototype path', () => {
-    expect(readEnvLayer({ X: '__proto__.polluted' }, { X: '1' }).issues).toEqual([{ path: 'X', message: 'maps to an invalid path "__proto__.polluted"' }]);
+    expect(readEnvLayer({ X: '__proto__.polluted' }, { X: '1' }).issues).toEqual([
+      { path: 'X', message: 'maps to an invalid path "__proto__.polluted"' },
+    ]);
   });
 });

@@ -50,7 +50,10 @@ export async function readYamlFiles(files: readonly string[], configDir: string)
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') continue;
-      issues.push({ path: relative(configDir, file), message: `cannot read (${(error as { code?: string }).code ?? 'error'})` });
+      issues.push({
+        path: relative(configDir, file),
+        message: `cannot read (${(error as { code?: string }).code ?? 'error'})`,
+      });
       continue;
     }
     read.push(file);

@@ -20,11 +20,16 @@ export function kvEntriesToTree(entries: ReadonlyMap<string, string>, prefix: st
   const items: { segments: string[]; text: string }[] = [];
   for (const [key, text] of entries) {
     if (!key.startsWith(prefix) || text === '') continue;
-    const segments = key.slice(prefix.length).split('/').filter((s) => s !== '');
+    const segments = key
+      .slice(prefix.length)
+      .split('/')
+      .filter((s) => s !== '');
     if (segments.length === 0 || !segments.every(isSafeSegment)) continue;
     items.push({ segments, text });
   }
-  items.sort((a, b) => a.segments.length - b.segments.length || a.segments.join('/').localeCompare(b.segments.join('/')));
+  items.sort(
+    (a, b) => a.segments.length - b.segments.length || a.segments.join('/').localeCompare(b.segments.join('/')),
+  );
   const tree: ConfigTree = {};
   for (const { segments, text } of items) setAtPath(tree, segments, parseValue(text));
   return tree;

@@ -2,8 +2,15 @@ import { envBool } from './env-bool';
 
 describe('envBool', () => {
   it.each([
-    ['true', true], ['TRUE', true], ['1', true], ['yes', true], ['Yes', true],
-    ['false', false], ['0', false], ['no', false], [' NO ', false],
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['yes', true],
+    ['Yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    [' NO ', false],
   ])('reads %p as %p', (text, expected) => {
     expect(envBool().parse(text)).toBe(expected);
   });

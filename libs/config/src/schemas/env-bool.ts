@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-const WORDS: Readonly<Record<string, boolean>> = { true: true, false: false, '1': true, '0': false, yes: true, no: false };
+const WORDS: Readonly<Record<string, boolean>> = {
+  true: true,
+  false: false,
+  '1': true,
+  '0': false,
+  yes: true,
+  no: false,
+};
 
 /** A flag written the ways people write flags: true/false, 1/0, yes/no (any case). */
 export function envBool(defaultValue?: boolean) {

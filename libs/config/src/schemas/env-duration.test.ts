@@ -2,7 +2,13 @@ import { envDuration, parseDuration } from './env-duration';
 
 describe('parseDuration', () => {
   it.each([
-    ['500ms', 500], ['10s', 10_000], ['1m', 60_000], ['2h', 7_200_000], ['250', 250], ['1.5s', 1500], [' 3s ', 3000],
+    ['500ms', 500],
+    ['10s', 10_000],
+    ['1m', 60_000],
+    ['2h', 7_200_000],
+    ['250', 250],
+    ['1.5s', 1500],
+    [' 3s ', 3000],
   ])('reads %p as %p ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });

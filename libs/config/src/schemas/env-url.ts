@@ -10,9 +10,8 @@ export interface EnvUrlOptions {
 export function envUrl(options: EnvUrlOptions = {}) {
   const { protocols } = options;
   const message = protocols ? `expected a URL starting with ${protocols.join(' or ')}//` : 'expected an absolute URL';
-  const schema = z.string().refine(
-    (text) => URL.canParse(text) && (!protocols || protocols.includes(new URL(text).protocol)),
-    { message },
-  );
+  const schema = z
+    .string()
+    .refine((text) => URL.canParse(text) && (!protocols || protocols.includes(new URL(text).protocol)), { message });
   return options.default === undefined ? schema : schema.default(options.default);
 }

@@ -35,7 +35,9 @@ export interface ConfigStoreOptions<S extends z.ZodType> {
  * Builds a service's live configuration and resolves once the first valid one is in force. Throws
  * ConfigError (every offending setting named) when the files and the environment alone are invalid.
  */
-export async function createConfigStore<S extends z.ZodType>(o: ConfigStoreOptions<S>): Promise<ConfigStore<z.output<S>>> {
+export async function createConfigStore<S extends z.ZodType>(
+  o: ConfigStoreOptions<S>,
+): Promise<ConfigStore<z.output<S>>> {
   if (!/^[A-Za-z0-9._-]+$/.test(o.service) || o.service === 'shared') {
     throw new RangeError(`createConfigStore: "${o.service}" cannot name a service's config folder and KV prefix`);
   }

@@ -20,7 +20,10 @@ export class DirectoryWatcher {
       try {
         const watcher = watch(dir, { persistent: false }, () => this.changed());
         watcher.on('error', (error) => {
-          logger.warn({ dir, err: errorMessage(error) }, 'config directory watch failed; file changes there are no longer seen');
+          logger.warn(
+            { dir, err: errorMessage(error) },
+            'config directory watch failed; file changes there are no longer seen',
+          );
           watcher.close();
         });
         this.watchers.push(watcher);

@@ -39,7 +39,9 @@ export function explainConfig(input: ExplainInput): Record<string, ExplainedValu
     },
     isFlagDefinitionPath,
   );
-  const secretKeys = Object.keys(values).filter((path) => input.secretPaths.some((s) => path === s || path.startsWith(`${s}.`)));
+  const secretKeys = Object.keys(values).filter((path) =>
+    input.secretPaths.some((s) => path === s || path.startsWith(`${s}.`)),
+  );
   const shown = redactSecrets(values, secretKeys);
   const explained: Record<string, ExplainedValue> = {};
   for (const path of Object.keys(values).sort()) explained[path] = { value: shown[path], source: sources[path] };

@@ -72,7 +72,9 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
   private closed = false;
 
   constructor(private readonly o: LayeredConfigStoreOptions<S>) {
-    this.kvPrefixes = o.kv ? [SHARED_SCOPE, o.service].map((scope) => ({ prefix: kvPrefix(scope), entries: new Map(), connected: false })) : [];
+    this.kvPrefixes = o.kv
+      ? [SHARED_SCOPE, o.service].map((scope) => ({ prefix: kvPrefix(scope), entries: new Map(), connected: false }))
+      : [];
     this.runner = new CoalescingRunner(
       (reasons) => this.rebuild(reasons),
       (error) => o.logger.error({ service: o.service, err: errorMessage(error) }, 'configuration rebuild failed'),
@@ -160,7 +162,8 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
           state.watch = kv.watch(
             state.prefix,
             (entries) => {
-              if (!state.connected && this.started) this.o.logger.info({ service: this.o.service, prefix: state.prefix }, 'KV store reachable again');
+              if (!state.connected && this.started)
+                this.o.logger.info({ service: this.o.service, prefix: state.prefix }, 'KV store reachable again');
               state.entries = entries;
               state.connected = true;
               answered();
@@ -189,11 +192,19 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
 
   private watchFiles(): void {
     const dirs = [...new Set(configFilePaths(this.o.files).map((file) => path.dirname(file)))];
-    this.directoryWatcher = new DirectoryWatcher(dirs, this.o.fileDebounceMs, () => this.runner.trigger('file'), this.o.logger);
+    this.directoryWatcher = new DirectoryWatcher(
+      dirs,
+      this.o.fileDebounceMs,
+      () => this.runner.trigger('file'),
+      this.o.logger,
+    );
   }
 
   private candidate(): { tree: ConfigTree; layers: Applied<unknown>['layers'] } {
-    const kv = this.kvPrefixes.reduce<ConfigTree>((tree, p) => mergeTrees(tree, kvEntriesToTree(p.entries, p.prefix)), {});
+    const kv = this.kvPrefixes.reduce<ConfigTree>(
+      (tree, p) => mergeTrees(tree, kvEntriesToTree(p.entries, p.prefix)),
+      {},
+    );
     const layers = { file: this.fileTree, env: this.envLayer.tree, kv };
     return { tree: mergeTrees(mergeTrees(layers.file, layers.env), layers.kv), layers };
   }
@@ -213,7 +224,11 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     this.apply(result, next.layers, source);
   }
 
-  private apply(result: { value: z.output<S>; flags: FlagSet }, layers: Applied<unknown>['layers'], source: string): void {
+  private apply(
+    result: { value: z.output<S>; flags: FlagSet },
+    layers: Applied<unknown>['layers'],
+    source: string,
+  ): void {
     const value = deepFreeze(result.value);
     const flags = deepFreeze(result.flags);
     const effective = isPlainObject(value) ? { ...value, flags } : { value, flags };
@@ -229,7 +244,10 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     this.lastAppliedAt = new Date().toISOString();
     this.lastRejected = undefined;
     if (!previous) return;
-    this.o.logger.info({ service: this.o.service, version: this.version, source, changed }, 'configuration change applied');
+    this.o.logger.info(
+      { service: this.o.service, version: this.version, source, changed },
+      'configuration change applied',
+    );
     for (const listener of [...this.listeners]) {
       try {
         listener(value, changed);

@@ -48,7 +48,11 @@ export function mergeTrees(base: ConfigTree, over: ConfigTree): ConfigTree {
 export type LeafRule = (path: readonly string[]) => boolean;
 
 /** Calls `visit` for every leaf of `tree` (non-empty objects are walked into, unless `stopAt` says not). */
-export function walkLeaves(tree: ConfigTree, visit: (path: string[], value: unknown) => void, stopAt: LeafRule = () => false): void {
+export function walkLeaves(
+  tree: ConfigTree,
+  visit: (path: string[], value: unknown) => void,
+  stopAt: LeafRule = () => false,
+): void {
   const walk = (node: ConfigTree, path: string[]): void => {
     for (const [key, value] of Object.entries(node)) {
       if (value === undefined) continue;

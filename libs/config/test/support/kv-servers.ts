@@ -33,14 +33,19 @@ function isolated(connect: () => KvSource): () => KvSource {
  * the dev registry always can; etcd and ZooKeeper need TEST_ETCD_URL / TEST_ZOOKEEPER_CONNECT (set by the
  * test run when it resolved them) or their Debian binaries.
  */
-export function kvServerAvailability(backend: KvBackendName): { available: true } | { available: false; reason: string } {
+export function kvServerAvailability(
+  backend: KvBackendName,
+): { available: true } | { available: false; reason: string } {
   if (backend === 'consul') return { available: true };
   if (backend === 'etcd') {
     if (process.env.TEST_ETCD_URL || findOnPath('etcd')) return { available: true };
     return { available: false, reason: 'no TEST_ETCD_URL and no etcd binary on PATH (apt-get install etcd-server)' };
   }
   if (zookeeperUrl() || (findOnPath('java') && zookeeperJar())) return { available: true };
-  return { available: false, reason: 'no TEST_ZOOKEEPER_CONNECT, and no java with /usr/share/java/zookeeper.jar (apt-get install zookeeper)' };
+  return {
+    available: false,
+    reason: 'no TEST_ZOOKEEPER_CONNECT, and no java with /usr/share/java/zookeeper.jar (apt-get install zookeeper)',
+  };
 }
 
 export async function startKvServer(backend: KvBackendName): Promise<KvServer> {
@@ -58,13 +63,24 @@ export const fastRetry = { baseDelayMs: 50, maxDelayMs: 500 };
 async function startConsul(): Promise<KvServer> {
   const connect = (at: string) => () => new ConsulKv({ url: at, retry: fastRetry, requestTimeoutMs: 2_000 });
   const registry = await startDevRegistry({ port: 0 });
-  return { backend: 'consul', source: 'embedded dev registry', connect: connect(registry.url), close: () => registry.close() };
+  return {
+    backend: 'consul',
+    source: 'embedded dev registry',
+    connect: connect(registry.url),
+    close: () => registry.close(),
+  };
 }
 
 async function startEtcd(): Promise<KvServer> {
   const url = process.env.TEST_ETCD_URL;
   const connect = (endpoints: string[]) => () => new EtcdKv({ endpoints, retry: fastRetry, requestTimeoutMs: 2_000 });
-  if (url) return { backend: 'etcd', source: 'TEST_ETCD_URL', connect: isolated(connect(url.split(','))), close: async () => undefined };
+  if (url)
+    return {
+      backend: 'etcd',
+      source: 'TEST_ETCD_URL',
+      connect: isolated(connect(url.split(','))),
+      close: async () => undefined,
+    };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'config-etcd-'));
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const clientUrl = `http://127.0.0.1:${clientPort}`;
@@ -72,7 +88,14 @@ async function startEtcd(): Promise<KvServer> {
   const args = [
     ...['--name', 'config-test', '--data-dir', dataDir],
     ...['--listen-client-urls', clientUrl, '--advertise-client-urls', clientUrl],
-    ...['--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `config-test=${peerUrl}`],
+    ...[
+      '--listen-peer-urls',
+      peerUrl,
+      '--initial-advertise-peer-urls',
+      peerUrl,
+      '--initial-cluster',
+      `config-test=${peerUrl}`,
+    ],
   ];
   const ready = async () => (await fetch(`${clientUrl}/health`)).ok;
   const server = new ChildServer('etcd', args, ready);
@@ -92,7 +115,12 @@ async function startZookeeper(): Promise<KvServer> {
   const connectString = zookeeperUrl();
   const connect = (at: string) => () => new ZookeeperKv({ connect: at, retry: fastRetry, requestTimeoutMs: 2_000 });
   if (connectString) {
-    return { backend: 'zookeeper', source: 'TEST_ZOOKEEPER_CONNECT', connect: isolated(connect(connectString)), close: async () => undefined };
+    return {
+      backend: 'zookeeper',
+      source: 'TEST_ZOOKEEPER_CONNECT',
+      connect: isolated(connect(connectString)),
+      close: async () => undefined,
+    };
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'config-zookeeper-'));
   const port = await freePort();
@@ -146,10 +174,15 @@ class ChildServer {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     try {
-      await eventually(async () => {
-        if (child.exitCode !== null) throw new Error(`${this.command} exited: ${this.output.trim().split('\n').pop()}`);
-        return this.ready();
-      }, 30_000, `${this.command} to answer`);
+      await eventually(
+        async () => {
+          if (child.exitCode !== null)
+            throw new Error(`${this.command} exited: ${this.output.trim().split('\n').pop()}`);
+          return this.ready();
+        },
+        30_000,
+        `${this.command} to answer`,
+      );
     } catch (error) {
       await this.stop();
       throw error;

@@ -47,7 +47,14 @@ export function liveReloadSuite(backend: KvBackendName): void {
       stores = [];
       for (let i = 0; i < 2; i++) {
         const kv = server().connect();
-        const store = await createConfigStore({ service, schema: reloadSchema, configDir, environment: 'test', kv, env: {} });
+        const store = await createConfigStore({
+          service,
+          schema: reloadSchema,
+          configDir,
+          environment: 'test',
+          kv,
+          env: {},
+        });
         const running: RunningStore = { store, kv, seen: [] };
         store.subscribe((config, changed) => running.seen.push({ config, changed }));
         stores.push(running);
@@ -75,7 +82,10 @@ export function liveReloadSuite(backend: KvBackendName): void {
       await writer.put(key('cache/ttlSeconds'), '30');
       await eventually(() => stores.every((s) => s.seen.length === 1), 5_000, 'both stores to apply the change');
       for (const { store, seen } of stores) {
-        expect(seen[0]).toEqual({ config: { logLevel: 'info', cache: { ttlSeconds: 30 }, counter: 0 }, changed: ['cache.ttlSeconds'] });
+        expect(seen[0]).toEqual({
+          config: { logLevel: 'info', cache: { ttlSeconds: 30 }, counter: 0 },
+          changed: ['cache.ttlSeconds'],
+        });
         expect(store.current().cache.ttlSeconds).toBe(30);
         expect(store.status().version).toBe(2);
         expect(store.explain()['cache.ttlSeconds']).toEqual({ value: 30, source: 'kv' });
@@ -85,7 +95,11 @@ export function liveReloadSuite(backend: KvBackendName): void {
     it('rejects an invalid change everywhere, keeps the last good configuration, and applies the fix', async () => {
       await writer.put(key('logLevel'), 'warn');
       await eventually(() => stores.every((s) => s.store.current().logLevel === 'warn'), 5_000, 'the valid change');
-      const before = stores.map((s) => ({ config: s.store.current(), version: s.store.status().version, seen: s.seen.length }));
+      const before = stores.map((s) => ({
+        config: s.store.current(),
+        version: s.store.status().version,
+        seen: s.seen.length,
+      }));
 
       await writer.put(key('cache/ttlSeconds'), '-5');
       await eventually(() => stores.every((s) => s.store.status().rejections === 1), 5_000, 'both stores to reject');
@@ -122,14 +136,26 @@ export function liveReloadSuite(backend: KvBackendName): void {
       try {
         await writer.put(shared, 'debug');
         await writer.put(key('flags/new-checkout'), JSON.stringify({ enabled: true, roles: ['admin'] }));
-        await eventually(() => stores.every((s) => s.store.flags().isEnabled('new-checkout', { role: 'admin' })), 5_000, 'the flag');
+        await eventually(
+          () => stores.every((s) => s.store.flags().isEnabled('new-checkout', { role: 'admin' })),
+          5_000,
+          'the flag',
+        );
         await eventually(() => stores.every((s) => s.store.current().logLevel === 'debug'), 5_000, 'the shared key');
         expect(stores[0].store.flags().isEnabled('new-checkout', { role: 'customer', userId: 'u1' })).toBe(false);
 
         await writer.put(key('logLevel'), 'error');
-        await eventually(() => stores.every((s) => s.store.current().logLevel === 'error'), 5_000, 'the service key to win');
+        await eventually(
+          () => stores.every((s) => s.store.current().logLevel === 'error'),
+          5_000,
+          'the service key to win',
+        );
         await writer.delete(key('logLevel'));
-        await eventually(() => stores.every((s) => s.store.current().logLevel === 'debug'), 5_000, 'the shared key again');
+        await eventually(
+          () => stores.every((s) => s.store.current().logLevel === 'debug'),
+          5_000,
+          'the shared key again',
+        );
       } finally {
         await writer.delete(shared);
       }

@@ -47,7 +47,10 @@ export class ConsulHttp {
       keepAliveTimeout: 10_000,
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: tls === undefined ? undefined : { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized ?? true },
+      connect:
+        tls === undefined
+          ? undefined
+          : { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized ?? true },
     });
     const parsed = new URL(url);
     this.origin = parsed.origin;
@@ -71,8 +74,16 @@ export class ConsulHttp {
       });
       const text = await res.body.text();
       const ok = (res.statusCode >= 200 && res.statusCode < 300) || (o.okStatuses?.includes(res.statusCode) ?? false);
-      if (!ok) throw new RegistryUnavailableError(`${what} answered ${res.statusCode}: ${text.trim().slice(0, 200)}`, res.statusCode);
-      return { status: res.statusCode, index: parseIndex(res.headers['x-consul-index']), body: o.json ? parseJson(text, what) : undefined };
+      if (!ok)
+        throw new RegistryUnavailableError(
+          `${what} answered ${res.statusCode}: ${text.trim().slice(0, 200)}`,
+          res.statusCode,
+        );
+      return {
+        status: res.statusCode,
+        index: parseIndex(res.headers['x-consul-index']),
+        body: o.json ? parseJson(text, what) : undefined,
+      };
     } catch (error) {
       if (error instanceof RegistryUnavailableError) throw error;
       if (o.signal?.aborted) throw o.signal.reason;
@@ -100,4 +111,3 @@ function parseJson(text: string, what: string): unknown {
     throw new RegistryUnavailableError(`${what} answered a body that is not JSON`);
   }
 }
-

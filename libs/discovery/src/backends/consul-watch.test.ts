@@ -3,7 +3,14 @@ import type { ServiceInstance } from '../types';
 import type { ConsulWatchOptions, HealthPage } from './consul-watch';
 import { ConsulServiceWatch } from './consul-watch';
 
-const instance = (id: string, port = 3000): ServiceInstance => ({ id, name: 'svc', address: '127.0.0.1', port, tags: [], meta: {} });
+const instance = (id: string, port = 3000): ServiceInstance => ({
+  id,
+  name: 'svc',
+  address: '127.0.0.1',
+  port,
+  tags: [],
+  meta: {},
+});
 
 /**
  * A scripted registry: each fetch takes the next scripted step. A step answers a page, fails, or
@@ -15,7 +22,9 @@ function scriptedFetch(steps: Array<HealthPage | Error | 'hang'>) {
     indexes.push(index);
     const step = steps.shift() ?? 'hang';
     if (step === 'hang') {
-      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
     }
     return step instanceof Error ? Promise.reject(step) : Promise.resolve(step);
   };
@@ -137,7 +146,13 @@ describe('ConsulServiceWatch', () => {
           throw new Error('listener bug');
         },
       },
-      { service: 'svc', fetchPage, backoff: { baseDelayMs: 1, maxDelayMs: 1 }, rateLimit: { burst: 5, refillMs: 1 }, logger: silentLogger },
+      {
+        service: 'svc',
+        fetchPage,
+        backoff: { baseDelayMs: 1, maxDelayMs: 1 },
+        rateLimit: { burst: 5, refillMs: 1 },
+        logger: silentLogger,
+      },
     ).start();
     await jest.advanceTimersByTimeAsync(0);
     expect(seen).toEqual(['a', 'b']);

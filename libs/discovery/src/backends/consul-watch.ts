@@ -77,7 +77,10 @@ export class ConsulServiceWatch extends WatchLoop {
 
   private async failed(error: unknown, signal: AbortSignal): Promise<void> {
     this.index = 0;
-    this.o.logger.debug({ service: this.o.service, err: errorMessage(error), failures: this.failures + 1 }, 'watch request failed');
+    this.o.logger.debug(
+      { service: this.o.service, err: errorMessage(error), failures: this.failures + 1 },
+      'watch request failed',
+    );
     this.delivery.failed(error);
     await sleep(backoffDelay(this.failures++, this.o.backoff), signal);
   }

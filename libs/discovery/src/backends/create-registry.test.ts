@@ -7,15 +7,30 @@ import { EtcdRegistry } from './etcd-registry';
 import { MemoryRegistry } from './memory-registry';
 import { ZookeeperRegistry } from './zookeeper-registry';
 
-type Case = [kind: string, options: CreateRegistryOptions, type: abstract new (...args: never[]) => ServiceRegistry, capabilities: RegistryCapabilities];
+type Case = [
+  kind: string,
+  options: CreateRegistryOptions,
+  type: abstract new (...args: never[]) => ServiceRegistry,
+  capabilities: RegistryCapabilities,
+];
 
 const pushed = { healthChecks: false, pushWatch: true, selfRegistration: true };
 const cases: Case[] = [
   ['memory', { backend: 'memory' }, MemoryRegistry, pushed],
-  ['consul', { backend: 'consul', consulUrl: 'http://127.0.0.1:8500', consulToken: 't' }, ConsulRegistry, { ...pushed, healthChecks: true }],
+  [
+    'consul',
+    { backend: 'consul', consulUrl: 'http://127.0.0.1:8500', consulToken: 't' },
+    ConsulRegistry,
+    { ...pushed, healthChecks: true },
+  ],
   ['etcd', { backend: 'etcd', etcdEndpoints: ['http://127.0.0.1:2379'], etcdLeaseTtlSeconds: 5 }, EtcdRegistry, pushed],
   ['zookeeper', { backend: 'zookeeper', zookeeperConnect: '127.0.0.1:2181' }, ZookeeperRegistry, pushed],
-  ['dns', { backend: 'dns', dnsNamespace: 'shop', dnsPort: 3002 }, DnsRegistry, { healthChecks: false, pushWatch: false, selfRegistration: false }],
+  [
+    'dns',
+    { backend: 'dns', dnsNamespace: 'shop', dnsPort: 3002 },
+    DnsRegistry,
+    { healthChecks: false, pushWatch: false, selfRegistration: false },
+  ],
 ];
 
 describe('createRegistry', () => {
@@ -38,8 +53,8 @@ describe('createRegistry', () => {
   });
 
   it('refuses an etcd lease TTL etcd would not grant', () => {
-    expect(() => createRegistry({ backend: 'etcd', etcdEndpoints: ['http://127.0.0.1:2379'], etcdLeaseTtlSeconds: 0.5 })).toThrow(
-      /leaseTtlSeconds/,
-    );
+    expect(() =>
+      createRegistry({ backend: 'etcd', etcdEndpoints: ['http://127.0.0.1:2379'], etcdLeaseTtlSeconds: 0.5 }),
+    ).toThrow(/leaseTtlSeconds/);
   });
 });

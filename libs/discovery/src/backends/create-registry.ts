@@ -55,7 +55,11 @@ export function createRegistry(o: CreateRegistryOptions): ServiceRegistry {
       });
     case 'zookeeper':
       if (!o.zookeeperConnect) throw new TypeError('the zookeeper backend needs zookeeperConnect');
-      return new ZookeeperRegistry({ connect: o.zookeeperConnect, sessionTimeoutMs: o.zookeeperSessionTimeoutMs, logger: o.logger });
+      return new ZookeeperRegistry({
+        connect: o.zookeeperConnect,
+        sessionTimeoutMs: o.zookeeperSessionTimeoutMs,
+        logger: o.logger,
+      });
     case 'dns':
       return new DnsRegistry({
         port: o.dnsPort,

@@ -54,9 +54,14 @@ export class KubernetesDnsLookup {
       const addresses = await this.addresses(host);
       if (addresses.length === 0) return { instances: [] };
       if (this.o.port === undefined) {
-        throw new RegistryUnavailableError(`dns: ${host} has addresses but no SRV record ${srvName}, and no port is configured`);
+        throw new RegistryUnavailableError(
+          `dns: ${host} has addresses but no SRV record ${srvName}, and no port is configured`,
+        );
       }
-      return answer(name, addresses.map((a) => ({ ...a, port: this.o.port as number })));
+      return answer(
+        name,
+        addresses.map((a) => ({ ...a, port: this.o.port as number })),
+      );
     }
     const resolved = await Promise.all(
       targets.map(async (target) => (await this.addresses(target.host)).map((a) => ({ ...a, port: target.port }))),
@@ -82,7 +87,9 @@ export class KubernetesDnsLookup {
       return await run();
     } catch (error) {
       if (NO_RECORDS.has((error as { code?: string }).code ?? '')) return [];
-      throw new RegistryUnavailableError(`dns lookup of ${what} failed: ${describeError(error)}`, undefined, { cause: error });
+      throw new RegistryUnavailableError(`dns lookup of ${what} failed: ${describeError(error)}`, undefined, {
+        cause: error,
+      });
     }
   }
 }

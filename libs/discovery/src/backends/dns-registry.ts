@@ -82,7 +82,17 @@ export class DnsRegistry implements ServiceRegistry {
 
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
     return this.watches
-      .add((onClosed) => new DnsServiceWatch(listener, { lookup: this.lookup, service: name, filter, refreshMs: this.refreshMs, logger: this.logger, onClosed }))
+      .add(
+        (onClosed) =>
+          new DnsServiceWatch(listener, {
+            lookup: this.lookup,
+            service: name,
+            filter,
+            refreshMs: this.refreshMs,
+            logger: this.logger,
+            onClosed,
+          }),
+      )
       .start();
   }
 
@@ -126,7 +136,10 @@ class DnsServiceWatch extends WatchLoop {
         delayMs = nextRefreshDelay(this.o.refreshMs, answer.minTtlSeconds);
       } catch (error) {
         if (this.closed) return;
-        this.o.logger.debug({ service: this.o.service, err: errorMessage(error), failures: failures + 1 }, 'dns lookup failed');
+        this.o.logger.debug(
+          { service: this.o.service, err: errorMessage(error), failures: failures + 1 },
+          'dns lookup failed',
+        );
         this.delivery.failed(error);
         delayMs = backoffDelay(failures++, backoff);
       }

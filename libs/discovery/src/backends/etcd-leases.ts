@@ -99,7 +99,10 @@ export class EtcdLeases {
   private markLost(entry: LeasedKey, error: unknown): void {
     if (entry.lost) return;
     entry.lost = true;
-    this.logger.warn({ id: entry.id, err: errorMessage(error) }, 'etcd lease lost; the instance is no longer registered');
+    this.logger.warn(
+      { id: entry.id, err: errorMessage(error) },
+      'etcd lease lost; the instance is no longer registered',
+    );
     for (const listener of this.lostListeners) {
       try {
         listener(entry.id);

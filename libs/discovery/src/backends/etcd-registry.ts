@@ -63,7 +63,8 @@ export class EtcdRegistry implements ServiceRegistry {
   constructor(o: EtcdRegistryOptions) {
     if (o.endpoints.length === 0) throw new TypeError('EtcdRegistry needs at least one endpoint');
     const ttl = o.leaseTtlSeconds ?? 10;
-    if (!Number.isInteger(ttl) || ttl < 1) throw new RangeError(`leaseTtlSeconds must be a whole number >= 1 (got ${ttl})`);
+    if (!Number.isInteger(ttl) || ttl < 1)
+      throw new RangeError(`leaseTtlSeconds must be a whole number >= 1 (got ${ttl})`);
     const requestTimeoutMs = o.requestTimeoutMs ?? 5000;
     this.logger = o.logger ?? silentLogger;
     this.watchBackoff = o.watchBackoff ?? { baseDelayMs: 200, maxDelayMs: 5000 };
@@ -78,7 +79,10 @@ export class EtcdRegistry implements ServiceRegistry {
       // backoff, so a call only moves on to the next endpoint, once per other endpoint.
       faultHandling: {
         host: () => noop,
-        global: o.endpoints.length > 1 ? retry(handleWhen(isRecoverableError), { maxAttempts: o.endpoints.length - 1 }) : noop,
+        global:
+          o.endpoints.length > 1
+            ? retry(handleWhen(isRecoverableError), { maxAttempts: o.endpoints.length - 1 })
+            : noop,
       },
     });
     this.leases = new EtcdLeases(this.client, ttl, this.logger);
@@ -145,7 +149,14 @@ export class EtcdRegistry implements ServiceRegistry {
   }
 
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
-    const o = { client: this.client, service: name, prefix: servicePrefix(name), filter, backoff: this.watchBackoff, logger: this.logger };
+    const o = {
+      client: this.client,
+      service: name,
+      prefix: servicePrefix(name),
+      filter,
+      backoff: this.watchBackoff,
+      logger: this.logger,
+    };
     return this.watches.add((onClosed) => new EtcdServiceWatch(listener, { ...o, onClosed })).start();
   }
 

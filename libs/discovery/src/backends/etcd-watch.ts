@@ -60,14 +60,21 @@ export class EtcdServiceWatch extends WatchLoop {
       try {
         const revision = await this.load();
         if (this.closed) return;
-        this.watcher = this.o.client.watch().prefix(this.o.prefix).startRevision(String(revision + 1)).watcher();
+        this.watcher = this.o.client
+          .watch()
+          .prefix(this.o.prefix)
+          .startRevision(String(revision + 1))
+          .watcher();
         const ended = await this.follow(this.watcher, signal);
         if (this.closed) return;
         throw ended;
       } catch (error) {
         this.stopWatcher();
         if (this.closed) return;
-        this.o.logger.debug({ service: this.o.service, err: errorMessage(error), failures: this.failures + 1 }, 'etcd watch failed');
+        this.o.logger.debug(
+          { service: this.o.service, err: errorMessage(error), failures: this.failures + 1 },
+          'etcd watch failed',
+        );
         this.delivery.failed(etcdUnavailable(`watch of ${this.o.prefix}`, error));
         await sleep(backoffDelay(this.failures++, this.o.backoff), signal).catch(() => undefined);
       }

@@ -1,14 +1,30 @@
 import { assertPathSafe, decodeInstanceRecord, encodeInstanceRecord, passingInstances } from './instance-record';
 
 describe('instance records', () => {
-  const registration = { id: 'p-1', name: 'product-service', address: '10.0.0.7', port: 3002, tags: ['v2'], meta: { zone: 'a' } };
+  const registration = {
+    id: 'p-1',
+    name: 'product-service',
+    address: '10.0.0.7',
+    port: 3002,
+    tags: ['v2'],
+    meta: { zone: 'a' },
+  };
 
   it('round-trips a registration, passing unless it says otherwise', () => {
     expect(decodeInstanceRecord(encodeInstanceRecord(registration))).toEqual({
-      instance: { id: 'p-1', name: 'product-service', address: '10.0.0.7', port: 3002, tags: ['v2'], meta: { zone: 'a' } },
+      instance: {
+        id: 'p-1',
+        name: 'product-service',
+        address: '10.0.0.7',
+        port: 3002,
+        tags: ['v2'],
+        meta: { zone: 'a' },
+      },
       status: 'passing',
     });
-    expect(decodeInstanceRecord(encodeInstanceRecord({ ...registration, status: 'critical' }))?.status).toBe('critical');
+    expect(decodeInstanceRecord(encodeInstanceRecord({ ...registration, status: 'critical' }))?.status).toBe(
+      'critical',
+    );
   });
 
   it('keeps the check out of the record: liveness is the lease or the session', () => {
@@ -46,7 +62,12 @@ describe('passingInstances', () => {
   });
 
   it('keeps passing instances that match the filter, sorted by id', () => {
-    const records = [record('c', 'passing', ['v1']), record('a', 'passing', ['v1']), record('b', 'critical', ['v1']), record('d', 'passing')];
+    const records = [
+      record('c', 'passing', ['v1']),
+      record('a', 'passing', ['v1']),
+      record('b', 'critical', ['v1']),
+      record('d', 'passing'),
+    ];
     expect(passingInstances(records, { tags: ['v1'] }).map((i) => i.id)).toEqual(['a', 'c']);
     expect(passingInstances(records, undefined).map((i) => i.id)).toEqual(['a', 'c', 'd']);
   });

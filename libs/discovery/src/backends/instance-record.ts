@@ -14,9 +14,14 @@ const STATUSES: readonly string[] = ['passing', 'warning', 'critical'] satisfies
 
 /** Names and ids become path segments, so they must be one segment each. */
 export function assertPathSafe(r: Pick<ServiceRegistration, 'id' | 'name'>): void {
-  for (const [field, value] of [['id', r.id], ['name', r.name]] as const) {
+  for (const [field, value] of [
+    ['id', r.id],
+    ['name', r.name],
+  ] as const) {
     if (typeof value !== 'string' || value === '' || value.includes('/') || value === '.' || value === '..') {
-      throw new TypeError(`registration ${field} must be a non-empty string without "/" (got ${JSON.stringify(value)})`);
+      throw new TypeError(
+        `registration ${field} must be a non-empty string without "/" (got ${JSON.stringify(value)})`,
+      );
     }
   }
 }
@@ -54,13 +59,21 @@ export function decodeInstanceRecord(text: string): InstanceRecord | undefined {
     for (const [key, item] of Object.entries(v.meta)) if (typeof item === 'string') meta[key] = item;
   }
   // A record without a status predates the field: it was registered, so it counts as passing.
-  const status = v.status === undefined ? 'passing' : STATUSES.includes(v.status as string) ? (v.status as InstanceStatus) : undefined;
+  const status =
+    v.status === undefined
+      ? 'passing'
+      : STATUSES.includes(v.status as string)
+        ? (v.status as InstanceStatus)
+        : undefined;
   if (status === undefined) return undefined;
   return { instance: { id: v.id, name: v.name, address: v.address, port: v.port, tags, meta }, status };
 }
 
 /** The passing instances among `records` that match `filter`, sorted by id: what a registry lists. */
-export function passingInstances(records: Iterable<InstanceRecord>, filter: InstanceFilter | undefined): ServiceInstance[] {
+export function passingInstances(
+  records: Iterable<InstanceRecord>,
+  filter: InstanceFilter | undefined,
+): ServiceInstance[] {
   const found: ServiceInstance[] = [];
   for (const { instance, status } of records) {
     if (status === 'passing' && matchesFilter(instance, filter)) found.push(instance);

@@ -42,7 +42,14 @@ describe('MemoryRegistry', () => {
 
     const found = await registry.healthyInstances('product-service');
     expect(ids(found)).toEqual(['p1', 'p2']);
-    expect(found[1]).toEqual({ id: 'p2', name: 'product-service', address: '127.0.0.1', port: 3002, tags: ['v1'], meta: { zone: 'a' } });
+    expect(found[1]).toEqual({
+      id: 'p2',
+      name: 'product-service',
+      address: '127.0.0.1',
+      port: 3002,
+      tags: ['v1'],
+      meta: { zone: 'a' },
+    });
     expect(await registry.healthyInstances('unknown')).toEqual([]);
   });
 

@@ -125,7 +125,14 @@ export class ZookeeperRegistry implements ServiceRegistry {
   }
 
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
-    const o = { session: this.session, service: name, path: servicePath(name), filter, backoff: this.watchBackoff, logger: this.logger };
+    const o = {
+      session: this.session,
+      service: name,
+      path: servicePath(name),
+      filter,
+      backoff: this.watchBackoff,
+      logger: this.logger,
+    };
     return this.watches.add((onClosed) => new ZookeeperServiceWatch(listener, { ...o, onClosed })).start();
   }
 

@@ -40,7 +40,8 @@ export class ZookeeperNodeError extends Error {
 }
 
 export const isNoNode = (error: unknown): boolean => error instanceof ZookeeperNodeError && error.zkCode === 'NO_NODE';
-export const isNodeExists = (error: unknown): boolean => error instanceof ZookeeperNodeError && error.zkCode === 'NODE_EXISTS';
+export const isNodeExists = (error: unknown): boolean =>
+  error instanceof ZookeeperNodeError && error.zkCode === 'NODE_EXISTS';
 
 /**
  * One ZooKeeper session at a time, renewed when it expires, with promise-based calls that never
@@ -97,12 +98,16 @@ export class ZookeeperSession {
   exists(path: string, watcher?: Watcher): Promise<Stat | undefined> {
     return this.call(`stat ${path}`, path, (client, done: Callback<Stat | undefined>) =>
       // The client answers null for a missing node.
-      watcher ? client.exists(path, watcher, (e, stat) => done(e, stat ?? undefined)) : client.exists(path, (e, stat) => done(e, stat ?? undefined)),
+      watcher
+        ? client.exists(path, watcher, (e, stat) => done(e, stat ?? undefined))
+        : client.exists(path, (e, stat) => done(e, stat ?? undefined)),
     );
   }
 
   createEphemeral(path: string, data: Buffer): Promise<string> {
-    return this.call(`create ${path}`, path, (client, done: Callback<string>) => client.create(path, data, CreateMode.EPHEMERAL, done));
+    return this.call(`create ${path}`, path, (client, done: Callback<string>) =>
+      client.create(path, data, CreateMode.EPHEMERAL, done),
+    );
   }
 
   /** Creates `path` and its missing parents as persistent nodes. */
@@ -115,7 +120,9 @@ export class ZookeeperSession {
   }
 
   remove(path: string): Promise<void> {
-    return this.call(`remove ${path}`, path, (client, done: Callback<void>) => client.remove(path, (error) => done(error, undefined)));
+    return this.call(`remove ${path}`, path, (client, done: Callback<void>) =>
+      client.remove(path, (error) => done(error, undefined)),
+    );
   }
 
   /**
@@ -219,10 +226,17 @@ export class ZookeeperSession {
   private connectedClient(deadline: number, what: string): Promise<Client> {
     if (this.isConnected) return Promise.resolve(this.client);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        stop();
-        reject(new RegistryUnavailableError(`zookeeper ${what}: no connection to ${this.o.connect} within ${this.o.requestTimeoutMs}ms`));
-      }, Math.max(1, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          stop();
+          reject(
+            new RegistryUnavailableError(
+              `zookeeper ${what}: no connection to ${this.o.connect} within ${this.o.requestTimeoutMs}ms`,
+            ),
+          );
+        },
+        Math.max(1, deadline - Date.now()),
+      );
       const stop = this.listen({
         connected: () => {
           clearTimeout(timer);

@@ -52,7 +52,8 @@ export class ZookeeperServiceWatch implements InstanceWatch {
   start(): this {
     this.stopListening = this.o.session.listen({
       connected: () => this.refresh(),
-      disconnected: () => this.delivery.failed(new RegistryUnavailableError(`zookeeper connection lost while watching ${this.o.path}`)),
+      disconnected: () =>
+        this.delivery.failed(new RegistryUnavailableError(`zookeeper connection lost while watching ${this.o.path}`)),
     });
     this.refresh();
     return this;
@@ -88,7 +89,10 @@ export class ZookeeperServiceWatch implements InstanceWatch {
         this.delivery.deliver(passingInstances(records, this.o.filter));
       } catch (error) {
         if (this.closed) return;
-        this.o.logger.debug({ service: this.o.service, err: errorMessage(error), failures: this.failures + 1 }, 'zookeeper read failed');
+        this.o.logger.debug(
+          { service: this.o.service, err: errorMessage(error), failures: this.failures + 1 },
+          'zookeeper read failed',
+        );
         this.delivery.failed(error);
         // Reconnects trigger a read by themselves; this covers failures on a live connection.
         this.retryTimer = setTimeout(() => this.refresh(), backoffDelay(this.failures++, this.o.backoff));
@@ -111,7 +115,9 @@ export class ZookeeperServiceWatch implements InstanceWatch {
     const records = await Promise.all(
       children.map(async (child) => {
         try {
-          return decodeInstanceRecord((await this.o.session.getData(`${this.o.path}/${child}`, this.onEvent)).toString());
+          return decodeInstanceRecord(
+            (await this.o.session.getData(`${this.o.path}/${child}`, this.onEvent)).toString(),
+          );
         } catch (error) {
           if (isNoNode(error)) return undefined; // deleted since the listing; the child watch says so
           throw error;

@@ -30,7 +30,13 @@ describe('ZonePreferenceBalancer', () => {
 
   it('returns to our zone as soon as an instance there is back', () => {
     const balancer = new ZonePreferenceBalancer(new RoundRobinBalancer(), { zone: 'eu-b' });
-    expect(picks(balancer, zoned.filter((i) => i.id !== 'b1'), 2)).toEqual(['a1', 'a2']);
+    expect(
+      picks(
+        balancer,
+        zoned.filter((i) => i.id !== 'b1'),
+        2,
+      ),
+    ).toEqual(['a1', 'a2']);
     expect(picks(balancer, zoned, 2)).toEqual(['b1', 'b1']);
   });
 
@@ -64,7 +70,13 @@ describe('TagPreferenceBalancer', () => {
     const balancer = new TagPreferenceBalancer(new RoundRobinBalancer(), 'canary');
     expect(picks(balancer, list, 2)).toEqual(['b', 'b']);
     // Round-robin resumes after b, the last instance it picked.
-    expect(picks(balancer, list.filter((i) => i.id !== 'b'), 2)).toEqual(['c', 'a']);
+    expect(
+      picks(
+        balancer,
+        list.filter((i) => i.id !== 'b'),
+        2,
+      ),
+    ).toEqual(['c', 'a']);
     expect(balancer.name).toBe('round-robin, prefer tag canary');
   });
 });

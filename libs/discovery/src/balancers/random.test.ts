@@ -19,7 +19,7 @@ describe('RandomBalancer', () => {
   it('spreads roughly evenly with a uniform source', () => {
     // A seeded linear congruential generator: deterministic, uniform enough for a tolerance check.
     let seed = 42;
-    const lcg = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const lcg = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const balancer = new RandomBalancer(lcg);
     const counts = tally(() => balancer.pick(three), 30_000);
     for (const id of ['a', 'b', 'c']) expect(Math.abs(counts[id] - 10_000)).toBeLessThan(500);

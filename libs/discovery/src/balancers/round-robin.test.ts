@@ -1,7 +1,14 @@
 import type { ServiceInstance } from '../types';
 import { RoundRobinBalancer } from './round-robin';
 
-const instance = (id: string): ServiceInstance => ({ id, name: 'svc', address: '127.0.0.1', port: 1, tags: [], meta: {} });
+const instance = (id: string): ServiceInstance => ({
+  id,
+  name: 'svc',
+  address: '127.0.0.1',
+  port: 1,
+  tags: [],
+  meta: {},
+});
 const list = (...ids: string[]): ServiceInstance[] => ids.map(instance);
 const pickIds = (balancer: RoundRobinBalancer, instances: readonly ServiceInstance[], times: number): string[] =>
   Array.from({ length: times }, () => balancer.pick(instances)?.id ?? 'none');

@@ -2,7 +2,10 @@ import { instancesOf, tally } from '../../test/support/instances';
 import { instanceWeight, WeightedBalancer } from './weighted';
 
 const weighted = (weights: Record<string, string>) =>
-  instancesOf(Object.keys(weights), Object.fromEntries(Object.entries(weights).map(([id, weight]) => [id, { meta: { weight } }])));
+  instancesOf(
+    Object.keys(weights),
+    Object.fromEntries(Object.entries(weights).map(([id, weight]) => [id, { meta: { weight } }])),
+  );
 
 describe('instanceWeight', () => {
   it.each([

@@ -3,7 +3,14 @@ import type { InstanceFilter, InstanceListener, ServiceInstance, ServiceRegistry
 import { recordingLogger } from '../../test/support/logger';
 import { WatchedInstanceCache } from './watched-instance-cache';
 
-const instance = (id: string): ServiceInstance => ({ id, name: 'svc', address: '127.0.0.1', port: 1, tags: [], meta: {} });
+const instance = (id: string): ServiceInstance => ({
+  id,
+  name: 'svc',
+  address: '127.0.0.1',
+  port: 1,
+  tags: [],
+  meta: {},
+});
 
 /** Stands in for a registry: the test drives the watch listener by hand. */
 class FakeRegistry implements ServiceRegistry {
@@ -91,7 +98,9 @@ describe('WatchedInstanceCache', () => {
     registry.fail('connect ECONNREFUSED');
     jest.advanceTimersByTime(499);
     registry.fail('connect ECONNREFUSED');
-    const outcome = expect(ready).rejects.toThrow(/no answer from the registry for svc within 500ms \(last error: connect ECONNREFUSED\)/);
+    const outcome = expect(ready).rejects.toThrow(
+      /no answer from the registry for svc within 500ms \(last error: connect ECONNREFUSED\)/,
+    );
     jest.advanceTimersByTime(1);
     await outcome;
     await expect(ready).rejects.toBeInstanceOf(RegistryUnavailableError);
@@ -110,7 +119,12 @@ describe('WatchedInstanceCache', () => {
     expect(cache.instances()).toBe(before);
     expect(at('warn')).toHaveLength(1);
     expect(at('warn')[0].obj).toMatchObject({ service: 'svc', err: 'connect ECONNREFUSED', instances: 2 });
-    expect(cache.snapshot()).toMatchObject({ service: 'svc', instances: 2, stale: true, lastError: 'connect ECONNRESET' });
+    expect(cache.snapshot()).toMatchObject({
+      service: 'svc',
+      instances: 2,
+      stale: true,
+      lastError: 'connect ECONNRESET',
+    });
   });
 
   it('clears stale when the registry answers again, and warns again on the next outage', () => {

@@ -1,13 +1,6 @@
 import { RegistryUnavailableError } from '../errors';
 import { errorMessage, silentLogger } from '../internal/logging';
-import type {
-  CacheSnapshot,
-  InstanceFilter,
-  InstanceWatch,
-  Logger,
-  ServiceInstance,
-  ServiceRegistry,
-} from '../types';
+import type { CacheSnapshot, InstanceFilter, InstanceWatch, Logger, ServiceInstance, ServiceRegistry } from '../types';
 
 export interface WatchedInstanceCacheOptions {
   filter?: InstanceFilter;
@@ -71,7 +64,8 @@ export class WatchedInstanceCache {
    */
   ready(timeoutMs = 5000): Promise<void> {
     if (this.answered) return Promise.resolve();
-    if (this.closed) return Promise.reject(new RegistryUnavailableError(`instance cache for ${this.service} is closed`));
+    if (this.closed)
+      return Promise.reject(new RegistryUnavailableError(`instance cache for ${this.service} is closed`));
     this.start();
     return new Promise((resolve, reject) => {
       const waiter = {
@@ -87,7 +81,9 @@ export class WatchedInstanceCache {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         const why = this.lastError === undefined ? '' : ` (last error: ${this.lastError})`;
-        reject(new RegistryUnavailableError(`no answer from the registry for ${this.service} within ${timeoutMs}ms${why}`));
+        reject(
+          new RegistryUnavailableError(`no answer from the registry for ${this.service} within ${timeoutMs}ms${why}`),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
@@ -165,7 +161,10 @@ export class WatchedInstanceCache {
       const staleForMs = Date.now() - this.staleFrom!;
       this.isStale = false;
       this.staleFrom = undefined;
-      this.logger.info({ service: this.service, instances: instances.length, staleForMs }, 'registry answers again; instances are current');
+      this.logger.info(
+        { service: this.service, instances: instances.length, staleForMs },
+        'registry answers again; instances are current',
+      );
       this.notifyStale(false);
     } else {
       this.logger.debug({ service: this.service, instances: instances.length }, 'instances changed');

@@ -58,7 +58,11 @@ describe('ServiceClient', () => {
     const server = await instance('p1', (req, res) => sendJson(res, 201, { received: JSON.parse(req.body) }));
     const client = open({ outboundHeaders: () => ({ 'x-request-id': 'req-42' }) });
 
-    const response = await client.post<{ received: unknown }>('/items?x=1', { name: 'lamp', qty: 2 }, { headers: { 'x-tenant': 't1' } });
+    const response = await client.post<{ received: unknown }>(
+      '/items?x=1',
+      { name: 'lamp', qty: 2 },
+      { headers: { 'x-tenant': 't1' } },
+    );
 
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ received: { name: 'lamp', qty: 2 } });
@@ -75,7 +79,9 @@ describe('ServiceClient', () => {
   });
 
   it('returns 4xx answers instead of throwing', async () => {
-    await instance('p1', (_req, res) => sendJson(res, 404, { title: 'Not Found', status: 404 }, 'application/problem+json'));
+    await instance('p1', (_req, res) =>
+      sendJson(res, 404, { title: 'Not Found', status: 404 }, 'application/problem+json'),
+    );
     const response = await open().get('/products/nope');
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ title: 'Not Found', status: 404 });
@@ -98,9 +104,16 @@ describe('ServiceClient', () => {
 
   it('throws UpstreamStatusError for a 5xx answer, with the status and body', async () => {
     await instance('p1', (_req, res) => sendJson(res, 503, { detail: 'draining' }));
-    const error = await open().get('/').catch((e: unknown) => e);
+    const error = await open()
+      .get('/')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamStatusError);
-    expect(error).toMatchObject({ code: 'UPSTREAM_STATUS', status: 503, body: { detail: 'draining' }, instanceId: 'p1' });
+    expect(error).toMatchObject({
+      code: 'UPSTREAM_STATUS',
+      status: 503,
+      body: { detail: 'draining' },
+      instanceId: 'p1',
+    });
   });
 
   it('carries a Retry-After from the 5xx answer so a retry policy waits at least that long', async () => {
@@ -108,13 +121,17 @@ describe('ServiceClient', () => {
       res.setHeader('retry-after', '2');
       sendJson(res, 503, {});
     });
-    const error = await open().get('/').catch((e: unknown) => e);
+    const error = await open()
+      .get('/')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'UPSTREAM_STATUS', status: 503, retryAfterMs: 2000 });
   });
 
   it('throws UpstreamConnectionError when the instance refuses the connection', async () => {
     await registry.register({ id: 'gone', name: 'product-service', address: '127.0.0.1', port: await closedPort() });
-    const error = await open().get('/').catch((e: unknown) => e);
+    const error = await open()
+      .get('/')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamConnectionError);
     expect(error).toMatchObject({ code: 'UPSTREAM_CONNECTION', instanceId: 'gone' });
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
@@ -123,7 +140,9 @@ describe('ServiceClient', () => {
   it('gives up after timeoutMs when there is no policy', async () => {
     await instance('p1', () => undefined); // never answers
     const started = Date.now();
-    const error = await open({ timeoutMs: 100 }).get('/slow').catch((e: unknown) => e);
+    const error = await open({ timeoutMs: 100 })
+      .get('/slow')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamConnectionError);
     expect((error as Error).message).toMatch(/timed out/);
     expect(Date.now() - started).toBeLessThan(1500);
@@ -132,7 +151,9 @@ describe('ServiceClient', () => {
   it('throws NoHealthyInstanceError when the registry knows no healthy instance', async () => {
     await registry.register({ id: 'p1', name: 'product-service', address: '127.0.0.1', port: 1 });
     registry.setHealth('p1', false);
-    const error = await open().get('/').catch((e: unknown) => e);
+    const error = await open()
+      .get('/')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoHealthyInstanceError);
     expect(error).toMatchObject({ code: 'NO_HEALTHY_INSTANCE', service: 'product-service' });
   });
@@ -203,7 +224,9 @@ describe('ServiceClient', () => {
   it('aborts the attempt when the policy signal fires', async () => {
     await instance('p1', () => undefined);
     const abortAfter50ms: CallPolicyLike = { execute: (fn) => fn(AbortSignal.timeout(50)) };
-    const error = await open({ policyFor: () => abortAfter50ms }).get('/').catch((e: unknown) => e);
+    const error = await open({ policyFor: () => abortAfter50ms })
+      .get('/')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamConnectionError);
     expect((error as Error).message).toMatch(/timed out/);
   });
@@ -224,14 +247,19 @@ describe('ServiceClient', () => {
     const failing = await instance('p1', (_req, res) => sendJson(res, 500, { error: 'boom' }));
     const healthy = await instance('p2', (_req, res) => sendJson(res, 200, { id: 'p2' }));
     // A "random" balancer that always draws the first instance.
-    const client = open({ policyFor: () => retrying(3), balancer: () => createBalancer('random', { random: () => 0 }) });
+    const client = open({
+      policyFor: () => retrying(3),
+      balancer: () => createBalancer('random', { random: () => 0 }),
+    });
     expect((await client.get<{ id: string }>('/')).body.id).toBe('p2');
     expect([failing.requests.length, healthy.requests.length]).toEqual([1, 1]);
   });
 
   it('starts over on the instances already tried when a policy allows more attempts than there are instances', async () => {
     const failing = await instance('p1', (_req, res) => sendJson(res, 503, {}));
-    const error = await open({ policyFor: () => retrying(3) }).get('/').catch((e: unknown) => e);
+    const error = await open({ policyFor: () => retrying(3) })
+      .get('/')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamStatusError);
     expect(failing.requests).toHaveLength(3);
   });
@@ -243,7 +271,12 @@ describe('ServiceClient', () => {
     const client = open({ outlier: { consecutiveFailures: 2, baseEjectionMs: 10_000, now: () => now } });
     const outcomes: string[] = [];
     for (let i = 0; i < 8; i++) {
-      outcomes.push(await client.get<{ id: string }>('/').then((r) => r.body.id, (e: { code: string }) => e.code));
+      outcomes.push(
+        await client.get<{ id: string }>('/').then(
+          (r) => r.body.id,
+          (e: { code: string }) => e.code,
+        ),
+      );
     }
     // Round-robin sends every other call to p1 until its second 5xx in a row; then only p2 answers.
     expect(outcomes).toEqual(['UPSTREAM_STATUS', 'p2', 'UPSTREAM_STATUS', 'p2', 'p2', 'p2', 'p2', 'p2']);
@@ -286,7 +319,13 @@ describe('ServiceClient', () => {
     const heavy = await startInstance((_req, res) => sendJson(res, 200, { id: 'heavy' }));
     const light = await startInstance((_req, res) => sendJson(res, 200, { id: 'light' }));
     instances.push(heavy, light);
-    await registry.register({ id: 'heavy', name: 'product-service', address: '127.0.0.1', port: heavy.port, meta: { weight: '3' } });
+    await registry.register({
+      id: 'heavy',
+      name: 'product-service',
+      address: '127.0.0.1',
+      port: heavy.port,
+      meta: { weight: '3' },
+    });
     await registry.register({ id: 'light', name: 'product-service', address: '127.0.0.1', port: light.port });
     const client = open({ balancer: () => createBalancer('weighted') });
     await directory!.cache('product-service').ready(1000);
@@ -324,8 +363,20 @@ describe('ServiceClient', () => {
     const near = await startInstance((_req, res) => sendJson(res, 200, { id: 'near' }));
     const far = await startInstance((_req, res) => sendJson(res, 200, { id: 'far' }));
     instances.push(near, far);
-    await registry.register({ id: 'a-far', name: 'product-service', address: '127.0.0.1', port: far.port, meta: { zone: 'eu-2' } });
-    await registry.register({ id: 'b-near', name: 'product-service', address: '127.0.0.1', port: near.port, meta: { zone: 'eu-1' } });
+    await registry.register({
+      id: 'a-far',
+      name: 'product-service',
+      address: '127.0.0.1',
+      port: far.port,
+      meta: { zone: 'eu-2' },
+    });
+    await registry.register({
+      id: 'b-near',
+      name: 'product-service',
+      address: '127.0.0.1',
+      port: near.port,
+      meta: { zone: 'eu-1' },
+    });
     const client = open({ zone: 'eu-1' });
     await eventually(() => directory!.cache('product-service').instances().length === 2);
     for (let i = 0; i < 4; i++) await client.get('/');

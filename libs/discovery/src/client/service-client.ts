@@ -90,7 +90,11 @@ export class ServiceClient {
     return this.request<T>({ ...o, method: 'DELETE', path });
   }
 
-  private async attempt<T>(request: ServiceRequestOptions, signal: AbortSignal, tried: string[] | undefined): Promise<ServiceResponse<T>> {
+  private async attempt<T>(
+    request: ServiceRequestOptions,
+    signal: AbortSignal,
+    tried: string[] | undefined,
+  ): Promise<ServiceResponse<T>> {
     const { service, selector } = this.o;
     // Every instance tried already (more attempts than instances): start over rather than give up.
     const instance = selector.pick(tried) ?? (tried?.length ? selector.pick() : undefined);
@@ -111,7 +115,11 @@ export class ServiceClient {
     }
   }
 
-  private async exchange<T>(instance: ServiceInstance, request: ServiceRequestOptions, signal: AbortSignal): Promise<ServiceResponse<T>> {
+  private async exchange<T>(
+    instance: ServiceInstance,
+    request: ServiceRequestOptions,
+    signal: AbortSignal,
+  ): Promise<ServiceResponse<T>> {
     const { service } = this.o;
     let response: Dispatcher.ResponseData;
     let text: string;
@@ -134,7 +142,13 @@ export class ServiceClient {
     const body = parseBody(text, response.headers['content-type']);
     if (response.statusCode >= 500) {
       this.o.logger.debug({ service, instance: instance.id, status: response.statusCode }, 'upstream answered 5xx');
-      throw new UpstreamStatusError(service, response.statusCode, body, instance.id, retryAfterMs(response.headers['retry-after']));
+      throw new UpstreamStatusError(
+        service,
+        response.statusCode,
+        body,
+        instance.id,
+        retryAfterMs(response.headers['retry-after']),
+      );
     }
     return { status: response.statusCode, headers: flattenHeaders(response.headers), body: body as T };
   }
@@ -185,4 +199,3 @@ function abortDetail(signal: AbortSignal): string {
   const name = (reason as { name?: unknown } | undefined)?.name;
   return name === 'TimeoutError' ? 'timed out' : `aborted (${errorMessage(reason)})`;
 }
-

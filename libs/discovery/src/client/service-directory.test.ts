@@ -28,8 +28,21 @@ describe('ServiceDirectory', () => {
     await directory.cache('order-service').ready(1000);
     directory.client('inventory-service');
     expect(directory.snapshot()).toEqual([
-      expect.objectContaining({ service: 'order-service', instances: 1, stale: false, lastUpdate: expect.any(String), balancer: 'round-robin', ejected: [] }),
-      expect.objectContaining({ service: 'inventory-service', instances: 0, stale: false, balancer: 'round-robin', ejected: [] }),
+      expect.objectContaining({
+        service: 'order-service',
+        instances: 1,
+        stale: false,
+        lastUpdate: expect.any(String),
+        balancer: 'round-robin',
+        ejected: [],
+      }),
+      expect.objectContaining({
+        service: 'inventory-service',
+        instances: 0,
+        stale: false,
+        balancer: 'round-robin',
+        ejected: [],
+      }),
     ]);
   });
 
@@ -50,8 +63,16 @@ describe('ServiceDirectory', () => {
     expect(factory.mock.calls).toEqual([['order-service'], ['inventory-service']]);
     expect(directory.selector('order-service').outlier).toBeUndefined();
     expect(directory.snapshot()).toEqual([
-      expect.objectContaining({ service: 'order-service', balancer: 'least-outstanding, prefer zone=eu-1', ejected: [] }),
-      expect.objectContaining({ service: 'inventory-service', balancer: 'least-outstanding, prefer zone=eu-1', ejected: [] }),
+      expect.objectContaining({
+        service: 'order-service',
+        balancer: 'least-outstanding, prefer zone=eu-1',
+        ejected: [],
+      }),
+      expect.objectContaining({
+        service: 'inventory-service',
+        balancer: 'least-outstanding, prefer zone=eu-1',
+        ejected: [],
+      }),
     ]);
   });
 
@@ -60,7 +81,11 @@ describe('ServiceDirectory', () => {
     const warn = jest.fn();
     const logger = { debug: jest.fn(), info: jest.fn(), warn, error: jest.fn() };
     const onEject = jest.fn();
-    directory = new ServiceDirectory({ registry, logger, outlier: { consecutiveFailures: 1, baseEjectionMs: 5_000, now: () => 1_000, onEject } });
+    directory = new ServiceDirectory({
+      registry,
+      logger,
+      outlier: { consecutiveFailures: 1, baseEjectionMs: 5_000, now: () => 1_000, onEject },
+    });
     await registry.register({ id: 'o1', name: 'order-service', address: '127.0.0.1', port: 1 });
     await registry.register({ id: 'o2', name: 'order-service', address: '127.0.0.1', port: 2 });
     const cache = directory.cache('order-service');

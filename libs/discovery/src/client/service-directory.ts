@@ -113,7 +113,14 @@ export class ServiceDirectory {
     let known = this.services.get(service);
     if (known === undefined) {
       const cache = new WatchedInstanceCache(this.o.registry, service, { logger: this.logger });
-      known = { cache, selector: new InstanceSelector({ source: cache, balancer: this.balancerFor(service), outlier: this.outlierFor(service) }) };
+      known = {
+        cache,
+        selector: new InstanceSelector({
+          source: cache,
+          balancer: this.balancerFor(service),
+          outlier: this.outlierFor(service),
+        }),
+      };
       this.services.set(service, known);
       cache.start();
     }

@@ -8,7 +8,13 @@ describe('OutlierDetector', () => {
   beforeEach(() => (now = T0));
 
   function detector(o: OutlierDetectorOptions = {}, ids = ['a', 'b', 'c', 'd']) {
-    const d = new OutlierDetector({ consecutiveFailures: 3, baseEjectionMs: 1_000, maxEjectionMs: 5_000, now: clock, ...o });
+    const d = new OutlierDetector({
+      consecutiveFailures: 3,
+      baseEjectionMs: 1_000,
+      maxEjectionMs: 5_000,
+      now: clock,
+      ...o,
+    });
     const list = instancesOf(ids);
     d.available(list);
     return { d, list };

@@ -71,7 +71,10 @@ export class OutlierDetector {
   constructor(o: OutlierDetectorOptions = {}) {
     this.consecutiveFailures = positive(o.consecutiveFailures, DEFAULTS.consecutiveFailures, 'consecutiveFailures');
     this.baseEjectionMs = positive(o.baseEjectionMs, DEFAULTS.baseEjectionMs, 'baseEjectionMs');
-    this.maxEjectionMs = Math.max(this.baseEjectionMs, positive(o.maxEjectionMs, DEFAULTS.maxEjectionMs, 'maxEjectionMs'));
+    this.maxEjectionMs = Math.max(
+      this.baseEjectionMs,
+      positive(o.maxEjectionMs, DEFAULTS.maxEjectionMs, 'maxEjectionMs'),
+    );
     const percent = o.maxEjectionPercent ?? DEFAULTS.maxEjectionPercent;
     if (!(percent >= 0 && percent <= 100)) throw new RangeError(`maxEjectionPercent must be 0..100, got ${percent}`);
     this.maxEjectionPercent = percent;
@@ -145,7 +148,8 @@ export class OutlierDetector {
     this.expire(now);
     const ejected: OutlierSnapshot['ejected'] = [];
     for (const [id, record] of this.records) {
-      if (record.ejectedUntil > now) ejected.push({ id, until: new Date(record.ejectedUntil).toISOString(), ejections: record.ejections });
+      if (record.ejectedUntil > now)
+        ejected.push({ id, until: new Date(record.ejectedUntil).toISOString(), ejections: record.ejections });
     }
     return { ejected };
   }

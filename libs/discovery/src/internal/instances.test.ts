@@ -2,7 +2,14 @@ import type { ServiceInstance } from '../types';
 import { matchesFilter, sameInstances } from './instances';
 
 describe('instances helpers', () => {
-  const base: ServiceInstance = { id: 'a', name: 's', address: '10.0.0.1', port: 80, tags: ['v1', 'eu'], meta: { zone: 'a' } };
+  const base: ServiceInstance = {
+    id: 'a',
+    name: 's',
+    address: '10.0.0.1',
+    port: 80,
+    tags: ['v1', 'eu'],
+    meta: { zone: 'a' },
+  };
 
   it('matches only when every tag and every meta pair is present', () => {
     expect(matchesFilter(base, undefined)).toBe(true);

@@ -11,7 +11,8 @@ export class TokenBucket {
     private readonly refillMs: number,
     now: number,
   ) {
-    if (!(capacity >= 1) || !(refillMs >= 0)) throw new RangeError('token bucket needs capacity >= 1 and refillMs >= 0');
+    if (!(capacity >= 1) || !(refillMs >= 0))
+      throw new RangeError('token bucket needs capacity >= 1 and refillMs >= 0');
     this.tokens = capacity;
     this.lastRefill = now;
   }

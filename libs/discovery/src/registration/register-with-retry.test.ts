@@ -13,7 +13,8 @@ class FlakyRegistry extends MemoryRegistry {
   }
   override async register(r: ServiceRegistration): Promise<void> {
     this.attempts.push(Date.now());
-    if (this.failures-- > 0) throw new RegistryUnavailableError('consul PUT /v1/agent/service/register failed: ECONNREFUSED');
+    if (this.failures-- > 0)
+      throw new RegistryUnavailableError('consul PUT /v1/agent/service/register failed: ECONNREFUSED');
     return super.register(r);
   }
 }
@@ -21,7 +22,12 @@ class FlakyRegistry extends MemoryRegistry {
 function warnings() {
   const lines: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
   const noop = () => undefined;
-  const logger: Logger = { debug: noop, info: noop, error: noop, warn: (obj, msg) => void lines.push({ obj: obj as Record<string, unknown>, msg }) };
+  const logger: Logger = {
+    debug: noop,
+    info: noop,
+    error: noop,
+    warn: (obj, msg) => void lines.push({ obj: obj as Record<string, unknown>, msg }),
+  };
   return { logger, lines };
 }
 
@@ -47,7 +53,13 @@ describe('registerWithRetry', () => {
     expect(lines).toHaveLength(5);
     expect(lines[0]).toEqual({
       msg: 'registration failed; retrying',
-      obj: { service: 'product-service', id: 'p1', attempt: 1, retryInMs: 200, err: expect.stringContaining('ECONNREFUSED') },
+      obj: {
+        service: 'product-service',
+        id: 'p1',
+        attempt: 1,
+        retryInMs: 200,
+        err: expect.stringContaining('ECONNREFUSED'),
+      },
     });
     expect(JSON.stringify(lines)).not.toMatch(/\n\s+at /); // no stack traces
   });

@@ -30,13 +30,20 @@ export async function registerWithRetry(
     o.signal?.throwIfAborted();
     try {
       await registry.register(registration);
-      if (attempt > 0) logger.info({ service: registration.name, id: registration.id, attempts: attempt + 1 }, 'registered');
+      if (attempt > 0)
+        logger.info({ service: registration.name, id: registration.id, attempts: attempt + 1 }, 'registered');
       return;
     } catch (error) {
       o.signal?.throwIfAborted();
       const delayMs = backoffDelay(attempt, backoff, o.random);
       logger.warn(
-        { service: registration.name, id: registration.id, attempt: attempt + 1, retryInMs: delayMs, err: errorMessage(error) },
+        {
+          service: registration.name,
+          id: registration.id,
+          attempt: attempt + 1,
+          retryInMs: delayMs,
+          err: errorMessage(error),
+        },
         'registration failed; retrying',
       );
       await sleep(delayMs, o.signal);

@@ -168,7 +168,11 @@ describe('RegistrationKeeper', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(k.state).toBe('registered');
     expect(await listed()).toBe(true);
-    expect(messages('info')).toEqual(['registered', 'withdrawn from the registry while not ready', 'registered again after being withdrawn']);
+    expect(messages('info')).toEqual([
+      'registered',
+      'withdrawn from the registry while not ready',
+      'registered again after being withdrawn',
+    ]);
     expect(messages('warn')).toEqual([]);
   });
 
@@ -187,7 +191,9 @@ describe('RegistrationKeeper', () => {
   });
 
   it('stays registered when not ready on a registry that runs health checks', async () => {
-    Object.defineProperty(registry, 'capabilities', { value: { healthChecks: true, pushWatch: true, selfRegistration: true } });
+    Object.defineProperty(registry, 'capabilities', {
+      value: { healthChecks: true, pushWatch: true, selfRegistration: true },
+    });
     const k = keep();
     await k.start();
     k.setReady(false);
@@ -198,7 +204,9 @@ describe('RegistrationKeeper', () => {
   });
 
   it('does nothing on a registry where instances do not register themselves', async () => {
-    Object.defineProperty(registry, 'capabilities', { value: { healthChecks: false, pushWatch: false, selfRegistration: false } });
+    Object.defineProperty(registry, 'capabilities', {
+      value: { healthChecks: false, pushWatch: false, selfRegistration: false },
+    });
     const k = keep();
     await k.start();
     k.setReady(false);

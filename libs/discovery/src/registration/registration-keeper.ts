@@ -104,7 +104,10 @@ export class RegistrationKeeper {
     this.started = true;
     if (!this.selfRegistration) {
       this.current = 'registered';
-      this.logger.info(this.fields(), `the ${this.registry.kind} registry lists instances by itself; nothing to register`);
+      this.logger.info(
+        this.fields(),
+        `the ${this.registry.kind} registry lists instances by itself; nothing to register`,
+      );
       return;
     }
     this.unsubscribe = this.registry.onRegistrationLost?.((id) => {
@@ -236,7 +239,10 @@ export class RegistrationKeeper {
       this.logger.info({ ...this.fields(), lostForMs: Date.now() - this.lostAt, attempts }, 'registered again');
       this.lostAt = undefined;
     } else {
-      this.logger.info({ ...this.fields(), attempts }, this.everRegistered ? 'registered again after being withdrawn' : 'registered');
+      this.logger.info(
+        { ...this.fields(), attempts },
+        this.everRegistered ? 'registered again after being withdrawn' : 'registered',
+      );
     }
     this.everRegistered = true;
   }

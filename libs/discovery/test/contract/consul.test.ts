@@ -25,7 +25,10 @@ registryContract({
   connect: () => new ConsulRegistry({ url: consul.url, ...fast }),
   // An HTTP check against a port nobody listens on: critical from the first probe on.
   registerUnhealthy: async (registry, r) =>
-    registry.register({ ...r, check: { http: `http://127.0.0.1:${await closedPort()}/health`, interval: '100ms', timeout: '1s' } }),
+    registry.register({
+      ...r,
+      check: { http: `http://127.0.0.1:${await closedPort()}/health`, interval: '100ms', timeout: '1s' },
+    }),
   liveness: {
     what: 'HTTP check every 200 ms',
     process: (r) => ({

@@ -21,7 +21,10 @@ describeWithInfra(['etcd'], 'etcd', () => {
     registerUnhealthy: (registry, r) => registry.register({ ...r, status: 'critical' }),
     liveness: {
       what: `lease ${LEASE_TTL_SECONDS} s`,
-      process: (r) => ({ registry: { backend: 'etcd', etcdEndpoints: [url()], etcdLeaseTtlSeconds: LEASE_TTL_SECONDS }, registration: r }),
+      process: (r) => ({
+        registry: { backend: 'etcd', etcdEndpoints: [url()], etcdLeaseTtlSeconds: LEASE_TTL_SECONDS },
+        registration: r,
+      }),
       // The lease expires at most one TTL after the last keep-alive; etcd checks expiries twice a second.
       boundMs: () => LEASE_TTL_SECONDS * 1000 + 2000,
     },

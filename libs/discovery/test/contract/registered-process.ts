@@ -32,7 +32,10 @@ export async function startRegisteredProcess(o: ProcessRegistration, timeoutMs =
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const info = await new Promise<RegisteredProcess['info']>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "registered" line within ${timeoutMs} ms: ${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no "registered" line within ${timeoutMs} ms: ${output}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const line = output.split('\n').find((l) => l.startsWith('{'));

@@ -86,7 +86,9 @@ export function registryContract(backend: ContractBackend): void {
       await registry.register(registration('a', { port: 4001 }));
       await registry.register(registration('a', { port: 4002, tags: ['v2'] }));
       await eventually(async () => (await registry.healthyInstances(service)).some((i) => i.port === 4002), 3000);
-      expect(await registry.healthyInstances(service)).toMatchObject([{ id: `${service}-a`, port: 4002, tags: ['v2'] }]);
+      expect(await registry.healthyInstances(service)).toMatchObject([
+        { id: `${service}-a`, port: 4002, tags: ['v2'] },
+      ]);
     });
 
     it('does not list an unhealthy instance', async () => {
@@ -147,13 +149,17 @@ export function registryContract(backend: ContractBackend): void {
     it('50 concurrent registrations all land, and a watching cache sees every one', async () => {
       const cache = new WatchedInstanceCache(registry, service);
       cache.start();
-      const all = Array.from({ length: 50 }, (_, i) => registration(`n${String(i).padStart(2, '0')}`, { port: 5000 + i }));
+      const all = Array.from({ length: 50 }, (_, i) =>
+        registration(`n${String(i).padStart(2, '0')}`, { port: 5000 + i }),
+      );
       try {
         const started = Date.now();
         await Promise.all(all.map((r) => registry.register(r)));
         const registeredMs = Date.now() - started;
         await eventually(() => cache.instances().length === 50, 5000);
-        say(`50 concurrent registrations took ${registeredMs} ms; the watching cache had all 50 after ${Date.now() - started} ms`);
+        say(
+          `50 concurrent registrations took ${registeredMs} ms; the watching cache had all 50 after ${Date.now() - started} ms`,
+        );
         expect(await listed()).toEqual(all.map((r) => r.id));
         expect(ids(cache.instances())).toEqual(all.map((r) => r.id));
       } finally {
@@ -217,7 +223,8 @@ export function registryContract(backend: ContractBackend): void {
 
             await server.restart();
             const restartedAt = Date.now();
-            const listedAgain = async (): Promise<boolean> => ids(await observer.healthyInstances(service).catch(() => [])).includes(r.id);
+            const listedAgain = async (): Promise<boolean> =>
+              ids(await observer.healthyInstances(service).catch(() => [])).includes(r.id);
             await eventually(async () => keeper.state === 'registered' && (await listedAgain()), 15_000);
             say(`registered again ${Date.now() - restartedAt} ms after the registry restarted empty`);
           } finally {

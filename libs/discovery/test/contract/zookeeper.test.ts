@@ -33,7 +33,12 @@ describeWithInfra(['zookeeper'], 'zookeeper', () => {
       unavailable: findZookeeper() ? undefined : 'no java with ZooKeeper jars to start and restart',
       start: async () => {
         const zookeeper = await startLocalZookeeper();
-        return { connect: () => client(zookeeper.connect), crash: zookeeper.crash, restart: zookeeper.restart, close: zookeeper.stop };
+        return {
+          connect: () => client(zookeeper.connect),
+          crash: zookeeper.crash,
+          restart: zookeeper.restart,
+          close: zookeeper.stop,
+        };
       },
     },
   });

@@ -10,7 +10,13 @@ export interface ConsulUnderTest {
 
 /** Starts the embedded Consul-API registry with checks fast enough for tests. */
 export function startEmbeddedConsul(o: { port?: number; aclToken?: string } = {}) {
-  return startDevRegistry({ host: '127.0.0.1', port: o.port ?? 0, aclToken: o.aclToken, minCheckIntervalMs: 50, logger: silentLogger });
+  return startDevRegistry({
+    host: '127.0.0.1',
+    port: o.port ?? 0,
+    aclToken: o.aclToken,
+    minCheckIntervalMs: 50,
+    logger: silentLogger,
+  });
 }
 
 /**

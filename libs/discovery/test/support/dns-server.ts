@@ -52,15 +52,22 @@ export async function startDnsServer(port = 0): Promise<TestDnsServer> {
       known ||= zone.srv.has(name) || zone.a.has(name) || zone.aaaa.has(name);
       if (question.type === 'SRV') {
         for (const { target, port: targetPort } of zone.srv.get(name) ?? []) {
-          answers.push({ type: 'SRV', name, ttl: zone.ttl, data: { target, port: targetPort, priority: 0, weight: 10 } });
+          answers.push({
+            type: 'SRV',
+            name,
+            ttl: zone.ttl,
+            data: { target, port: targetPort, priority: 0, weight: 10 },
+          });
         }
       } else if (question.type === 'A') {
         for (const address of zone.a.get(name) ?? []) answers.push({ type: 'A', name, ttl: zone.ttl, data: address });
       } else if (question.type === 'AAAA') {
-        for (const address of zone.aaaa.get(name) ?? []) answers.push({ type: 'AAAA', name, ttl: zone.ttl, data: address });
+        for (const address of zone.aaaa.get(name) ?? [])
+          answers.push({ type: 'AAAA', name, ttl: zone.ttl, data: address });
       }
     }
-    const flags = dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | (known ? 0 : NXDOMAIN);
+    const flags =
+      dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | (known ? 0 : NXDOMAIN);
     const response = dnsPacket.encode({ type: 'response', id: query.id, flags, questions: query.questions, answers });
     socket.send(response, peer.port, peer.address);
   });

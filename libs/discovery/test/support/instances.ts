@@ -5,7 +5,14 @@ export function instancesOf(
   ids: string[],
   extra: Record<string, { meta?: Record<string, string>; tags?: string[] }> = {},
 ): ServiceInstance[] {
-  return ids.map((id) => ({ id, name: 'svc', address: '127.0.0.1', port: 1, tags: extra[id]?.tags ?? [], meta: extra[id]?.meta ?? {} }));
+  return ids.map((id) => ({
+    id,
+    name: 'svc',
+    address: '127.0.0.1',
+    port: 1,
+    tags: extra[id]?.tags ?? [],
+    meta: extra[id]?.meta ?? {},
+  }));
 }
 
 /** How often each id was picked in `times` picks. */

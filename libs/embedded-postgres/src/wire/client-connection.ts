@@ -13,7 +13,10 @@ const UNIT_ENDS = new Set<number>([MessageType.Sync, MessageType.Query, MessageT
  * An Execute of a portal no client can name: it fails, which aborts the implicit transaction of an
  * unfinished extended-protocol batch, so the Sync after it rolls back instead of committing.
  */
-const ABORT_BATCH = typedMessage(MessageType.Execute, Buffer.concat([cString('\u0001embedded-postgres abort'), Buffer.alloc(4)]));
+const ABORT_BATCH = typedMessage(
+  MessageType.Execute,
+  Buffer.concat([cString('\u0001embedded-postgres abort'), Buffer.alloc(4)]),
+);
 
 /**
  * One client connection: reads its messages, groups them into units of work for the shared session
@@ -37,7 +40,9 @@ export class ClientConnection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     // ECONNRESET and friends: the client is gone, which 'close' handles.
-    socket.on('error', (error) => o.logger.debug({ connection: id, err: error.message }, 'embedded postgres: client socket error'));
+    socket.on('error', (error) =>
+      o.logger.debug({ connection: id, err: error.message }, 'embedded postgres: client socket error'),
+    );
     socket.on('close', () => this.close());
   }
 
@@ -52,7 +57,10 @@ export class ClientConnection {
     this.scheduler
       .release(this.id, (held) => this.cleanupUnit(held))
       .catch((error: unknown) =>
-        this.o.logger.warn({ connection: this.id, err: (error as Error).message }, 'embedded postgres: clean-up after a client failed'),
+        this.o.logger.warn(
+          { connection: this.id, err: (error as Error).message },
+          'embedded postgres: clean-up after a client failed',
+        ),
       );
   }
 
@@ -65,7 +73,8 @@ export class ClientConnection {
   private receive(chunk: Buffer): void {
     this.reader.push(chunk);
     try {
-      for (let message = this.reader.next(); message && !this.closed; message = this.reader.next()) this.handle(message);
+      for (let message = this.reader.next(); message && !this.closed; message = this.reader.next())
+        this.handle(message);
     } catch (error) {
       this.fail('08P01', (error as Error).message);
     }
@@ -81,7 +90,11 @@ export class ClientConnection {
         return this.close({ flush: true });
       case 'startup':
         if (this.o.refuse) return this.fail('53300', this.o.refuse);
-        if (message.version >> 16 !== 3) return this.fail('0A000', `unsupported frontend protocol ${message.version >> 16}.${message.version & 0xffff}`);
+        if (message.version >> 16 !== 3)
+          return this.fail(
+            '0A000',
+            `unsupported frontend protocol ${message.version >> 16}.${message.version & 0xffff}`,
+          );
         return this.submit(message.bytes, false);
       case 'typed':
         return this.collect(message.type, message.bytes);

@@ -12,7 +12,8 @@ const startup = untyped(PROTOCOL_3_0, Buffer.concat([cString('user'), cString('p
 
 function drain(reader: FrontendReader): string[] {
   const seen: string[] = [];
-  for (let m = reader.next(); m; m = reader.next()) seen.push(m.kind === 'typed' ? String.fromCharCode(m.type) : m.kind);
+  for (let m = reader.next(); m; m = reader.next())
+    seen.push(m.kind === 'typed' ? String.fromCharCode(m.type) : m.kind);
   return seen;
 }
 

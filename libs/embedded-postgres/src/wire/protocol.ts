@@ -57,6 +57,12 @@ export const closeMessage = (kind: 'S' | 'P', name: string): Buffer =>
 /** A backend ErrorResponse (severity FATAL or ERROR, SQLSTATE code, message). */
 export function errorResponse(severity: 'ERROR' | 'FATAL', code: string, message: string): Buffer {
   const field = (tag: string, value: string): Buffer => Buffer.concat([Buffer.from(tag), cString(value)]);
-  const body = Buffer.concat([field('S', severity), field('V', severity), field('C', code), field('M', message), Buffer.alloc(1)]);
+  const body = Buffer.concat([
+    field('S', severity),
+    field('V', severity),
+    field('C', code),
+    field('M', message),
+    Buffer.alloc(1),
+  ]);
   return typedMessage(0x45 /* E */, body);
 }

@@ -58,7 +58,10 @@ describe('SessionScheduler', () => {
   it('runs one unit at a time, in arrival order, and streams each answer to its own connection', async () => {
     const answers: string[] = [];
     const done = [1, 2, 3].map((c) =>
-      scheduler.run(c, unit(`q${c}`), { keepsSession: false, onData: (chunk) => answers.push(`${c}<-${Buffer.from(chunk)}`) }),
+      scheduler.run(c, unit(`q${c}`), {
+        keepsSession: false,
+        onData: (chunk) => answers.push(`${c}<-${Buffer.from(chunk)}`),
+      }),
     );
     expect(session.running).toBe(1);
     await session.settle();
@@ -131,8 +134,12 @@ describe('SessionScheduler', () => {
 
   it('rejects the unit and frees the session when the executor fails', async () => {
     const failing = new SessionScheduler({ execute: () => Promise.reject(new Error('database closed')) });
-    await expect(failing.run(1, unit('x'), { keepsSession: true, onData: () => undefined })).rejects.toThrow('database closed');
-    await expect(failing.run(2, unit('y'), { keepsSession: false, onData: () => undefined })).rejects.toThrow('database closed');
+    await expect(failing.run(1, unit('x'), { keepsSession: true, onData: () => undefined })).rejects.toThrow(
+      'database closed',
+    );
+    await expect(failing.run(2, unit('y'), { keepsSession: false, onData: () => undefined })).rejects.toThrow(
+      'database closed',
+    );
   });
 
   it('idle() resolves once the queue is empty', async () => {

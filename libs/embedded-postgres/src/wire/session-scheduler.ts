@@ -47,7 +47,11 @@ export class SessionScheduler {
   constructor(private readonly executor: UnitExecutor) {}
 
   /** Queues a connection's unit; resolves once the backend's whole answer went to onData. */
-  run(connection: number, unit: Uint8Array, o: { keepsSession: boolean; onData: (chunk: Uint8Array) => void }): Promise<void> {
+  run(
+    connection: number,
+    unit: Uint8Array,
+    o: { keepsSession: boolean; onData: (chunk: Uint8Array) => void },
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ connection, unit, keepsSession: o.keepsSession, onData: o.onData, resolve, reject });
       this.pump();

@@ -5,13 +5,21 @@ const parse = (name: string, sql: string): Buffer =>
   typedMessage(MessageType.Parse, Buffer.concat([cString(name), cString(sql), Buffer.from([0, 0])]));
 const bind = (portal: string, statement: string): Buffer =>
   typedMessage(MessageType.Bind, Buffer.concat([cString(portal), cString(statement), Buffer.from([0, 0, 0, 0, 0, 0])]));
-const execute = (portal: string): Buffer => typedMessage(MessageType.Execute, Buffer.concat([cString(portal), Buffer.alloc(4)]));
-const describe_ = (kind: 'S' | 'P', name: string): Buffer => typedMessage(MessageType.Describe, Buffer.concat([Buffer.from(kind), cString(name)]));
+const execute = (portal: string): Buffer =>
+  typedMessage(MessageType.Execute, Buffer.concat([cString(portal), Buffer.alloc(4)]));
+const describe_ = (kind: 'S' | 'P', name: string): Buffer =>
+  typedMessage(MessageType.Describe, Buffer.concat([Buffer.from(kind), cString(name)]));
 
 describe('StatementNamespace', () => {
   it('leaves the unnamed statement and portal alone (the same buffer comes back)', () => {
     const names = new StatementNamespace('c1.');
-    for (const message of [parse('', 'SELECT 1'), bind('', ''), execute(''), describe_('P', ''), closeMessage('S', '')]) {
+    for (const message of [
+      parse('', 'SELECT 1'),
+      bind('', ''),
+      execute(''),
+      describe_('P', ''),
+      closeMessage('S', ''),
+    ]) {
       expect(names.rewrite(message)).toBe(message);
     }
   });

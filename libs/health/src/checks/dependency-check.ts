@@ -21,7 +21,11 @@ export function dependencyCheck(
 ): HealthCheck {
   const minInstances = options.minInstances ?? 1;
   if (!Number.isInteger(minInstances) || minInstances < 1) {
-    throw new InvalidCheckOptionError(name, 'minInstances', `must be a whole number of at least 1, got ${minInstances}`);
+    throw new InvalidCheckOptionError(
+      name,
+      'minInstances',
+      `must be a whole number of at least 1, got ${minInstances}`,
+    );
   }
   return defineCheck({ name, critical: false }, options, async () => {
     const count = instances().length;

@@ -20,7 +20,11 @@ export function diskCheck(options: DiskCheckOptions): HealthCheck {
   const { path, minFreeBytes } = options;
   if (!path) throw new InvalidCheckOptionError('disk', 'path', 'must name a file or directory');
   if (!(minFreeBytes >= 0)) {
-    throw new InvalidCheckOptionError('disk', 'minFreeBytes', `must be zero or a positive number of bytes, got ${minFreeBytes}`);
+    throw new InvalidCheckOptionError(
+      'disk',
+      'minFreeBytes',
+      `must be zero or a positive number of bytes, got ${minFreeBytes}`,
+    );
   }
 
   return defineCheck({ name: 'disk', critical: false }, options, async () => {
@@ -28,7 +32,9 @@ export function diskCheck(options: DiskCheckOptions): HealthCheck {
     const freeBytes = stats.bavail * stats.bsize;
     const totalBytes = stats.blocks * stats.bsize;
     if (freeBytes < minFreeBytes) {
-      throw new Error(`${formatBytes(freeBytes)} free on the file system of ${path}, below ${formatBytes(minFreeBytes)}`);
+      throw new Error(
+        `${formatBytes(freeBytes)} free on the file system of ${path}, below ${formatBytes(minFreeBytes)}`,
+      );
     }
     return { path, freeBytes, totalBytes, minFreeBytes };
   });

@@ -22,7 +22,9 @@ describe('memoryCheck', () => {
 
   it('fails when the heap uses more of its limit than allowed', async () => {
     const check = memoryCheck({ maxHeapUsedRatio: 0.0001 });
-    await expect(check.run(signal)).rejects.toThrow(new RegExp(`^heap ${size} is [\\d.]+% of its ${size} limit, above 0%$`));
+    await expect(check.run(signal)).rejects.toThrow(
+      new RegExp(`^heap ${size} is [\\d.]+% of its ${size} limit, above 0%$`),
+    );
   });
 
   it('fails when resident memory exceeds maxRssBytes, and passes under a generous one', async () => {

@@ -21,10 +21,18 @@ export function memoryCheck(options: MemoryCheckOptions = {}): HealthCheck {
   const maxHeapUsedRatio = options.maxHeapUsedRatio ?? 0.9;
   const { maxRssBytes } = options;
   if (!(maxHeapUsedRatio > 0 && maxHeapUsedRatio <= 1)) {
-    throw new InvalidCheckOptionError('memory', 'maxHeapUsedRatio', `must be above 0 and at most 1, got ${maxHeapUsedRatio}`);
+    throw new InvalidCheckOptionError(
+      'memory',
+      'maxHeapUsedRatio',
+      `must be above 0 and at most 1, got ${maxHeapUsedRatio}`,
+    );
   }
   if (maxRssBytes !== undefined && !(maxRssBytes > 0)) {
-    throw new InvalidCheckOptionError('memory', 'maxRssBytes', `must be a positive number of bytes, got ${maxRssBytes}`);
+    throw new InvalidCheckOptionError(
+      'memory',
+      'maxRssBytes',
+      `must be a positive number of bytes, got ${maxRssBytes}`,
+    );
   }
 
   return defineCheck({ name: 'memory', critical: false }, options, async () => {

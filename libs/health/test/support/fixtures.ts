@@ -18,11 +18,17 @@ export function switchable(name: string, overrides: Partial<HealthCheck> = {}) {
 }
 
 /** A critical check that never settles and ignores its signal. */
-export const hanging: HealthCheck = { name: 'hanging', critical: true, timeoutMs: 500, run: () => new Promise(() => undefined) };
+export const hanging: HealthCheck = {
+  name: 'hanging',
+  critical: true,
+  timeoutMs: 500,
+  run: () => new Promise(() => undefined),
+};
 
 export function recordingLogger() {
   const lines: { level: string; obj: Record<string, unknown>; msg?: string }[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  const at = (level: string) => (obj: object, msg?: string) =>
+    lines.push({ level, obj: obj as Record<string, unknown>, msg });
   return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
 }
 

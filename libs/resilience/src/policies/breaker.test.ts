@@ -1,7 +1,12 @@
 import { BrokenCircuitError } from '../errors/broken-circuit-error';
 import { CircuitBreakerPolicy } from './breaker';
 
-const options = { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 1000, rollingCountTimeoutMs: 10_000 };
+const options = {
+  volumeThreshold: 3,
+  errorThresholdPercentage: 50,
+  resetTimeoutMs: 1000,
+  rollingCountTimeoutMs: 10_000,
+};
 const fail = () => Promise.reject(new Error('upstream 503'));
 const succeed = () => Promise.resolve('ok');
 

@@ -76,7 +76,9 @@ describe('retry', () => {
     const answers = [true, false];
     const takeRetry = jest.fn(() => answers.shift() ?? true);
     const attempt = flaky(10);
-    const outcome = retry(attempt, { ...options, maxAttempts: 5 }, { random: highest, takeRetry }).catch((e: unknown) => e);
+    const outcome = retry(attempt, { ...options, maxAttempts: 5 }, { random: highest, takeRetry }).catch(
+      (e: unknown) => e,
+    );
     await jest.advanceTimersByTimeAsync(10_000);
     expect(await outcome).toEqual(new Error('transient'));
     expect(attempt).toHaveBeenCalledTimes(2);

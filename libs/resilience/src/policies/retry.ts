@@ -27,7 +27,11 @@ export interface RetryHooks {
  * counting against the breaker.
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError || error instanceof PolicyShutdownError) {
+  if (
+    error instanceof BrokenCircuitError ||
+    error instanceof BulkheadRejectedError ||
+    error instanceof PolicyShutdownError
+  ) {
     return false;
   }
   return (error as { retryable?: unknown } | null)?.retryable !== false;

@@ -18,7 +18,8 @@ export function adminTokenGuard(token: string | undefined) {
   return function requireAdminToken(req: Request, _res: Response, next: NextFunction): void {
     if (expected === undefined) return next(new NotFound(`No route for ${req.method} ${req.path}`));
     const presented = BEARER.exec(req.get('authorization') ?? '')?.[1];
-    if (presented === undefined) return next(new Unauthorized('An admin token is required (Authorization: Bearer <ADMIN_TOKEN>)'));
+    if (presented === undefined)
+      return next(new Unauthorized('An admin token is required (Authorization: Bearer <ADMIN_TOKEN>)'));
     if (!timingSafeEqual(digest(presented), expected)) return next(new Forbidden('The admin token is not valid'));
     next();
   };

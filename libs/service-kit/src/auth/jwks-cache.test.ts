@@ -71,6 +71,9 @@ describe('JwksCache', () => {
 
   it('rejects a document without keys', async () => {
     const h = harness([{ nope: true } as unknown as JSONWebKeySet]);
-    await expect(h.cache.current()).rejects.toMatchObject({ code: 'JWKS_UNAVAILABLE', message: expect.stringContaining('keys') });
+    await expect(h.cache.current()).rejects.toMatchObject({
+      code: 'JWKS_UNAVAILABLE',
+      message: expect.stringContaining('keys'),
+    });
   });
 });

@@ -17,8 +17,15 @@ export const DISCOVERY_BACKENDS = ['consul', 'etcd', 'zookeeper', 'dns', 'memory
 function commaList(item: z.ZodType<string, string>, what: string) {
   return z
     .string()
-    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
-    .pipe(z.array(item, { error: `expected a comma-separated list of ${what}` }).min(1, `expected at least one ${what}`));
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(item, { error: `expected a comma-separated list of ${what}` }).min(1, `expected at least one ${what}`),
+    );
 }
 
 /** ZooKeeper's connect string: host:port pairs, optionally followed by a chroot path. */
@@ -66,7 +73,10 @@ export function baseConfigShape(defaultPort: number) {
     DNS_SERVICE_PORT: envInt({ min: 1, max: 65535 }).optional(),
     DNS_SERVERS: commaList(z.string().min(1), 'DNS servers').optional(),
     LB_STRATEGY: envEnum(BALANCER_KINDS, 'round-robin'),
-    ZONE: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a zone name such as eu-west-1a').optional(),
+    ZONE: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a zone name such as eu-west-1a')
+      .optional(),
     /** Guards /admin/*; unset: those routes answer 404. */
     ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
     CONFIG_DIR: z.string().min(1).optional(),

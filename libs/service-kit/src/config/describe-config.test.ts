@@ -11,7 +11,10 @@ const definition = {
     PAGE_SIZE: z.coerce.number().int().default(20),
     FEATURE_ON: envBool(false),
     POLL_EVERY: envDuration('5s'),
-    UPSTREAMS: z.string().transform((s) => s.split(',')).default(['a:1', 'b:2']),
+    UPSTREAMS: z
+      .string()
+      .transform((s) => s.split(','))
+      .default(['a:1', 'b:2']),
     NICKNAME: z.string().optional(),
     SIGNING_SECRET: z.string().default('dev-only-secret'),
   }),
@@ -65,7 +68,13 @@ describe('describeService', () => {
   it('lists the variables mapped onto live settings, secret by name or by path', () => {
     const live = byName(
       describeService(
-        { ...definition, dynamicConfig: { envMapping: { CACHE_TTL: 'cache.ttlSeconds', PARTNER: 'partner.credentials.id' }, secretPaths: ['partner.credentials'] } },
+        {
+          ...definition,
+          dynamicConfig: {
+            envMapping: { CACHE_TTL: 'cache.ttlSeconds', PARTNER: 'partner.credentials.id' },
+            secretPaths: ['partner.credentials'],
+          },
+        },
         {},
       ).variables,
     );
@@ -79,7 +88,9 @@ describe('describeService', () => {
     expect(variables.get('DATABASE_URL')).toMatchObject({ required: false });
     const production = byName(describeService(definition, { NODE_ENV: 'production' }).variables);
     expect(production.get('DATABASE_URL')).toMatchObject({ required: true });
-    const withoutDatabase = byName(describeService({ ...definition, database: undefined }, { NODE_ENV: 'production' }).variables);
+    const withoutDatabase = byName(
+      describeService({ ...definition, database: undefined }, { NODE_ENV: 'production' }).variables,
+    );
     expect(withoutDatabase.get('DATABASE_URL')).toMatchObject({ required: false });
   });
 });

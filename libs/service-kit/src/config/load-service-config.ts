@@ -34,7 +34,10 @@ export function serviceConfigSchema(def: ConfigurableService, env: Record<string
 }
 
 /** The base variables and the service's own, validated together so one ConfigError names every bad variable. */
-export function loadServiceConfig<C>(def: ConfigurableService, env: Record<string, string | undefined>): BaseConfig & C {
+export function loadServiceConfig<C>(
+  def: ConfigurableService,
+  env: Record<string, string | undefined>,
+): BaseConfig & C {
   const config = loadConfig(serviceConfigSchema(def, env), env, { secretKeys: BASE_SECRET_KEYS }) as BaseConfig & C;
   config.INSTANCE_ID ??= defaultInstanceId(def.name, config.PORT);
   return config;

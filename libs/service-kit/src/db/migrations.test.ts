@@ -32,7 +32,9 @@ describe('runMigrations on the embedded server', () => {
     const pools = [new pg.Pool({ connectionString: server.url }), new pg.Pool({ connectionString: server.url })];
     const log = pino({ level: 'silent' });
     try {
-      const applied = await Promise.all(pools.map((pool) => runMigrations(pool, { serviceName: 'items-service', migrations, log })));
+      const applied = await Promise.all(
+        pools.map((pool) => runMigrations(pool, { serviceName: 'items-service', migrations, log })),
+      );
       expect(runs).toEqual(['001-items', '002-items-price', '003-items-index']);
       // Between them the two replicas applied everything, and no migration twice.
       expect([...applied[0], ...applied[1]].sort()).toEqual(['001-items', '002-items-price', '003-items-index']);

@@ -36,7 +36,9 @@ class TableStorage implements UmzugStorage<pg.PoolClient> {
   }
 
   async executed(): Promise<string[]> {
-    const result = await this.client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY applied_at, name`);
+    const result = await this.client.query<{ name: string }>(
+      `SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY applied_at, name`,
+    );
     return result.rows.map((row) => row.name);
   }
 }

@@ -23,7 +23,9 @@ function scriptedConnection(failing: Record<string, Error> = {}) {
 describe('withTransaction (statements on one connection)', () => {
   it('commits and hands the connection back when fn succeeds', async () => {
     const { pool, statements, released } = scriptedConnection();
-    await expect(withTransaction(pool, async (client) => (await client.query('UPDATE t SET x = 1')).rowCount)).resolves.toBe(0);
+    await expect(
+      withTransaction(pool, async (client) => (await client.query('UPDATE t SET x = 1')).rowCount),
+    ).resolves.toBe(0);
     expect(statements).toEqual(['BEGIN', 'UPDATE t SET x = 1', 'COMMIT']);
     expect(released).toEqual([undefined]);
   });
@@ -62,7 +64,9 @@ describe('withTransaction (statements on one connection)', () => {
 
   it('releases nothing when no connection could be had', async () => {
     const unreachable = new Error('connect ECONNREFUSED');
-    await expect(withTransaction({ connect: () => Promise.reject(unreachable) }, async () => 1)).rejects.toBe(unreachable);
+    await expect(withTransaction({ connect: () => Promise.reject(unreachable) }, async () => 1)).rejects.toBe(
+      unreachable,
+    );
   });
 });
 
@@ -83,7 +87,9 @@ describeWithInfra(['postgres'], 'withTransaction on a real server', () => {
   });
 
   const quantities = async (): Promise<Record<string, number>> => {
-    const { rows } = await pool.query<{ sku: string; quantity: number }>('SELECT sku, quantity FROM stock ORDER BY sku');
+    const { rows } = await pool.query<{ sku: string; quantity: number }>(
+      'SELECT sku, quantity FROM stock ORDER BY sku',
+    );
     return Object.fromEntries(rows.map((r) => [r.sku, r.quantity]));
   };
   const move = (client: pg.PoolClient, from: string, to: string, n: number) =>

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from '../config/base-config';
 
-const ms = z.number().int().min(0).max(2 ** 31 - 1);
+const ms = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const positiveMs = ms.min(1);
 
 const settingsShape = {
@@ -20,7 +24,10 @@ const settingsShape = {
     .partial()
     .optional(),
   bulkhead: z
-    .union([z.literal(false), z.strictObject({ maxConcurrent: z.number().int().min(1), maxQueue: z.number().int().min(0) }).partial()])
+    .union([
+      z.literal(false),
+      z.strictObject({ maxConcurrent: z.number().int().min(1), maxQueue: z.number().int().min(0) }).partial(),
+    ])
     .optional(),
   retryBudget: z
     .union([
@@ -38,10 +45,12 @@ const settingsShape = {
  * checked on the merged result, so a change the policy would refuse is rejected before it is applied.
  */
 export function policySettingsSchema(defaults: { retry: { baseDelayMs: number; maxDelayMs: number } }) {
-  return z.strictObject(settingsShape).refine(
-    (s) => (s.retry?.maxDelayMs ?? defaults.retry.maxDelayMs) >= (s.retry?.baseDelayMs ?? defaults.retry.baseDelayMs),
-    { message: 'retry.maxDelayMs must be at least retry.baseDelayMs', path: ['retry', 'maxDelayMs'] },
-  );
+  return z
+    .strictObject(settingsShape)
+    .refine(
+      (s) => (s.retry?.maxDelayMs ?? defaults.retry.maxDelayMs) >= (s.retry?.baseDelayMs ?? defaults.retry.baseDelayMs),
+      { message: 'retry.maxDelayMs must be at least retry.baseDelayMs', path: ['retry', 'maxDelayMs'] },
+    );
 }
 
 export type PolicySettings = z.output<z.ZodObject<typeof settingsShape>>;

@@ -7,7 +7,11 @@ import type { KitSettings } from './kit-settings';
  * in a running service. `applyNow` is false when the caller brought its own logger (tests): its
  * level is theirs until a change arrives. Child loggers made before a change keep their level.
  */
-export function followLogLevel(store: ConfigStore<KitSettings>, loggers: readonly Logger[], applyNow: boolean): () => void {
+export function followLogLevel(
+  store: ConfigStore<KitSettings>,
+  loggers: readonly Logger[],
+  applyNow: boolean,
+): () => void {
   const apply = (level: string) => {
     for (const logger of loggers) logger.level = level;
   };

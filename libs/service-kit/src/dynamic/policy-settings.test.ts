@@ -21,7 +21,10 @@ describe('policyOptionsFor', () => {
   });
 
   it('switches a part off with false', () => {
-    expect(policyOptionsFor({ bulkhead: false, retryBudget: false }, base)).toMatchObject({ bulkhead: false, retryBudget: false });
+    expect(policyOptionsFor({ bulkhead: false, retryBudget: false }, base)).toMatchObject({
+      bulkhead: false,
+      retryBudget: false,
+    });
   });
 
   it('turns retries off in mesh mode whatever the configuration says', () => {
@@ -36,7 +39,10 @@ describe('resilience settings schema', () => {
 
   it('accepts partial settings per dependency', () => {
     const parsed = schema.parse({ resilience: { 'product-service': { retry: { maxAttempts: 2 }, bulkhead: false } } });
-    expect(parsed).toEqual({ logLevel: 'info', resilience: { 'product-service': { retry: { maxAttempts: 2 }, bulkhead: false } } });
+    expect(parsed).toEqual({
+      logLevel: 'info',
+      resilience: { 'product-service': { retry: { maxAttempts: 2 }, bulkhead: false } },
+    });
   });
 
   it.each([
@@ -50,7 +56,9 @@ describe('resilience settings schema', () => {
   ])('rejects %j, naming %s', (settings, path) => {
     const result = schema.safeParse({ resilience: { a: settings } });
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.path.join('.'))).toContainEqual(expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}`)));
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toContainEqual(
+      expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}`)),
+    );
   });
 
   it('rejects an unknown log level', () => {

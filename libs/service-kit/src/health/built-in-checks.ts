@@ -21,6 +21,11 @@ export async function addBuiltInChecks(
   }
   // Creating the caches starts their watches, so the first request finds instances already cached.
   await Promise.all(
-    o.dependencies.map((dependency) => o.directory.cache(dependency).ready(FIRST_LIST_TIMEOUT_MS).catch(() => undefined)),
+    o.dependencies.map((dependency) =>
+      o.directory
+        .cache(dependency)
+        .ready(FIRST_LIST_TIMEOUT_MS)
+        .catch(() => undefined),
+    ),
   );
 }

@@ -19,8 +19,19 @@ const DEPENDENCY_FAILURE_CODES: Readonly<Record<string, string>> = {
  * not be made or was lost (network codes from `pg`, SQLSTATE class 08, server shutting down or
  * refusing connections), or the pool could not hand out a connection in time.
  */
-const DATABASE_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
-const DATABASE_UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/;
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const DATABASE_UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/;
 
 /** The 503 detail when the service's own database is unreachable, or undefined. */
 export function databaseFailureDetail(error: unknown): string | undefined {

@@ -15,7 +15,9 @@ describe('toProblem', () => {
 
   it("maps body-parser's errors to 413 and 400", () => {
     expect(toProblem(Object.assign(new Error('too big'), { type: 'entity.too.large' })).status).toBe(413);
-    expect(toProblem(Object.assign(new Error('Unexpected end of JSON input'), { type: 'entity.parse.failed' }))).toMatchObject({
+    expect(
+      toProblem(Object.assign(new Error('Unexpected end of JSON input'), { type: 'entity.parse.failed' })),
+    ).toMatchObject({
       status: 400,
       detail: 'Malformed JSON body',
       errors: [{ field: 'body', message: 'Unexpected end of JSON input' }],
@@ -33,7 +35,7 @@ describe('toProblem', () => {
     const message = jsonSyntaxMessage(thrown);
     expect(message).toMatch(/^Unexpected token/);
     expect(message).not.toContain('hunter2');
-    expect(jsonSyntaxMessage(new Error('Expected property name or \'}\' in JSON at position 1 (line 1 column 2)'))).toBe(
+    expect(jsonSyntaxMessage(new Error("Expected property name or '}' in JSON at position 1 (line 1 column 2)"))).toBe(
       "Expected property name or '}' in JSON at position 1 (line 1 column 2)",
     );
     expect(jsonSyntaxMessage(new Error('"'))).toBe('is not valid JSON');
@@ -42,10 +44,18 @@ describe('toProblem', () => {
   it.each([
     ['NO_HEALTHY_INSTANCE', { service: 'product-service' }, 'Dependency product-service has no healthy instance'],
     ['UPSTREAM_CONNECTION', { service: 'product-service' }, 'Dependency product-service could not be reached'],
-    ['UPSTREAM_STATUS', { service: 'inventory-service', status: 502 }, 'Dependency inventory-service answered with a server error'],
+    [
+      'UPSTREAM_STATUS',
+      { service: 'inventory-service', status: 502 },
+      'Dependency inventory-service answered with a server error',
+    ],
     ['CIRCUIT_OPEN', { policy: 'inventory-service' }, 'Dependency inventory-service is failing (circuit open)'],
     ['TIMEOUT', {}, 'A dependency did not answer in time'],
-    ['BULKHEAD_FULL', { policy: 'inventory-service' }, 'Dependency inventory-service is saturated (too many calls in flight)'],
+    [
+      'BULKHEAD_FULL',
+      { policy: 'inventory-service' },
+      'Dependency inventory-service is saturated (too many calls in flight)',
+    ],
   ])('maps %s to 503 with a detail naming the dependency', (code, extra, detail) => {
     expect(toProblem(coded(code, extra))).toMatchObject({ status: 503, title: 'Service Unavailable', detail });
   });
@@ -66,7 +76,14 @@ describe('toProblem', () => {
   });
 
   it('answers anything else with a bare 500', () => {
-    for (const error of [new Error('secret detail'), coded('23502'), coded('EACCES'), 'a string', null, coded('UPSTREAM_STATUS', { status: 404 })]) {
+    for (const error of [
+      new Error('secret detail'),
+      coded('23502'),
+      coded('EACCES'),
+      'a string',
+      null,
+      coded('UPSTREAM_STATUS', { status: 404 }),
+    ]) {
       const problem = toProblem(error);
       expect({ status: problem.status, title: problem.title, detail: problem.detail }).toEqual({
         status: 500,

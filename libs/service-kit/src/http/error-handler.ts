@@ -16,7 +16,11 @@ export function toProblem(error: unknown): HttpProblem {
   if (bodyError === 'entity.parse.failed') {
     return new BadRequest('Malformed JSON body', { errors: [{ field: 'body', message: jsonSyntaxMessage(error) }] });
   }
-  if (typeof bodyError === 'string' && bodyError.startsWith('entity.') || bodyError === 'encoding.unsupported' || bodyError === 'charset.unsupported') {
+  if (
+    (typeof bodyError === 'string' && bodyError.startsWith('entity.')) ||
+    bodyError === 'encoding.unsupported' ||
+    bodyError === 'charset.unsupported'
+  ) {
     return new BadRequest('The request body could not be read');
   }
   const dependency = dependencyFailureDetail(error) ?? databaseFailureDetail(error);
@@ -61,7 +65,10 @@ export function createErrorHandler(log: Logger) {
     const problem = toProblem(error);
     if (problem.status >= 500) {
       const level = problem.status === 503 ? 'warn' : 'error';
-      log[level]({ err: error, requestId: req.id, method: req.method, path: req.path }, problem.detail ?? problem.title);
+      log[level](
+        { err: error, requestId: req.id, method: req.method, path: req.path },
+        problem.detail ?? problem.title,
+      );
     }
     if (res.headersSent) {
       // Too late for a problem document: cut the response short so the client sees it failed.

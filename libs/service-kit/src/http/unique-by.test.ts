@@ -5,7 +5,12 @@ describe('uniqueBy', () => {
   const lines = z.array(z.object({ productId: z.number(), quantity: z.number() })).superRefine(uniqueBy('productId'));
 
   it('accepts items whose keys differ', () => {
-    expect(lines.safeParse([{ productId: 1, quantity: 1 }, { productId: 2, quantity: 1 }]).success).toBe(true);
+    expect(
+      lines.safeParse([
+        { productId: 1, quantity: 1 },
+        { productId: 2, quantity: 1 },
+      ]).success,
+    ).toBe(true);
   });
 
   it('names each repeated item by its index and key', () => {

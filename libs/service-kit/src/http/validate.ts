@@ -52,11 +52,18 @@ export function parseHeaders<S extends z.ZodType>(schema: S, req: Request): z.ou
  *     z.array(item).superRefine(uniqueBy('productId'))
  */
 export function uniqueBy<T, K extends keyof T>(key: K) {
-  return (items: readonly T[], ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void }) => {
+  return (
+    items: readonly T[],
+    ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+  ) => {
     const seen = new Set<T[K]>();
     items.forEach((item, index) => {
       if (seen.has(item[key])) {
-        ctx.addIssue({ code: 'custom', path: [index, key as string], message: `duplicate ${String(key)} ${String(item[key])}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, key as string],
+          message: `duplicate ${String(key)} ${String(item[key])}`,
+        });
       }
       seen.add(item[key]);
     });

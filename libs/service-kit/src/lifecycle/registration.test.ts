@@ -9,7 +9,13 @@ describe('consulDuration', () => {
 });
 
 describe('buildRegistration', () => {
-  const base = { name: 'product-service', instanceId: 'p-1', port: 3002, version: '1.2.3', deregisterCriticalAfterMs: 60_000 };
+  const base = {
+    name: 'product-service',
+    instanceId: 'p-1',
+    port: 3002,
+    version: '1.2.3',
+    deregisterCriticalAfterMs: 60_000,
+  };
 
   it('checks readiness over HTTP, with a timeout no longer than the interval or 5s', () => {
     expect(buildRegistration({ ...base, address: '10.1.2.3', checkIntervalMs: 10_000 })).toEqual({
@@ -19,16 +25,26 @@ describe('buildRegistration', () => {
       port: 3002,
       tags: ['v1'],
       meta: { version: '1.2.3' },
-      check: { http: 'http://10.1.2.3:3002/health/ready', interval: '10s', timeout: '5s', deregisterCriticalServiceAfter: '60s' },
+      check: {
+        http: 'http://10.1.2.3:3002/health/ready',
+        interval: '10s',
+        timeout: '5s',
+        deregisterCriticalServiceAfter: '60s',
+      },
     });
     expect(buildRegistration({ ...base, address: 'a', checkIntervalMs: 2000 }).check?.timeout).toBe('2s');
   });
 
   it('advertises the zone in the metadata when there is one', () => {
-    expect(buildRegistration({ ...base, address: 'a', checkIntervalMs: 1000, zone: 'eu-1a' }).meta).toEqual({ version: '1.2.3', zone: 'eu-1a' });
+    expect(buildRegistration({ ...base, address: 'a', checkIntervalMs: 1000, zone: 'eu-1a' }).meta).toEqual({
+      version: '1.2.3',
+      zone: 'eu-1a',
+    });
   });
 
   it('brackets an IPv6 address in the check URL', () => {
-    expect(buildRegistration({ ...base, address: 'fd00::7', checkIntervalMs: 1000 }).check?.http).toBe('http://[fd00::7]:3002/health/ready');
+    expect(buildRegistration({ ...base, address: 'fd00::7', checkIntervalMs: 1000 }).check?.http).toBe(
+      'http://[fd00::7]:3002/health/ready',
+    );
   });
 });

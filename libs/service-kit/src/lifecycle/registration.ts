@@ -1,4 +1,9 @@
-import { RegistrationKeeper, type RegistrationState, type ServiceRegistration, type ServiceRegistry } from '@lab/discovery';
+import {
+  RegistrationKeeper,
+  type RegistrationState,
+  type ServiceRegistration,
+  type ServiceRegistry,
+} from '@lab/discovery';
 import type { HealthRegistry } from '@lab/health';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';

@@ -11,7 +11,8 @@ export function serviceVersion(configured: string | undefined): string {
   if (entry === undefined || entry.includes(`${path.sep}node_modules${path.sep}`)) return '0.0.0';
   for (let dir = path.dirname(entry), i = 0; i < 4; dir = path.dirname(dir), i++) {
     try {
-      const version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version;
+      const version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown })
+        .version;
       return typeof version === 'string' ? version : '0.0.0';
     } catch {
       // no package.json at this level; look one up

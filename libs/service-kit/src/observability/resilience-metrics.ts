@@ -25,7 +25,12 @@ export class ResilienceMetrics {
     if (this.defined.has(sample.name)) return;
     this.defined.add(sample.name);
     const samples = () => this.samples(sample.name);
-    const common = { name: sample.name, help: sample.help, labelNames: Object.keys(sample.labels), registers: [this.registry] };
+    const common = {
+      name: sample.name,
+      help: sample.help,
+      labelNames: Object.keys(sample.labels),
+      registers: [this.registry],
+    };
     if (sample.type === 'counter') {
       new Counter({
         ...common,

@@ -1,4 +1,10 @@
-import { ServiceDirectory, createBalancer, type BalancerKind, type CallPolicyLike, type ServiceRegistry } from '@lab/discovery';
+import {
+  ServiceDirectory,
+  createBalancer,
+  type BalancerKind,
+  type CallPolicyLike,
+  type ServiceRegistry,
+} from '@lab/discovery';
 import { createCallPolicy, type CallPolicy, type PolicyOverrides } from '@lab/resilience';
 import type { Logger } from 'pino';
 import { errorCode, tagDependency } from '../http/dependency-errors';
@@ -68,11 +74,14 @@ export function createDependencies(o: DependenciesOptions): Dependencies {
     let policy = policies.get(service);
     if (policy === undefined) {
       const log = o.log.child({ dependency: service });
-      policy = new NamedPolicy(service, createCallPolicy(service, {
-        ...o.policyOptions(service),
-        logger: log,
-        isFailure: countsAgainstBreaker,
-      }));
+      policy = new NamedPolicy(
+        service,
+        createCallPolicy(service, {
+          ...o.policyOptions(service),
+          logger: log,
+          isFailure: countsAgainstBreaker,
+        }),
+      );
       policies.set(service, policy);
       o.onPolicy?.(policy.policy);
     }
@@ -92,7 +101,10 @@ export function createDependencies(o: DependenciesOptions): Dependencies {
   return {
     directory,
     policyFor: (service) => named(service).policy,
-    snapshots: () => [...Array.from(policies.values(), (p) => p.policy.snapshot()), ...tracked.map((p) => p.snapshot())],
+    snapshots: () => [
+      ...Array.from(policies.values(), (p) => p.policy.snapshot()),
+      ...tracked.map((p) => p.snapshot()),
+    ],
     track(policy) {
       tracked.push(policy);
       o.onPolicy?.(policy);

@@ -4,7 +4,15 @@ import pino from 'pino';
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
-import { BadRequest, defineService, parseBody, parseParams, parseQuery, startService, type RunningService } from '../../src';
+import {
+  BadRequest,
+  defineService,
+  parseBody,
+  parseParams,
+  parseQuery,
+  startService,
+  type RunningService,
+} from '../../src';
 
 /** A tiny service exercising what the kit offers: validation, problems, outbound calls, auth. */
 export const exampleService = defineService({

@@ -11,7 +11,9 @@ export const liveService = defineService({
   dependencies: ['echo-service'],
   dynamicConfig: {
     schema: z.object({
-      greeting: z.object({ text: z.string().min(1).default('hello'), apiSecret: z.string().default('s3cret-default') }).prefault({}),
+      greeting: z
+        .object({ text: z.string().min(1).default('hello'), apiSecret: z.string().default('s3cret-default') })
+        .prefault({}),
     }),
     envMapping: { GREETING_TEXT: 'greeting.text' },
     secretPaths: ['greeting.apiSecret'],
@@ -54,6 +56,7 @@ export async function startLive(env: Record<string, string | undefined> = {}): P
     async json<T>(path: string, headers?: Record<string, string>) {
       return (await (await get(path, headers)).json()) as T;
     },
-    set: (key, value) => kv.put(`config/live-service/${key}`, typeof value === 'string' ? value : JSON.stringify(value)),
+    set: (key, value) =>
+      kv.put(`config/live-service/${key}`, typeof value === 'string' ? value : JSON.stringify(value)),
   };
 }

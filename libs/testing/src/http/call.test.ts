@@ -12,7 +12,14 @@ async function startEcho(): Promise<{ url: string; close(): Promise<void> }> {
       if (req.url === '/text') return res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
       if (req.url === '/empty') return res.writeHead(204).end();
       res.writeHead(200, { 'content-type': 'application/json', 'x-echo': 'yes' });
-      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }));
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
     });
   });
   server.listen(0, '127.0.0.1');

@@ -30,7 +30,10 @@ describe('expectProblem', () => {
     ['plain JSON', () => expectProblem(reply(400, { title: 'Bad Request', status: 400 }, 'application/json'), 400)],
     ['a body whose status disagrees', () => expectProblem(reply(400, { title: 'Bad Request', status: 500 }), 400)],
     ['a body without a title', () => expectProblem(reply(400, { status: 400 }), 400)],
-    ['a field asked of a problem without errors', () => expectProblem(reply(401, { title: 'Unauthorized', status: 401 }), 401, 'body')],
+    [
+      'a field asked of a problem without errors',
+      () => expectProblem(reply(401, { title: 'Unauthorized', status: 401 }), 401, 'body'),
+    ],
   ])('fails on %s', (_name, assertion) => {
     expect(assertion).toThrow();
   });
@@ -46,9 +49,9 @@ describe('problemFields', () => {
 describe('expectRejected', () => {
   it('passes when the request is refused and the state reads the same afterwards', async () => {
     const rows = ['a'];
-    await expect(expectRejected(async () => validation, { status: 400, fields: 'body.email', state: async () => [...rows] })).resolves.toBe(
-      validation,
-    );
+    await expect(
+      expectRejected(async () => validation, { status: 400, fields: 'body.email', state: async () => [...rows] }),
+    ).resolves.toBe(validation);
   });
 
   it('fails when the refused request changed the state anyway', async () => {

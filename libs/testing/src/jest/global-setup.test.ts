@@ -23,7 +23,9 @@ const noRedis: ServerResolution = {
 
 describe('describeResolution', () => {
   it('prints where a server came from, without its password', () => {
-    expect(describeResolution(postgresFromEnv)).toBe('infra: postgres from env (postgres://app:***@db.internal:5432/app)');
+    expect(describeResolution(postgresFromEnv)).toBe(
+      'infra: postgres from env (postgres://app:***@db.internal:5432/app)',
+    );
   });
 
   it('lists what was passed over before an embedded server', () => {

@@ -43,7 +43,10 @@ export default async function globalSetup(): Promise<void> {
  * Under REQUIRE_INFRA=1 a run without Postgres stops before any test: nearly every suite needs it.
  * Missing Redis or Consul fail only the suites that ask for them (describeWithInfra).
  */
-export function missingRequiredInfra(resolutions: readonly ServerResolution[], requireInfra: boolean): Error | undefined {
+export function missingRequiredInfra(
+  resolutions: readonly ServerResolution[],
+  requireInfra: boolean,
+): Error | undefined {
   const postgres = resolutions.find((r) => r.kind === ('postgres' satisfies InfraKind));
   if (!requireInfra || !postgres || postgres.available) return undefined;
   return new Error(`REQUIRE_INFRA=1 and no Postgres could be found: ${postgres.reason}`);
@@ -56,6 +59,8 @@ export async function globalTeardown(): Promise<void> {
   const results = await Promise.allSettled(stops.map((stop) => stop()));
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length > 0) {
-    process.stderr.write(`infra: ${failures.length} server(s) failed to stop: ${failures.map((f) => String(f.reason)).join('; ')}\n`);
+    process.stderr.write(
+      `infra: ${failures.length} server(s) failed to stop: ${failures.map((f) => String(f.reason)).join('; ')}\n`,
+    );
   }
 }

@@ -30,8 +30,13 @@ const DEBIAN_JAR_DIR = '/usr/share/java';
  * The Java command line to run a standalone ZooKeeper server: `java` from PATH (or JAVA_HOME) and
  * the server's jars from ZOOKEEPER_HOME/lib (a release tarball) or Debian's /usr/share/java.
  */
-export function findZookeeper(env: Readonly<Record<string, string | undefined>> = process.env): { java: string; classpath: string } | undefined {
-  const javaDir = findBinaryDirectory(['java'], [...(env.JAVA_HOME ? [path.join(env.JAVA_HOME, 'bin')] : []), ...pathDirectories(env)]);
+export function findZookeeper(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { java: string; classpath: string } | undefined {
+  const javaDir = findBinaryDirectory(
+    ['java'],
+    [...(env.JAVA_HOME ? [path.join(env.JAVA_HOME, 'bin')] : []), ...pathDirectories(env)],
+  );
   if (!javaDir) return undefined;
   const java = path.join(javaDir, 'java');
   if (env.ZOOKEEPER_HOME && existsSync(path.join(env.ZOOKEEPER_HOME, 'lib'))) {
@@ -52,7 +57,8 @@ export function findZookeeper(env: Readonly<Record<string, string | undefined>> 
  */
 export async function startLocalZookeeper(o: LocalZookeeperOptions = {}): Promise<LocalZookeeper> {
   const found = findZookeeper(o.env);
-  if (!found) throw new BinaryNotFoundError('no java with ZooKeeper jars (ZOOKEEPER_HOME/lib or /usr/share/java/zookeeper.jar)');
+  if (!found)
+    throw new BinaryNotFoundError('no java with ZooKeeper jars (ZOOKEEPER_HOME/lib or /usr/share/java/zookeeper.jar)');
   const port = o.port ?? (await freePort());
   const connect = `127.0.0.1:${port}`;
   const server = await startRestartableServer('zookeeper', (dataDir) => {
@@ -60,15 +66,29 @@ export async function startLocalZookeeper(o: LocalZookeeperOptions = {}): Promis
     writeFileSync(
       config,
       [
-        'tickTime=500', `dataDir=${dataDir}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1',
-        'minSessionTimeout=1000', 'maxSessionTimeout=60000', 'maxClientCnxns=0',
-        'admin.enableServer=false', '4lw.commands.whitelist=srvr,ruok',
+        'tickTime=500',
+        `dataDir=${dataDir}`,
+        `clientPort=${port}`,
+        'clientPortAddress=127.0.0.1',
+        'minSessionTimeout=1000',
+        'maxSessionTimeout=60000',
+        'maxClientCnxns=0',
+        'admin.enableServer=false',
+        '4lw.commands.whitelist=srvr,ruok',
       ].join('\n'),
     );
     return startChildServer(
       found.java,
       // A small heap and the client compiler: a test server starts in well under a second.
-      ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', found.classpath, 'org.apache.zookeeper.server.ZooKeeperServerMain', config],
+      [
+        '-Xmx256m',
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-cp',
+        found.classpath,
+        'org.apache.zookeeper.server.ZooKeeperServerMain',
+        config,
+      ],
       { ready: () => probeZookeeper(connect, 1_000), timeoutMs: o.startTimeoutMs ?? 20_000 },
     );
   });

@@ -32,15 +32,40 @@ export function binaryPostgresStep(): StepRunner {
       const as = (command: string, args: string[]): [string, string[]] =>
         runAs ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
       const dataDir = path.join(dir, 'data');
-      await run(...as(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '--no-locale', '-E', 'UTF8']));
+      await run(
+        ...as(path.join(bin, 'initdb'), [
+          '-D',
+          dataDir,
+          '-U',
+          'postgres',
+          '-A',
+          'trust',
+          '--no-sync',
+          '--no-locale',
+          '-E',
+          'UTF8',
+        ]),
+      );
 
       const port = await freePort();
       const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
       // Durability settings are off: the cluster lives for one test run and is deleted afterwards.
       const server = await startChildServer(
         ...as(path.join(bin, 'postgres'), [
-          '-D', dataDir, '-p', String(port), '-k', dir,
-          '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+          '-D',
+          dataDir,
+          '-p',
+          String(port),
+          '-k',
+          dir,
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
         ]),
         { ready: () => probePostgres(url, 1_000), timeoutMs: o.startTimeoutMs ?? 15_000 },
       );

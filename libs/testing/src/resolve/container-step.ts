@@ -65,7 +65,13 @@ async function startContainer(kind: InfraKind): Promise<{ url: string; stop(): P
     case 'etcd': {
       const { GenericContainer, Wait } = await import('testcontainers');
       const container = await new GenericContainer('quay.io/coreos/etcd:v3.5.17')
-        .withCommand(['etcd', '--listen-client-urls', 'http://0.0.0.0:2379', '--advertise-client-urls', 'http://0.0.0.0:2379'])
+        .withCommand([
+          'etcd',
+          '--listen-client-urls',
+          'http://0.0.0.0:2379',
+          '--advertise-client-urls',
+          'http://0.0.0.0:2379',
+        ])
         .withExposedPorts(2379)
         .withWaitStrategy(Wait.forHttp('/health', 2379))
         .start();

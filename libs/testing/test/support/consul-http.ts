@@ -8,12 +8,22 @@ export function consulHttpRegistry(url: string): StubRegistry & {
   passing(name: string): Promise<Array<{ id: string; address: string; port: number }>>;
 } {
   const put = async (path: string, body?: unknown): Promise<void> => {
-    const response = await fetch(new URL(path, url), { method: 'PUT', body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(new URL(path, url), {
+      method: 'PUT',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`PUT ${path} answered ${response.status}: ${await response.text()}`);
   };
   return {
     register: (r) =>
-      put('/v1/agent/service/register', { ID: r.id, Name: r.name, Address: r.address, Port: r.port, Tags: r.tags, Meta: r.meta }),
+      put('/v1/agent/service/register', {
+        ID: r.id,
+        Name: r.name,
+        Address: r.address,
+        Port: r.port,
+        Tags: r.tags,
+        Meta: r.meta,
+      }),
     deregister: (id) => put(`/v1/agent/service/deregister/${encodeURIComponent(id)}`),
     async passing(name) {
       const response = await fetch(new URL(`/v1/health/service/${encodeURIComponent(name)}?passing=true`, url));

@@ -14,6 +14,8 @@ describe('checkedValue', () => {
     expect(() => checkedValue('config/s/flags/f', 'on')).toThrow(/must be a flag definition/);
     expect(() => checkedValue('config/s/flags/f', '{"enabled":true,"rolloutPercent":200}')).toThrow(/rolloutPercent/);
     expect(() => checkedValue('config/s/flags/f', '{"enabled":true,"rollout":5}')).toThrow(UsageError);
-    expect(checkedValue('config/s/flags/f', '{ "enabled": true, "roles": ["admin"] }')).toBe('{"enabled":true,"roles":["admin"]}');
+    expect(checkedValue('config/s/flags/f', '{ "enabled": true, "roles": ["admin"] }')).toBe(
+      '{"enabled":true,"roles":["admin"]}',
+    );
   });
 });

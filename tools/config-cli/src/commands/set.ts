@@ -32,8 +32,12 @@ export function checkedValue(key: string, value: string): string {
   if (/\/flags\/[^/]+$/.test(key)) {
     const flag = flagDefinitionSchema.safeParse(json);
     if (!isJson || !flag.success) {
-      const problems = flag.success ? 'expected a JSON object' : flag.error.issues.map((i) => `${i.path.join('.') || '(flag)'}: ${i.message}`).join('; ');
-      throw new UsageError(`${key} must be a flag definition such as {"enabled":true,"rolloutPercent":10} (${problems})`);
+      const problems = flag.success
+        ? 'expected a JSON object'
+        : flag.error.issues.map((i) => `${i.path.join('.') || '(flag)'}: ${i.message}`).join('; ');
+      throw new UsageError(
+        `${key} must be a flag definition such as {"enabled":true,"rolloutPercent":10} (${problems})`,
+      );
     }
   }
   return isJson ? JSON.stringify(json) : value;

@@ -11,7 +11,8 @@ export interface SchemaProblem {
 // Go-style durations as compose writes them: "10s", "1m30s", "500ms".
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|ms|s|m|h))+$/;
 // "[ip:]host[-range]:container[-range][/proto]" or a bare container port.
-const PORTS = /^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]):)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/i;
+const PORTS =
+  /^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]):)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/i;
 const EXPOSE = /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/i;
 const SUBNET = /^[0-9a-f.:]+\/\d{1,3}$/i;
 

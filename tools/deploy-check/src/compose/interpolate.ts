@@ -13,12 +13,21 @@ export class MissingVariableError extends Error {
   }
 }
 
-const PATTERN = /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const PATTERN =
+  /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 export function interpolateString(text: string, env: Readonly<Record<string, string | undefined>>): string {
   return text.replace(
     PATTERN,
-    (_match, dollar: string | undefined, braced: string | undefined, colon: string, operator: string, operand: string, bare: string | undefined) => {
+    (
+      _match,
+      dollar: string | undefined,
+      braced: string | undefined,
+      colon: string,
+      operator: string,
+      operand: string,
+      bare: string | undefined,
+    ) => {
       if (dollar) return '$';
       const name = (braced ?? bare) as string;
       const value = env[name];

@@ -44,5 +44,7 @@ export function serviceEnvironment(service: ComposeService): Record<string, stri
       }),
     );
   }
-  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, value === null ? '' : String(value)]));
+  return Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, value === null ? '' : String(value)]),
+  );
 }

@@ -18,7 +18,8 @@ export function objectId(object: KubeObject): string {
 export function modelModule(apiVersion: string, kind: string): string | undefined {
   if (/\.istio\.io\//.test(apiVersion)) return `@kubernetes-models/istio/${apiVersion}/${kind}`;
   if (!apiVersion.includes('/')) return `kubernetes-models/${apiVersion}/${kind}`;
-  if (/^(apps|batch|policy|autoscaling|[a-z.]+\.k8s\.io)\//.test(apiVersion)) return `kubernetes-models/${apiVersion}/${kind}`;
+  if (/^(apps|batch|policy|autoscaling|[a-z.]+\.k8s\.io)\//.test(apiVersion))
+    return `kubernetes-models/${apiVersion}/${kind}`;
   return undefined;
 }
 
@@ -28,7 +29,9 @@ export function modelModule(apiVersion: string, kind: string): string | undefine
  */
 function withUnwrappedSecretData(object: KubeObject): KubeObject {
   if (object.kind !== 'Secret' || object.data === null || typeof object.data !== 'object') return object;
-  const data = Object.fromEntries(Object.entries(object.data).map(([key, value]) => [key, String(value).replace(/\r?\n/g, '')]));
+  const data = Object.fromEntries(
+    Object.entries(object.data).map(([key, value]) => [key, String(value).replace(/\r?\n/g, '')]),
+  );
   return { ...object, data };
 }
 

@@ -7,7 +7,9 @@ describe('kustomizeNameHash', () => {
   });
 
   it('hashes a Secret (base64 data, with its type) as kustomize does', () => {
-    expect(kustomizeNameHash({ kind: 'Secret', type: 'Opaque', data: { a: Buffer.from('b').toString('base64') } })).toBe('k695gkmbtk');
+    expect(
+      kustomizeNameHash({ kind: 'Secret', type: 'Opaque', data: { a: Buffer.from('b').toString('base64') } }),
+    ).toBe('k695gkmbtk');
   });
 
   it('does not depend on the order of the keys', () => {

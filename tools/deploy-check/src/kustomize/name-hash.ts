@@ -6,10 +6,16 @@ import { createHash } from 'node:crypto';
  * writes it), with the characters that could spell words replaced. Kustomize 5 hashes the object
  * before it has a name, so the name enters as "".
  */
-export function kustomizeNameHash(o: { kind: 'ConfigMap' | 'Secret'; type?: string; data: Record<string, string> }): string {
+export function kustomizeNameHash(o: {
+  kind: 'ConfigMap' | 'Secret';
+  type?: string;
+  data: Record<string, string>;
+}): string {
   const fields: Record<string, unknown> = { data: sortedObject(o.data), kind: o.kind, name: '' };
   if (o.kind === 'Secret') fields.type = o.type ?? 'Opaque';
-  const digest = createHash('sha256').update(goJson(sortedObject(fields))).digest('hex');
+  const digest = createHash('sha256')
+    .update(goJson(sortedObject(fields)))
+    .digest('hex');
   return encode(digest);
 }
 

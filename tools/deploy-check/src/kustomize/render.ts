@@ -35,7 +35,15 @@ const SUPPORTED_FIELDS = new Set([
   'generatorOptions',
 ]);
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+]);
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 
 interface Generator {
@@ -75,7 +83,9 @@ export function renderKustomization(dir: string): KubeObject[] {
 }
 
 function readKustomization(dir: string): Kustomization {
-  const file = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((name) => path.join(dir, name)).find(existsSync);
+  const file = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
+    .map((name) => path.join(dir, name))
+    .find(existsSync);
   if (!file) throw new KustomizeError(`${dir}: no kustomization.yaml`);
   const [document] = readYamlDocuments(file);
   if (!isObject(document)) throw new KustomizeError(`${file}: not a mapping`);
@@ -86,12 +96,14 @@ function readKustomization(dir: string): Kustomization {
 
 function build(dir: string, expectedKind: 'Kustomization' | 'Component', objects: KubeObject[] = []): KubeObject[] {
   const k = readKustomization(dir);
-  if ((k.kind ?? 'Kustomization') !== expectedKind) throw new KustomizeError(`${dir}: expected a ${expectedKind}, found ${k.kind}`);
+  if ((k.kind ?? 'Kustomization') !== expectedKind)
+    throw new KustomizeError(`${dir}: expected a ${expectedKind}, found ${k.kind}`);
   for (const entry of k.resources ?? []) objects.push(...loadResource(dir, entry));
   for (const component of k.components ?? []) build(path.resolve(dir, component), 'Component', objects);
   objects.push(...generate(dir, k));
   for (const patch of k.patches ?? []) applyPatch(dir, patch, objects);
-  if (k.namespace) for (const object of objects) if (!CLUSTER_SCOPED.has(object.kind)) object.metadata.namespace = k.namespace;
+  if (k.namespace)
+    for (const object of objects) if (!CLUSTER_SCOPED.has(object.kind)) object.metadata.namespace = k.namespace;
   for (const label of k.labels ?? []) applyLabels(label, objects);
   for (const image of k.images ?? []) for (const object of objects) applyImage(image, object);
   fixNameReferences(objects);
@@ -103,12 +115,18 @@ function loadResource(dir: string, entry: string): KubeObject[] {
   if (!existsSync(target)) throw new KustomizeError(`${dir}: resource ${entry} does not exist`);
   if (statSync(target).isDirectory()) return build(target, 'Kustomization');
   // Like kustomize, plain files must lie inside the kustomization's folder.
-  if (path.relative(dir, target).startsWith('..')) throw new KustomizeError(`${dir}: file ${entry} is outside the kustomization root`);
+  if (path.relative(dir, target).startsWith('..'))
+    throw new KustomizeError(`${dir}: file ${entry} is outside the kustomization root`);
   return readYamlDocuments(target).map((document) => asKubeObject(document, target));
 }
 
 function asKubeObject(document: unknown, source: string): KubeObject {
-  if (!isObject(document) || typeof document.kind !== 'string' || typeof document.apiVersion !== 'string' || !isObject(document.metadata)) {
+  if (
+    !isObject(document) ||
+    typeof document.kind !== 'string' ||
+    typeof document.apiVersion !== 'string' ||
+    !isObject(document.metadata)
+  ) {
     throw new KustomizeError(`${source}: a document without apiVersion, kind or metadata`);
   }
   return document as KubeObject;
@@ -126,7 +144,8 @@ function generate(dir: string, k: Kustomization): KubeObject[] {
       const at = spec.indexOf('=');
       const key = at < 0 ? path.basename(spec) : spec.slice(0, at);
       const file = path.resolve(dir, at < 0 ? spec : spec.slice(at + 1));
-      if (path.relative(dir, file).startsWith('..')) throw new KustomizeError(`${dir}: file ${spec} is outside the kustomization root`);
+      if (path.relative(dir, file).startsWith('..'))
+        throw new KustomizeError(`${dir}: file ${spec} is outside the kustomization root`);
       if (!existsSync(file)) throw new KustomizeError(`${dir}: ${kind} ${generator.name}: file ${spec} does not exist`);
       data[key] = readFileSync(file, 'utf8');
     }
@@ -155,11 +174,16 @@ function wrappedBase64(text: string): string {
   return wrapped;
 }
 
-function applyPatch(dir: string, entry: { path?: string; patch?: string; target?: PatchTarget }, objects: KubeObject[]): void {
+function applyPatch(
+  dir: string,
+  entry: { path?: string; patch?: string; target?: PatchTarget },
+  objects: KubeObject[],
+): void {
   const text = entry.path ? readFileSync(path.resolve(dir, entry.path), 'utf8') : entry.patch;
   if (!text) throw new KustomizeError(`${dir}: a patch needs path or patch`);
   const documents = parseYamlDocuments(text, entry.path ?? `${dir} (inline patch)`);
-  if (documents.length !== 1 || !isObject(documents[0])) throw new KustomizeError(`${dir}: only strategic-merge patches of one object are supported`);
+  if (documents.length !== 1 || !isObject(documents[0]))
+    throw new KustomizeError(`${dir}: only strategic-merge patches of one object are supported`);
   const patch = documents[0];
   const target: PatchTarget = entry.target ?? {
     kind: String(patch.kind),
@@ -247,7 +271,8 @@ function fixNameReferences(objects: KubeObject[]): void {
   const renamed = new Map<string, string>();
   for (const object of objects) {
     const original = generatedNames.get(object);
-    if (original && original !== object.metadata.name) renamed.set(`${object.kind}/${object.metadata.namespace ?? ''}/${original}`, object.metadata.name);
+    if (original && original !== object.metadata.name)
+      renamed.set(`${object.kind}/${object.metadata.namespace ?? ''}/${original}`, object.metadata.name);
   }
   if (renamed.size === 0) return;
   for (const object of objects) {

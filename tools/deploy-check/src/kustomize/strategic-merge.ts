@@ -31,7 +31,8 @@ export function isObject(value: unknown): value is JsonObject {
 
 export function strategicMerge(original: JsonValue | undefined, patch: JsonValue, field = ''): JsonValue {
   if (isObject(patch)) {
-    if ('$patch' in patch) throw new UnsupportedPatchError(`$patch directives are not supported (in ${field || 'the patch root'})`);
+    if ('$patch' in patch)
+      throw new UnsupportedPatchError(`$patch directives are not supported (in ${field || 'the patch root'})`);
     const result: JsonObject = isObject(original) ? { ...original } : {};
     for (const [key, value] of Object.entries(patch)) {
       if (key.startsWith('$')) throw new UnsupportedPatchError(`directive ${key} is not supported`);

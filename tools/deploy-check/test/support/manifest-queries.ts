@@ -25,17 +25,23 @@ export interface PodSpec {
 }
 
 export function podTemplate(object: KubeObject): { labels: Record<string, string>; spec: PodSpec } {
-  const template = (object.spec as unknown as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } }).template;
+  const template = (
+    object.spec as unknown as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } }
+  ).template;
   return { labels: template.metadata.labels, spec: template.spec };
 }
 
 /** The Deployments of the apps (labelled app.kubernetes.io/component: app), canary track included. */
 export function appDeployments(objects: readonly KubeObject[]): KubeObject[] {
-  return objects.filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === 'app');
+  return objects.filter(
+    (object) => object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === 'app',
+  );
 }
 
 /** Pods of every workload, by name: what NetworkPolicies and Istio selectors pick from. */
-export function workloads(objects: readonly KubeObject[]): { name: string; labels: Record<string, string>; spec: PodSpec }[] {
+export function workloads(
+  objects: readonly KubeObject[],
+): { name: string; labels: Record<string, string>; spec: PodSpec }[] {
   return objects
     .filter((object) => object.kind === 'Deployment' || object.kind === 'StatefulSet')
     .map((object) => ({ name: object.metadata.name, ...podTemplate(object) }));

@@ -123,7 +123,10 @@ class Parser {
 
   private match(): FilterPredicate {
     const first = this.next();
-    if (!first || first.kind === 'op') throw new FilterSyntaxError(first ? `unexpected "${first.text}" at position ${first.at}` : 'expression ends too early');
+    if (!first || first.kind === 'op')
+      throw new FilterSyntaxError(
+        first ? `unexpected "${first.text}" at position ${first.at}` : 'expression ends too early',
+      );
 
     // "<value> [not] in <selector>"
     const negatedIn = this.peekKeyword('not') && this.peekKeyword('in', 1);
@@ -161,7 +164,9 @@ class Parser {
       }
       return negate(negated, (item) => select(item).some((v) => typeof v === 'string' && regex.test(v)));
     }
-    throw new FilterSyntaxError(`expected ==, !=, is, contains, matches or in after "${first.text}" at position ${first.at}`);
+    throw new FilterSyntaxError(
+      `expected ==, !=, is, contains, matches or in after "${first.text}" at position ${first.at}`,
+    );
   }
 
   private value(): string {
@@ -202,7 +207,8 @@ class Parser {
 
 /** Values a dotted selector reaches; walking into a list of objects fans out over its elements. */
 function selector(token: Token): (item: unknown) => unknown[] {
-  if (token.kind !== 'word' || KEYWORDS.has(token.text)) throw new FilterSyntaxError(`expected a selector at position ${token.at}`);
+  if (token.kind !== 'word' || KEYWORDS.has(token.text))
+    throw new FilterSyntaxError(`expected a selector at position ${token.at}`);
   const path = token.text.split('.');
   return (item) => {
     let current: unknown[] = [item];
@@ -222,7 +228,9 @@ function selector(token: Token): (item: unknown) => unknown[] {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function sameScalar(value: unknown, expected: string): boolean {
-  return (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && String(value) === expected;
+  return (
+    (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && String(value) === expected
+  );
 }
 
 /** `in`/`contains`: membership in a list, a key of a map, or a substring of a string. */
@@ -239,7 +247,8 @@ function isEmpty(value: unknown): boolean {
   return false;
 }
 
-const negate = (negated: boolean, predicate: FilterPredicate): FilterPredicate => (negated ? (item) => !predicate(item) : predicate);
+const negate = (negated: boolean, predicate: FilterPredicate): FilterPredicate =>
+  negated ? (item) => !predicate(item) : predicate;
 
 /** Compiles a filter expression; throws FilterSyntaxError saying where it went wrong. */
 export function compileFilter(source: string): FilterPredicate {

@@ -18,8 +18,10 @@ const BODY_LIMIT = 1024 * 1024;
 /** The version of Consul's HTTP API this registry answers like. */
 export const CONSUL_API_VERSION = '1.20.0';
 
-const unknownService = (id: string): HttpError => notFound(`Unknown service ID "${id}": pass the service ID, not the service name`);
-const unknownCheck = (id: string): HttpError => notFound(`Unknown check ID "${id}": pass the check ID, not the check name`);
+const unknownService = (id: string): HttpError =>
+  notFound(`Unknown service ID "${id}": pass the service ID, not the service name`);
+const unknownCheck = (id: string): HttpError =>
+  notFound(`Unknown check ID "${id}": pass the check ID, not the check name`);
 
 async function jsonBody(ctx: RequestContext): Promise<unknown> {
   return parseJson(await readBody(ctx.req, BODY_LIMIT));

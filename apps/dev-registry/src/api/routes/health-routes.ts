@@ -50,7 +50,8 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
       methods: {
         GET: async (ctx) => {
           const state = ctx.param;
-          if (!STATES.includes(state)) throw badRequest(`Invalid state "${state}": use any, passing, warning or critical`);
+          if (!STATES.includes(state))
+            throw badRequest(`Invalid state "${state}": use any, passing, warning or critical`);
           const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.checksTableIndex))) return;
           const checks = store.allChecks().filter((c) => state === 'any' || c.status === state);

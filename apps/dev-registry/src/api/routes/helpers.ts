@@ -16,7 +16,11 @@ export function json(ctx: RequestContext, body: unknown): void {
  * client's index (or the wait ends), then sets the query headers from the index at answer time.
  * Returns false when the client left meanwhile, in which case nothing must be written.
  */
-export async function blockingRead(ctx: RequestContext, feed: ChangeFeed, currentIndex: () => number): Promise<boolean> {
+export async function blockingRead(
+  ctx: RequestContext,
+  feed: ChangeFeed,
+  currentIndex: () => number,
+): Promise<boolean> {
   const params = blockingParams(ctx.query);
   await waitForIndex(feed, currentIndex, params, ctx.signal);
   if (ctx.signal.aborted) return false;

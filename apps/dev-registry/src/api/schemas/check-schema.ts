@@ -83,7 +83,11 @@ const rawCheck = z.object({
   Status: statusField,
   ServiceID: z.string().nullish(),
   HTTP: httpUrl.or(z.literal('')).nullish(),
-  Method: z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method').or(z.literal('')).nullish(),
+  Method: z
+    .string()
+    .regex(/^[A-Za-z]+$/, 'must be an HTTP method')
+    .or(z.literal(''))
+    .nullish(),
   Header: z.record(z.string(), z.array(z.string())).nullish(),
   Body: z.string().nullish(),
   TLSSkipVerify: z.boolean().nullish(),
@@ -121,12 +125,18 @@ export const checkSchema = z.preprocess(
     if (unsupported.length > 0) {
       return fail(`${unsupported.join(', ')} checks are not supported by dev-registry; use HTTP, TCP or TTL`);
     }
-    const kinds = (['HTTP', 'TCP', 'TTL'] as const).filter((k) => (k === 'TTL' ? raw.TTL !== undefined : Boolean(raw[k])));
+    const kinds = (['HTTP', 'TCP', 'TTL'] as const).filter((k) =>
+      k === 'TTL' ? raw.TTL !== undefined : Boolean(raw[k]),
+    );
     if (kinds.length !== 1) {
-      return fail(kinds.length === 0 ? 'a check needs one of HTTP, TCP or TTL' : `a check takes only one of ${kinds.join(', ')}`);
+      return fail(
+        kinds.length === 0 ? 'a check needs one of HTTP, TCP or TTL' : `a check takes only one of ${kinds.join(', ')}`,
+      );
     }
     const deregisterCriticalServiceAfterMs =
-      raw.DeregisterCriticalServiceAfter !== undefined && raw.DeregisterCriticalServiceAfter > 0 ? raw.DeregisterCriticalServiceAfter : undefined;
+      raw.DeregisterCriticalServiceAfter !== undefined && raw.DeregisterCriticalServiceAfter > 0
+        ? raw.DeregisterCriticalServiceAfter
+        : undefined;
 
     let definition: CheckDefinition;
     if (raw.TTL !== undefined) {
@@ -189,7 +199,9 @@ export const checkUpdateSchema = z.preprocess(
   (value) => canonicalizeKeys(value, ['Status', 'Output']),
   z.object(
     {
-      Status: z.enum(['passing', 'warning', 'critical'], { error: 'Invalid check status: must be passing, warning or critical' }),
+      Status: z.enum(['passing', 'warning', 'critical'], {
+        error: 'Invalid check status: must be passing, warning or critical',
+      }),
       Output: z.string().nullish(),
     },
     { error: 'the body must be a JSON object' },

@@ -31,7 +31,12 @@ describe('service registration body', () => {
     const { checks } = parse({
       Name: 'web',
       ID: 'web-1',
-      Check: { HTTP: 'http://127.0.0.1:8080/health', Interval: '5s', Header: { 'X-Probe': ['1'] }, DeregisterCriticalServiceAfter: '1m' },
+      Check: {
+        HTTP: 'http://127.0.0.1:8080/health',
+        Interval: '5s',
+        Header: { 'X-Probe': ['1'] },
+        DeregisterCriticalServiceAfter: '1m',
+      },
     });
     expect(checks).toEqual([
       {
@@ -60,7 +65,10 @@ describe('service registration body', () => {
     const { checks } = parse({
       Name: 'web',
       Check: { TTL: '10s' },
-      Checks: [{ TCP: '127.0.0.1:80', Interval: '10s' }, { TTL: '5s', CheckID: 'mine', Status: 'passing' }],
+      Checks: [
+        { TCP: '127.0.0.1:80', Interval: '10s' },
+        { TTL: '5s', CheckID: 'mine', Status: 'passing' },
+      ],
     });
     expect(checks.map((c) => [c.checkId, c.definition.kind, c.status])).toEqual([
       ['service:web:1', 'ttl', undefined],

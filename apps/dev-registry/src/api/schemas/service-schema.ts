@@ -3,7 +3,19 @@ import type { CheckInput, ServiceInput } from '../../state/types';
 import { checkSchema, isBlankCheck, type ParsedCheck } from './check-schema';
 import { canonicalizeKeys } from './keys';
 
-const SERVICE_KEYS = ['ID', 'Name', 'Tags', 'Address', 'Port', 'Meta', 'EnableTagOverride', 'Weights', 'Check', 'Checks', 'Kind'];
+const SERVICE_KEYS = [
+  'ID',
+  'Name',
+  'Tags',
+  'Address',
+  'Port',
+  'Meta',
+  'EnableTagOverride',
+  'Weights',
+  'Check',
+  'Checks',
+  'Kind',
+];
 
 // Consul's service metadata rules, so that what passes here also passes a real agent.
 const META_MAX_PAIRS = 64;
@@ -84,16 +96,14 @@ export function toRegistration(body: ServiceRegistrationBody): { service: Servic
     weights: { Passing: body.Weights?.Passing ?? 1, Warning: body.Weights?.Warning ?? 1 },
   };
   const parsed = [body.Check, ...(body.Checks ?? [])].filter((c): c is ParsedCheck => c !== undefined);
-  const checks = parsed.map(
-    (check, i): CheckInput => ({
-      // Consul's IDs: "service:<id>", numbered from 1 when the service has several checks.
-      checkId: check.checkId ?? (parsed.length > 1 ? `service:${id}:${i + 1}` : `service:${id}`),
-      name: check.name ?? `Service '${body.Name}' check`,
-      notes: check.notes,
-      serviceId: id,
-      status: check.status,
-      definition: check.definition,
-    }),
-  );
+  const checks = parsed.map((check, i): CheckInput => ({
+    // Consul's IDs: "service:<id>", numbered from 1 when the service has several checks.
+    checkId: check.checkId ?? (parsed.length > 1 ? `service:${id}:${i + 1}` : `service:${id}`),
+    name: check.name ?? `Service '${body.Name}' check`,
+    notes: check.notes,
+    serviceId: id,
+    status: check.status,
+    definition: check.definition,
+  }));
   return { service, checks };
 }
