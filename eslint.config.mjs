@@ -20,27 +20,39 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      // Dependencies point one way: apps -> service-kit -> libs. Libs stand alone; no app
-      // imports another app. dev-registry is a development tool the testing lib may embed.
+      // Dependencies point one way: apps -> service-kit -> libs -> common. Libs do not import each
+      // other (what they share lives in common, which imports nothing of ours); no app imports
+      // another app. dev-registry is a development tool the testing lib may embed.
       '@nx/enforce-module-boundaries': [
         'error',
         {
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:kit', 'type:lib'] },
-            { sourceTag: 'type:devtool', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool'] },
+            { sourceTag: 'type:common', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:common'] },
+            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:lib', 'type:common'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:common'] },
+            { sourceTag: 'type:devtool', onlyDependOnLibsWithTags: ['type:lib', 'type:common'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:common'],
+            },
             // Development tools may start local servers through the testing lib (npm start on etcd).
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing', 'type:common'],
             },
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:tool', 'type:testing', 'type:kit', 'type:lib', 'type:devtool'],
+              onlyDependOnLibsWithTags: [
+                'type:tool',
+                'type:testing',
+                'type:kit',
+                'type:lib',
+                'type:devtool',
+                'type:common',
+              ],
             },
           ],
         },
@@ -59,7 +71,9 @@ export default tseslint.config(
         'error',
         {
           enforceBuildableLibDependency: false,
-          depConstraints: [{ sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:devtool', 'type:testing'] }],
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:devtool', 'type:testing', 'type:common'] },
+          ],
         },
       ],
     },
@@ -78,11 +92,14 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:testing'] },
-            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:testing', 'type:common'],
+            },
+            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:common'] },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing', 'type:common'],
             },
           ],
         },

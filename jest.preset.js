@@ -4,6 +4,7 @@ const path = require('node:path');
 
 const root = __dirname;
 const workspaceEntries = {
+  '@lab/common': 'libs/common/src/index.ts',
   '@lab/config': 'libs/config/src/index.ts',
   '@lab/discovery': 'libs/discovery/src/index.ts',
   '@lab/health': 'libs/health/src/index.ts',
