@@ -2,7 +2,13 @@ import { CliUsageError, parseCliOptions } from './cli-options';
 
 describe('parseCliOptions', () => {
   it('defaults to 127.0.0.1:8500 without ACLs', () => {
-    expect(parseCliOptions([], {})).toEqual({ host: '127.0.0.1', port: 8500, logLevel: 'info' });
+    expect(parseCliOptions([], {})).toEqual({
+      host: '127.0.0.1',
+      port: 8500,
+      dnsTtlSeconds: 0,
+      dnsOnlyPassing: false,
+      logLevel: 'info',
+    });
   });
 
   it('reads the environment, and lets flags win over it', () => {
@@ -12,8 +18,23 @@ describe('parseCliOptions', () => {
       DEV_REGISTRY_ACL_TOKEN: 's3cret',
       LOG_LEVEL: 'debug',
     };
-    expect(parseCliOptions([], env)).toEqual({ host: '0.0.0.0', port: 9500, aclToken: 's3cret', logLevel: 'debug' });
+    expect(parseCliOptions([], env)).toMatchObject({
+      host: '0.0.0.0',
+      port: 9500,
+      aclToken: 's3cret',
+      logLevel: 'debug',
+    });
     expect(parseCliOptions(['--port', '0', '--host', '::1'], env)).toMatchObject({ host: '::1', port: 0 });
+  });
+
+  it('reads the DNS settings from flags or variables', () => {
+    const env = { DEV_REGISTRY_DNS_PORT: '8601', DEV_REGISTRY_DNS_TTL: '5s', DEV_REGISTRY_DNS_ONLY_PASSING: 'true' };
+    expect(parseCliOptions([], env)).toMatchObject({ dnsPort: 8601, dnsTtlSeconds: 5, dnsOnlyPassing: true });
+    expect(parseCliOptions(['--dns-port', '0', '--dns-ttl', '1m', '--dns-only-passing'], {})).toMatchObject({
+      dnsPort: 0,
+      dnsTtlSeconds: 60,
+      dnsOnlyPassing: true,
+    });
   });
 
   it.each([
@@ -24,6 +45,10 @@ describe('parseCliOptions', () => {
     [['--verbose'], {}, "Unknown option '--verbose'"],
     [[], { DEV_REGISTRY_ACL_TOKEN: '' }, 'DEV_REGISTRY_ACL_TOKEN must not be empty'],
     [[], { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [['--dns-port', '65536'], {}, '--dns-port must be an integer'],
+    [['--dns-ttl', '1.5s'], {}, '--dns-ttl must be a duration in whole seconds'],
+    [[], { DEV_REGISTRY_DNS_TTL: 'soon' }, 'DEV_REGISTRY_DNS_TTL must be a duration'],
+    [[], { DEV_REGISTRY_DNS_ONLY_PASSING: 'yes' }, 'DEV_REGISTRY_DNS_ONLY_PASSING'],
   ])('refuses %j %j naming the culprit', (argv, env, message) => {
     expect(() => parseCliOptions(argv, env)).toThrow(CliUsageError);
     expect(() => parseCliOptions(argv, env)).toThrow(message);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DurationError, parseDuration } from './duration';
 
 export class CliUsageError extends Error {
   readonly code = 'CLI_USAGE';
@@ -7,7 +8,9 @@ export class CliUsageError extends Error {
 
 export const usage =
   'usage: dev-registry [--host H (default 127.0.0.1)] [--port N (default 8500; 0 = free port)]\n' +
-  'environment: DEV_REGISTRY_HOST, DEV_REGISTRY_PORT, DEV_REGISTRY_ACL_TOKEN, LOG_LEVEL (flags win over the environment)';
+  '                    [--dns-port N (default 8600, free when --port is 0)] [--dns-ttl DURATION (default 0s)] [--dns-only-passing]\n' +
+  'environment: DEV_REGISTRY_HOST, DEV_REGISTRY_PORT, DEV_REGISTRY_DNS_PORT, DEV_REGISTRY_DNS_TTL,\n' +
+  '             DEV_REGISTRY_DNS_ONLY_PASSING, DEV_REGISTRY_ACL_TOKEN, LOG_LEVEL (flags win over the environment)';
 
 const port = z
   .string()
@@ -15,44 +18,78 @@ const port = z
   .transform(Number)
   .refine((n) => n <= 65535, 'must be an integer from 0 to 65535');
 const host = z.string().trim().min(1, 'must not be empty');
+/** A Go duration ("0s", "5s", "1m") as Consul writes its TTLs, in whole seconds. */
+const ttlSeconds = z.string().transform((text, ctx) => {
+  try {
+    const ms = parseDuration(text);
+    if (ms >= 0 && ms % 1000 === 0) return ms / 1000;
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a duration in whole seconds, like 0s, 5s or 1m' });
+  return z.NEVER;
+});
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const settingsSchema = z.object({
   host: host.default('127.0.0.1'),
   port: port.default(8500),
+  // Unset: startDevRegistry's default (8600, or a free port when the HTTP port is 0).
+  dnsPort: port.optional(),
+  dnsTtlSeconds: ttlSeconds.default(0),
+  dnsOnlyPassing: flag.default(false),
   aclToken: z.string().min(1, 'must not be empty (unset it to disable ACLs)').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type CliOptions = z.infer<typeof settingsSchema>;
 
+/** Each setting's flag (if any) and variable; the flag wins. */
+const SOURCES = {
+  host: { flag: 'host', variable: 'DEV_REGISTRY_HOST' },
+  port: { flag: 'port', variable: 'DEV_REGISTRY_PORT' },
+  dnsPort: { flag: 'dns-port', variable: 'DEV_REGISTRY_DNS_PORT' },
+  dnsTtlSeconds: { flag: 'dns-ttl', variable: 'DEV_REGISTRY_DNS_TTL' },
+  dnsOnlyPassing: { flag: 'dns-only-passing', variable: 'DEV_REGISTRY_DNS_ONLY_PASSING', boolean: true },
+  aclToken: { variable: 'DEV_REGISTRY_ACL_TOKEN' },
+  logLevel: { variable: 'LOG_LEVEL' },
+} satisfies Record<keyof CliOptions, { flag?: string; variable: string; boolean?: boolean }>;
+
+type Setting = keyof typeof SOURCES;
+const settings = Object.keys(SOURCES) as Setting[];
+const flagOf = (setting: Setting): string | undefined => (SOURCES[setting] as { flag?: string }).flag;
+
 /** Reads flags and environment into startDevRegistry options; throws CliUsageError naming each bad one. */
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
-  let values: { host?: string; port?: string };
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: { host: { type: 'string' }, port: { type: 'string' } },
+      options: Object.fromEntries(
+        settings
+          .filter((s) => flagOf(s) !== undefined)
+          .map((s) => [flagOf(s)!, { type: 'boolean' in SOURCES[s] ? ('boolean' as const) : ('string' as const) }]),
+      ),
     }));
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }
-  const sources = {
-    host: values.host !== undefined ? '--host' : 'DEV_REGISTRY_HOST',
-    port: values.port !== undefined ? '--port' : 'DEV_REGISTRY_PORT',
-    aclToken: 'DEV_REGISTRY_ACL_TOKEN',
-    logLevel: 'LOG_LEVEL',
+  const fromFlag = (s: Setting): string | undefined => {
+    const name = flagOf(s);
+    const value = name === undefined ? undefined : values[name];
+    return value === undefined ? undefined : String(value);
   };
-  const result = settingsSchema.safeParse({
-    host: values.host ?? env.DEV_REGISTRY_HOST,
-    port: values.port ?? env.DEV_REGISTRY_PORT,
-    aclToken: env.DEV_REGISTRY_ACL_TOKEN,
-    logLevel: env.LOG_LEVEL,
-  });
+  const raw = Object.fromEntries(settings.map((s) => [s, fromFlag(s) ?? env[SOURCES[s].variable]]));
+  const result = settingsSchema.safeParse(raw);
   if (!result.success) {
     // Name the flag or variable, never echo its value (the token is a secret).
-    const problems = result.error.issues.map((i) => `${sources[i.path[0] as keyof typeof sources]} ${i.message}`);
+    const problems = result.error.issues.map((issue) => {
+      const setting = issue.path[0] as Setting;
+      const name = fromFlag(setting) !== undefined ? `--${flagOf(setting)}` : SOURCES[setting].variable;
+      return `${name} ${issue.message}`;
+    });
     throw new CliUsageError(problems.join('; '));
   }
   return result.data;

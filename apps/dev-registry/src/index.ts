@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dnsCatalogOf } from './dns/catalog-view';
+import { respondToQuery } from './dns/dns-responder';
+import { startDnsServer, type DnsServer } from './dns/dns-server';
 import { silentLogger, type Logger } from './logger';
 import { createRegistryCore } from './registry';
 
@@ -13,14 +16,30 @@ export interface DevRegistryOptions {
   logger?: Logger;
   /** Check intervals below this are raised to it. Consul's floor is 1000 ms; tests lower it. */
   minCheckIntervalMs?: number;
-  /** When set, requests need this token (X-Consul-Token, Bearer, or ?token=); others get 403. */
+  /**
+   * When set, requests need this token (X-Consul-Token, Bearer, ?token=, or the password of HTTP
+   * Basic auth, which is how Eureka clients send it); others get 403.
+   */
   aclToken?: string;
+  /**
+   * Port of Consul's DNS interface, UDP and TCP; 0 picks a free one, false turns DNS off. Default
+   * 8600, or a free port when `port` is 0 (so that parallel registries never collide).
+   */
+  dnsPort?: number | false;
+  /** TTL of DNS records, in seconds (Consul's node_ttl/service_ttl). Default 0: never cached. */
+  dnsTtlSeconds?: number;
+  /** Leave instances in warning out of DNS answers too (Consul's dns_config.only_passing). Default false. */
+  dnsOnlyPassing?: boolean;
+  /** Most answers in a UDP response before the TC bit sends the client to TCP. Default 3, as Consul. */
+  dnsUdpAnswerLimit?: number;
 }
 
 export interface DevRegistry {
   /** Base URL for clients, e.g. http://127.0.0.1:8500 */
   url: string;
   port: number;
+  /** Where the DNS interface listens (UDP and TCP), unless it was turned off. */
+  dns?: { host: string; port: number };
   close(): Promise<void>;
 }
 
@@ -34,14 +53,46 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   const minCheckIntervalMs = options.minCheckIntervalMs ?? 1_000;
   if (!(minCheckIntervalMs > 0)) throw new RangeError('minCheckIntervalMs must be greater than 0');
   if (options.aclToken === '') throw new RangeError('aclToken must not be empty (omit it to disable ACLs)');
+  const dnsOptions = {
+    domain: 'consul',
+    ttlSeconds: options.dnsTtlSeconds ?? 0,
+    onlyPassing: options.dnsOnlyPassing ?? false,
+    udpAnswerLimit: options.dnsUdpAnswerLimit ?? 3,
+    shuffle,
+  };
+  if (!(Number.isInteger(dnsOptions.ttlSeconds) && dnsOptions.ttlSeconds >= 0))
+    throw new RangeError('dnsTtlSeconds must be a whole number of seconds, 0 or more');
+  if (!(Number.isInteger(dnsOptions.udpAnswerLimit) && dnsOptions.udpAnswerLimit >= 1))
+    throw new RangeError('dnsUdpAnswerLimit must be a whole number, 1 or more');
 
   const core = createRegistryCore({ logger, minCheckIntervalMs, aclToken: options.aclToken });
   const server = createServer(core.handle);
-  await listen(server, options.port ?? 8500, host);
+  const port = options.port ?? 8500;
+  await listen(server, port, host);
+  let dns: DnsServer | undefined;
+  const dnsPort = options.dnsPort ?? (port === 0 ? 0 : 8600);
+  if (dnsPort !== false) {
+    const catalog = dnsCatalogOf(core.store);
+    try {
+      dns = await startDnsServer({
+        host,
+        port: dnsPort,
+        logger,
+        handler: (message, transport) => respondToQuery(message, transport, catalog, dnsOptions),
+      });
+    } catch (error) {
+      await new Promise((resolve) => server.close(resolve));
+      throw new Error(`DNS port ${dnsPort}: ${(error as Error).message}`, { cause: error });
+    }
+    core.listeners.dns = { host: urlHost(host).replace(/^\[|\]$/g, ''), port: dns.port };
+  }
   core.start();
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${urlHost(host)}:${port}`;
-  logger.info({ url, acl: options.aclToken !== undefined, minCheckIntervalMs }, 'dev-registry listening');
+  const httpPort = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(host)}:${httpPort}`;
+  logger.info(
+    { url, dns: core.listeners.dns, acl: options.aclToken !== undefined, minCheckIntervalMs },
+    'dev-registry listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -50,10 +101,20 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
       server.close((error) => (error ? reject(error) : resolve()));
       // Blocking queries hold connections open for minutes; cut them (their waiters see the abort).
       server.closeAllConnections();
-    }).then(() => logger.info({ url }, 'dev-registry stopped'));
+    })
+      .then(() => dns?.close())
+      .then(() => logger.info({ url }, 'dev-registry stopped'));
     return closing;
   };
-  return { url, port, close };
+  return { url, port: httpPort, dns: core.listeners.dns, close };
+}
+
+/** Fisher-Yates, in place: Consul shuffles DNS answers so clients spread their load. */
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

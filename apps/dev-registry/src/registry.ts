@@ -4,7 +4,7 @@ import { Reaper } from './agent/reaper';
 import { createDispatcher } from './api/dispatcher';
 import { agentRoutes } from './api/routes/agent-routes';
 import { catalogRoutes } from './api/routes/catalog-routes';
-import type { ApiDeps } from './api/routes/deps';
+import type { ApiDeps, Listeners } from './api/routes/deps';
 import { healthRoutes } from './api/routes/health-routes';
 import { kvRoutes } from './api/routes/kv-routes';
 import { statusRoutes } from './api/routes/status-routes';
@@ -41,7 +41,8 @@ export function createRegistryCore(options: RegistryCoreOptions): RegistryCore {
     (serviceId) => agent.deregisterService(serviceId, 'reaped'),
     { tickMs: Math.min(1_000, minCheckIntervalMs), logger },
   );
-  const deps: ApiDeps = { store, kv, agent, feed, logger };
+  const listeners: Listeners = {};
+  const deps: ApiDeps = { store, kv, agent, feed, logger, listeners };
   const handle = createDispatcher({
     routes: [
       ...statusRoutes(),

@@ -10,7 +10,7 @@ import type { RequestContext, Route } from '../router';
 import { checkRegistrationSchema, checkUpdateSchema } from '../schemas/check-schema';
 import { serviceRegistrationSchema, toRegistration } from '../schemas/service-schema';
 import { validate } from '../validate';
-import type { ApiDeps } from './deps';
+import type { ApiDeps, Listeners } from './deps';
 import { filterParam, json } from './helpers';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -27,7 +27,7 @@ async function jsonBody(ctx: RequestContext): Promise<unknown> {
   return parseJson(await readBody(ctx.req, BODY_LIMIT));
 }
 
-export function agentRoutes({ store, agent }: ApiDeps): Route[] {
+export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
   const { node } = store;
 
   const answerTtl = (ctx: RequestContext, result: TtlUpdate): void => {
@@ -56,6 +56,8 @@ export function agentRoutes({ store, agent }: ApiDeps): Route[] {
               Version: CONSUL_API_VERSION,
               Revision: 'dev-registry',
             },
+            // The part of Consul's DebugConfig that says where DNS is served (tools find the port here).
+            DebugConfig: dnsDebugConfig(listeners),
             Member: member(node.name, node.address, node.datacenter),
             Meta: { 'consul-network-segment': '' },
           }),
@@ -180,5 +182,17 @@ function member(name: string, address: string, datacenter: string) {
     DelegateMin: 2,
     DelegateMax: 5,
     DelegateCur: 4,
+  };
+}
+
+/** Consul's field names for the DNS listeners; empty when DNS is off. */
+function dnsDebugConfig(listeners: Listeners) {
+  const dns = listeners.dns;
+  if (!dns) return { DNSAddrs: [], DNSPort: -1, DNSDomain: 'consul.' };
+  const host = dns.host.includes(':') ? `[${dns.host}]` : dns.host;
+  return {
+    DNSAddrs: [`tcp://${host}:${dns.port}`, `udp://${host}:${dns.port}`],
+    DNSPort: dns.port,
+    DNSDomain: 'consul.',
   };
 }
