@@ -27,6 +27,12 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions(['--port', '0', '--host', '::1'], env)).toMatchObject({ host: '::1', port: 0 });
   });
 
+  it('reads the Eureka settings from variables', () => {
+    const env = { DEV_REGISTRY_EUREKA_SELF_PRESERVATION: 'false', DEV_REGISTRY_EUREKA_EVICTION_INTERVAL: '5s' };
+    expect(parseCliOptions([], env)).toMatchObject({ eurekaSelfPreservation: false, eurekaEvictionIntervalMs: 5000 });
+    expect(parseCliOptions([], {}).eurekaSelfPreservation).toBeUndefined();
+  });
+
   it('reads the DNS settings from flags or variables', () => {
     const env = { DEV_REGISTRY_DNS_PORT: '8601', DEV_REGISTRY_DNS_TTL: '5s', DEV_REGISTRY_DNS_ONLY_PASSING: 'true' };
     expect(parseCliOptions([], env)).toMatchObject({ dnsPort: 8601, dnsTtlSeconds: 5, dnsOnlyPassing: true });
@@ -49,6 +55,8 @@ describe('parseCliOptions', () => {
     [['--dns-ttl', '1.5s'], {}, '--dns-ttl must be a duration in whole seconds'],
     [[], { DEV_REGISTRY_DNS_TTL: 'soon' }, 'DEV_REGISTRY_DNS_TTL must be a duration'],
     [[], { DEV_REGISTRY_DNS_ONLY_PASSING: 'yes' }, 'DEV_REGISTRY_DNS_ONLY_PASSING'],
+    [[], { DEV_REGISTRY_EUREKA_EVICTION_INTERVAL: '0s' }, 'DEV_REGISTRY_EUREKA_EVICTION_INTERVAL must be a duration'],
+    [[], { DEV_REGISTRY_EUREKA_SELF_PRESERVATION: 'maybe' }, 'DEV_REGISTRY_EUREKA_SELF_PRESERVATION'],
   ])('refuses %j %j naming the culprit', (argv, env, message) => {
     expect(() => parseCliOptions(argv, env)).toThrow(CliUsageError);
     expect(() => parseCliOptions(argv, env)).toThrow(message);

@@ -10,7 +10,8 @@ export const usage =
   'usage: dev-registry [--host H (default 127.0.0.1)] [--port N (default 8500; 0 = free port)]\n' +
   '                    [--dns-port N (default 8600, free when --port is 0)] [--dns-ttl DURATION (default 0s)] [--dns-only-passing]\n' +
   'environment: DEV_REGISTRY_HOST, DEV_REGISTRY_PORT, DEV_REGISTRY_DNS_PORT, DEV_REGISTRY_DNS_TTL,\n' +
-  '             DEV_REGISTRY_DNS_ONLY_PASSING, DEV_REGISTRY_ACL_TOKEN, LOG_LEVEL (flags win over the environment)';
+  '             DEV_REGISTRY_DNS_ONLY_PASSING, DEV_REGISTRY_EUREKA_SELF_PRESERVATION, DEV_REGISTRY_EUREKA_EVICTION_INTERVAL,\n' +
+  '             DEV_REGISTRY_ACL_TOKEN, LOG_LEVEL (flags win over the environment)';
 
 const port = z
   .string()
@@ -29,6 +30,17 @@ const ttlSeconds = z.string().transform((text, ctx) => {
   ctx.addIssue({ code: 'custom', message: 'must be a duration in whole seconds, like 0s, 5s or 1m' });
   return z.NEVER;
 });
+/** A Go duration above zero, in milliseconds. */
+const positiveDuration = z.string().transform((text, ctx) => {
+  try {
+    const ms = parseDuration(text);
+    if (ms > 0) return ms;
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a duration above 0, like 500ms, 5s or 1m' });
+  return z.NEVER;
+});
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const settingsSchema = z.object({
@@ -38,6 +50,8 @@ const settingsSchema = z.object({
   dnsPort: port.optional(),
   dnsTtlSeconds: ttlSeconds.default(0),
   dnsOnlyPassing: flag.default(false),
+  eurekaSelfPreservation: flag.optional(),
+  eurekaEvictionIntervalMs: positiveDuration.optional(),
   aclToken: z.string().min(1, 'must not be empty (unset it to disable ACLs)').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -51,6 +65,8 @@ const SOURCES = {
   dnsPort: { flag: 'dns-port', variable: 'DEV_REGISTRY_DNS_PORT' },
   dnsTtlSeconds: { flag: 'dns-ttl', variable: 'DEV_REGISTRY_DNS_TTL' },
   dnsOnlyPassing: { flag: 'dns-only-passing', variable: 'DEV_REGISTRY_DNS_ONLY_PASSING', boolean: true },
+  eurekaSelfPreservation: { variable: 'DEV_REGISTRY_EUREKA_SELF_PRESERVATION' },
+  eurekaEvictionIntervalMs: { variable: 'DEV_REGISTRY_EUREKA_EVICTION_INTERVAL' },
   aclToken: { variable: 'DEV_REGISTRY_ACL_TOKEN' },
   logLevel: { variable: 'LOG_LEVEL' },
 } satisfies Record<keyof CliOptions, { flag?: string; variable: string; boolean?: boolean }>;

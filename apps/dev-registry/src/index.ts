@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { dnsCatalogOf } from './dns/catalog-view';
 import { respondToQuery } from './dns/dns-responder';
 import { startDnsServer, type DnsServer } from './dns/dns-server';
+import type { EurekaOptions } from './eureka/eureka-options';
 import { silentLogger, type Logger } from './logger';
 import { createRegistryCore } from './registry';
 
 export type { Logger } from './logger';
+export type { EurekaOptions } from './eureka/eureka-options';
 
 export interface DevRegistryOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -32,11 +34,15 @@ export interface DevRegistryOptions {
   dnsOnlyPassing?: boolean;
   /** Most answers in a UDP response before the TC bit sends the client to TCP. Default 3, as Consul. */
   dnsUdpAnswerLimit?: number;
+  /** Lease, eviction and self-preservation settings of the Eureka API (served under /eureka/). */
+  eureka?: EurekaOptions;
 }
 
 export interface DevRegistry {
   /** Base URL for clients, e.g. http://127.0.0.1:8500 */
   url: string;
+  /** Eureka's service URL, e.g. http://127.0.0.1:8500/eureka (Netflix's clients append /v2). */
+  eurekaUrl: string;
   port: number;
   /** Where the DNS interface listens (UDP and TCP), unless it was turned off. */
   dns?: { host: string; port: number };
@@ -65,7 +71,7 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   if (!(Number.isInteger(dnsOptions.udpAnswerLimit) && dnsOptions.udpAnswerLimit >= 1))
     throw new RangeError('dnsUdpAnswerLimit must be a whole number, 1 or more');
 
-  const core = createRegistryCore({ logger, minCheckIntervalMs, aclToken: options.aclToken });
+  const core = createRegistryCore({ logger, minCheckIntervalMs, aclToken: options.aclToken, eureka: options.eureka });
   const server = createServer(core.handle);
   const port = options.port ?? 8500;
   await listen(server, port, host);
@@ -106,7 +112,7 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
       .then(() => logger.info({ url }, 'dev-registry stopped'));
     return closing;
   };
-  return { url, port: httpPort, dns: core.listeners.dns, close };
+  return { url, eurekaUrl: `${url}/eureka`, port: httpPort, dns: core.listeners.dns, close };
 }
 
 /** Fisher-Yates, in place: Consul shuffles DNS answers so clients spread their load. */

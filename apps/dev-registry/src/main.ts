@@ -5,10 +5,14 @@ import { CliUsageError, parseCliOptions, usage } from './cli-options';
 import { startDevRegistry } from './index';
 
 async function main(): Promise<void> {
-  const { logLevel, ...options } = parseCliOptions(process.argv.slice(2), process.env);
+  const { logLevel, eurekaSelfPreservation, eurekaEvictionIntervalMs, ...options } = parseCliOptions(
+    process.argv.slice(2),
+    process.env,
+  );
   // Synchronous writes: few lines, kept in order, and none lost to process.exit().
   const logger = pino({ name: 'dev-registry', level: logLevel }, pino.destination({ sync: true }));
-  const registry = await startDevRegistry({ ...options, logger });
+  const eureka = { selfPreservation: eurekaSelfPreservation, evictionIntervalMs: eurekaEvictionIntervalMs };
+  const registry = await startDevRegistry({ ...options, eureka, logger });
 
   const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'shutting down');

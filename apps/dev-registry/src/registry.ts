@@ -9,6 +9,10 @@ import { healthRoutes } from './api/routes/health-routes';
 import { kvRoutes } from './api/routes/kv-routes';
 import { statusRoutes } from './api/routes/status-routes';
 import { uiRoutes } from './api/routes/ui-routes';
+import { resolveEurekaOptions, type EurekaOptions } from './eureka/eureka-options';
+import { EurekaRegistry } from './eureka/eureka-registry';
+import { eurekaRoutes } from './eureka/eureka-routes';
+import { EurekaTimers } from './eureka/eureka-timers';
 import type { Logger } from './logger';
 import { CatalogStore } from './state/catalog-store';
 import { ChangeFeed } from './state/change-feed';
@@ -18,14 +22,15 @@ export interface RegistryCoreOptions {
   logger: Logger;
   minCheckIntervalMs: number;
   aclToken?: string;
+  eureka?: EurekaOptions;
 }
 
 export interface RegistryCore extends ApiDeps {
   /** The request handler to mount on an HTTP server. */
   handle(req: IncomingMessage, res: ServerResponse): void;
-  /** Starts the reaper (checks start with their registrations). */
+  /** Starts the reaper and Eureka's timers (checks start with their registrations). */
   start(): void;
-  /** Stops the reaper and every running check. */
+  /** Stops the reaper, Eureka's timers and every running check. */
   stop(): void;
 }
 
@@ -42,7 +47,11 @@ export function createRegistryCore(options: RegistryCoreOptions): RegistryCore {
     { tickMs: Math.min(1_000, minCheckIntervalMs), logger },
   );
   const listeners: Listeners = {};
-  const deps: ApiDeps = { store, kv, agent, feed, logger, listeners };
+  const eurekaOptions = resolveEurekaOptions(options.eureka);
+  // Eureka's instances are a registry of their own, apart from the Consul catalog, as on real servers.
+  const eureka = new EurekaRegistry(eurekaOptions);
+  const eurekaTimers = new EurekaTimers(eureka, eurekaOptions, logger);
+  const deps: ApiDeps = { store, kv, agent, feed, logger, listeners, eureka };
   const handle = createDispatcher({
     routes: [
       ...statusRoutes(),
@@ -51,6 +60,7 @@ export function createRegistryCore(options: RegistryCoreOptions): RegistryCore {
       ...catalogRoutes(deps),
       ...kvRoutes(deps),
       ...uiRoutes(deps),
+      ...eurekaRoutes({ registry: eureka, defaultLeaseDurationMs: eurekaOptions.defaultLeaseDurationMs, logger }),
     ],
     logger,
     aclToken: options.aclToken,
@@ -58,9 +68,13 @@ export function createRegistryCore(options: RegistryCoreOptions): RegistryCore {
   return {
     ...deps,
     handle,
-    start: () => reaper.start(),
+    start: () => {
+      reaper.start();
+      eurekaTimers.start();
+    },
     stop: () => {
       reaper.stop();
+      eurekaTimers.stop();
       agent.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { Agent } from '../../agent/agent';
+import type { EurekaRegistry } from '../../eureka/eureka-registry';
 import type { Logger } from '../../logger';
 import type { CatalogStore } from '../../state/catalog-store';
 import type { ChangeFeed } from '../../state/change-feed';
@@ -17,4 +18,6 @@ export interface ApiDeps {
   agent: Agent;
   feed: ChangeFeed;
   logger: Logger;
+  /** Eureka's instances: a registry of their own, apart from the Consul catalog. */
+  eureka: EurekaRegistry;
 }
