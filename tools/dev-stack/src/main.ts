@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   );
   console.log(`
 Gateway:   ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/api/products)
-Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services)` : ''}
+Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services; web UI: ${stack.registry.address}/ui/)` : ''}${dnsLine(stack.registry.dns)}
 Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
 Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
 Press Ctrl-C to stop everything.
@@ -64,6 +64,11 @@ Press Ctrl-C to stop everything.
         say(`${instance.id} exited (${signal ?? `code ${code}`}); the registry will drop it after its next check`);
     });
   }
+}
+
+function dnsLine(dns: RunningStack['registry']['dns']): string {
+  if (!dns) return '';
+  return `\nDNS:       ${dns.host}:${dns.port} udp+tcp (${dns.note})   (try: dig @${dns.host} -p ${dns.port} product-service.service.consul SRV)`;
 }
 
 /** Prints each change in the healthy set of every service: what the clients' caches see too. */

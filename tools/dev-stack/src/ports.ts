@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
 /** Asks the kernel for a free port on the loopback interface. */
@@ -19,4 +20,18 @@ export function preferredPort(port: number): Promise<number> {
     server.once('error', () => freePort().then(resolve, reject));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
   });
+}
+
+/**
+ * A DNS port: `port` when both UDP and TCP are free on it, otherwise 0 (the registry then picks a
+ * free one), with the reason for the banner.
+ */
+export async function preferredDnsPort(port: number): Promise<{ port: number; note: string }> {
+  const tcpFree = (await preferredPort(port)) === port;
+  const udpFree = await new Promise<boolean>((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
+  return tcpFree && udpFree ? { port, note: 'the default' } : { port: 0, note: `a free port: ${port} is taken` };
 }

@@ -4,7 +4,7 @@ import { createRegistry, type ServiceRegistry } from '@lab/discovery';
 import { startLocalEtcd, startLocalZookeeper } from '@lab/testing';
 
 import type { ManagedProcess } from './managed-process';
-import { freePort } from './ports';
+import { freePort, preferredDnsPort } from './ports';
 import { waitForHttpOk } from './wait';
 
 export const BACKENDS = ['consul', 'etcd', 'zookeeper'] as const;
@@ -15,6 +15,8 @@ export interface RegistryServer {
   backend: Backend;
   /** What a person would type to reach it: a URL or a ZooKeeper connect string. */
   address: string;
+  /** Consul's DNS interface of a dev-registry the stack started (UDP and TCP), and why it has that port. */
+  dns?: { host: string; port: number; note: string };
   /** DISCOVERY_BACKEND and its connection settings, for the services and the config seed. */
   env: Record<string, string>;
   /** Whether the stack started it (and so stops it). */
@@ -49,16 +51,30 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       let url = given;
       let registry: ManagedProcess | undefined;
       let launch: () => Promise<void> = notOwned;
+      let dns: RegistryServer['dns'];
       if (!url) {
         const port = o.port === 0 ? await freePort() : (o.port ?? 8500);
         const address = `http://127.0.0.1:${port}`;
         const script = path.join(o.root, 'apps/dev-registry/dist/main.js');
-        // dev-registry keeps everything in memory: each launch starts empty.
+        // DNS beside HTTP on 8600, or a free port when HTTP took a free one or 8600 is taken.
+        const wanted =
+          o.port === 0 ? { port: 0, note: 'a free port, as --registry-port 0 asks' } : await preferredDnsPort(8600);
+        let dnsPort = wanted.port;
+        // dev-registry keeps everything in memory: each launch starts empty (on the same ports).
         launch = async () => {
-          registry = o.spawnNode('dev-registry', script, ['--host', '127.0.0.1', '--port', String(port)]);
+          registry = o.spawnNode('dev-registry', script, [
+            '--host',
+            '127.0.0.1',
+            '--port',
+            String(port),
+            '--dns-port',
+            String(dnsPort),
+          ]);
           await waitForHttpOk(`${address}/v1/status/leader`, registry, o.timeoutMs);
+          dnsPort = await dnsPortOf(address, o.env);
         };
         await launch();
+        dns = { host: '127.0.0.1', port: dnsPort, note: wanted.note };
         url = address;
       }
       const consulUrl = url;
@@ -70,6 +86,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       return {
         backend: 'consul',
         address: consulUrl,
+        ...(dns ? { dns } : {}),
         env: { DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl },
         owned: !given,
         stop: async () => registry?.stop(),
@@ -120,6 +137,17 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       };
     }
   }
+}
+
+/** The DNS port a dev-registry reports where Consul does: DebugConfig.DNSPort of /v1/agent/self. */
+async function dnsPortOf(address: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const token = env.DEV_REGISTRY_ACL_TOKEN ?? env.CONSUL_HTTP_TOKEN;
+  const response = await fetch(`${address}/v1/agent/self`, { headers: token ? { 'x-consul-token': token } : {} });
+  const self = (await response.json()) as { DebugConfig?: { DNSPort?: number } };
+  const port = self.DebugConfig?.DNSPort;
+  if (!response.ok || typeof port !== 'number' || port <= 0)
+    throw new Error(`dev-registry at ${address} did not report its DNS port (HTTP ${response.status})`);
+  return port;
 }
 
 async function notOwned(): Promise<never> {

@@ -49,6 +49,8 @@ export interface RunningStack {
   registry: {
     backend: Backend;
     address: string;
+    /** Consul's DNS interface, when the stack started dev-registry. */
+    dns?: RegistryServer['dns'];
     /** SIGKILL the registry and leave it down (only one the stack started). */
     crash(): Promise<void>;
     /** Kill it if it runs and start it again on the same address, empty. */
@@ -264,7 +266,13 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
     return {
       gatewayUrl: gateway.url,
-      registry: { backend, address: registry.address, crash: () => owned.crash(), restart: () => owned.restart() },
+      registry: {
+        backend,
+        address: registry.address,
+        dns: registry.dns,
+        crash: () => owned.crash(),
+        restart: () => owned.restart(),
+      },
       registryClient: client,
       logDir,
       databases,
