@@ -1,6 +1,6 @@
 import type { InfraStatus } from './infra';
 import type { InfraKind } from './infra-kind';
-import { decideSuite, requireInfraFrom } from './describe-with-infra';
+import { decideRequirement, decideSuite, requireInfraFrom } from './describe-with-infra';
 
 const statuses: Record<InfraKind, InfraStatus> = {
   postgres: { available: true, url: 'postgres://postgres@127.0.0.1:5432/postgres', source: 'env' },
@@ -30,6 +30,22 @@ describe('decideSuite', () => {
     const decision = decideSuite(['redis'], statusOf, true);
     expect(decision.action).toBe('fail');
     expect(decision).toMatchObject({ reason: expect.stringContaining('redis unavailable (no TEST_REDIS_URL') });
+  });
+});
+
+describe('decideRequirement', () => {
+  const kubectl = { name: 'kubectl', available: false, reason: 'not on PATH' };
+
+  it('runs the suite when the requirement is met', () => {
+    expect(decideRequirement({ ...kubectl, available: true }, true)).toEqual({ action: 'run' });
+  });
+
+  it('skips with what is missing and why, or fails under REQUIRE_INFRA=1', () => {
+    expect(decideRequirement(kubectl, false)).toEqual({ action: 'skip', reason: 'kubectl unavailable (not on PATH)' });
+    expect(decideRequirement(kubectl, true)).toEqual({
+      action: 'fail',
+      reason: 'kubectl unavailable (not on PATH); REQUIRE_INFRA=1',
+    });
   });
 });
 

@@ -31,19 +31,53 @@ export function requireInfraFrom(env: Readonly<Record<string, string | undefined
 
 const warned = new Set<string>();
 
+/** Something a suite needs that is not one of the servers above: a command-line tool, say. */
+export interface SuiteRequirement {
+  /** What it is, as the skip or failure names it ("kubectl"). */
+  name: string;
+  available: boolean;
+  /** Why it is missing. */
+  reason?: string;
+}
+
 /**
  * `describe(name, fn)` when every server in `kinds` is available. Otherwise the suite is skipped
  * with its reason printed, or, with REQUIRE_INFRA=1, replaced by one failing test that names it.
  */
 export function describeWithInfra(kinds: readonly InfraKind[], name: string, fn: () => void): void {
-  const decision = decideSuite(kinds, (kind) => infra(kind), requireInfraFrom());
+  describeAs(
+    decideSuite(kinds, (kind) => infra(kind), requireInfraFrom()),
+    'the servers it needs',
+    name,
+    fn,
+  );
+}
+
+/**
+ * The same for a requirement that is not a server (a tool on PATH): run, skip with the reason, or
+ * fail under REQUIRE_INFRA=1, so that CI cannot pass by skipping what it lacks.
+ */
+export function describeWithRequirement(requirement: SuiteRequirement, name: string, fn: () => void): void {
+  describeAs(decideRequirement(requirement, requireInfraFrom()), requirement.name, name, fn);
+}
+
+/** Pure: whether a suite that needs `requirement` runs, is skipped or fails, with the reason. */
+export function decideRequirement(requirement: SuiteRequirement, requireInfra: boolean): SuiteDecision {
+  if (requirement.available) return { action: 'run' };
+  const reason = `${requirement.name} unavailable (${requirement.reason ?? 'no reason given'})`;
+  return requireInfra
+    ? { action: 'fail', reason: `${reason}; ${REQUIRE_INFRA_VARIABLE}=1` }
+    : { action: 'skip', reason };
+}
+
+function describeAs(decision: SuiteDecision, needs: string, name: string, fn: () => void): void {
   switch (decision.action) {
     case 'run':
       describe(name, fn);
       return;
     case 'fail':
       describe(name, () => {
-        it('has the servers it needs', () => {
+        it(`has ${needs}`, () => {
           throw new Error(`${name}: ${decision.reason}`);
         });
       });

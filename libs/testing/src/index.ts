@@ -2,8 +2,14 @@ export type { InfraKind } from './infra-kind';
 export { infraKinds, urlVariable, INFRA_VARIABLE, REQUIRE_INFRA_VARIABLE } from './infra-kind';
 export { infra, infraEnvironment } from './infra';
 export type { InfraStatus } from './infra';
-export { describeWithInfra, decideSuite, requireInfraFrom } from './describe-with-infra';
-export type { SuiteDecision } from './describe-with-infra';
+export {
+  describeWithInfra,
+  describeWithRequirement,
+  decideSuite,
+  decideRequirement,
+  requireInfraFrom,
+} from './describe-with-infra';
+export type { SuiteDecision, SuiteRequirement } from './describe-with-infra';
 export {
   resolveInfra,
   resolvePostgres,

@@ -2,12 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { objectId, validateAgainstSchema } from '../src/kubernetes/schema-validation';
 import { findUnknownFields } from '../src/kubernetes/unknown-fields';
-import type { KubeObject } from '../src/kustomize/render';
+import type { KubeObject } from '../src/kube-object';
 import { repoPath } from '../src/repo';
 import { parseYamlDocuments, readYamlDocuments } from '../src/yaml-documents';
-import { HAS_KUBECTL, KUSTOMIZATIONS, kustomizeRenders, type Renders } from './support/renders';
-
-if (!HAS_KUBECTL) console.log('kubectl not found: manifests are rendered by the test-side kustomize only');
+import { describeWithKubectl, KUSTOMIZATIONS, kustomizeRenders, type Renders } from './support/renders';
 
 let renders: Renders;
 beforeAll(() => {
@@ -59,21 +57,23 @@ function allKustomizationFiles(dir = repoPath('k8s')): string[] {
   });
 }
 
-describe.each(KUSTOMIZATIONS)('the render of %s', (dir) => {
-  it('matches the schema of every kind it holds (Kubernetes API and Istio CRDs)', async () => {
-    const objects = renders.rendered(dir);
-    expect(objects.length).toBeGreaterThan(20);
-    const problems = (await Promise.all(objects.map(validateAgainstSchema))).flat();
-    expect(problems).toEqual([]);
-  });
+describeWithKubectl('the renders of kubectl kustomize', () => {
+  describe.each(KUSTOMIZATIONS)('the render of %s', (dir) => {
+    it('matches the schema of every kind it holds (Kubernetes API and Istio CRDs)', async () => {
+      const objects = renders.rendered(dir);
+      expect(objects.length).toBeGreaterThan(20);
+      const problems = (await Promise.all(objects.map(validateAgainstSchema))).flat();
+      expect(problems).toEqual([]);
+    });
 
-  it('has no field its kind does not define', () => {
-    expect(findUnknownFields(renders.rendered(dir))).toEqual([]);
-  });
+    it('has no field its kind does not define', () => {
+      expect(findUnknownFields(renders.rendered(dir))).toEqual([]);
+    });
 
-  it('names every object once', () => {
-    const ids = renders.rendered(dir).map(objectId);
-    expect(ids.length).toBe(new Set(ids).size);
+    it('names every object once', () => {
+      const ids = renders.rendered(dir).map(objectId);
+      expect(ids.length).toBe(new Set(ids).size);
+    });
   });
 });
 
@@ -102,7 +102,7 @@ describe('the manifest files, one by one', () => {
   });
 });
 
-describe('the checks themselves', () => {
+describeWithKubectl('the checks themselves', () => {
   const deployment = (): KubeObject =>
     structuredClone(renders.rendered('k8s/base').find((o) => o.kind === 'Deployment') as KubeObject);
   const container = (object: KubeObject) =>
@@ -147,35 +147,7 @@ describe('the checks themselves', () => {
   });
 });
 
-// The test-side kustomize stands in for kubectl on machines without it; here it must agree with kubectl.
-(HAS_KUBECTL ? describe : describe.skip)('the test-side kustomize', () => {
-  /** Lists of named items (env, volumes, ports) compared as sets: their order carries no meaning here. */
-  function normalise(value: unknown): unknown {
-    if (Array.isArray(value)) {
-      const items = value.map(normalise);
-      const keyed = items.every((item) => item !== null && typeof item === 'object' && 'name' in (item as object));
-      return keyed
-        ? items.sort((a, b) => String((a as { name: string }).name).localeCompare(String((b as { name: string }).name)))
-        : items;
-    }
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(value)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([k, v]) => [k, normalise(v)]),
-      );
-    }
-    return value;
-  }
-  const byId = (objects: KubeObject[]) =>
-    Object.fromEntries(objects.map((object) => [objectId(object), normalise(object)]));
-
-  it.each(KUSTOMIZATIONS)('renders %s as kubectl kustomize does', (dir) => {
-    expect(byId(renders.fallback(dir))).toEqual(byId(renders.kubectl(dir)));
-  });
-});
-
-describe('the fault-injection lab', () => {
+describeWithKubectl('the fault-injection lab', () => {
   const file = repoPath('k8s/istio/labs/fault-injection.yaml');
 
   it('is in no kustomization, so `kubectl apply -k` never injects faults', () => {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../kustomize/render';
+import type { KubeObject } from '../kube-object';
 
 export interface ObjectProblem {
   object: string;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import ts from 'typescript';
-import type { KubeObject } from '../kustomize/render';
+import type { KubeObject } from '../kube-object';
 import { modelModule, objectId, type ObjectProblem } from './schema-validation';
 
 /** Parsed declaration files, shared by every check: parsing them is most of the cost. */

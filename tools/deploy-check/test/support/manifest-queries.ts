@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../src/kustomize/render';
+import type { KubeObject } from '../../src/kube-object';
 
 export interface Probe {
   httpGet?: { path: string; port: string | number };

@@ -1,32 +1,43 @@
-import { kubectlAvailable, kubectlKustomize } from '../../src/kustomize/kubectl';
-import { renderKustomization, type KubeObject } from '../../src/kustomize/render';
-import { kustomizeTreeWithExampleSecrets, type KustomizeTree } from '../../src/kustomize/secrets-fixture';
+import { describeWithRequirement } from '@lab/testing';
+import type { KubeObject } from '../../src/kube-object';
+import { kubectlKustomize, kubectlStatus } from '../../src/kubectl-kustomize';
+import { kustomizeTreeWithExampleSecrets, type KustomizeTree } from '../../src/secrets-fixture';
 
 /** The kustomizations a user applies (plus the base they share), relative to the repository. */
 export const KUSTOMIZATIONS = ['k8s/base', 'k8s/overlays/dev', 'k8s/overlays/prod', 'k8s/istio'] as const;
 export type KustomizationDir = (typeof KUSTOMIZATIONS)[number];
 
-export const HAS_KUBECTL = kubectlAvailable();
+const kubectl = kubectlStatus();
+
+/**
+ * A suite that reads renders: it runs where kubectl (with kustomize v5) is installed, is skipped
+ * with the reason elsewhere, and fails under REQUIRE_INFRA=1 (CI), like the suites that need servers.
+ */
+export function describeWithKubectl(name: string, fn: () => void): void {
+  describeWithRequirement(
+    { name: 'kubectl', available: kubectl.available, reason: kubectl.available ? undefined : kubectl.reason },
+    name,
+    fn,
+  );
+}
 
 export interface Renders {
   tree: KustomizeTree;
-  /** kubectl's render where kubectl exists, else the test-side one. */
+  /** `kubectl kustomize <dir>` on the copy of the tree, computed once per directory. */
   rendered(dir: KustomizationDir): KubeObject[];
-  fallback(dir: KustomizationDir): KubeObject[];
-  kubectl(dir: KustomizationDir): KubeObject[];
 }
 
 /** Renders on a copy of the tree with the example secrets, each computed once. */
 export function kustomizeRenders(): Renders {
   const tree = kustomizeTreeWithExampleSecrets();
-  const cache = new Map<string, KubeObject[]>();
-  const once = (key: string, make: () => KubeObject[]): KubeObject[] => {
-    if (!cache.has(key)) cache.set(key, make());
-    return cache.get(key) as KubeObject[];
+  const cache = new Map<KustomizationDir, KubeObject[]>();
+  return {
+    tree,
+    rendered(dir) {
+      if (!cache.has(dir)) cache.set(dir, kubectlKustomize(tree.path(dir)));
+      return cache.get(dir) as KubeObject[];
+    },
   };
-  const fallback = (dir: KustomizationDir) => once(`fallback:${dir}`, () => renderKustomization(tree.path(dir)));
-  const kubectl = (dir: KustomizationDir) => once(`kubectl:${dir}`, () => kubectlKustomize(tree.path(dir)));
-  return { tree, fallback, kubectl, rendered: (dir) => (HAS_KUBECTL ? kubectl(dir) : fallback(dir)) };
 }
 
 export function ofKind(objects: readonly KubeObject[], kind: string): KubeObject[] {

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoPath } from '../repo';
+import { repoPath } from './repo';
 
 export interface KustomizeTree {
   /** Root of the copy: holds k8s/ and deploy/ as in the repository. */
