@@ -19,6 +19,19 @@ describe('CoalescingRunner', () => {
     expect(runs).toEqual([['a'], ['file', 'kv']]);
   });
 
+  it('runs for a trigger that arrives just as a run ends, however the microtasks fall', async () => {
+    // A trigger landing between the last loop check and the end of the run must start a new run.
+    for (let ticks = 0; ticks < 8; ticks++) {
+      const runs: string[][] = [];
+      const runner = new CoalescingRunner<string>(async (reasons) => void runs.push([...reasons]), fail);
+      runner.trigger('first');
+      for (let i = 0; i < ticks; i++) await Promise.resolve();
+      runner.trigger('second');
+      await runner.idle();
+      expect({ ticks, runs: runs.flat() }).toEqual({ ticks, runs: expect.arrayContaining(['second']) });
+    }
+  });
+
   it('reports a failed run and keeps going', async () => {
     const errors: unknown[] = [];
     let calls = 0;

@@ -14,9 +14,7 @@ export class CoalescingRunner<R> {
 
   trigger(reason: R): void {
     this.pending.add(reason);
-    this.running ??= this.drain().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.drain();
   }
 
   /** Resolves when no run is in progress or pending. */
@@ -25,14 +23,21 @@ export class CoalescingRunner<R> {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.size > 0) {
-      const reasons = this.pending;
-      this.pending = new Set();
-      try {
-        await this.job(reasons);
-      } catch (error) {
-        this.onError(error);
+    // The last look at `pending` and the reset of `running` happen in the same synchronous step: a
+    // trigger in between (were the reset in a later .finally) would find a run still marked as
+    // going and be left waiting for the next one.
+    try {
+      while (this.pending.size > 0) {
+        const reasons = this.pending;
+        this.pending = new Set();
+        try {
+          await this.job(reasons);
+        } catch (error) {
+          this.onError(error);
+        }
       }
+    } finally {
+      this.running = undefined;
     }
   }
 }
