@@ -20,7 +20,7 @@ export type ProductConfig = z.infer<typeof productConfig>;
 
 /**
  * product-service's live settings (config/product-service/*.yaml, then the KV store), applied
- * without a restart. CACHE_TTL_SECONDS still sets the TTL, as an environment layer above the files.
+ * without a restart. CACHE_TTL_SECONDS, when set, fixes the TTL above both.
  */
 export const productLiveConfig = {
   schema: z.object({

@@ -41,7 +41,7 @@ describe('createConfigStore', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('layers defaults < files < env < shared KV < service KV, and explains where each value came from', async () => {
+  it('layers defaults < files < shared KV < service KV < env, and explains where each value came from', async () => {
     write(
       'order-service/default.yaml',
       'logLevel: warn\ncache:\n  ttlSeconds: 30\nresilience:\n  product-service: { timeoutMs: 800 }\n',
@@ -51,14 +51,16 @@ describe('createConfigStore', () => {
       'config/shared/resilience/product-service/retries': '4',
       'config/shared/logLevel': 'debug',
       'config/order-service/logLevel': 'error',
+      'config/order-service/cache/prefix': 'kv:',
     });
     const store = await createConfigStore({
       service: 'order-service',
       schema,
       configDir: dir,
       environment: 'production',
+      // LOG_LEVEL is mapped but unset: the KV store decides the log level.
       envMapping: { CACHE_PREFIX: 'cache.prefix', LOG_LEVEL: 'logLevel' },
-      env: { CACHE_PREFIX: 'orders:', LOG_LEVEL: 'info' },
+      env: { CACHE_PREFIX: 'orders:' },
       kv,
     });
     expect(store.current()).toEqual({
@@ -150,6 +152,33 @@ describe('createConfigStore', () => {
     await eventually(() => store.current().cache.ttlSeconds === 15);
     expect(store.current()).toMatchObject({ logLevel: 'debug', cache: { prefix: 'new:', ttlSeconds: 15 } });
     expect(listener.mock.calls.at(-1)?.[1]).toEqual(['cache.prefix', 'cache.ttlSeconds', 'logLevel']);
+    await store.close();
+  });
+
+  it('keeps a setting an environment variable sets, whatever the KV store says, and says so once at start', async () => {
+    write('svc/default.yaml', 'logLevel: warn\ncache: { ttlSeconds: 30 }\n');
+    const kv = new MemoryKv({ 'config/svc/logLevel': 'error' });
+    const logger = new RecordingLogger();
+    const store = await createConfigStore({
+      service: 'svc',
+      schema,
+      configDir: dir,
+      kv,
+      env: { LOG_LEVEL: 'debug' },
+      envMapping: { LOG_LEVEL: 'logLevel' },
+      logger,
+    });
+    expect(store.explain().logLevel).toEqual({ value: 'debug', source: 'env' });
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'info', obj: expect.objectContaining({ pinned: { logLevel: 'LOG_LEVEL' } }) }),
+    );
+
+    // A KV change beside it applies; the pinned setting stays.
+    await kv.put('config/svc/logLevel', 'warn');
+    await kv.put('config/svc/cache/ttlSeconds', '15');
+    await eventually(() => store.current().cache.ttlSeconds === 15);
+    expect(store.current().logLevel).toBe('debug');
+    expect(store.explain()['cache.ttlSeconds']).toEqual({ value: 15, source: 'kv' });
     await store.close();
   });
 

@@ -58,7 +58,7 @@ export interface ServiceContext<C = unknown, D = unknown> {
   auth: ServiceAuth;
   health: HealthRegistry;
   metrics: Registry;
-  /** Live configuration: defaults, config files, mapped env vars, the KV store; changes validated before they apply. */
+  /** Live configuration: defaults, config files, the KV store, mapped env vars; changes validated before they apply. */
   configStore: ConfigStore<KitSettings & D>;
   /** Feature flags from the live configuration, evaluated locally: `ctx.flags.isEnabled('name', { userId, role })`. */
   flags: FlagEvaluator;

@@ -65,7 +65,9 @@ describe('live configuration', () => {
     expect(await h.json('/greeting?user=u2')).toEqual({ text: 'hello' });
   });
 
-  it('changes the log level live', async () => {
+  it('changes the log level live when no LOG_LEVEL fixes it', async () => {
+    await h.service.stop();
+    h = await startLive({ LOG_LEVEL: undefined });
     // The test's own logger is silent; 'fatal' keeps the output clean while proving the switch.
     expect(h.service.ctx.log.level).toBe('silent');
     await h.set('logLevel', 'fatal');

@@ -6,7 +6,8 @@ import { repoPath } from './repo';
 export interface AppDescription {
   service: string;
   defaultPort: number;
-  variables: { name: string; required: boolean; default?: string; secret: boolean }[];
+  /** `setting`: the live setting the variable fixes when set (`logLevel` for LOG_LEVEL). */
+  variables: { name: string; required: boolean; default?: string; secret: boolean; setting?: string }[];
   probes: { live: string; ready: string; startup: string };
 }
 

@@ -55,6 +55,19 @@ describe('docker-compose.yml against the apps', () => {
     },
   );
 
+  it.each(appServices.map((s) => [s.name, s]))(
+    '%s fixes no live setting unless .env sets its variable (README, "Which value wins")',
+    (name, { service, app }) => {
+      const fixing = (descriptions.get(app) as AppDescription).variables.filter((variable) => variable.setting);
+      expect(fixing.map((variable) => variable.name)).toContain('LOG_LEVEL');
+      const environment = serviceEnvironment(service);
+      for (const { name: variable } of fixing)
+        expect({ variable, value: environment[variable] ?? '' }).toEqual({ variable, value: '' });
+      const withDotEnv = loadComposeFile(repoPath('docker-compose.yml'), { LOG_LEVEL: 'debug' });
+      expect(serviceEnvironment(withDotEnv.services[name]).LOG_LEVEL).toBe('debug');
+    },
+  );
+
   it('gives every instance its own id', () => {
     const ids = appServices.map(({ service }) => serviceEnvironment(service).INSTANCE_ID);
     expect(new Set(ids).size).toBe(ids.length);

@@ -58,6 +58,20 @@ describeWithKubectl('the rendered manifests', () => {
       }
     });
 
+    it.each(DEPLOYED_APPS)(
+      '%s: sets no variable that would fix a live setting, so an edited ConfigMap applies',
+      (app) => {
+        const fixing = description(app)
+          .variables.filter((variable) => variable.setting)
+          .map((variable) => variable.name);
+        expect(fixing).toContain('LOG_LEVEL');
+        for (const deployment of appDeployments(objects()).filter((d) => d.metadata.labels?.app === app)) {
+          const env = envOf(appContainer(deployment));
+          expect(fixing.filter((name) => env.has(name) || env.has(`${name}_FILE`))).toEqual([]);
+        }
+      },
+    );
+
     it('every NAME_FILE points at a key of a mounted Secret or ConfigMap', () => {
       for (const deployment of appDeployments(objects())) {
         const { spec } = podTemplate(deployment);

@@ -12,6 +12,7 @@ describe('env layer', () => {
     expect(layer).toEqual({
       tree: { logLevel: 'debug', resilience: { 'product-service': { timeoutMs: 750 } } },
       fromFile: [],
+      pinned: { logLevel: 'LOG_LEVEL', 'resilience.product-service.timeoutMs': 'PRODUCT_TIMEOUT_MS' },
       issues: [],
     });
   });

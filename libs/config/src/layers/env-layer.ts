@@ -8,6 +8,8 @@ export interface EnvLayer {
   tree: ConfigTree;
   /** Paths whose value came from a NAME_FILE: always treated as secret. */
   fromFile: string[];
+  /** Each path a variable set, with the variable: the settings the environment fixes for the process. */
+  pinned: Record<string, string>;
   issues: ConfigPathIssue[];
 }
 
@@ -19,6 +21,7 @@ export interface EnvLayer {
 export function readEnvLayer(mapping: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): EnvLayer {
   const tree: ConfigTree = {};
   const fromFile: string[] = [];
+  const pinned: Record<string, string> = {};
   const issues: ConfigPathIssue[] = [];
   const reading = readEnvironment(Object.keys(mapping), env);
   for (const issue of reading.issues) issues.push({ path: issue.variable, message: issue.message });
@@ -31,7 +34,8 @@ export function readEnvLayer(mapping: Readonly<Record<string, string>>, env: Nod
     const text = reading.values[variable];
     if (text === undefined) continue;
     setAtPath(tree, segments, parseValue(text));
+    pinned[dotted] = variable;
     if (reading.fromFile.has(variable)) fromFile.push(dotted);
   }
-  return { tree, fromFile, issues };
+  return { tree, fromFile, pinned, issues };
 }

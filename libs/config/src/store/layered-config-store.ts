@@ -50,9 +50,11 @@ interface KvPrefixState {
 }
 
 /**
- * Layers, lowest first: schema defaults, YAML files, mapped environment variables, the KV store
- * (shared, then the service's own). Every change, from the KV watch or the file watch, rebuilds the
- * candidate from all layers, validates it, and either applies it whole or rejects it whole.
+ * Layers, lowest first: schema defaults, YAML files, the KV store (shared, then the service's own),
+ * mapped environment variables. The environment is on top because it is what an operator set for
+ * this one deployment; the files and the KV store are what changes while it runs. Every change,
+ * from the KV watch or the file watch, rebuilds the candidate from all layers, validates it, and
+ * either applies it whole or rejects it whole.
  */
 export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.output<S>> {
   private applied!: Applied<z.output<S>>;
@@ -62,7 +64,7 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
   private lastRejection: ConfigRejection | undefined;
   private lastRejected: unknown;
   private fileTree: ConfigTree = {};
-  private envLayer: EnvLayer = { tree: {}, fromFile: [], issues: [] };
+  private envLayer: EnvLayer = { tree: {}, fromFile: [], pinned: {}, issues: [] };
   private readonly kvPrefixes: KvPrefixState[];
   private readonly listeners = new Set<ConfigListener<z.output<S>>>();
   private readonly runner: CoalescingRunner<Trigger>;
@@ -88,6 +90,13 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     const startIssues = [...this.envLayer.issues, ...files.issues];
     if (startIssues.length > 0) throw toConfigError(startIssues);
     this.fileTree = files.tree;
+    if (Object.keys(this.envLayer.pinned).length > 0) {
+      // Said once, so that an operator whose KV or file edit seems to do nothing finds out why.
+      this.o.logger.info(
+        { service: this.o.service, pinned: this.envLayer.pinned },
+        'environment variables fix these settings for this process; KV and file changes to them do not apply',
+      );
+    }
     await this.startKv();
 
     const full = this.candidate();
@@ -98,7 +107,7 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
       // A bad value in the KV store must not stop a service from starting (or restarting): start on
       // the files and the environment, and report the KV candidate as rejected.
       const withoutKv = { ...full.layers, kv: {} };
-      const fallback = validateCandidate(this.o.schema, mergeTrees(withoutKv.file, withoutKv.env));
+      const fallback = validateCandidate(this.o.schema, layered(withoutKv));
       if (Object.keys(full.layers.kv).length === 0 || !fallback.ok) throw toConfigError(result.issues);
       this.apply(fallback, withoutKv, 'start');
       this.reject('kv', result.issues, full.tree);
@@ -122,8 +131,8 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
       effective,
       layers: [
         { source: 'file', tree: layers.file },
-        { source: 'env', tree: layers.env },
         { source: 'kv', tree: layers.kv },
+        { source: 'env', tree: layers.env },
       ],
       secretPaths: [...this.o.secretPaths, ...this.envLayer.fromFile],
     });
@@ -206,7 +215,7 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
       {},
     );
     const layers = { file: this.fileTree, env: this.envLayer.tree, kv };
-    return { tree: mergeTrees(mergeTrees(layers.file, layers.env), layers.kv), layers };
+    return { tree: layered(layers), layers };
   }
 
   private async rebuild(reasons: ReadonlySet<Trigger>): Promise<void> {
@@ -271,6 +280,11 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
       'configuration change rejected; the last valid configuration stays in force',
     );
   }
+}
+
+/** The layers merged in their order of precedence: files < KV < environment. */
+function layered(layers: { file: ConfigTree; kv: ConfigTree; env: ConfigTree }): ConfigTree {
+  return mergeTrees(mergeTrees(layers.file, layers.kv), layers.env);
 }
 
 function toConfigError(issues: readonly ConfigPathIssue[]): ConfigError {

@@ -78,10 +78,21 @@ describe('describeService', () => {
         {},
       ).variables,
     );
-    expect(live.get('CACHE_TTL')).toEqual({ name: 'CACHE_TTL', required: false, secret: false });
-    expect(live.get('PARTNER')).toEqual({ name: 'PARTNER', required: false, secret: true });
+    expect(live.get('CACHE_TTL')).toEqual({
+      name: 'CACHE_TTL',
+      required: false,
+      secret: false,
+      setting: 'cache.ttlSeconds',
+    });
+    expect(live.get('PARTNER')).toEqual({
+      name: 'PARTNER',
+      required: false,
+      secret: true,
+      setting: 'partner.credentials.id',
+    });
     // LOG_LEVEL is mapped onto logLevel too, and listed once, from the base schema.
-    expect(describeService(definition, {}).variables.filter((v) => v.name === 'LOG_LEVEL')).toHaveLength(1);
+    const logLevel = describeService(definition, {}).variables.filter((v) => v.name === 'LOG_LEVEL');
+    expect(logLevel).toEqual([expect.objectContaining({ default: 'info', setting: 'logLevel' })]);
   });
 
   it('requires DATABASE_URL of a service with a database only in production', () => {

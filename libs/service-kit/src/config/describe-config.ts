@@ -12,6 +12,8 @@ export interface ConfigVariable {
   default?: string;
   /** Its value must never be shown: a credential by name, or one of the base secrets. */
   secret: boolean;
+  /** The live setting it fixes (`logLevel`), above the config files and the KV store. */
+  setting?: string;
 }
 
 /** What deployment manifests need to know about a service without starting it. */
@@ -59,12 +61,16 @@ export function describeService(
   const variables = Object.entries(schema.shape).map(([name, field]) => describeVariable(name, field as z.ZodType));
   // Variables that set a live setting: optional (the setting has its default in the schema or the
   // config files), secret when their name or their path says so.
-  const known = new Set(variables.map((v) => v.name));
+  const known = new Map(variables.map((v) => [v.name, v]));
   const secretPaths = def.dynamicConfig?.secretPaths ?? [];
   for (const [name, path] of Object.entries({ ...KIT_ENV_MAPPING, ...def.dynamicConfig?.envMapping })) {
-    if (known.has(name)) continue;
+    const existing = known.get(name);
+    if (existing) {
+      existing.setting = path;
+      continue;
+    }
     const secretPath = secretPaths.some((s) => path === s || path.startsWith(`${s}.`));
-    variables.push({ name, required: false, secret: secretPath || isSecret(name, BASE_SECRET_KEYS) });
+    variables.push({ name, required: false, secret: secretPath || isSecret(name, BASE_SECRET_KEYS), setting: path });
   }
   return { service: def.name, defaultPort: def.defaultPort, variables, probes: { ...PROBE_PATHS } };
 }

@@ -70,5 +70,5 @@ export function kitSettingsShape(policyDefaults: Parameters<typeof policySetting
 
 export type KitSettings = z.output<z.ZodObject<ReturnType<typeof kitSettingsShape>>>;
 
-/** Environment variables that set live settings: the env layer sits above the files. */
+/** Environment variables that set live settings: the env layer sits above the files and the KV store. */
 export const KIT_ENV_MAPPING: Readonly<Record<string, string>> = { LOG_LEVEL: 'logLevel' };

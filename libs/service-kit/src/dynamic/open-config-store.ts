@@ -42,8 +42,8 @@ export interface OpenedConfigStore {
 }
 
 /**
- * The service's live configuration: defaults, config/<service>/*.yaml, mapped environment
- * variables, then the KV store of the active registry backend, watched. `kv` replaces that store (tests).
+ * The service's live configuration: defaults, config/<service>/*.yaml, the KV store of the active
+ * registry backend (watched), then mapped environment variables. `kv` replaces that store (tests).
  */
 export async function openConfigStore(o: {
   service: string;
