@@ -10,6 +10,7 @@ describe('parseCliArgs', () => {
       env: undefined,
       configDir: undefined,
       prune: false,
+      waitMs: 0,
       key: 'flags/x',
       value: '{"enabled":true}',
     });
@@ -18,6 +19,7 @@ describe('parseCliArgs', () => {
       prune: true,
       env: 'production',
     });
+    expect(parseCliArgs(['seed', '--wait', '90s'])).toMatchObject({ waitMs: 90_000 });
     expect(parseCliArgs(['--help'])).toBe('help');
   });
 
@@ -30,6 +32,7 @@ describe('parseCliArgs', () => {
     [['diff', 'extra'], /diff takes no arguments/],
     [['diff', '--prune'], /--prune only applies to seed/],
     [['get', '--service', '../etc'], /not a folder name/],
+    [['seed', '--wait', 'a while'], /--wait: "a while" is not a duration/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCliArgs(argv as string[])).toThrow(UsageError);
     expect(() => parseCliArgs(argv as string[])).toThrow(message);

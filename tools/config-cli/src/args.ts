@@ -1,3 +1,4 @@
+import { envDuration } from '@lab/config';
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error';
 
@@ -18,6 +19,8 @@ Options:
   -b, --backend <name>   consul | etcd | zookeeper; default DISCOVERY_BACKEND, else consul
       --config-dir <dir> default CONFIG_DIR, else the repository's config/
       --prune            seed: also remove keys that are not in the files
+      --wait <duration>  keep trying a store that cannot be reached yet for this long (30s, 2m);
+                         default: give up at the first failure
   -h, --help
 
 Keys are relative to config/<service>/ in the KV store: flags/bulk-discount or flags.bulk-discount.
@@ -31,6 +34,8 @@ export interface CliArgs {
   backend?: string;
   configDir?: string;
   prune: boolean;
+  /** How long to keep trying a KV store that cannot be reached yet; 0: not at all. */
+  waitMs: number;
   key?: string;
   value?: string;
 }
@@ -49,6 +54,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | 'help' {
         backend: { type: 'string', short: 'b' },
         'config-dir': { type: 'string' },
         prune: { type: 'boolean', default: false },
+        wait: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,6 +80,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | 'help' {
   if (values.env !== undefined && !/^[A-Za-z0-9._-]+$/.test(values.env))
     throw new UsageError(`--env: "${values.env}" is not an environment name`);
   if (values.prune && command !== 'seed') throw new UsageError('--prune only applies to seed');
+  const wait = values.wait === undefined ? { success: true as const, data: 0 } : envDuration().safeParse(values.wait);
+  if (!wait.success) throw new UsageError(`--wait: "${values.wait}" is not a duration such as 30s or 2m`);
   return {
     command: command as Command,
     service: values.service,
@@ -81,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | 'help' {
     backend: values.backend,
     configDir: values['config-dir'],
     prune: values.prune,
+    waitMs: wait.data,
     key: rest[0],
     value: rest[1],
   };

@@ -1,5 +1,6 @@
 import type { KvSource } from '@lab/config';
 import { ConfigError, createKvSource, defaultConfigDir, KvUnavailableError, loadConfig } from '@lab/config';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { CommandContext } from './command-context';
 import { diff } from './commands/diff';
@@ -45,26 +46,51 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout,
     io.stderr,
   );
-  const kv = createKvSource({
-    backend: backend as (typeof KV_BACKENDS)[number],
-    consulUrl: settings.CONSUL_URL,
-    consulToken: settings.CONSUL_TOKEN,
-    etcdEndpoints: settings.ETCD_ENDPOINTS,
-    etcdUsername: settings.ETCD_USERNAME,
-    etcdPassword: settings.ETCD_PASSWORD,
-    zookeeperConnect: settings.ZOOKEEPER_CONNECT,
-  });
-  try {
-    return await commands[args.command](kv, ctx);
-  } catch (error) {
-    if (error instanceof KvUnavailableError) {
-      io.stderr.write(`config: cannot use the ${backend} KV store at ${where(backend, settings)}: ${error.message}\n`);
-      return 2;
+  const openKv = (): KvSource =>
+    createKvSource({
+      backend: backend as (typeof KV_BACKENDS)[number],
+      consulUrl: settings.CONSUL_URL,
+      consulToken: settings.CONSUL_TOKEN,
+      etcdEndpoints: settings.ETCD_ENDPOINTS,
+      etcdUsername: settings.ETCD_USERNAME,
+      etcdPassword: settings.ETCD_PASSWORD,
+      zookeeperConnect: settings.ZOOKEEPER_CONNECT,
+    });
+  const store = `the ${backend} KV store at ${where(backend, settings)}`;
+  // A store started beside this command (compose's config-seed) may not answer yet: with --wait the
+  // whole command is tried again, on a fresh client, until the time is up. Every command may be
+  // repeated: seed and set write the same values again, diff and get only read.
+  const deadline = Date.now() + args.waitMs;
+  for (let attempt = 1; ; attempt++) {
+    const kv = openKv();
+    try {
+      return await commands[args.command](kv, ctx);
+    } catch (error) {
+      if (!(error instanceof KvUnavailableError)) return usageFailure(error, io);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const gaveUp = args.waitMs > 0 ? ` (still failing after --wait ${seconds(args.waitMs)})` : '';
+        io.stderr.write(`config: cannot use ${store}: ${error.message}${gaveUp}\n`);
+        return 2;
+      }
+      const pause = Math.min(retryPause(attempt), left);
+      io.stderr.write(
+        `config: ${store} is not reachable yet (${error.message}); trying again in ${seconds(pause)}, for ${seconds(left)} more\n`,
+      );
+      await delay(pause);
+    } finally {
+      await closeQuietly(kv);
     }
-    return usageFailure(error, io);
-  } finally {
-    await closeQuietly(kv);
   }
+}
+
+/** 0.5 s, 1 s, 2 s, then every 4 s: quick while a store is starting, without a line a second. */
+function retryPause(attempt: number): number {
+  return Math.min(4_000, 500 * 2 ** (attempt - 1));
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function usageFailure(error: unknown, io: CliIo): number {

