@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
-import { call, createTestDatabase, describeWithInfra, infra } from '@lab/testing';
+import { call, closedPort, createTestDatabase, describeWithInfra, infra, TcpProxy } from '@lab/testing';
 import type { StartedProducts } from './start-products';
 import { startProducts } from './start-products';
-import { TcpProxy, closedPort } from './tcp-proxy';
 
 const TTL_SECONDS = 30;
 

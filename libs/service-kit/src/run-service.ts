@@ -32,6 +32,16 @@ function crash(name: string, service: RunningService | undefined, error: unknown
 
 export const DESCRIBE_CONFIG_FLAG = '--describe-config';
 
+/** The reason a start was abandoned: a signal arrived before it finished. */
+class StartAbortedError extends Error {
+  readonly code = 'START_ABORTED';
+
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`${signal} while starting`);
+    this.name = 'StartAbortedError';
+  }
+}
+
 /**
  * The whole of an app's main.ts: start the service, then on SIGTERM/SIGINT shut down gracefully
  * and exit 0 (1 when shutdown fails or outlives SHUTDOWN_TIMEOUT_MS). A second signal exits at once.
@@ -45,6 +55,8 @@ export function runService<C extends z.ZodObject, D extends z.ZodObject>(def: Se
   }
   let service: RunningService | undefined;
   let signalled = false;
+  // A start may wait long for its database (DATABASE_STARTUP_TIMEOUT): a signal then abandons it.
+  const starting = new AbortController();
 
   function onSignal(signal: NodeJS.Signals): void {
     if (signalled) {
@@ -52,7 +64,11 @@ export function runService<C extends z.ZodObject, D extends z.ZodObject>(def: Se
       process.exit(1);
     }
     signalled = true;
-    if (!service) return; // still starting: the start continuation below stops it
+    if (!service) {
+      // Still starting: the start continuation below stops what has started, or the abort ends the wait.
+      starting.abort(new StartAbortedError(signal));
+      return;
+    }
     shutdown(service, signal);
   }
 
@@ -71,11 +87,20 @@ export function runService<C extends z.ZodObject, D extends z.ZodObject>(def: Se
   process.on('uncaughtException', (error) => crash(def.name, service, error));
   process.on('unhandledRejection', (reason) => crash(def.name, service, reason));
 
-  startService(def).then(
+  startService(def, { signal: starting.signal }).then(
     (running) => {
       service = running;
       if (signalled) shutdown(running, undefined);
     },
-    (error: unknown) => startupFailure(def.name, error),
+    (error: unknown) => {
+      if (error instanceof StartAbortedError) {
+        // Asked to stop while starting: what had started was closed again; not a failure.
+        process.stderr.write(
+          `${JSON.stringify({ level: 'info', service: def.name, msg: `${error.signal} while starting: stopped` })}\n`,
+        );
+        process.exit(0);
+      }
+      startupFailure(def.name, error);
+    },
   );
 }

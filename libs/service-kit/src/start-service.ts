@@ -10,7 +10,8 @@ import { jwksFromDiscovery } from './auth/jwks-source';
 import { BASE_SECRET_KEYS, type BaseConfig } from './config/base-config';
 import { mountAdminRoutes } from './admin/admin-routes';
 import { loadServiceConfig } from './config/load-service-config';
-import { openDatabase } from './db/database';
+import { openDatabase, type Database } from './db/database';
+import { waitForFirstConnection } from './db/first-connection';
 import { createServiceRegistry } from './discovery/service-registry';
 import { runMigrations } from './db/migrations';
 import type { Migration } from './db/types';
@@ -23,6 +24,7 @@ import { registerConfigMetrics } from './observability/config-metrics';
 import { createLoggers } from './http/logger';
 import { createHttpMetrics } from './http/metrics';
 import { createApp, mountAfterRoutes, mountBeforeRoutes } from './http/pipeline';
+import { startingGate } from './http/starting-gate';
 import { CleanupStack } from './lifecycle/cleanup-stack';
 import { boundPort, drainServer, listen } from './lifecycle/http-server';
 import { InstanceRegistration, buildRegistration } from './lifecycle/registration';
@@ -34,6 +36,8 @@ import { createLiveDependencies } from './outbound/live-dependencies';
 export interface StartOptions {
   /** Environment to read instead of process.env (tests). */
   env?: Record<string, string | undefined>;
+  /** Abandons a start that is still waiting (for its database): a SIGTERM while starting. */
+  signal?: AbortSignal;
   /** Registry to use instead of the one DISCOVERY_BACKEND selects (tests: a MemoryRegistry). */
   registry?: ServiceRegistry;
   /** KV store for the live configuration instead of the registry backend's (tests: a MemoryKv). */
@@ -50,25 +54,42 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** The start-up condition that waits for pending migrations. */
+/** The start-up conditions of a service with a database: its first connection, then its migrations. */
+const DATABASE_CONDITION = 'database';
 const MIGRATIONS_CONDITION = 'migrations';
 
 /** How long start() waits for an instance that registers once ready to be listed. */
 const FIRST_LISTING_TIMEOUT_MS = 5000;
 
-/** Pool, migrations applied under the lock, and what /health/detailed says about them. */
+/**
+ * The first connection (tried until DATABASE_STARTUP_TIMEOUT) and the migrations, applied under the
+ * lock; each completes its start-up condition, so /health/startup names what is still awaited.
+ */
 async function prepareDatabase(
-  serviceName: string,
-  migrations: Migration[],
-  config: BaseConfig,
-  log: Logger,
-  cleanup: CleanupStack,
-): Promise<{ pool: pg.Pool; detail: Record<string, unknown> }> {
-  const database = await openDatabase(config, log);
-  cleanup.push('database', () => database.close());
-  const applied = await runMigrations(database.pool, { serviceName, migrations, log });
-  log.info({ applied: applied.length, total: migrations.length }, 'migrations up to date');
-  return { pool: database.pool, detail: { source: database.source, migrations: migrations.map((m) => m.name) } };
+  database: Database,
+  o: {
+    serviceName: string;
+    migrations: Migration[];
+    config: BaseConfig;
+    log: Logger;
+    health: HealthRegistry;
+    signal?: AbortSignal;
+  },
+): Promise<void> {
+  await waitForFirstConnection(database.pool, {
+    timeoutMs: o.config.DATABASE_STARTUP_TIMEOUT,
+    log: o.log,
+    signal: o.signal,
+  });
+  o.health.completeStartup(DATABASE_CONDITION);
+  const applied = await runMigrations(database.pool, {
+    serviceName: o.serviceName,
+    migrations: o.migrations,
+    log: o.log,
+  });
+  o.log.info({ applied: applied.length, total: o.migrations.length }, 'migrations up to date');
+  o.health.completeStartup(MIGRATIONS_CONDITION);
+  o.health.add(postgresCheck(database.pool, { critical: true }));
 }
 
 /** Where a client on this machine reaches the service: a wildcard bind is reached through loopback. */
@@ -79,8 +100,11 @@ function serviceUrl(host: string, port: number): string {
 
 /**
  * The composition root: config -> logger -> live configuration -> registry and outbound clients ->
- * health -> database and migrations -> Express pipeline and routes -> listen -> registration. If
- * any step fails, what was already opened is closed again before the error propagates.
+ * health -> database pool -> Express pipeline -> listen -> first database connection and migrations
+ * -> routes -> registration. It listens before the database is reached so that the probes answer
+ * meanwhile (startup: "starting", naming what is awaited); every other path answers 503 until the
+ * routes are mounted. If any step fails, what was already opened is closed again before the error
+ * propagates.
  */
 export async function startService<C extends z.ZodObject, D extends z.ZodObject = NoDynamicConfig>(
   def: ServiceDefinition<C, D>,
@@ -113,15 +137,18 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
     cleanup.push('health checks', () => health.stop());
     health.add(configCheck(() => store.status()));
 
-    let database: Awaited<ReturnType<typeof prepareDatabase>> | undefined;
+    let database: Database | undefined;
     if (def.database) {
+      health.requireForStartup(DATABASE_CONDITION);
       health.requireForStartup(MIGRATIONS_CONDITION);
-      database = await prepareDatabase(def.name, def.database.migrations, config, log, cleanup);
-      health.completeStartup(MIGRATIONS_CONDITION);
-      health.add(postgresCheck(database.pool, { critical: true }));
+      const opened = await openDatabase(config, log);
+      database = opened;
+      cleanup.push('database', () => opened.close());
     }
 
+    // Registered here, before the listener, so that shutdown runs them after in-flight requests end.
     const shutdownHooks = new ShutdownHooks();
+    cleanup.push('shutdown hooks', () => shutdownHooks.run(log));
     const app = createApp();
     // Created once the port is known; /health/detailed reads its state.
     const registered: { current?: InstanceRegistration } = {};
@@ -158,7 +185,9 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
         policies: dependencies.snapshots(),
         config: store.status(),
         registration: { registry: registry.kind, state: registered.current?.state ?? 'not started' },
-        ...(database && { database: database.detail }),
+        ...(database && {
+          database: { source: database.source, migrations: def.database?.migrations.map((m) => m.name) },
+        }),
       }),
       jsonBodyLimit: def.jsonBody === false ? undefined : config.BODY_LIMIT,
     });
@@ -172,17 +201,31 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
         environment: redactSecrets(config, BASE_SECRET_KEYS),
       }),
     });
+    const gate = startingGate(def.name);
+    app.use(gate.middleware);
+
+    const server = await listen(app, config.PORT, config.HOST);
+    const port = boundPort(server);
+    cleanup.push('http server', () => drainServer(server));
+
+    if (database && def.database) {
+      await prepareDatabase(database, {
+        serviceName: def.name,
+        migrations: def.database.migrations,
+        config,
+        log,
+        health,
+        signal: o.signal,
+      });
+    }
     await def.routes(ctx);
     mountAfterRoutes(app, log);
-    cleanup.push('shutdown hooks', () => shutdownHooks.run(log));
+    gate.open();
 
     await addBuiltInChecks(health, { dependencies: def.dependencies ?? [], directory: dependencies.directory });
     await health.runAll();
     health.start();
 
-    const server = await listen(app, config.PORT, config.HOST);
-    const port = boundPort(server);
-    cleanup.push('http server', () => drainServer(server));
     // Load balancers and endpoint lists notice "not ready" only after a while; until then new
     // connections still arrive and are served rather than refused.
     if (config.SHUTDOWN_DRAIN_DELAY_MS > 0) cleanup.push('drain delay', () => delay(config.SHUTDOWN_DRAIN_DELAY_MS));

@@ -3,7 +3,7 @@ import { defineService, startService, type Migration, type RunningService } from
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { captureLogs, quietLogger, testEnv } from './support/example-service';
-import { createTestDatabase, describeWithInfra } from '@lab/testing';
+import { closedPort, createTestDatabase, describeWithInfra, freePort, TcpProxy, waitFor } from '@lab/testing';
 
 let migrationRuns: string[] = [];
 
@@ -164,6 +164,114 @@ describeWithInfra(['postgres'], 'database with DATABASE_URL', () => {
     } finally {
       await service.stop();
     }
+  });
+});
+
+describeWithInfra(['postgres'], 'the first database connection', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeEach(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  it('is tried until the database answers, while the probes say "starting" and routes answer 503', async () => {
+    // The database appears only once this proxy opens, as Postgres does after the app's pod started.
+    const target = new URL(database.url);
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    proxy.port = await freePort();
+    const late = new URL(database.url);
+    late.host = `127.0.0.1:${proxy.port}`;
+    const port = await freePort();
+    const logs = captureLogs('warn');
+    const starting = startService(notesService, {
+      env: testEnv({ PORT: String(port), DATABASE_URL: late.toString(), DATABASE_STARTUP_TIMEOUT: '30s' }),
+      registry: new MemoryRegistry(),
+      logger: logs.logger,
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(() => logs.lines().some((l) => l.msg === 'database not reachable yet; start-up keeps trying'), {
+        timeoutMs: 5000,
+        description: 'a failed first attempt',
+      });
+      const startup = await fetch(`${base}/health/startup`);
+      expect(startup.status).toBe(503);
+      expect(await startup.json()).toEqual({ status: 'fail', reason: 'starting', pending: ['database', 'migrations'] });
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      expect((await fetch(`${base}/health/ready`)).status).toBe(503);
+      const early = await fetch(`${base}/notes/count`);
+      expect(early.status).toBe(503);
+      expect(early.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(early.headers.get('retry-after')).toBe('1');
+      expect(await early.json()).toMatchObject({ status: 503, detail: 'notes-service is starting' });
+
+      await proxy.start();
+      const service = await starting;
+      try {
+        expect((await fetch(`${base}/health/startup`)).status).toBe(200);
+        expect(await (await fetch(`${base}/notes/count`)).json()).toEqual({ count: 0 });
+        expect(migrationRuns).toEqual(['001-notes', '002-notes-author']);
+        expect(logs.lines().find((l) => l.msg === 'database not reachable yet; start-up keeps trying')).toMatchObject({
+          attempt: 1,
+          err: expect.objectContaining({ message: expect.stringContaining('ECONNREFUSED') }),
+        });
+      } finally {
+        await service.stop();
+      }
+    } finally {
+      await starting.catch(() => undefined);
+      await proxy.cut();
+    }
+  });
+
+  it('gives up after DATABASE_STARTUP_TIMEOUT, saying so, and frees its port', async () => {
+    const port = await freePort();
+    const begun = Date.now();
+    await expect(
+      startService(notesService, {
+        env: testEnv({
+          PORT: String(port),
+          DATABASE_URL: `postgres://app:pw@127.0.0.1:${await closedPort()}/app`,
+          DATABASE_STARTUP_TIMEOUT: '600ms',
+        }),
+        registry: new MemoryRegistry(),
+        logger: quietLogger,
+      }),
+    ).rejects.toMatchObject({
+      code: 'DATABASE_UNREACHABLE',
+      message: expect.stringMatching(
+        /^no connection to the database within DATABASE_STARTUP_TIMEOUT \(600 ms\): .*ECONNREFUSED/,
+      ),
+    });
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(600);
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+    expect(migrationRuns).toEqual([]);
+  });
+
+  it('fails at once on an error that waiting cannot mend (a database that does not exist)', async () => {
+    const missing = new URL(database.url);
+    missing.pathname = '/no_such_database_here';
+    await expect(
+      startService(notesService, {
+        env: testEnv({ DATABASE_URL: missing.toString(), DATABASE_STARTUP_TIMEOUT: '30s' }),
+        registry: new MemoryRegistry(),
+        logger: quietLogger,
+      }),
+    ).rejects.toMatchObject({ code: '3D000' });
+  });
+
+  it('stops waiting when the start is abandoned', async () => {
+    const abandon = new AbortController();
+    const starting = startService(notesService, {
+      env: testEnv({ DATABASE_URL: `postgres://app:pw@127.0.0.1:${await closedPort()}/app` }),
+      registry: new MemoryRegistry(),
+      logger: quietLogger,
+      signal: abandon.signal,
+    });
+    setTimeout(() => abandon.abort(new Error('SIGTERM while starting')), 300);
+    await expect(starting).rejects.toThrow('SIGTERM while starting');
   });
 });
 

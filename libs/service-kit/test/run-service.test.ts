@@ -1,3 +1,4 @@
+import { closedPort } from '@lab/testing';
 import { z } from 'zod';
 import { defineService, runService } from '../src';
 
@@ -80,6 +81,24 @@ describe('runService', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       process.emit('SIGTERM', 'SIGTERM');
       expect(await observed.exited).toBe(0);
+    } finally {
+      observed.restore();
+    }
+  });
+
+  it('on SIGTERM while still waiting for its database, stops waiting and exits 0', async () => {
+    const observed = observeProcess();
+    // A port that accepts nothing: the start keeps trying for DATABASE_STARTUP_TIMEOUT (2 minutes).
+    const port = await closedPort();
+    try {
+      process.env = { ...env, ...runnable, DATABASE_URL: `postgres://app:pw@127.0.0.1:${port}/app` };
+      runService({ ...tinyService, name: 'tiny-db-service', database: { migrations: [] } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const began = Date.now();
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(await observed.exited).toBe(0);
+      expect(Date.now() - began).toBeLessThan(6000);
+      expect(observed.stderr.join('')).toContain('"msg":"SIGTERM while starting: stopped"');
     } finally {
       observed.restore();
     }

@@ -34,6 +34,7 @@ export type { TestIssuer, TestClaims, SignOptions } from './test-issuer';
 export { startStub } from './stub';
 export type { StubRegistry, RunningStub } from './stub';
 export { freePort } from './free-port';
+export { TcpProxy, closedPort } from './tcp-proxy';
 export { waitFor, WaitForTimeoutError } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { redactUrl } from './redact-url';

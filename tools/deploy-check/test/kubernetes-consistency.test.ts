@@ -133,6 +133,40 @@ describeWithKubectl('the rendered manifests', () => {
       }
     });
 
+    it.each(DEPLOYED_APPS)('%s: the startup probe outlasts the wait for the first database connection', (app) => {
+      const variable = description(app).variables.find((v) => v.name === 'DATABASE_STARTUP_TIMEOUT');
+      for (const deployment of appDeployments(objects()).filter((d) => d.metadata.labels?.app === app)) {
+        const container = appContainer(deployment);
+        if (!envOf(container).has('DATABASE_URL_FILE')) continue;
+        const probe = container.startupProbe as { periodSeconds: number; failureThreshold: number };
+        const budgetMs = probe.periodSeconds * probe.failureThreshold * 1000;
+        const set = envOf(container).get('DATABASE_STARTUP_TIMEOUT')?.value;
+        const waitMs = Number(set ?? variable?.default);
+        expect(set).toBeUndefined();
+        expect(waitMs).toBeGreaterThan(0);
+        // The rest of the budget is for migrations and the first registration.
+        expect({ app, budgetMs, waitMs, spareEnough: budgetMs - waitMs >= 20_000 }).toEqual({
+          app,
+          budgetMs,
+          waitMs,
+          spareEnough: true,
+        });
+      }
+    });
+
+    it('holds each app until its sidecar runs, inside the mesh only', () => {
+      const meshed = dir === 'k8s/istio';
+      for (const deployment of appDeployments(objects())) {
+        const template = (deployment.spec as { template: { metadata: { annotations?: Record<string, string> } } })
+          .template;
+        const config = template.metadata.annotations?.['proxy.istio.io/config'];
+        expect({ deployment: deployment.metadata.name, hold: config ? JSON.parse(config) : undefined }).toEqual({
+          deployment: deployment.metadata.name,
+          hold: meshed ? { holdApplicationUntilProxyStarts: true } : undefined,
+        });
+      }
+    });
+
     it('runs the canary track only inside the mesh, and MESH_MODE only there', () => {
       const meshed = dir === 'k8s/istio';
       const canary = named(objects(), 'Deployment', 'product-service-v2');

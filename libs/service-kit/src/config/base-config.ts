@@ -87,6 +87,8 @@ export function baseConfigShape(defaultPort: number) {
     CHECK_INTERVAL: envDuration('10s').pipe(z.number().min(1000, 'expected at least 1s')),
     DEREGISTER_CRITICAL_AFTER: envDuration('1m').pipe(z.number().min(1000, 'expected at least 1s')),
     DATABASE_URL: envUrl({ protocols: ['postgres:', 'postgresql:'] }).optional(),
+    /** How long start-up keeps trying the first database connection; inside the startup probe's budget. */
+    DATABASE_STARTUP_TIMEOUT: envDuration('2m'),
     DATABASE_POOL_MAX: envInt({ min: 1, max: 1000, default: 10 }),
     DATABASE_STATEMENT_TIMEOUT_MS: envInt({ min: 0, max: 3_600_000, default: 15_000 }),
     BODY_LIMIT: z.string().regex(BODY_LIMIT, 'expected a size such as 100kb or 1mb').default('100kb'),

@@ -25,6 +25,9 @@ const DATABASE_UNAVAILABLE_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'EHOSTUNREACH',
+  // The server's name does not resolve (yet): a container or Service not created so far.
+  'ENOTFOUND',
+  'EAI_AGAIN',
   '57P01',
   '57P02',
   '57P03',
@@ -33,13 +36,18 @@ const DATABASE_UNAVAILABLE_CODES = new Set([
 const DATABASE_UNAVAILABLE_MESSAGES =
   /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/;
 
+/** Whether `error` means the service's own database cannot be reached now (as opposed to a bug or bad SQL). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = errorCode(error);
+  return (
+    (code !== undefined && (DATABASE_UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) ||
+    (error instanceof Error && DATABASE_UNAVAILABLE_MESSAGES.test(error.message))
+  );
+}
+
 /** The 503 detail when the service's own database is unreachable, or undefined. */
 export function databaseFailureDetail(error: unknown): string | undefined {
-  const code = errorCode(error);
-  const unavailable =
-    (code !== undefined && (DATABASE_UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) ||
-    (error instanceof Error && DATABASE_UNAVAILABLE_MESSAGES.test(error.message));
-  return unavailable ? 'The service database is unavailable' : undefined;
+  return isDatabaseUnavailable(error) ? 'The service database is unavailable' : undefined;
 }
 
 const dependencyKey = Symbol('lab.dependency');

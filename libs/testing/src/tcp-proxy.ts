@@ -3,7 +3,8 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 
 /**
  * A TCP forwarder a test can cut and restore, to take a real server away from a client and give
- * it back on the same port without touching the server itself.
+ * it back on the same port without touching the server itself. Set `port` before start() to listen
+ * on a port chosen earlier: a client can be pointed at a server that appears only later.
  */
 export class TcpProxy {
   private server?: Server;
