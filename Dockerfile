@@ -7,6 +7,10 @@
 # APP is one of: auth-service, product-service, inventory-service, order-service, gateway, dev-registry.
 # The build runs the same `npm run build` as `npm test`; the final image holds Node, the app's
 # production dependencies and the compiled workspace code, and runs as the unprivileged `node` user.
+#
+# The config-seed job of docker-compose.yml is built from the same recipe, as its own target:
+#
+#   docker build --build-arg WORKSPACE=tools/config-cli --target config-seed -t discovery-lab/config-seed .
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -27,22 +31,41 @@ RUN --mount=type=cache,target=/root/.npm \
 COPY . .
 RUN npm run build
 
-# --- production dependencies of APP's workspace only (no TypeScript, Jest, testcontainers, ...),
-# --- then the compiled libraries and the app laid over them.
+# --- production dependencies of one workspace only (apps/APP, or WORKSPACE): no TypeScript, Jest,
+# --- testcontainers, nor the development-only PGlite, since every workspace's devDependencies are
+# --- dropped first (deploy/docker/production-manifests.js says why); then the compiled code of the
+# --- libraries it uses and of the workspace itself.
 FROM ${NODE_IMAGE} AS bundle
 ARG APP
+ARG WORKSPACE=apps/${APP}
 WORKDIR /app
 COPY --from=manifests /app ./
+COPY deploy/docker/production-manifests.js /tmp/production-manifests.js
 RUN --mount=type=cache,target=/root/.npm \
-    test -n "${APP}" || { echo "build argument APP is required, e.g. --build-arg APP=gateway" >&2; exit 1; }; \
-    npm ci --omit=dev --workspace "apps/${APP}" --no-audit --no-fund
+    test -f "${WORKSPACE}/package.json" || { echo "build argument APP is required, e.g. --build-arg APP=gateway" >&2; exit 1; }; \
+    node /tmp/production-manifests.js \
+ && npm ci --omit=dev --workspace "${WORKSPACE}" --no-audit --no-fund
 COPY --from=build /app/libs /tmp/build/libs
-COPY --from=build /app/apps/${APP}/dist ./apps/${APP}/dist
-# Exec-form CMD does not expand variables, so the app's entry point gets a fixed name here.
-RUN for dist in /tmp/build/libs/*/dist; do lib="${dist%/dist}"; cp -R "$dist" "libs/${lib##*/}/"; done \
- && rm -rf /tmp/build \
+COPY --from=build /app/${WORKSPACE}/dist ./${WORKSPACE}/dist
+# Only the libraries npm installed (node_modules/@lab/<lib> links to libs/<lib>) get their code.
+# Exec-form CMD does not expand variables, so the entry point gets a fixed name here.
+RUN for dist in /tmp/build/libs/*/dist; do lib="${dist%/dist}"; lib="${lib##*/}"; \
+      if [ -e "node_modules/@lab/${lib}" ]; then cp -R "$dist" "libs/${lib}/"; fi; done \
+ && rm -rf /tmp/build /tmp/production-manifests.js \
  && find . -name '*.tsbuildinfo' -delete \
- && ln -s "apps/${APP}/dist/main.js" main.js
+ && ln -s "${WORKSPACE}/dist/main.js" main.js
+
+# --- config-seed: the one-shot job that writes config/ into the registry's KV store (see
+# --- docker-compose.yml). Built with WORKSPACE=tools/config-cli: the config CLI and its production
+# --- dependencies, not the whole build stage.
+FROM ${NODE_IMAGE} AS config-seed
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=bundle /app ./
+COPY --from=build /app/config ./config
+USER node
+ENTRYPOINT ["node", "main.js"]
+CMD ["seed", "--wait", "60s"]
 
 # --- runtime
 FROM ${NODE_IMAGE} AS runtime

@@ -117,17 +117,18 @@ describe('docker-compose.yml against the apps', () => {
     expect(compose.services.consul.image).toMatch(/^hashicorp\/consul:\d+\.\d+\.\d+$/);
   });
 
-  it('seeds the KV store with the command the config CLI provides, before any service starts', () => {
+  it('seeds the KV store with the config CLI, in an image of its own, before any service starts', () => {
     const seed = compose.services['config-seed'];
-    expect(seed.command).toEqual(['npm', 'run', 'config', '--', 'seed', '--wait', '60s']);
+    expect(seed.command).toEqual(['seed', '--wait', '60s']);
+    // The config-seed target runs `node main.js`, linked to the workspace's entry point, as
+    // `npm run config` runs the same file.
+    expect(seed.build).toMatchObject({ target: 'config-seed', args: { WORKSPACE: 'tools/config-cli' } });
     const rootScripts = (
       JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
-    // The build stage holds the whole workspace as `npm run build` left it, the CLI included.
-    const [runtime, script] = rootScripts.config.split(' ');
-    expect(runtime).toBe('node');
-    expect(existsSync(repoPath(script))).toBe(true);
-    expect(seed.build?.target).toBe('build');
+    expect(rootScripts.config).toBe(`node ${seed.build?.args?.WORKSPACE}/dist/main.js`);
+    expect(existsSync(repoPath(String(seed.build?.args?.WORKSPACE), 'dist', 'main.js'))).toBe(true);
+    expect(seed.image).toMatch(/^discovery-lab\/config-seed:/);
   });
 
   it('seeds only once the store DISCOVERY_BACKEND names is healthy, whichever profile runs it', () => {

@@ -32,16 +32,41 @@ describe('Dockerfile', () => {
     expect(rootPackage.scripts.test.startsWith('npm run build &&')).toBe(true);
   });
 
-  it("keeps only the production dependencies of APP's workspace", () => {
+  it("keeps only the production dependencies of APP's workspace, devDependencies dropped first", () => {
+    const args = stage('bundle')
+      .instructions.filter((i) => i.keyword === 'ARG')
+      .map((i) => i.args);
+    expect(args).toEqual(['APP', 'WORKSPACE=apps/${APP}']);
     const bundle = runs(stage('bundle')).join('\n');
     expect(bundle).toMatch(/--mount=type=cache,target=\/root\/\.npm/);
-    expect(bundle).toMatch(/npm ci --omit=dev --workspace "apps\/\$\{APP\}"/);
+    // The image-contents check (image-contents.test.ts) runs these two commands, in this order.
+    expect(bundle).toMatch(
+      /node \/tmp\/production-manifests\.js \s*&& npm ci --omit=dev --workspace "\$\{WORKSPACE\}" --no-audit --no-fund/,
+    );
+    expect(stage('bundle').instructions.map((i) => i.args)).toContain(
+      'deploy/docker/production-manifests.js /tmp/production-manifests.js',
+    );
+  });
+
+  it('builds the config-seed job from the same bundle: the config CLI alone, no build stage', () => {
+    const seed = stage('config-seed');
+    const args = seed.instructions.map((i) => `${i.keyword} ${i.args}`);
+    expect(args).toContain('COPY --from=bundle /app ./');
+    expect(args.some((a) => a.includes('--from=build /app ./') || a.includes('--from=build /app/node_modules'))).toBe(
+      false,
+    );
+    expect(args).toContain('USER node');
+    expect(execForm(String(seed.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args))).toEqual([
+      'node',
+      'main.js',
+    ]);
+    expect(final.name).toBe('runtime');
   });
 
   it('starts the built entry point of APP directly with node, as the tests start it', () => {
     const link = runs(stage('bundle'))
       .join('\n')
-      .match(/ln -s "apps\/\$\{APP\}\/dist\/main\.js" main\.js/);
+      .match(/ln -s "\$\{WORKSPACE\}\/dist\/main\.js" main\.js/);
     expect(link).not.toBeNull();
     const cmd = final.instructions.filter((i) => i.keyword === 'CMD');
     expect(cmd).toHaveLength(1);

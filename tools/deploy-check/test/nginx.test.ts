@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loadComposeFile } from '../src/compose/load-compose';
 import { repoPath } from '../src/repo';
 
 /** The gateway's route table, read from its source (tools may not import an app). */
@@ -44,5 +45,15 @@ describe('NGINX fed by consul-template (compose profile nginx)', () => {
     expect(readFileSync(repoPath('deploy', 'nginx', 'consul-template.hcl'), 'utf8')).toContain(
       'destination = "/etc/nginx/upstreams/upstreams.conf"',
     );
+  });
+
+  it('lets consul-template stop NGINX gracefully before Docker kills it', () => {
+    const hcl = readFileSync(repoPath('deploy', 'nginx', 'consul-template.hcl'), 'utf8');
+    const killTimeout = Number(/kill_timeout\s*=\s*"(\d+)s"/.exec(hcl)?.[1]);
+    // Compose's default stop grace period is 10s.
+    const grace = String(loadComposeFile(repoPath('docker-compose.yml')).services.nginx.stop_grace_period ?? '10s');
+    const graceSeconds = Number(/^(\d+)s$/.exec(grace)?.[1]);
+    expect(killTimeout).toBeGreaterThan(0);
+    expect(graceSeconds).toBeGreaterThan(killTimeout);
   });
 });
