@@ -2,7 +2,7 @@
 # Writes every secret the stack reads, with fresh random values, into one folder:
 #
 #   sh deploy/generate-secrets.sh                          # deploy/secrets, for docker compose
-#   sh deploy/generate-secrets.sh k8s/overlays/dev/secrets # for kubectl apply -k k8s/overlays/dev
+#   sh deploy/generate-secrets.sh k8s/base/secrets         # for kubectl apply -k k8s/overlays/<dev|prod>
 #
 # A file that already exists is kept, so running it again never rotates a password that a database
 # was initialised with. The folder's *.example files show the format of each secret; the real files

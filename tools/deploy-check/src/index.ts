@@ -14,6 +14,8 @@ export type { KustomizeTree } from './secrets-fixture';
 export { validateAgainstSchema, modelModule, objectId } from './kubernetes/schema-validation';
 export type { ObjectProblem } from './kubernetes/schema-validation';
 export { findUnknownFields } from './kubernetes/unknown-fields';
+export { fieldsNewerThan, compareReleases, GATED_FIELDS, MINIMUM_KUBERNETES } from './kubernetes/minimum-version';
+export type { GatedField, GatedFieldUse } from './kubernetes/minimum-version';
 export { expectedK8sConfig, k8sConfigDrift, syncK8sConfig } from './k8s-config';
 export { parseDockerfile, readDockerfile, execForm } from './dockerfile';
 export type { DockerInstruction, DockerStage, ParsedDockerfile } from './dockerfile';

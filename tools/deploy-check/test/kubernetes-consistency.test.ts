@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describeApp, readsVariable, type AppDescription } from '../src/app-description';
 import type { KubeObject } from '../src/kube-object';
-import { DEPLOYED_APPS } from '../src/repo';
+import { fieldsNewerThan, MINIMUM_KUBERNETES } from '../src/kubernetes/minimum-version';
+import { objectId } from '../src/kubernetes/schema-validation';
+import { DEPLOYED_APPS, repoPath } from '../src/repo';
 import { appDeployments, matchesLabels, podTemplate, workloads, type Container } from './support/manifest-queries';
 import { describeWithKubectl, KUSTOMIZATIONS, kustomizeRenders, named, ofKind, type Renders } from './support/renders';
 
@@ -167,12 +170,62 @@ describeWithKubectl('the rendered manifests', () => {
       }
     });
 
+    it(`uses no field that Kubernetes ${MINIMUM_KUBERNETES} drops or refuses`, () => {
+      expect(
+        objects().flatMap((object) => fieldsNewerThan(object).map((use) => `${objectId(object)}: ${use.at}`)),
+      ).toEqual([]);
+    });
+
+    it('leaves the replica count of an autoscaled Deployment to its autoscaler', () => {
+      for (const hpa of ofKind(objects(), 'HorizontalPodAutoscaler')) {
+        const target = (hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef;
+        const spec = named(objects(), target.kind, target.name).spec as { replicas?: number };
+        expect({ deployment: target.name, replicas: spec.replicas }).toEqual({
+          deployment: target.name,
+          replicas: undefined,
+        });
+      }
+      const autoscaled = ofKind(objects(), 'HorizontalPodAutoscaler').map(
+        (hpa) => (hpa.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name,
+      );
+      expect(
+        appDeployments(objects())
+          .filter((d) => !autoscaled.includes(d.metadata.name))
+          .map((d) => d.metadata.name),
+      ).toEqual(['product-service-v2']);
+    });
+
     it('runs the canary track only inside the mesh, and MESH_MODE only there', () => {
       const meshed = dir === 'k8s/istio';
       const canary = named(objects(), 'Deployment', 'product-service-v2');
       expect((canary.spec as { replicas: number }).replicas).toBe(meshed ? 1 : 0);
       for (const deployment of appDeployments(objects())) {
         expect(envOf(appContainer(deployment)).get('MESH_MODE')?.value).toBe(meshed ? 'true' : undefined);
+      }
+    });
+  });
+
+  describe(`the prod overlay, on Kubernetes ${MINIMUM_KUBERNETES} or newer`, () => {
+    const objects = () => renders.rendered('k8s/overlays/prod');
+
+    it('says which Kubernetes it needs, as README does', () => {
+      const minimum = `Kubernetes ${MINIMUM_KUBERNETES} or newer`;
+      expect(readFileSync(repoPath('k8s', 'overlays', 'prod', 'kustomization.yaml'), 'utf8')).toContain(minimum);
+      expect(readFileSync(repoPath('README.md'), 'utf8')).toContain(minimum);
+    });
+
+    it('runs three to ten replicas of each app, spread over nodes and zones app by app', () => {
+      for (const hpa of ofKind(objects(), 'HorizontalPodAutoscaler')) {
+        expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
+      }
+      for (const deployment of appDeployments(objects())) {
+        const { spec } = podTemplate(deployment) as unknown as {
+          spec: { topologySpreadConstraints: { topologyKey: string; matchLabelKeys?: string[] }[] };
+        };
+        expect(spec.topologySpreadConstraints.map((c) => [c.topologyKey, c.matchLabelKeys])).toEqual([
+          ['kubernetes.io/hostname', ['app']],
+          ['topology.kubernetes.io/zone', ['app']],
+        ]);
       }
     });
   });

@@ -4,7 +4,7 @@ import { objectId, validateAgainstSchema } from '../src/kubernetes/schema-valida
 import { findUnknownFields } from '../src/kubernetes/unknown-fields';
 import type { KubeObject } from '../src/kube-object';
 import { repoPath } from '../src/repo';
-import { parseYamlDocuments, readYamlDocuments } from '../src/yaml-documents';
+import { parseYamlDocuments, readYamlDocument, readYamlDocuments } from '../src/yaml-documents';
 import { describeWithKubectl, KUSTOMIZATIONS, kustomizeRenders, type Renders } from './support/renders';
 
 let renders: Renders;
@@ -156,18 +156,55 @@ describeWithKubectl('the fault-injection lab', () => {
     }
   });
 
-  it('replaces the mesh VirtualService of the same service, adding a delay and an abort', () => {
-    const [lab] = readYamlDocuments(file) as KubeObject[];
-    const mesh = renders
+  type Route = {
+    name: string;
+    match?: { uri?: Record<string, string>; method?: Record<string, string> }[];
+    fault?: { delay?: { fixedDelay: string }; abort?: unknown };
+    timeout?: string;
+    retries?: unknown;
+  };
+  const routesOf = (object: KubeObject) => (object.spec as { http: Route[] }).http;
+  const lab = () => (readYamlDocuments(file) as KubeObject[])[0];
+  const mesh = () =>
+    renders
       .rendered('k8s/istio')
-      .find((o) => o.kind === lab.kind && o.metadata.name === lab.metadata.name) as KubeObject;
-    expect(mesh).toBeDefined();
-    expect(lab.metadata.namespace).toBe(mesh.metadata.namespace);
-    const faults = (lab.spec as { http: { fault?: { delay?: unknown; abort?: unknown } }[] }).http.map(
-      (route) => route.fault,
-    );
+      .find((o) => o.kind === lab().kind && o.metadata.name === lab().metadata.name) as KubeObject;
+
+  it('replaces the mesh VirtualService of the same service, adding a delay and an abort', () => {
+    expect(mesh()).toBeDefined();
+    expect(lab().metadata.namespace).toBe(mesh().metadata.namespace);
+    const faults = routesOf(lab()).map((route) => route.fault);
     expect(faults.some((fault) => fault?.delay)).toBe(true);
     expect(faults.some((fault) => fault?.abort)).toBe(true);
-    expect((lab.spec as { hosts: string[] }).hosts).toEqual((mesh.spec as { hosts: string[] }).hosts);
+    expect((lab().spec as { hosts: string[] }).hosts).toEqual((mesh().spec as { hosts: string[] }).hosts);
+  });
+
+  it('sets no timeout or retries on a route with a fault, since Istio turns them off there', () => {
+    const virtualServices = [lab(), ...renders.rendered('k8s/istio').filter((o) => o.kind === 'VirtualService')];
+    for (const route of virtualServices.flatMap(routesOf).filter((r) => r.fault)) {
+      expect({ route: route.name, timeout: route.timeout, retries: route.retries }).toEqual({
+        route: route.name,
+        timeout: undefined,
+        retries: undefined,
+      });
+    }
+  });
+
+  it("delays reservations past order-service's own timeout, as README and the lab say", () => {
+    const reserve = routesOf(lab()).find((route) => route.fault?.delay) as Route;
+    expect(reserve.match).toEqual([{ uri: { exact: '/reservations' }, method: { exact: 'POST' } }]);
+    const delayMs = Number(/^(\d+)s$/.exec(String(reserve.fault?.delay?.fixedDelay))?.[1]) * 1000;
+    const settings = readYamlDocument(repoPath('config', 'order-service', 'default.yaml')) as {
+      resilience: { 'inventory-service': { timeoutMs: number } };
+    };
+    const timeoutMs = settings.resilience['inventory-service'].timeoutMs;
+    expect(delayMs).toBeGreaterThan(timeoutMs);
+    const said = `${timeoutMs / 1000}s`;
+    expect(readFileSync(file, 'utf8')).toContain(`gives up after ${said}`);
+    expect(readFileSync(repoPath('README.md'), 'utf8')).toContain(`own ${said} timeout`);
+    // Confirm and release keep the mesh's route: only the reservation itself is delayed.
+    const settle = routesOf(lab()).find((route) => route.name === 'reservations');
+    const meshReservations = routesOf(mesh()).find((route) => route.name === 'reservations');
+    expect(settle).toEqual(meshReservations);
   });
 });
