@@ -24,8 +24,10 @@ export {
   NotFound,
   PayloadTooLarge,
   ServiceUnavailable,
+  TooManyRequests,
   Unauthorized,
   UnprocessableEntity,
+  UnsupportedMediaType,
   ValidationProblem,
 } from './http/problem';
 export type { FieldError, ProblemOptions } from './http/problem';

@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { MemoryRegistry } from '@lab/discovery';
 import { captureLogs, startExample, type CapturedLogs } from './support/example-service';
 import { startStub } from '@lab/testing';
@@ -130,6 +131,56 @@ describe('problems', () => {
     const response = await post('/orders', JSON.stringify({ items: [], padding: 'x'.repeat(2048) }));
     expect(response.status).toBe(413);
     expect(await problem(response)).toMatchObject({ status: 413, title: 'Payload Too Large' });
+  });
+
+  describe('Content-Encoding', () => {
+    const order = JSON.stringify({ items: [{ productId: 1, quantity: 2 }] });
+    const encoded = (encoding: string, body: Buffer | string) =>
+      post('/orders', body as string, { 'content-type': 'application/json', 'content-encoding': encoding });
+
+    it('decodes gzip, deflate and br bodies', async () => {
+      expect((await encoded('gzip', gzipSync(order))).status).toBe(201);
+      expect((await encoded('deflate', deflateSync(order))).status).toBe(201);
+      expect((await encoded('br', brotliCompressSync(order))).status).toBe(201);
+    });
+
+    it.each([
+      ['gzip', Buffer.from('this is not gzip')],
+      ['gzip', gzipSync(order).subarray(0, 12)],
+      ['deflate', Buffer.from('zzz')],
+      ['br', Buffer.from('xxxxxxxxxxxxxxxx')],
+    ])('400 naming the encoding for a corrupt %s body', async (encoding, body) => {
+      const response = await encoded(encoding, body);
+      expect(response.status).toBe(400);
+      expect(await problem(response)).toMatchObject({
+        status: 400,
+        detail: `The request body is not valid ${encoding} data`,
+        errors: [{ field: 'headers.content-encoding', message: expect.any(String) }],
+      });
+    });
+
+    it('415 for an encoding it does not decode', async () => {
+      const response = await encoded('compress', Buffer.from('abc'));
+      expect(response.status).toBe(415);
+      expect(await problem(response)).toMatchObject({
+        status: 415,
+        title: 'Unsupported Media Type',
+        errors: [{ field: 'headers.content-encoding', message: 'is not supported' }],
+      });
+    });
+  });
+
+  it('400 naming the field that holds a NUL character, in the body and in the query', async () => {
+    const body = await post('/echo', JSON.stringify({ note: 'lamp\u0000; DROP' }));
+    expect(body.status).toBe(400);
+    expect(await problem(body)).toMatchObject({
+      errors: [{ field: 'body.note', message: 'must not contain a NUL character' }],
+    });
+    const query = await fetch(`${service.url}/items/7?verbose=%00`);
+    expect(query.status).toBe(400);
+    expect((await problem(query)).errors).toEqual([
+      { field: 'query.verbose', message: 'must not contain a NUL character' },
+    ]);
   });
 
   it('an HttpProblem keeps its own status and detail', async () => {

@@ -1,5 +1,5 @@
 import { tagDependency } from './dependency-errors';
-import { jsonSyntaxMessage, toProblem } from './error-handler';
+import { toProblem } from './error-handler';
 import { Conflict, ValidationProblem } from './problem';
 
 function coded(code: string, extra: Record<string, unknown> = {}): Error {
@@ -11,34 +11,6 @@ describe('toProblem', () => {
     const conflict = new Conflict('taken', { errors: [{ field: 'body.sku', message: 'taken' }] });
     expect(toProblem(conflict)).toBe(conflict);
     expect(toProblem(new ValidationProblem([{ field: 'query.page', message: 'bad' }])).status).toBe(400);
-  });
-
-  it("maps body-parser's errors to 413 and 400", () => {
-    expect(toProblem(Object.assign(new Error('too big'), { type: 'entity.too.large' })).status).toBe(413);
-    expect(
-      toProblem(Object.assign(new Error('Unexpected end of JSON input'), { type: 'entity.parse.failed' })),
-    ).toMatchObject({
-      status: 400,
-      detail: 'Malformed JSON body',
-      errors: [{ field: 'body', message: 'Unexpected end of JSON input' }],
-    });
-    expect(toProblem(Object.assign(new Error('gzip?'), { type: 'encoding.unsupported' })).status).toBe(400);
-  });
-
-  it('names the JSON syntax error without quoting the body back', () => {
-    let thrown: unknown;
-    try {
-      JSON.parse('password=hunter2');
-    } catch (error) {
-      thrown = error;
-    }
-    const message = jsonSyntaxMessage(thrown);
-    expect(message).toMatch(/^Unexpected token/);
-    expect(message).not.toContain('hunter2');
-    expect(jsonSyntaxMessage(new Error("Expected property name or '}' in JSON at position 1 (line 1 column 2)"))).toBe(
-      "Expected property name or '}' in JSON at position 1 (line 1 column 2)",
-    );
-    expect(jsonSyntaxMessage(new Error('"'))).toBe('is not valid JSON');
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { databaseFailureDetail, dependencyFailureDetail } from './dependency-errors';
-import { BadRequest, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from './problem';
+import { HttpProblem, NotFound, ServiceUnavailable } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -10,33 +10,9 @@ const internalError = new HttpProblem(500, 'Internal Server Error');
 /** What the client is told about an error; logs get message and code, never a stack trace. */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  // body-parser marks its errors with `type` (and `status`); they are the caller's fault.
-  const bodyError = (error as { type?: unknown } | null)?.type;
-  if (bodyError === 'entity.too.large') return new PayloadTooLarge('The request body is too large');
-  if (bodyError === 'entity.parse.failed') {
-    return new BadRequest('Malformed JSON body', { errors: [{ field: 'body', message: jsonSyntaxMessage(error) }] });
-  }
-  if (
-    (typeof bodyError === 'string' && bodyError.startsWith('entity.')) ||
-    bodyError === 'encoding.unsupported' ||
-    bodyError === 'charset.unsupported'
-  ) {
-    return new BadRequest('The request body could not be read');
-  }
   const dependency = dependencyFailureDetail(error) ?? databaseFailureDetail(error);
   if (dependency !== undefined) return new ServiceUnavailable(dependency);
   return internalError;
-}
-
-/**
- * What JSON.parse said, without the part that quotes the body back ("abc" is not valid JSON):
- * the body may hold a password, and the problem document must not repeat it.
- */
-export function jsonSyntaxMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : '';
-  const quoteAt = message.indexOf('"');
-  const safe = (quoteAt === -1 ? message : message.slice(0, quoteAt)).replace(/[\s,]+$/, '');
-  return safe === '' ? 'is not valid JSON' : safe;
 }
 
 export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {

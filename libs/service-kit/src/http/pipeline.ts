@@ -1,5 +1,6 @@
 import type { HealthRegistry } from '@lab/health';
 import express, { type Express } from 'express';
+import { jsonBodyParser } from './json-body';
 import type { Logger } from 'pino';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import type { HttpMetrics } from './metrics';
@@ -35,7 +36,7 @@ export function mountBeforeRoutes(
   app.use(o.metrics.middleware);
   mountObservabilityRoutes(app, { health: o.health, metrics: o.metrics.registry, details: o.healthDetails });
   if (o.jsonBodyLimit !== undefined) {
-    app.use(express.json({ limit: o.jsonBodyLimit, type: ['application/json', 'application/*+json'] }));
+    app.use(jsonBodyParser(o.jsonBodyLimit));
   }
 }
 

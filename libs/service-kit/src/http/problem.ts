@@ -82,9 +82,30 @@ export class PayloadTooLarge extends HttpProblem {
   }
 }
 
+/** 415: a body in a Content-Encoding, charset or type the service does not read. */
+export class UnsupportedMediaType extends HttpProblem {
+  constructor(detail?: string, options?: ProblemOptions) {
+    super(415, 'Unsupported Media Type', detail, options);
+  }
+}
+
 export class UnprocessableEntity extends HttpProblem {
   constructor(detail?: string, options?: ProblemOptions) {
     super(422, 'Unprocessable Entity', detail, options);
+  }
+}
+
+/** 429 with `Retry-After` (whole seconds, at least 1): the caller may try again after that long. */
+export class TooManyRequests extends HttpProblem {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, detail?: string, options?: ProblemOptions) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, 'Too Many Requests', detail, {
+      ...options,
+      headers: { ...options?.headers, 'retry-after': String(seconds) },
+    });
+    this.retryAfterSeconds = seconds;
   }
 }
 

@@ -4,14 +4,54 @@ import { type FieldError, ValidationProblem } from './problem';
 
 type Source = 'body' | 'query' | 'params' | 'headers';
 
+function fieldName(source: Source, path: readonly PropertyKey[]): string {
+  return path.length === 0 ? source : `${source}.${path.map(String).join('.')}`;
+}
+
 function fieldErrors(source: Source, issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  return issues.map((issue) => ({
-    field: issue.path.length === 0 ? source : `${source}.${issue.path.map(String).join('.')}`,
-    message: issue.message,
-  }));
+  return issues.map((issue) => ({ field: fieldName(source, issue.path), message: issue.message }));
+}
+
+/**
+ * The path of a string (value or object key) holding a NUL character, or undefined when none does.
+ * Postgres cannot store U+0000 in text and C-based tools cut strings at it, so it never reaches
+ * a handler. Walked with a stack, not recursion: the body parser's nesting is the only bound.
+ */
+export function findNulCharacter(value: unknown): (string | number)[] | undefined {
+  // Each entry links to its parent, so a path is built only for the one string that is found.
+  interface Visit {
+    value: unknown;
+    key?: string | number;
+    parent?: Visit;
+  }
+  const pathOf = (visit: Visit | undefined, last?: string): (string | number)[] => {
+    const path: (string | number)[] = last === undefined ? [] : [last];
+    for (let at = visit; at?.key !== undefined; at = at.parent) path.push(at.key);
+    return path.reverse();
+  };
+  const stack: Visit[] = [{ value }];
+  while (stack.length > 0) {
+    const visit = stack.pop()!;
+    const current = visit.value;
+    if (typeof current === 'string') {
+      if (current.includes('\0')) return pathOf(visit);
+    } else if (Array.isArray(current)) {
+      current.forEach((item, index) => stack.push({ value: item, key: index, parent: visit }));
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, item] of Object.entries(current)) {
+        if (key.includes('\0')) return pathOf(visit, key);
+        stack.push({ value: item, key, parent: visit });
+      }
+    }
+  }
+  return undefined;
 }
 
 function parse<S extends z.ZodType>(schema: S, source: Source, value: unknown): z.output<S> {
+  const nulAt = findNulCharacter(value);
+  if (nulAt !== undefined) {
+    throw new ValidationProblem([{ field: fieldName(source, nulAt), message: 'must not contain a NUL character' }]);
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationProblem(fieldErrors(source, result.error.issues));
