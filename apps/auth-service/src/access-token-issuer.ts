@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import type { JSONWebKeySet } from 'jose';
-import { SIGNING_ALG } from './signing-key';
+import { ACCESS_TOKEN_TYPE, SIGNING_ALG } from './signing-key';
 import type { SigningKey } from './signing-key';
 import type { User } from './user-repository';
 
@@ -28,7 +28,7 @@ export class AccessTokenIssuer {
   sign(user: User): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ role: user.role, email: user.email })
-      .setProtectedHeader({ alg: SIGNING_ALG, kid: this.key.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: this.key.kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)
       .setSubject(user.id)

@@ -15,7 +15,6 @@ function isP256Pkcs8Pem(text: string): boolean {
 
 /** auth-service's variables, on top of the service kit's base configuration. */
 export const authConfig = z.object({
-  ACCESS_TOKEN_TTL_SECONDS: envInt({ min: 1, max: 86_400, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: envInt({ min: 60, max: 31_536_000, default: 604_800 }),
   /** PKCS8 PEM, P-256. Also read from JWT_PRIVATE_KEY_FILE. Absent: a key is generated and stored. */
   JWT_PRIVATE_KEY: z.string().refine(isP256Pkcs8Pem, 'expected a PKCS8 PEM private key on curve P-256').optional(),

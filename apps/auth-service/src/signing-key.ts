@@ -2,6 +2,8 @@ import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, import
 import type { CryptoKey, JWK } from 'jose';
 
 export const SIGNING_ALG = 'ES256';
+/** The `typ` of a user's access token (RFC 9068); every service checks it. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 /** The key access tokens are signed with, and the public half the JWKS publishes. */
 export interface SigningKey {

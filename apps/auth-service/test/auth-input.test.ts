@@ -125,7 +125,7 @@ describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
     const signWithOwnKey = async (claims: { iss: string; aud: string; expiresIn: string; role?: string }) => {
       const { key, kid } = await ownKey();
       return new SignJWT({ role: claims.role ?? 'customer', email: 'victim@example.com' })
-        .setProtectedHeader({ alg: 'ES256', kid })
+        .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
         .setSubject('00000000-0000-4000-8000-000000000000')
         .setIssuer(claims.iss)
         .setAudience(claims.aud)

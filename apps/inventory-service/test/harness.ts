@@ -33,7 +33,6 @@ export async function startInventory(env: Record<string, string> = {}): Promise<
   const registry = new MemoryRegistry();
   const database = await createTestDatabase();
   const issuer = await createTestIssuer();
-  const jwks = await issuer.serve(registry);
   const unknownProducts = new Set<number>();
   let productStub: Stub | undefined;
 
@@ -56,8 +55,7 @@ export async function startInventory(env: Record<string, string> = {}): Promise<
       PORT: '0',
       LOG_LEVEL: 'silent',
       DISCOVERY_BACKEND: 'memory',
-      JWT_ISSUER: issuer.issuer,
-      JWT_AUDIENCE: issuer.audience,
+      ...issuer.verifierEnv,
       ...env,
     },
   });
@@ -101,7 +99,6 @@ export async function startInventory(env: Record<string, string> = {}): Promise<
       await service.stop();
       await pool.end();
       await productStub?.stop();
-      await jwks.stop();
       await database.drop();
     },
   };

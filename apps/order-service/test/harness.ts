@@ -9,7 +9,7 @@ import { InventoryStub, productHandler } from './stubs';
 type Stub = Awaited<ReturnType<typeof startStub>>;
 
 /**
- * order-service on a fresh real database, with a JWKS issuer, a product-service stub (prices in
+ * order-service on a fresh real database, trusting a test issuer's keys, a product-service stub (prices in
  * `prices`, 404 for anything else) and a recording inventory-service stub, all in a memory registry.
  */
 export interface OrderHarness {
@@ -36,7 +36,6 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
   const registry = new MemoryRegistry();
   const database = await createTestDatabase();
   const issuer = await createTestIssuer();
-  const jwks = await issuer.serve(registry);
   const prices = new Map<number, number>();
   const inventory = new InventoryStub();
   let inventoryStub: Stub | undefined;
@@ -51,8 +50,7 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
         PORT: '0',
         LOG_LEVEL: 'silent',
         DISCOVERY_BACKEND: 'memory',
-        JWT_ISSUER: issuer.issuer,
-        JWT_AUDIENCE: issuer.audience,
+        ...issuer.verifierEnv,
         ...env,
         ...extra,
       },
@@ -101,7 +99,6 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
       await h.pool.end();
       await inventoryStub?.stop();
       await productStub?.stop();
-      await jwks.stop();
       await database.drop();
     },
   };

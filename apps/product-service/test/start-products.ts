@@ -14,21 +14,19 @@ export interface StartedProducts {
 }
 
 /**
- * product-service in-process on a free port, with a test token issuer registered as auth-service
- * in the same memory registry, so its Bearer checks fetch the issuer's JWKS through discovery.
+ * product-service in-process on a free port, verifying tokens against a test issuer's keys given
+ * as configuration (JWT_PUBLIC_KEYS), as every service does.
  */
 export async function startProducts(databaseUrl: string, env: Record<string, string> = {}): Promise<StartedProducts> {
   const registry = new MemoryRegistry();
   const issuer = await createTestIssuer();
-  const jwksServer = await issuer.serve(registry);
   const service = await startService(productService, {
     env: {
       DATABASE_URL: databaseUrl,
       PORT: '0',
       DISCOVERY_BACKEND: 'memory',
       LOG_LEVEL: 'silent',
-      JWT_ISSUER: issuer.issuer,
-      JWT_AUDIENCE: issuer.audience,
+      ...issuer.verifierEnv,
       ...env,
     },
     registry,
@@ -41,7 +39,6 @@ export async function startProducts(databaseUrl: string, env: Record<string, str
     customerToken: await issuer.sign({ sub: 'customer-1', role: 'customer' }),
     async stop() {
       await service.stop();
-      await jwksServer.stop();
       await registry.close();
     },
   };

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { createAuthenticator } from './auth/authenticator';
-import { jwksFromDiscovery } from './auth/jwks-source';
+import { trustedKeySource } from './auth/trusted-key-source';
 import { BASE_SECRET_KEYS, type BaseConfig } from './config/base-config';
 import { mountAdminRoutes } from './admin/admin-routes';
 import { loadServiceConfig } from './config/load-service-config';
@@ -131,7 +131,15 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
 
     const metrics = createHttpMetrics({ service: def.name });
     registerConfigMetrics(metrics.registry, store);
-    const dependencies = createLiveDependencies({ config, registry, store, metrics: metrics.registry, log, cleanup });
+    const dependencies = createLiveDependencies({
+      config,
+      registry,
+      store,
+      metrics: metrics.registry,
+      log,
+      cleanup,
+      service: def.name,
+    });
 
     const health = new HealthRegistry({ logger: log });
     cleanup.push('health checks', () => health.stop());
@@ -149,7 +157,7 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
     // Registered here, before the listener, so that shutdown runs them after in-flight requests end.
     const shutdownHooks = new ShutdownHooks();
     cleanup.push('shutdown hooks', () => shutdownHooks.run(log));
-    const app = createApp();
+    const app = createApp(config.TRUSTED_PROXIES);
     // Created once the port is known; /health/detailed reads its state.
     const registered: { current?: InstanceRegistration } = {};
     const ctx: ServiceContext<ExtraConfig<C>, ExtraConfig<D>> = {
@@ -166,7 +174,18 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
       auth: createAuthenticator({
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
-        fetchJwks: jwksFromDiscovery(dependencies.directory),
+        serviceName: def.name,
+        trustedKeys: trustedKeySource({
+          configured: config.JWT_PUBLIC_KEYS,
+          jwksUrl: config.JWKS_URL,
+          timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+        }),
+        accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+        serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+        onUnconfigured: () =>
+          log.error(
+            'a request carried a token, but no verification keys are configured: set JWT_PUBLIC_KEYS or JWKS_URL',
+          ),
       }),
       health,
       metrics: metrics.registry,

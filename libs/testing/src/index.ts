@@ -29,8 +29,16 @@ export type { ResolveOptions, ResolveStep, ResolvedServer, UnavailableServer, Se
 export { probePostgres, probeRedis, probeConsul, probeEtcd, probeZookeeper } from './probes';
 export { createTestDatabase, databaseUrl, InfraUnavailableError } from './test-database';
 export type { TestDatabase } from './test-database';
-export { createTestIssuer, DEFAULT_TEST_ISSUER, DEFAULT_TEST_AUDIENCE, JWKS_PATH } from './test-issuer';
-export type { TestIssuer, TestClaims, SignOptions } from './test-issuer';
+export {
+  createTestIssuer,
+  DEFAULT_TEST_ISSUER,
+  DEFAULT_TEST_AUDIENCE,
+  JWKS_PATH,
+  TOKEN_PATH,
+  ACCESS_TOKEN_TYP,
+  SERVICE_TOKEN_TYP,
+} from './test-issuer';
+export type { TestIssuer, TestClaims, SignOptions, ServedIssuer } from './test-issuer';
 export { startStub } from './stub';
 export type { StubRegistry, RunningStub } from './stub';
 export { freePort } from './free-port';

@@ -1,19 +1,20 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import { JWKS_PATH, createTestIssuer, describeWithInfra, infra } from '../src';
-import { consulHttpRegistry } from './support/consul-http';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { createTestIssuer } from '../src';
 
 describe('createTestIssuer', () => {
-  it('signs ES256 tokens that verify against its JWKS with the default issuer and audience', async () => {
+  it('signs ES256 at+jwt access tokens that verify against its JWKS with the default issuer and audience', async () => {
     const issuer = await createTestIssuer();
     const token = await issuer.sign({ sub: 'user-1', role: 'admin', email: 'ada@example.test' });
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(issuer.jwks), {
       issuer: 'auth-service',
       audience: 'service-discovery-lab',
+      typ: 'at+jwt',
     });
     expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: issuer.jwks.keys[0].kid });
     expect(payload).toMatchObject({ sub: 'user-1', role: 'admin', email: 'ada@example.test' });
     expect(payload.exp! - payload.iat!).toBe(300);
     expect(issuer.jwks.keys[0]).not.toHaveProperty('d');
+    expect(JSON.parse(issuer.verifierEnv.JWT_PUBLIC_KEYS)).toEqual(issuer.jwks);
   });
 
   it('forges tokens for the wrong issuer or audience, and expired ones, that verification rejects', async () => {
@@ -29,6 +30,16 @@ describe('createTestIssuer', () => {
     );
   });
 
+  it('signs service tokens under their own typ, and raw payloads exactly as given', async () => {
+    const issuer = await createTestIssuer();
+    const service = await issuer.signService({ sub: 'order-service', audience: 'inventory-service' });
+    const { payload } = await jwtVerify(service, createLocalJWKSet(issuer.jwks), { typ: 'service+jwt' });
+    expect(payload).toMatchObject({ sub: 'order-service', aud: 'inventory-service', iss: 'auth-service' });
+    const raw = await issuer.signRaw({ sub: 'x' });
+    expect(decodeProtectedHeader(raw)).toEqual({ alg: 'ES256', kid: issuer.jwks.keys[0].kid });
+    expect(JSON.parse(Buffer.from(raw.split('.')[1], 'base64url').toString())).toEqual({ sub: 'x' });
+  });
+
   it("does not verify against another issuer's keys", async () => {
     const [mine, theirs] = await Promise.all([createTestIssuer(), createTestIssuer()]);
     const token = await theirs.sign({ sub: 'u', role: 'admin' });
@@ -36,25 +47,38 @@ describe('createTestIssuer', () => {
   });
 });
 
-describeWithInfra(['consul'], 'createTestIssuer().serve', () => {
-  it('serves the JWKS from a server registered as auth-service, and deregisters it on stop', async () => {
-    const registry = consulHttpRegistry(infra('consul').url!);
+describe('createTestIssuer().serve', () => {
+  it('serves the JWKS, and service tokens to known clients only', async () => {
     const issuer = await createTestIssuer();
-    const served = await issuer.serve(registry);
+    const served = await issuer.serve({ clients: { 'order-service': 's3cret' } });
     try {
-      const [instance] = await registry.passing('auth-service');
-      expect(`http://${instance.address}:${instance.port}`).toBe(served.url);
-      const jwks = createRemoteJWKSet(new URL(JWKS_PATH, served.url));
       const token = await issuer.sign({ sub: 'user-2', role: 'customer' });
-      await expect(jwtVerify(token, jwks, { issuer: issuer.issuer, audience: issuer.audience })).resolves.toMatchObject(
-        {
-          payload: { sub: 'user-2', role: 'customer' },
-        },
-      );
+      await expect(
+        jwtVerify(token, createRemoteJWKSet(new URL(served.jwksUrl)), { issuer: issuer.issuer }),
+      ).resolves.toMatchObject({ payload: { sub: 'user-2', role: 'customer' } });
+
+      const ask = (secret: string) =>
+        fetch(served.tokenUrl, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`order-service:${secret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: 'grant_type=client_credentials&audience=inventory-service',
+        });
+      const granted = await ask('s3cret');
+      expect(granted.status).toBe(200);
+      const { access_token: accessToken } = (await granted.json()) as { access_token: string };
+      const { payload } = await jwtVerify(accessToken, createLocalJWKSet(issuer.jwks), { typ: 'service+jwt' });
+      expect(payload).toMatchObject({ sub: 'order-service', aud: 'inventory-service' });
+      expect((await ask('wrong')).status).toBe(401);
+      expect(served.tokenRequests).toEqual([
+        { clientId: 'order-service', audience: 'inventory-service' },
+        { clientId: undefined, audience: 'inventory-service' },
+      ]);
       expect((await fetch(new URL('/other', served.url))).status).toBe(404);
     } finally {
       await served.stop();
     }
-    await expect(registry.passing('auth-service')).resolves.toEqual([]);
   });
 });

@@ -43,6 +43,28 @@ describe('ServiceClient', () => {
     expect(ids).toEqual(['p1', 'p2', 'p1', 'p2']);
   });
 
+  it('asks for credentials per call for the service it calls, and a failure to get them tries no instance', async () => {
+    const server = await instance('p1', (_req, res) => sendJson(res, 200, {}));
+    const asked: string[] = [];
+    let tokens = 0;
+    const client = open({
+      credentials: async (service) => {
+        asked.push(service);
+        if (tokens === 2) throw Object.assign(new Error('issuer down'), { code: 'SERVICE_CREDENTIAL_UNAVAILABLE' });
+        return { authorization: `Bearer token-${++tokens}` };
+      },
+    });
+    await client.get('/a');
+    await client.get('/b', { headers: { authorization: 'Bearer chosen-by-the-caller' } });
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer chosen-by-the-caller',
+    ]);
+    await expect(client.get('/c')).rejects.toMatchObject({ code: 'SERVICE_CREDENTIAL_UNAVAILABLE' });
+    expect(server.requests).toHaveLength(2);
+    expect(asked).toEqual(['product-service', 'product-service', 'product-service']);
+  });
+
   it('stops sending to an instance once the registry reports it unhealthy', async () => {
     await whoAmI('p1');
     await whoAmI('p2');

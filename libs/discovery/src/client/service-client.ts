@@ -21,6 +21,8 @@ export interface ServiceClientOptions {
   dispatcher: Dispatcher;
   policy?: CallPolicyLike;
   outboundHeaders?: () => Record<string, string>;
+  /** Headers proving who calls (a service token); awaited once per call. Headers the call sets win. */
+  credentials?: () => Promise<Record<string, string>>;
   /** Deadline per call when there is no policy, and the longest wait for the first registry answer. */
   timeoutMs: number;
   logger: Logger;
@@ -59,8 +61,9 @@ export class ServiceClient {
   async request<T = unknown>(options: ServiceRequestOptions): Promise<ServiceResponse<T>> {
     if (!options.path.startsWith('/')) throw new TypeError(`path must start with "/": ${options.path}`);
     const method = options.method.toUpperCase();
-    const request = method === options.method ? options : { ...options, method };
-    const { cache, policy, timeoutMs } = this.o;
+    let request = method === options.method ? options : { ...options, method };
+    const { cache, policy, timeoutMs, credentials } = this.o;
+    if (credentials !== undefined) request = { ...request, headers: { ...(await credentials()), ...request.headers } };
     if (!cache.loaded) {
       // Calls made right at start-up may come before the watch's first answer: they share one wait
       // of up to timeoutMs. After that wait, calls pick from whatever is known without waiting.

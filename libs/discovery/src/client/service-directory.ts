@@ -15,6 +15,11 @@ export interface ServiceDirectoryOptions {
   policyFor?: (service: string) => CallPolicyLike;
   /** Headers added to every outbound call, e.g. the x-request-id of the request being served. */
   outboundHeaders?: () => Record<string, string>;
+  /**
+   * Headers that prove who is calling `service` (e.g. a service token for it), awaited once per
+   * call before its attempts; a failure to get them fails the call without trying an instance.
+   */
+  credentials?: (service: string) => Promise<Record<string, string>>;
   /** Deadline per call when there is no policy. Default 2000. */
   timeoutMs?: number;
   /** A fresh balancer per service (they keep state), e.g. `() => createBalancer(LB_STRATEGY)`. Default round-robin. */
@@ -81,6 +86,7 @@ export class ServiceDirectory {
         dispatcher: this.dispatcher,
         policy: this.o.policyFor?.(service),
         outboundHeaders: this.o.outboundHeaders,
+        credentials: this.o.credentials && (() => this.o.credentials!(service)),
         timeoutMs: this.o.timeoutMs ?? 2000,
         logger: this.logger,
       });

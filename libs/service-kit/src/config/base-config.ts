@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { envBool, envDuration, envEnum, envInt, envPort, envUrl } from '@lab/config';
 import { BALANCER_KINDS } from '@lab/discovery';
 import { z } from 'zod';
+import { parseTrustedKeys, UntrustedKeyError } from '../auth/trusted-keys';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -33,6 +35,30 @@ const ZOOKEEPER_CONNECT = /^[A-Za-z0-9._-]+:\d{1,5}(?:,[A-Za-z0-9._-]+:\d{1,5})*
 
 /** A PEM document (certificate or key), given inline or, more usually, through NAME_FILE. */
 const pemSchema = z.string().refine((text) => text.includes('-----BEGIN '), 'expected a PEM document (-----BEGIN ...)');
+
+/** Verification keys: a JWKS document or PEM public keys, every one a public P-256 key. */
+const trustedKeysSchema = z.string().transform((text, ctx) => {
+  try {
+    return parseTrustedKeys(text);
+  } catch (error) {
+    if (!(error instanceof UntrustedKeyError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
+});
+
+/** Names Express (proxy-addr) knows for address ranges, besides addresses and CIDR ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, an address/prefix CIDR range, or loopback, linklocal or uniquelocal. */
+const proxyAddress = z.string().refine((text) => {
+  if (PROXY_RANGE_NAMES.has(text)) return true;
+  const [address, prefix, extra] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}, 'expected IP addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal');
 
 /** A DNS label, as a Kubernetes namespace or cluster domain part is. */
 const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'expected a lower-case DNS name');
@@ -97,6 +123,20 @@ export function baseConfigShape(defaultPort: number) {
     OUTBOUND_TIMEOUT_MS: envInt({ min: 1, max: 600_000, default: 2000 }),
     JWT_ISSUER: z.string().default('auth-service'),
     JWT_AUDIENCE: z.string().default('service-discovery-lab'),
+    /** The issuer's verification keys (usually JWT_PUBLIC_KEYS_FILE): trusted as configured. */
+    JWT_PUBLIC_KEYS: trustedKeysSchema.optional(),
+    /** The issuer's key set at a fixed address, never one found through discovery. */
+    JWKS_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
+    /** Longest lifetime (exp - iat) of a user's access token: auth-service issues, every service enforces. */
+    ACCESS_TOKEN_TTL_SECONDS: envInt({ min: 1, max: 86_400, default: 900 }),
+    /** Longest lifetime of a service token: auth-service issues, every service enforces. */
+    SERVICE_TOKEN_TTL_SECONDS: envInt({ min: 10, max: 3600, default: 300 }),
+    /** The issuer's token endpoint, where this service gets its service tokens (client credentials). */
+    AUTH_TOKEN_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
+    /** This service's client secret for that endpoint (usually SERVICE_CLIENT_SECRET_FILE). */
+    SERVICE_CLIENT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+    /** Proxies whose X-Forwarded-For is believed for the client address; unset: the socket peer is the client. */
+    TRUSTED_PROXIES: commaList(proxyAddress, 'proxy addresses').optional(),
   };
 }
 
@@ -105,7 +145,14 @@ type BaseShape = ReturnType<typeof baseConfigShape>;
 export type BaseConfig = Omit<z.output<z.ZodObject<BaseShape>>, 'INSTANCE_ID'> & { INSTANCE_ID: string };
 
 /** Variables whose values are never logged or echoed back. */
-export const BASE_SECRET_KEYS = ['CONSUL_TOKEN', 'CONSUL_KEY', 'DATABASE_URL', 'ETCD_PASSWORD', 'ADMIN_TOKEN'] as const;
+export const BASE_SECRET_KEYS = [
+  'CONSUL_TOKEN',
+  'CONSUL_KEY',
+  'DATABASE_URL',
+  'ETCD_PASSWORD',
+  'ADMIN_TOKEN',
+  'SERVICE_CLIENT_SECRET',
+] as const;
 
 /** `<name>-<port>-<4 hex>`: readable in a registry listing, unique enough between replicas. */
 export function defaultInstanceId(name: string, port: number): string {

@@ -30,6 +30,19 @@ export function serviceConfigSchema(def: ConfigurableService, env: Record<string
         const missing = cert === undefined ? 'CONSUL_CERT' : 'CONSUL_KEY';
         ctx.addIssue({ code: 'custom', path: [missing], message: 'CONSUL_CERT and CONSUL_KEY go together' });
       }
+      // A token endpoint without a secret (or the reverse) would send calls without a credential.
+      const { AUTH_TOKEN_URL: tokenUrl, SERVICE_CLIENT_SECRET: secret } = config as {
+        AUTH_TOKEN_URL?: string;
+        SERVICE_CLIENT_SECRET?: string;
+      };
+      if ((tokenUrl === undefined) !== (secret === undefined)) {
+        const missing = tokenUrl === undefined ? 'AUTH_TOKEN_URL' : 'SERVICE_CLIENT_SECRET';
+        ctx.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: 'AUTH_TOKEN_URL and SERVICE_CLIENT_SECRET go together',
+        });
+      }
     });
 }
 

@@ -10,6 +10,7 @@ const DEPENDENCY_FAILURE_CODES: Readonly<Record<string, string>> = {
   CIRCUIT_OPEN: 'is failing (circuit open)',
   TIMEOUT: 'did not answer in time',
   JWKS_UNAVAILABLE: 'could not provide its signing keys',
+  SERVICE_CREDENTIAL_UNAVAILABLE: 'could not issue a service token',
   BULKHEAD_FULL: 'is saturated (too many calls in flight)',
   POLICY_SHUT_DOWN: 'is no longer called (shutting down)',
 };

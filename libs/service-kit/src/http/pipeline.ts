@@ -8,9 +8,15 @@ import { mountObservabilityRoutes } from './observability-routes';
 import { requestIdMiddleware } from './request-id';
 import { createRequestLogger } from './request-logger';
 
-export function createApp(): Express {
+/**
+ * The Express app. `req.ip` is the socket peer unless that peer is one of `trustedProxies`; then
+ * it is the nearest address in X-Forwarded-For that is not a trusted proxy (a client cannot put
+ * itself there by sending its own header through them).
+ */
+export function createApp(trustedProxies?: readonly string[]): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustedProxies === undefined ? false : [...trustedProxies]);
   // Weak ETags hash every response body; services that want conditional requests set their own.
   app.set('etag', false);
   return app;

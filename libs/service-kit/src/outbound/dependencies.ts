@@ -62,6 +62,8 @@ export interface DependenciesOptions {
   balancer: BalancerKind;
   /** ZONE: instances in this zone are preferred when there are any. */
   zone?: string;
+  /** Headers proving this service's identity to the service called (its service token). */
+  credentials?: (service: string) => Promise<Record<string, string>>;
   log: Logger;
 }
 
@@ -92,6 +94,7 @@ export function createDependencies(o: DependenciesOptions): Dependencies {
     registry: o.registry,
     policyFor: named,
     outboundHeaders: outboundRequestHeaders,
+    credentials: o.credentials,
     timeoutMs: o.timeoutMs,
     balancer: () => createBalancer(o.balancer),
     zone: o.zone,

@@ -2,6 +2,7 @@ import type { ConfigStore } from '@lab/config';
 import type { ServiceRegistry } from '@lab/discovery';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { serviceCredentials } from '../auth/service-tokens';
 import type { BaseConfig } from '../config/base-config';
 import type { KitSettings } from '../dynamic/kit-settings';
 import { policyOptionsFor } from '../dynamic/policy-settings';
@@ -11,7 +12,8 @@ import { ResilienceMetrics } from '../observability/resilience-metrics';
 import { createDependencies, type Dependencies } from './dependencies';
 
 /**
- * Outbound calls as configured: balancer and zone from the environment, each dependency's policy
+ * Outbound calls as configured: balancer and zone from the environment, a service token on every
+ * call when the service has a client secret, each dependency's policy
  * from `resilience.<dependency>` in the live configuration (following changes), MESH_MODE turning
  * retries off, and the caches' and policies' figures on the metrics registry.
  */
@@ -22,6 +24,8 @@ export function createLiveDependencies(o: {
   metrics: Registry;
   log: Logger;
   cleanup: CleanupStack;
+  /** This service's name: the client id it gets service tokens under. */
+  service: string;
 }): Dependencies {
   const { config, store } = o;
   const resilienceMetrics = new ResilienceMetrics(o.metrics);
@@ -33,6 +37,12 @@ export function createLiveDependencies(o: {
     onPolicy: (policy) => resilienceMetrics.track(policy),
     balancer: config.LB_STRATEGY,
     zone: config.ZONE,
+    credentials: serviceCredentials({
+      service: o.service,
+      tokenUrl: config.AUTH_TOKEN_URL,
+      clientSecret: config.SERVICE_CLIENT_SECRET,
+      timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+    }),
     log: o.log,
   });
   o.cleanup.push('outbound clients', () => dependencies.close());

@@ -73,6 +73,9 @@ export const exampleService = defineService({
     app.get('/admin', ctx.auth.requireRole('admin'), (req, res) => {
       res.json({ admin: req.user.id });
     });
+    app.post('/internal', ctx.auth.requireService('order-service'), (req, res) => {
+      res.json({ caller: req.callerService });
+    });
   },
 });
 
