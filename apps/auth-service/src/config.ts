@@ -13,11 +13,31 @@ function isP256Pkcs8Pem(text: string): boolean {
   }
 }
 
-/** auth-service's variables, on top of the service kit's base configuration. */
+const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----/g;
+
+/**
+ * One or more PKCS8 PEM private keys on P-256, one after the other: the first signs, every one is
+ * published in the JWKS (the next key before it signs, the previous until its tokens expire).
+ */
+const signingKeysSchema = z.string().transform((text, ctx) => {
+  const blocks = [...text.matchAll(PEM_BLOCK)].map(([pem]) => pem);
+  if (blocks.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected PKCS8 PEM private keys on curve P-256' });
+    return z.NEVER;
+  }
+  const bad = blocks.findIndex((pem) => !isP256Pkcs8Pem(pem));
+  if (bad !== -1) {
+    ctx.addIssue({ code: 'custom', message: `key ${bad} is not a PKCS8 PEM private key on curve P-256` });
+    return z.NEVER;
+  }
+  return blocks;
+});
+
+/** auth-service's variables, on top of the service kit's base configuration (which has the token TTLs). */
 export const authConfig = z.object({
   REFRESH_TOKEN_TTL_SECONDS: envInt({ min: 60, max: 31_536_000, default: 604_800 }),
-  /** PKCS8 PEM, P-256. Also read from JWT_PRIVATE_KEY_FILE. Absent: a key is generated and stored. */
-  JWT_PRIVATE_KEY: z.string().refine(isP256Pkcs8Pem, 'expected a PKCS8 PEM private key on curve P-256').optional(),
+  /** Usually JWT_PRIVATE_KEY_FILE. Required in production; elsewhere a key is generated per process. */
+  JWT_PRIVATE_KEY: signingKeysSchema.optional(),
   ADMIN_EMAIL: z.string().trim().toLowerCase().max(254).pipe(z.email()).default('admin@example.com'),
   /** Required when NODE_ENV=production; elsewhere a development default applies. */
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),

@@ -45,4 +45,12 @@ export const migrations: Migration[] = [
         )`);
     },
   },
+  {
+    name: '004-drop-signing-keys',
+    async up(db) {
+      // Private keys are secrets (JWT_PRIVATE_KEY_FILE), not rows: a database backup or a read-only
+      // SQL injection must not hand out the power to mint tokens. The stored key is discarded.
+      await db.query('DROP TABLE IF EXISTS signing_keys');
+    },
+  },
 ];

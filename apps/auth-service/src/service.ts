@@ -1,7 +1,6 @@
 import { ConfigError } from '@lab/config';
 import type { ServiceContext } from '@lab/service-kit';
 import { defineService } from '@lab/service-kit';
-import { AccessTokenIssuer } from './access-token-issuer';
 import { seedAdmin } from './admin-seed';
 import type { AuthConfig } from './config';
 import { DEVELOPMENT_ADMIN_PASSWORD, authConfig } from './config';
@@ -12,7 +11,7 @@ import { registerJwksRoutes } from './routes/jwks-routes';
 import { Sessions } from './sessions';
 import type { SigningKey } from './signing-key';
 import { generateSigningKeyPem, signingKeyFromPem } from './signing-key';
-import { loadOrCreateSigningKey } from './signing-key-repository';
+import { TokenIssuer } from './token-issuer';
 
 type AuthContext = ServiceContext<AuthConfig>;
 
@@ -24,12 +23,21 @@ function adminPassword(config: AuthContext['config']): string {
   return DEVELOPMENT_ADMIN_PASSWORD;
 }
 
-/** The configured key (validated with the configuration), or the one stored in the database. */
-async function signingKey(ctx: AuthContext): Promise<SigningKey> {
+/**
+ * The configured keys (validated with the configuration), first the one that signs. Outside
+ * production a missing key is generated for this process alone: its tokens verify nowhere else,
+ * which is safe, and says so in the log.
+ */
+async function signingKeys(ctx: AuthContext): Promise<SigningKey[]> {
   const configured = ctx.config.JWT_PRIVATE_KEY;
-  if (configured !== undefined) return signingKeyFromPem(configured);
-  // The first replica to start generates it; the others read the stored one.
-  return signingKeyFromPem(await loadOrCreateSigningKey(ctx.db, generateSigningKeyPem));
+  if (configured !== undefined) return Promise.all(configured.map(signingKeyFromPem));
+  if (ctx.config.NODE_ENV === 'production') {
+    throw new ConfigError([{ variable: 'JWT_PRIVATE_KEY', message: 'required when NODE_ENV=production' }]);
+  }
+  ctx.log.warn(
+    'JWT_PRIVATE_KEY is not set: signing with a key made for this process only, which no other service or replica trusts',
+  );
+  return [await signingKeyFromPem(await generateSigningKeyPem())];
 }
 
 export const authService = defineService({
@@ -39,17 +47,21 @@ export const authService = defineService({
   database: { migrations },
   async routes(ctx) {
     const admin = { email: ctx.config.ADMIN_EMAIL, password: adminPassword(ctx.config) };
-    const key = await signingKey(ctx);
-    const issuer = new AccessTokenIssuer(key, {
+    const keys = await signingKeys(ctx);
+    const issuer = new TokenIssuer(keys, {
       issuer: ctx.config.JWT_ISSUER,
       audience: ctx.config.JWT_AUDIENCE,
-      ttlSeconds: ctx.config.ACCESS_TOKEN_TTL_SECONDS,
+      accessTtlSeconds: ctx.config.ACCESS_TOKEN_TTL_SECONDS,
+      serviceTtlSeconds: ctx.config.SERVICE_TOKEN_TTL_SECONDS,
     });
     // Tokens this service issued are verified against its own key, without a network hop.
     ctx.auth.jwksOverride = async () => issuer.jwks();
 
     const seeded = await seedAdmin(ctx.db, admin);
-    ctx.log.info({ kid: key.kid, admin: admin.email, seeded }, 'signing key loaded');
+    ctx.log.info(
+      { kid: issuer.currentKid, published: keys.map((key) => key.kid), admin: admin.email, seeded },
+      'signing keys loaded',
+    );
 
     const dummyHash = new DummyPasswordHash();
     await dummyHash.value(); // made now, so the first login with an unknown email is not the slow one

@@ -1,5 +1,5 @@
 import type { Queryable } from '@lab/service-kit';
-import type { AccessTokenIssuer } from './access-token-issuer';
+import type { TokenIssuer } from './token-issuer';
 import { DummyPasswordHash, hashPassword } from './passwords';
 import { InvalidCredentialsError, Sessions } from './sessions';
 
@@ -19,7 +19,7 @@ function poolWith(users: { id: string; email: string; role: 'customer'; password
 }
 
 function sessionsOver(pool: ReturnType<typeof poolWith>['pool'], dummyHash: DummyPasswordHash) {
-  const issuer = { ttlSeconds: 60, sign: async () => 'access-token' } as unknown as AccessTokenIssuer;
+  const issuer = { accessTtlSeconds: 60, signAccess: async () => 'access-token' } as unknown as TokenIssuer;
   return new Sessions({ pool, issuer, refreshTtlSeconds: 600, dummyHash, log: { warn: () => undefined } });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction, type ConnectionPool, type Queryable } from '@lab/service-kit';
-import type { AccessTokenIssuer } from './access-token-issuer';
+import type { TokenIssuer } from './token-issuer';
 import type { DummyPasswordHash } from './passwords';
 import { verifyPassword } from './passwords';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
@@ -52,7 +52,7 @@ export class Sessions {
   constructor(
     private readonly deps: {
       pool: Queryable & ConnectionPool;
-      issuer: AccessTokenIssuer;
+      issuer: TokenIssuer;
       refreshTtlSeconds: number;
       dummyHash: DummyPasswordHash;
       log: SessionLog;
@@ -107,10 +107,10 @@ export class Sessions {
 
   private async tokenPair(user: User, refreshToken: string): Promise<TokenPair> {
     return {
-      accessToken: await this.deps.issuer.sign(user),
+      accessToken: await this.deps.issuer.signAccess(user),
       refreshToken,
       tokenType: 'Bearer',
-      expiresIn: this.deps.issuer.ttlSeconds,
+      expiresIn: this.deps.issuer.accessTtlSeconds,
     };
   }
 }

@@ -1,11 +1,10 @@
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
+import { ecKeyThumbprint } from '@lab/service-kit';
+import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8 } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 
 export const SIGNING_ALG = 'ES256';
-/** The `typ` of a user's access token (RFC 9068); every service checks it. */
-export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
-/** The key access tokens are signed with, and the public half the JWKS publishes. */
+/** A key tokens are signed with, and the public half the JWKS publishes. */
 export interface SigningKey {
   /** RFC 7638 thumbprint of the public key: stable for the key, so every replica derives the same kid. */
   kid: string;
@@ -18,7 +17,7 @@ export async function signingKeyFromPem(pem: string): Promise<SigningKey> {
   const privateKey = await importPKCS8(pem, SIGNING_ALG, { extractable: true });
   const { kty, crv, x, y } = await exportJWK(privateKey);
   if (kty !== 'EC' || crv !== 'P-256' || !x || !y) throw new Error('not a P-256 EC private key');
-  const kid = await calculateJwkThumbprint({ kty, crv, x, y }, 'sha256');
+  const kid = ecKeyThumbprint({ kty, crv, x, y });
   return { kid, privateKey, publicJwk: { kty, crv, x, y, kid, alg: SIGNING_ALG, use: 'sig' } };
 }
 

@@ -117,9 +117,8 @@ describeWithInfra(['postgres'], 'auth-service rejects bad input', () => {
 
   describe('GET /auth/me', () => {
     async function ownKey() {
-      const { rows } = await auth.service.ctx.db.query('SELECT private_key_pem FROM signing_keys');
       const jwks = (await call(auth.url, 'GET', '/.well-known/jwks.json')).body;
-      return { key: await importPKCS8(rows[0].private_key_pem, 'ES256'), kid: jwks.keys[0].kid as string };
+      return { key: await importPKCS8(auth.privateKeyPem!, 'ES256'), kid: jwks.keys[0].kid as string };
     }
 
     const signWithOwnKey = async (claims: { iss: string; aud: string; expiresIn: string; role?: string }) => {

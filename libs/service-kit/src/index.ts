@@ -15,6 +15,8 @@ export { MigrationFailedError } from './db/migrations';
 export type { AuthUser, Role } from './auth/auth-user';
 export type { ServiceAuth } from './auth/authenticator';
 export { JwksUnavailableError } from './auth/jwks-cache';
+export { ACCESS_TOKEN_TYPE, SERVICE_TOKEN_TYPE } from './auth/token-claims';
+export { ecKeyThumbprint } from './auth/trusted-keys';
 
 export {
   BadRequest,
