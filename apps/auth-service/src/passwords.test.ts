@@ -1,10 +1,10 @@
-import { DummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { DummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 
 describe('password hashing', () => {
-  it('stores a self-describing scrypt string with the configured cost', async () => {
+  it("stores a self-describing scrypt string at OWASP's cost (N=2^17, r=8, p=1)", async () => {
     const stored = await hashPassword('correct horse battery');
     const [scheme, N, r, p, salt, hash] = stored.split('$');
-    expect([scheme, N, r, p]).toEqual(['scrypt', '16384', '8', '1']);
+    expect([scheme, N, r, p]).toEqual(['scrypt', '131072', '8', '1']);
     expect(Buffer.from(salt, 'base64url')).toHaveLength(16);
     expect(Buffer.from(hash, 'base64url')).toHaveLength(64);
   });
@@ -24,6 +24,13 @@ describe('password hashing', () => {
     const stored = await hashPassword('old cheap hash', { N: 1024, r: 8, p: 1 });
     expect(stored.startsWith('scrypt$1024$8$1$')).toBe(true);
     await expect(verifyPassword('old cheap hash', stored)).resolves.toBe(true);
+  });
+
+  it('asks for a rehash of hashes made with other parameters only', async () => {
+    expect(needsRehash(await hashPassword('pw'))).toBe(false);
+    expect(needsRehash(await hashPassword('pw', { N: 16384, r: 8, p: 1 }))).toBe(true);
+    expect(needsRehash(await hashPassword('pw', { N: 1024, r: 8, p: 2 }))).toBe(true);
+    expect(needsRehash('not a hash')).toBe(false);
   });
 
   it.each([

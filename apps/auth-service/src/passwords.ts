@@ -13,7 +13,11 @@ export interface ScryptParams {
   p: number;
 }
 
-export const defaultScryptParams: ScryptParams = { N: 16384, r: 8, p: 1 };
+/**
+ * OWASP's recommendation for scrypt: N=2^17, r=8, p=1 (128 MiB and about a third of a second per
+ * hash here). Hashes made with other parameters are replaced at the next successful login.
+ */
+export const defaultScryptParams: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
 
 const SALT_BYTES = 16;
 const KEY_BYTES = 64;
@@ -54,6 +58,16 @@ function parseHash(stored: string): ParsedHash | undefined {
   const validRp = [r, p].every((v) => Number.isInteger(v) && v >= 1 && v <= MAX_RP);
   if (!validCost || !validRp || salt.length === 0 || hash.length === 0) return undefined;
   return { N, r, p, salt, hash };
+}
+
+/**
+ * True when `stored` was made with other parameters than `current` (an older, cheaper cost), so it
+ * should be replaced by a fresh hash the next time the password is known, at login.
+ */
+export function needsRehash(stored: string, current: ScryptParams = defaultScryptParams): boolean {
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  return parsed.N !== current.N || parsed.r !== current.r || parsed.p !== current.p || parsed.hash.length !== KEY_BYTES;
 }
 
 /** True when `password` matches `stored`; false for a mismatch or a malformed stored string. */

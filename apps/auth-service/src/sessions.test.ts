@@ -20,7 +20,13 @@ function poolWith(users: { id: string; email: string; role: 'customer'; password
 
 function sessionsOver(pool: ReturnType<typeof poolWith>['pool'], dummyHash: DummyPasswordHash) {
   const issuer = { accessTtlSeconds: 60, signAccess: async () => 'access-token' } as unknown as TokenIssuer;
-  return new Sessions({ pool, issuer, refreshTtlSeconds: 600, dummyHash, log: { warn: () => undefined } });
+  return new Sessions({
+    pool,
+    issuer,
+    refreshTtlSeconds: 600,
+    dummyHash,
+    log: { info: () => undefined, warn: () => undefined },
+  });
 }
 
 describe('Sessions.login', () => {
@@ -68,5 +74,20 @@ describe('Sessions.login', () => {
       expiresIn: 60,
     });
     expect(statements).toEqual(['SELECT', 'INSERT']);
+  });
+
+  it('replaces a hash made at an older cost after a successful login, and only then', async () => {
+    const old = {
+      id: 'u1',
+      email: 'ada@example.com',
+      role: 'customer' as const,
+      password_hash: await hashPassword('right', { N: 16384, r: 8, p: 1 }),
+    };
+    const { pool, statements } = poolWith([old]);
+    const sessions = sessionsOver(pool, new DummyPasswordHash());
+    await expect(sessions.login('ada@example.com', 'wrong')).rejects.toBeInstanceOf(InvalidCredentialsError);
+    expect(statements).toEqual(['SELECT']);
+    await sessions.login('ada@example.com', 'right');
+    expect(statements).toEqual(['SELECT', 'SELECT', 'UPDATE', 'INSERT']);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { withTransaction, type ConnectionPool, type Queryable } from '@lab/service-kit';
 import type { TokenIssuer } from './token-issuer';
 import type { DummyPasswordHash } from './passwords';
-import { verifyPassword } from './passwords';
+import { hashPassword, needsRehash, verifyPassword } from './passwords';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import {
   insertRefreshToken,
@@ -12,7 +12,7 @@ import {
   revokeFamilyOfToken,
 } from './refresh-token-repository';
 import type { User } from './user-repository';
-import { findUserByEmail } from './user-repository';
+import { findUserByEmail, replacePasswordHash } from './user-repository';
 
 export interface TokenPair {
   accessToken: string;
@@ -39,6 +39,7 @@ export class InvalidRefreshTokenError extends Error {
 }
 
 export interface SessionLog {
+  info(o: object, m?: string): void;
   warn(o: object, m?: string): void;
 }
 
@@ -64,6 +65,7 @@ export class Sessions {
     // Same scrypt work whether or not the email exists.
     const matches = await verifyPassword(password, user?.passwordHash ?? (await this.deps.dummyHash.value()));
     if (!user || !matches) throw new InvalidCredentialsError();
+    if (needsRehash(user.passwordHash)) await this.rehash(user.id, user.passwordHash, password);
     const refreshToken = await this.startRefreshToken(this.deps.pool, user.id, randomUUID());
     return this.tokenPair(user, refreshToken);
   }
@@ -96,6 +98,19 @@ export class Sessions {
   /** Revokes the token's family; an unknown token is not an error (logout is idempotent). */
   async logout(presented: string): Promise<void> {
     await revokeFamilyOfToken(this.deps.pool, hashRefreshToken(presented));
+  }
+
+  /**
+   * Replaces a hash made at an older cost, now that the password is known. Best effort: the login
+   * succeeds either way, and a concurrent change of the password wins (the update is conditional).
+   */
+  private async rehash(userId: string, previousHash: string, password: string): Promise<void> {
+    try {
+      const replaced = await replacePasswordHash(this.deps.pool, userId, previousHash, await hashPassword(password));
+      if (replaced) this.deps.log.info({ userId }, 'password hash upgraded to the current scrypt cost');
+    } catch (error) {
+      this.deps.log.warn({ userId, error: (error as Error).message }, 'could not upgrade a password hash');
+    }
   }
 
   private async startRefreshToken(db: Queryable, userId: string, familyId: string): Promise<string> {

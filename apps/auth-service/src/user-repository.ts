@@ -73,3 +73,21 @@ export async function findUserById(db: Queryable, id: string): Promise<User | un
   const { rows } = await db.query<UserRow>('SELECT id, email, role FROM users WHERE id = $1', [id]);
   return rows[0] && toUser(rows[0]);
 }
+
+/**
+ * Sets a new password hash, but only while the stored one is still `previousHash`: a password
+ * changed in between is not overwritten. True when the row was updated.
+ */
+export async function replacePasswordHash(
+  db: Queryable,
+  userId: string,
+  previousHash: string,
+  nextHash: string,
+): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [
+    userId,
+    previousHash,
+    nextHash,
+  ]);
+  return rowCount === 1;
+}

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { call, createTestDatabase, describeWithInfra, expectProblem } from '@lab/testing';
+import { hashPassword } from '../src/passwords';
 import type { StartedAuth } from './start-auth';
 import { startAuth } from './start-auth';
 
@@ -42,7 +43,7 @@ describeWithInfra(['postgres'], 'auth-service flows', () => {
         reply.body.id,
       ]);
       expect(rows[0].email).toBe('ada@example.com');
-      expect(rows[0].password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/);
+      expect(rows[0].password_hash).toMatch(/^scrypt\$131072\$8\$1\$[\w-]+\$[\w-]+$/);
       expect(rows[0].password_hash).not.toContain('correct horse');
     });
 
@@ -93,6 +94,27 @@ describeWithInfra(['postgres'], 'auth-service flows', () => {
         "SELECT count(*)::int AS n FROM refresh_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = 'known@example.com'",
       );
       expect(rows[0].n).toBe(0);
+    });
+
+    it('upgrades a hash made at an older scrypt cost on the next successful login', async () => {
+      await post('/auth/register', { email: 'legacy@example.com', password: 'legacy password' });
+      const legacy = await hashPassword('legacy password', { N: 16384, r: 8, p: 1 });
+      const stored = () =>
+        auth.service.ctx.db.query("SELECT password_hash FROM users WHERE email = 'legacy@example.com'");
+      await auth.service.ctx.db.query("UPDATE users SET password_hash = $1 WHERE email = 'legacy@example.com'", [
+        legacy,
+      ]);
+      expect((await post('/auth/login', { email: 'legacy@example.com', password: 'wrong password' })).status).toBe(401);
+      expect((await stored()).rows[0].password_hash).toBe(legacy);
+
+      expect((await post('/auth/login', { email: 'legacy@example.com', password: 'legacy password' })).status).toBe(
+        200,
+      );
+      const upgraded = (await stored()).rows[0].password_hash;
+      expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
+      expect((await post('/auth/login', { email: 'legacy@example.com', password: 'legacy password' })).status).toBe(
+        200,
+      );
     });
 
     it('seeds the admin account once, with the admin role', async () => {
