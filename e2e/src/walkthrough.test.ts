@@ -48,8 +48,8 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
 
   it('registers a customer and logs in both users', async () => {
     const registered = await api('POST', '/api/auth/register', { body: customer });
-    expect(registered.status).toBe(201);
-    expect(registered.body).toMatchObject({ email: customer.email, role: 'customer' });
+    expect(registered.status).toBe(202);
+    expect(registered.body).toEqual({ email: customer.email, status: 'accepted' });
 
     const adminLogin = await api('POST', '/api/auth/login', { body: admin });
     expect(adminLogin.status).toBe(200);

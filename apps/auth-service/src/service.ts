@@ -73,6 +73,6 @@ export const authService = defineService({
       log: ctx.log,
     });
     registerJwksRoutes(ctx.app, issuer);
-    registerAuthRoutes(ctx.app, { db: ctx.db, sessions, requireUser: ctx.auth.required });
+    registerAuthRoutes(ctx.app, { db: ctx.db, sessions, requireUser: ctx.auth.required, log: ctx.log });
   },
 });

@@ -21,34 +21,6 @@ interface UserRow {
 
 const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, role: row.role });
 
-/** Raised when the email is already registered (the unique constraint decided, so it is race-free). */
-export class EmailTakenError extends Error {
-  readonly code = 'EMAIL_TAKEN';
-  constructor() {
-    super('email is already registered');
-  }
-}
-
-const isUniqueViolation = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
-
-export async function insertUser(
-  db: Queryable,
-  user: { id: string; email: string; passwordHash: string; role: Role },
-): Promise<User> {
-  try {
-    const { rows } = await db.query<UserRow>(
-      `INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, $3, $4)
-       RETURNING id, email, role, password_hash`,
-      [user.id, user.email, user.passwordHash, user.role],
-    );
-    return toUser(rows[0]);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new EmailTakenError();
-    throw err;
-  }
-}
-
 /** Inserts the user unless the email exists; true when a row was added. */
 export async function insertUserIfAbsent(
   db: Queryable,

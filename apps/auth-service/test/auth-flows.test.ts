@@ -24,7 +24,7 @@ describeWithInfra(['postgres'], 'auth-service flows', () => {
   });
 
   async function registerAndLogin(email: string, password = 'a long enough password') {
-    expect((await post('/auth/register', { email, password })).status).toBe(201);
+    expect((await post('/auth/register', { email, password })).status).toBe(202);
     const login = await post('/auth/login', { email, password });
     expect(login.status).toBe(200);
     return login.body as { accessToken: string; refreshToken: string };
@@ -37,30 +37,36 @@ describeWithInfra(['postgres'], 'auth-service flows', () => {
   describe('register', () => {
     it('creates a customer with a lower-cased email and stores only a scrypt hash of the password', async () => {
       const reply = await post('/auth/register', { email: '  Ada@Example.COM ', password: 'correct horse' });
-      expect(reply.status).toBe(201);
-      expect(reply.body).toEqual({ id: expect.any(String), email: 'ada@example.com', role: 'customer' });
-      const { rows } = await auth.service.ctx.db.query('SELECT email, password_hash FROM users WHERE id = $1', [
-        reply.body.id,
-      ]);
-      expect(rows[0].email).toBe('ada@example.com');
+      expect(reply.status).toBe(202);
+      expect(reply.body).toEqual({ email: 'ada@example.com', status: 'accepted' });
+      const { rows } = await auth.service.ctx.db.query(
+        "SELECT email, role, password_hash FROM users WHERE email = 'ada@example.com'",
+      );
+      expect(rows[0].role).toBe('customer');
       expect(rows[0].password_hash).toMatch(/^scrypt\$131072\$8\$1\$[\w-]+\$[\w-]+$/);
       expect(rows[0].password_hash).not.toContain('correct horse');
     });
 
-    it('answers 409 naming body.email when the email is taken, in any letter case', async () => {
-      await post('/auth/register', { email: 'taken@example.com', password: 'first password' });
-      const reply = await post('/auth/register', { email: 'TAKEN@example.com', password: 'second password' });
-      expectProblem(reply, 409, ['body.email']);
-      const { rows } = await auth.service.ctx.db.query(
-        "SELECT count(*)::int AS n FROM users WHERE email = 'taken@example.com'",
-      );
-      expect(rows[0].n).toBe(1);
+    it('answers a taken email, in any letter case, exactly as a new one, and leaves the account as it was', async () => {
+      const fresh = await post('/auth/register', { email: 'taken@example.com', password: 'first password' });
+      const stored = () =>
+        auth.service.ctx.db.query("SELECT id, password_hash FROM users WHERE email = 'taken@example.com'");
+      const before = (await stored()).rows;
+      const again = await post('/auth/register', { email: 'TAKEN@example.com', password: 'second password' });
+      expect(again.status).toBe(fresh.status);
+      expect(again.headers.get('content-type')).toBe(fresh.headers.get('content-type'));
+      expect(again.body).toEqual(fresh.body);
+      expect((await stored()).rows).toEqual(before);
+      // The first password still logs in; the second one does not.
+      expect((await post('/auth/login', { email: 'taken@example.com', password: 'first password' })).status).toBe(200);
+      expect((await post('/auth/login', { email: 'taken@example.com', password: 'second password' })).status).toBe(401);
     });
   });
 
   describe('login', () => {
     it('issues an ES256 access token that verifies against the served JWKS with every claim', async () => {
-      const reply = await post('/auth/register', { email: 'claims@example.com', password: 'claims password' });
+      await post('/auth/register', { email: 'claims@example.com', password: 'claims password' });
+      const { rows } = await auth.service.ctx.db.query("SELECT id FROM users WHERE email = 'claims@example.com'");
       const login = await post('/auth/login', { email: 'Claims@Example.com', password: 'claims password' });
       expect(login.status).toBe(200);
       expect(login.body).toEqual({
@@ -77,7 +83,7 @@ describeWithInfra(['postgres'], 'auth-service flows', () => {
         algorithms: ['ES256'],
       });
       expect(protectedHeader.kid).toBe(keys.keys[0].kid);
-      expect(payload).toMatchObject({ sub: reply.body.id, role: 'customer', email: 'claims@example.com' });
+      expect(payload).toMatchObject({ sub: rows[0].id, role: 'customer', email: 'claims@example.com' });
       expect(payload.exp! - payload.iat!).toBe(120);
       expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(5);
     });

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import type { Queryable, ServiceAuth } from '@lab/service-kit';
-import { Conflict, Unauthorized, parseBody } from '@lab/service-kit';
-import { hashPassword } from '../passwords';
+import { Unauthorized, parseBody } from '@lab/service-kit';
+import { registerCustomer } from '../registration';
 import { loginBody, refreshTokenBody, registerBody } from '../schemas';
 import type { Sessions } from '../sessions';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from '../sessions';
-import { EmailTakenError, findUserById, insertUser } from '../user-repository';
+import { findUserById } from '../user-repository';
 
 /** Turns the session layer's rejections into 401s; the reason stays in the log, not the response. */
 function asUnauthorized(err: unknown): never {
@@ -17,24 +16,18 @@ function asUnauthorized(err: unknown): never {
 
 export function registerAuthRoutes(
   app: Router,
-  deps: { db: Queryable; sessions: Sessions; requireUser: ServiceAuth['required'] },
+  deps: {
+    db: Queryable;
+    sessions: Sessions;
+    requireUser: ServiceAuth['required'];
+    log: { info(o: object, m?: string): void };
+  },
 ): void {
   const { db, sessions } = deps;
 
+  // 202 and the same answer for a new and a taken email: see registerCustomer.
   app.post('/auth/register', async (req, res) => {
-    const { email, password } = parseBody(registerBody, req);
-    const passwordHash = await hashPassword(password);
-    try {
-      const user = await insertUser(db, { id: randomUUID(), email, passwordHash, role: 'customer' });
-      res.status(201).json(user);
-    } catch (err) {
-      if (err instanceof EmailTakenError) {
-        throw new Conflict('The email is already registered', {
-          errors: [{ field: 'body.email', message: 'is already registered' }],
-        });
-      }
-      throw err;
-    }
+    res.status(202).json(await registerCustomer(db, parseBody(registerBody, req), { log: deps.log }));
   });
 
   app.post('/auth/login', async (req, res) => {
