@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { envInt } from '@lab/config';
+import { redisConfigShape } from '@lab/service-kit';
 
 /** True for a PKCS8 PEM ("BEGIN PRIVATE KEY") holding an EC key on P-256, the only kind ES256 signs with. */
 function isP256Pkcs8Pem(text: string): boolean {
@@ -41,6 +42,13 @@ export const authConfig = z.object({
   ADMIN_EMAIL: z.string().trim().toLowerCase().max(254).pipe(z.email()).default('admin@example.com'),
   /** Required when NODE_ENV=production; elsewhere a development default applies. */
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+  /** Failed logins per account per window, from anywhere; then 429 until the window ends. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: envInt({ min: 1, max: 10_000, default: 10 }),
+  /** Failed logins per client address per window, over all accounts. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: envInt({ min: 1, max: 100_000, default: 100 }),
+  LOGIN_FAILURE_WINDOW_SECONDS: envInt({ min: 1, max: 86_400, default: 900 }),
+  /** REDIS_URL: login counts shared by every replica; absent, each counts in memory. */
+  ...redisConfigShape,
 });
 
 export type AuthConfig = z.infer<typeof authConfig>;

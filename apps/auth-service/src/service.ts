@@ -1,10 +1,11 @@
 import { ConfigError } from '@lab/config';
 import type { ServiceContext } from '@lab/service-kit';
-import { defineService } from '@lab/service-kit';
+import { connectRedis, defineService } from '@lab/service-kit';
 import { seedAdmin } from './admin-seed';
 import type { AuthConfig } from './config';
 import { DEVELOPMENT_ADMIN_PASSWORD, authConfig } from './config';
 import { migrations } from './migrations';
+import { LoginThrottle } from './login-throttle';
 import { DummyPasswordHash } from './passwords';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerJwksRoutes } from './routes/jwks-routes';
@@ -73,6 +74,18 @@ export const authService = defineService({
       log: ctx.log,
     });
     registerJwksRoutes(ctx.app, issuer);
-    registerAuthRoutes(ctx.app, { db: ctx.db, sessions, requireUser: ctx.auth.required, log: ctx.log });
+    const redis = await connectRedis(ctx, {
+      withoutRedis: 'login attempts are counted in memory, per instance',
+      whileUnreachable: 'login attempts are counted in memory until it is',
+    });
+    const throttle = new LoginThrottle(
+      {
+        perAccount: ctx.config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        perAddress: ctx.config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+        windowSeconds: ctx.config.LOGIN_FAILURE_WINDOW_SECONDS,
+      },
+      redis,
+    );
+    registerAuthRoutes(ctx.app, { db: ctx.db, sessions, throttle, requireUser: ctx.auth.required, log: ctx.log });
   },
 });

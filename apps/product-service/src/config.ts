@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { envInt, envUrl } from '@lab/config';
+import { envInt } from '@lab/config';
+import { redisConfigShape } from '@lab/service-kit';
 
 /** product-service's variables, on top of the service kit's base configuration. */
 export const productConfig = z.object({
-  /** Absent: no cache, every read goes to Postgres (x-cache: bypass). */
-  REDIS_URL: envUrl({ protocols: ['redis:', 'rediss:'] }).optional(),
-  /** A Redis command slower than this counts as a cache failure and the read goes to Postgres. */
-  REDIS_COMMAND_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 250 }),
-  REDIS_CONNECT_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 1000 }),
-  /** Reconnection backs off exponentially up to this delay and never gives up. */
-  REDIS_MAX_RECONNECT_DELAY_MS: envInt({ min: 10, max: 300_000, default: 5000 }),
+  /** REDIS_URL absent: no cache, every read goes to Postgres (x-cache: bypass). */
+  ...redisConfigShape,
   /** Database calls running at once; absent: DATABASE_POOL_MAX, so the bulkhead never waits on the pool. */
   DB_BULKHEAD_MAX_CONCURRENT: envInt({ min: 1, max: 1000 }).optional(),
   /** Database calls allowed to wait for a slot; beyond that a request gets 503. Absent: twice the concurrency. */

@@ -38,3 +38,5 @@ export { currentRequestId } from './http/request-context';
 export { ShutdownTimeoutError } from './lifecycle/shutdown';
 export { withTransaction } from './db/transaction';
 export type { ConnectionPool, PooledConnection } from './db/transaction';
+export { connectRedis, createRedisClient, redisConfigShape } from './redis/redis-client';
+export type { RedisClientOptions, RedisConfig } from './redis/redis-client';

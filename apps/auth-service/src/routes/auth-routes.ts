@@ -3,6 +3,7 @@ import type { Queryable, ServiceAuth } from '@lab/service-kit';
 import { Unauthorized, parseBody } from '@lab/service-kit';
 import { registerCustomer } from '../registration';
 import { loginBody, refreshTokenBody, registerBody } from '../schemas';
+import type { LoginThrottle } from '../login-throttle';
 import type { Sessions } from '../sessions';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from '../sessions';
 import { findUserById } from '../user-repository';
@@ -19,6 +20,7 @@ export function registerAuthRoutes(
   deps: {
     db: Queryable;
     sessions: Sessions;
+    throttle: LoginThrottle;
     requireUser: ServiceAuth['required'];
     log: { info(o: object, m?: string): void };
   },
@@ -32,7 +34,11 @@ export function registerAuthRoutes(
 
   app.post('/auth/login', async (req, res) => {
     const { email, password } = parseBody(loginBody, req);
-    res.json(await sessions.login(email, password).catch(asUnauthorized));
+    // req.ip: the socket peer, or the client a trusted proxy (TRUSTED_PROXIES) names.
+    const attempt = await deps.throttle.attempt(email, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const tokens = await sessions.login(email, password).catch(asUnauthorized);
+    await attempt.succeeded();
+    res.json(tokens);
   });
 
   app.post('/auth/refresh', async (req, res) => {
