@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { envInt } from '@lab/config';
 import { redisConfigShape } from '@lab/service-kit';
+import { serviceClientsSchema } from './service-clients';
 
 /** True for a PKCS8 PEM ("BEGIN PRIVATE KEY") holding an EC key on P-256, the only kind ES256 signs with. */
 function isP256Pkcs8Pem(text: string): boolean {
@@ -42,6 +43,8 @@ export const authConfig = z.object({
   ADMIN_EMAIL: z.string().trim().toLowerCase().max(254).pipe(z.email()).default('admin@example.com'),
   /** Required when NODE_ENV=production; elsewhere a development default applies. */
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+  /** The services that may get service tokens: JSON { name: secret }, usually SERVICE_CLIENT_SECRETS_FILE. */
+  SERVICE_CLIENT_SECRETS: serviceClientsSchema.optional(),
   /** Failed logins per account per window, from anywhere; then 429 until the window ends. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: envInt({ min: 1, max: 10_000, default: 10 }),
   /** Failed logins per client address per window, over all accounts. */

@@ -9,6 +9,8 @@ import { LoginThrottle } from './login-throttle';
 import { DummyPasswordHash } from './passwords';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerJwksRoutes } from './routes/jwks-routes';
+import { registerTokenRoutes } from './routes/token-routes';
+import { ServiceClients } from './service-clients';
 import { Sessions } from './sessions';
 import type { SigningKey } from './signing-key';
 import { generateSigningKeyPem, signingKeyFromPem } from './signing-key';
@@ -74,6 +76,9 @@ export const authService = defineService({
       log: ctx.log,
     });
     registerJwksRoutes(ctx.app, issuer);
+    const clients = new ServiceClients(ctx.config.SERVICE_CLIENT_SECRETS);
+    if (clients.size === 0) ctx.log.info('SERVICE_CLIENT_SECRETS not set: no service can get a service token');
+    registerTokenRoutes(ctx.app, { clients, issuer, userAudience: ctx.config.JWT_AUDIENCE });
     const redis = await connectRedis(ctx, {
       withoutRedis: 'login attempts are counted in memory, per instance',
       whileUnreachable: 'login attempts are counted in memory until it is',

@@ -20,7 +20,10 @@ export interface Reservation {
 export type ReserveResult = { created: boolean; reservation: Reservation };
 
 export type TransitionResult =
-  { kind: 'not-found' } | { kind: 'ok'; reservation: Reservation } | { kind: 'conflict'; reservation: Reservation };
+  | { kind: 'not-found' }
+  | { kind: 'other-order' }
+  | { kind: 'ok'; reservation: Reservation }
+  | { kind: 'conflict'; reservation: Reservation };
 
 interface ReservationRow {
   id: string;
@@ -143,17 +146,22 @@ async function settleStock(db: Queryable, reservationIds: string[], outcome: 'co
 }
 
 /**
- * Confirms or releases one reservation. The row lock serialises concurrent requests for the same
- * reservation, and the decision is taken from the status read under that lock, so repeating a
- * request is harmless.
+ * Confirms or releases one reservation, for the order it was made for (`other-order` otherwise,
+ * changing nothing). The row lock serialises concurrent requests for the same reservation, and the
+ * decision is taken from the status read under that lock, so repeating a request is harmless.
  */
-export async function transition(pool: Pool, id: string, action: ReservationAction): Promise<TransitionResult> {
+export async function transition(
+  pool: Pool,
+  request: { id: string; orderId: string; action: ReservationAction },
+): Promise<TransitionResult> {
+  const { id, action } = request;
   return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ status: ReservationStatus; past_expiry: boolean }>(
-      `SELECT status, expires_at <= now() AS past_expiry FROM reservations WHERE id = $1 FOR UPDATE`,
+    const { rows } = await tx.query<{ status: ReservationStatus; past_expiry: boolean; order_id: string }>(
+      `SELECT status, order_id, expires_at <= now() AS past_expiry FROM reservations WHERE id = $1 FOR UPDATE`,
       [id],
     );
     if (rows.length === 0) return { kind: 'not-found' } as const;
+    if (rows[0].order_id !== request.orderId) return { kind: 'other-order' } as const;
     const plan = planTransition(rows[0].status, rows[0].past_expiry, action);
     if (plan.kind === 'apply') await settleStock(tx, [id], plan.next);
     if (plan.kind === 'conflict' && plan.expireFirst) await settleStock(tx, [id], 'expired');

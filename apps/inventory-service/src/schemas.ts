@@ -28,4 +28,9 @@ export const createReservationBody = z.strictObject({
   items: z.array(reservationItem).min(1).max(50).superRefine(uniqueBy('productId')),
 });
 
+/** Confirm and release name the order the reservation was made for: only that order may settle it. */
+export const settleReservationBody = z.strictObject({
+  orderId: z.uuid(),
+});
+
 export type CreateReservationBody = z.infer<typeof createReservationBody>;

@@ -6,7 +6,8 @@ interface BadRequestCase {
   name: string;
   method: string;
   path: string;
-  as?: 'admin' | 'customer' | 'nobody';
+  /** Default: order-service (its service token) on /reservations, a customer elsewhere. */
+  as?: 'admin' | 'customer' | 'order-service' | 'nobody';
   request?: CallOptions;
   status: number;
   field?: string;
@@ -249,6 +250,7 @@ describeWithInfra(['postgres'], 'inventory-service bad input', () => {
       name: 'confirm: id not a uuid',
       method: 'POST',
       path: '/reservations/42/confirm',
+      request: { body: { orderId } },
       status: 400,
       field: 'params.id',
     },
@@ -256,13 +258,40 @@ describeWithInfra(['postgres'], 'inventory-service bad input', () => {
       name: 'release: id not a uuid',
       method: 'POST',
       path: '/reservations/nope/release',
+      request: { body: { orderId } },
       status: 400,
       field: 'params.id',
     },
+    {
+      name: 'confirm: no orderId',
+      method: 'POST',
+      path: `/reservations/${randomUUID()}/confirm`,
+      request: { body: {} },
+      status: 400,
+      field: 'body.orderId',
+    },
+    {
+      name: 'release: orderId not a uuid',
+      method: 'POST',
+      path: `/reservations/${randomUUID()}/release`,
+      request: { body: { orderId: 'order-1' } },
+      status: 400,
+      field: 'body.orderId',
+    },
+    {
+      name: "reserve: a customer's token",
+      method: 'POST',
+      path: '/reservations',
+      as: 'customer',
+      request: { body: { orderId, items: [item()] } },
+      status: 401,
+    },
   ];
 
-  it.each(cases)('$name -> $status', async ({ method, path, as = 'customer', request, status, field }) => {
-    const token = as === 'admin' ? h.adminToken : as === 'customer' ? h.customerToken : undefined;
+  it.each(cases)('$name -> $status', async ({ method, path, as, request, status, field }) => {
+    const caller = as ?? (path.startsWith('/reservations') ? 'order-service' : 'customer');
+    const tokens = { admin: h.adminToken, customer: h.customerToken, 'order-service': h.orderServiceToken };
+    const token = caller === 'nobody' ? undefined : tokens[caller];
     await expectRejected(() => h.api(method, path, { token, ...request }), {
       status,
       fields: field,
@@ -276,14 +305,18 @@ describeWithInfra(['postgres'], 'inventory-service bad input', () => {
     it('refuses a token signed by someone else', async () => {
       const forger = await createTestIssuer({ issuer: h.issuer.issuer, audience: h.issuer.audience });
       const forged = await forger.sign({ sub: randomUUID(), role: 'admin' });
+      const forgedService = await forger.signService({ sub: 'order-service', audience: 'inventory-service' });
       const before = await h.snapshot();
-      expectProblem(await h.api('POST', '/reservations', { token: forged, body: body() }), 401);
+      expectProblem(await h.api('POST', '/reservations', { token: forgedService, body: body() }), 401);
       expectProblem(await h.api('PUT', `/inventory/${product}`, { token: forged, body: { quantity: 1 } }), 401);
       expect(await h.snapshot()).toEqual(before);
     });
 
     it('refuses an expired token', async () => {
-      const expired = await h.issuer.sign({ sub: randomUUID(), role: 'admin' }, { expiresIn: '-1m' });
+      const expired = await h.issuer.signService(
+        { sub: 'order-service', audience: 'inventory-service' },
+        { expiresIn: '-1m' },
+      );
       const before = await h.snapshot();
       expectProblem(await h.api('POST', '/reservations', { token: expired, body: body() }), 401);
       expect(await h.snapshot()).toEqual(before);
@@ -291,7 +324,7 @@ describeWithInfra(['postgres'], 'inventory-service bad input', () => {
 
     it('refuses a token for another audience', async () => {
       const elsewhere = await h.issuer.sign({ sub: randomUUID(), role: 'admin' }, { audience: 'another-system' });
-      expectProblem(await h.api('POST', '/reservations', { token: elsewhere, body: body() }), 401);
+      expectProblem(await h.api('PUT', `/inventory/${product}`, { token: elsewhere, body: { quantity: 1 } }), 401);
     });
   });
 });

@@ -16,6 +16,8 @@ export interface InventoryHarness {
   pool: pg.Pool;
   adminToken: string;
   customerToken: string;
+  /** order-service's service token for inventory-service: what the reservation routes require. */
+  orderServiceToken: string;
   issuer: Awaited<ReturnType<typeof createTestIssuer>>;
   unknownProducts: Set<number>;
   /** A product id no other test in this file uses. */
@@ -65,6 +67,7 @@ export async function startInventory(env: Record<string, string> = {}): Promise<
   pool.on('error', () => undefined);
   const adminToken = await issuer.sign({ sub: randomUUID(), role: 'admin' });
   const customerToken = await issuer.sign({ sub: randomUUID(), role: 'customer' });
+  const orderServiceToken = await issuer.signService({ sub: 'order-service', audience: 'inventory-service' });
   let lastProductId = 0;
 
   const api = (method: string, path: string, o?: CallOptions) => call(service.url, method, path, o);
@@ -74,6 +77,7 @@ export async function startInventory(env: Record<string, string> = {}): Promise<
     pool,
     adminToken,
     customerToken,
+    orderServiceToken,
     issuer,
     unknownProducts,
     newProductId: () => ++lastProductId,

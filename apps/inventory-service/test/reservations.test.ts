@@ -10,7 +10,7 @@ describeWithInfra(['postgres'], 'inventory-service reservations', () => {
   });
   afterAll(() => h?.stop());
 
-  const reserve = (body: unknown) => h.api('POST', '/reservations', { token: h.customerToken, body });
+  const reserve = (body: unknown) => h.api('POST', '/reservations', { token: h.orderServiceToken, body });
   const stockOf = async (productId: number) => (await h.api('GET', `/inventory/${productId}`)).body;
 
   /** A product with 10 in stock and a pending reservation of 4 of it. */
@@ -21,8 +21,8 @@ describeWithInfra(['postgres'], 'inventory-service reservations', () => {
       orderId: randomUUID(),
       items: [{ productId: product, quantity: 4 }],
     });
-    const post = (action: string) =>
-      h.api('POST', `/reservations/${reservation.id}/${action}`, { token: h.customerToken });
+    const post = (action: string, orderId: string = reservation.orderId) =>
+      h.api('POST', `/reservations/${reservation.id}/${action}`, { token: h.orderServiceToken, body: { orderId } });
     return { product, reservation, post };
   }
 
@@ -135,7 +135,7 @@ describeWithInfra(['postgres'], 'inventory-service reservations', () => {
     expect(again.body.status).toBe('confirmed');
     expectProblem(await post('release'), 409);
     expect(await stockOf(product)).toEqual({ productId: product, available: 6, reserved: 0 });
-    const fetched = await h.api('GET', `/reservations/${reservation.id}`, { token: h.customerToken });
+    const fetched = await h.api('GET', `/reservations/${reservation.id}`, { token: h.orderServiceToken });
     expect(fetched.body).toMatchObject({ status: 'confirmed', items: [{ productId: product, quantity: 4 }] });
   });
 
@@ -164,8 +164,45 @@ describeWithInfra(['postgres'], 'inventory-service reservations', () => {
 
   it('answers 404 for a reservation that does not exist', async () => {
     const id = randomUUID();
-    expectProblem(await h.api('GET', `/reservations/${id}`, { token: h.customerToken }), 404);
-    expectProblem(await h.api('POST', `/reservations/${id}/confirm`, { token: h.customerToken }), 404);
-    expectProblem(await h.api('POST', `/reservations/${id}/release`, { token: h.customerToken }), 404);
+    expectProblem(await h.api('GET', `/reservations/${id}`, { token: h.orderServiceToken }), 404);
+    const settle = { token: h.orderServiceToken, body: { orderId: randomUUID() } };
+    expectProblem(await h.api('POST', `/reservations/${id}/confirm`, settle), 404);
+    expectProblem(await h.api('POST', `/reservations/${id}/release`, settle), 404);
+  });
+
+  it("settles a reservation only for its own order: another order's id changes nothing", async () => {
+    const { product, reservation, post } = await pendingReservation();
+    for (const action of ['confirm', 'release']) {
+      expectProblem(await post(action, randomUUID()), 409, ['body.orderId']);
+    }
+    expect((await h.api('GET', `/reservations/${reservation.id}`, { token: h.orderServiceToken })).body.status).toBe(
+      'pending',
+    );
+    expect(await stockOf(product)).toEqual({ productId: product, available: 6, reserved: 4 });
+  });
+
+  it("refuses a customer's token, even an admin's, on every reservation route: only order-service reserves", async () => {
+    const { product, reservation } = await pendingReservation();
+    const before = await h.snapshot();
+    for (const token of [h.customerToken, h.adminToken]) {
+      const reserveDirectly = await h.api('POST', '/reservations', {
+        token,
+        body: { orderId: randomUUID(), items: [{ productId: product, quantity: 5 }] },
+      });
+      expectProblem(reserveDirectly, 401);
+      const settle = { token, body: { orderId: reservation.orderId } };
+      expectProblem(await h.api('POST', `/reservations/${reservation.id}/confirm`, settle), 401);
+      expectProblem(await h.api('POST', `/reservations/${reservation.id}/release`, settle), 401);
+      expectProblem(await h.api('GET', `/reservations/${reservation.id}`, { token }), 401);
+    }
+    expect(await h.snapshot()).toEqual(before);
+  });
+
+  it("refuses another service's token (403) and order-service's token for another service (401)", async () => {
+    const body = { orderId: randomUUID(), items: [{ productId: h.newProductId(), quantity: 1 }] };
+    const products = await h.issuer.signService({ sub: 'product-service', audience: 'inventory-service' });
+    expectProblem(await h.api('POST', '/reservations', { token: products, body }), 403);
+    const misaddressed = await h.issuer.signService({ sub: 'order-service', audience: 'product-service' });
+    expectProblem(await h.api('POST', '/reservations', { token: misaddressed, body }), 401);
   });
 });

@@ -17,7 +17,7 @@ describeWithInfra(['postgres'], 'inventory-service stock levels', () => {
     expect(put.body).toEqual({ productId: product, available: 7, reserved: 0 });
 
     await h.api('POST', '/reservations', {
-      token: h.customerToken,
+      token: h.orderServiceToken,
       body: { orderId: randomUUID(), items: [{ productId: product, quantity: 2 }] },
     });
     const reset = await h.api('PUT', `/inventory/${product}`, { token: h.adminToken, body: { quantity: 50 } });

@@ -50,19 +50,16 @@ export interface ReservationRef {
 }
 
 /**
- * Reserves stock for the order, forwarding the caller's Authorization. Marked idempotent so the
- * policy may retry it: inventory-service deduplicates by orderId, so a retry after a lost answer
- * returns the reservation the first attempt made instead of reserving twice.
+ * Reserves stock for the order. The call carries order-service's own service token (service-kit
+ * adds it), not the customer's: inventory-service takes reservations from order-service alone.
+ * Marked idempotent so the policy may retry it: inventory-service deduplicates by orderId, so a
+ * retry after a lost answer returns the reservation the first attempt made instead of reserving twice.
  */
 export async function reserveStock(
   inventory: ServiceClient,
-  o: { orderId: string; items: readonly OrderItemRequest[]; authorization: string },
+  o: { orderId: string; items: readonly OrderItemRequest[] },
 ): Promise<ReservationRef> {
-  const response = await inventory.post(
-    '/reservations',
-    { orderId: o.orderId, items: o.items },
-    { headers: { authorization: o.authorization }, idempotent: true },
-  );
+  const response = await inventory.post('/reservations', { orderId: o.orderId, items: o.items }, { idempotent: true });
   if (response.status === 409) {
     const problem = problemErrors.safeParse(response.body);
     // Inventory names items by their position in the list we sent, which is the caller's own.
@@ -79,17 +76,19 @@ export async function reserveStock(
 }
 
 /**
- * Confirms or releases a reservation. Both are idempotent on the server (a repeat of a confirm or a
- * release answers with the reservation as it is), so retries are safe here too.
+ * Confirms or releases the reservation made for `orderId` (inventory-service settles a reservation
+ * only for its own order). Both are idempotent on the server (a repeat of a confirm or a release
+ * answers with the reservation as it is), so retries are safe here too.
  */
 export async function settleReservation(
   inventory: ServiceClient,
-  o: { reservationId: string; action: 'confirm' | 'release'; authorization: string },
+  o: { reservationId: string; orderId: string; action: 'confirm' | 'release' },
 ): Promise<void> {
-  const response = await inventory.post(`/reservations/${o.reservationId}/${o.action}`, undefined, {
-    headers: { authorization: o.authorization },
-    idempotent: true,
-  });
+  const response = await inventory.post(
+    `/reservations/${o.reservationId}/${o.action}`,
+    { orderId: o.orderId },
+    { idempotent: true },
+  );
   if (response.status === 200) return;
   if (response.status === 409 && o.action === 'confirm') {
     throw new Conflict('The stock reservation expired before the order could be confirmed; please try again');

@@ -32,8 +32,6 @@ export interface PlaceOrderRequest {
   userId: string;
   idempotencyKey: string;
   items: OrderItemRequest[];
-  /** The caller's Authorization header, forwarded to inventory-service. */
-  authorization: string;
   /** Pricing rules that apply to this caller (feature flags). */
   pricing?: PricingRules;
 }
@@ -109,19 +107,19 @@ export class OrderPlacement {
   }
 
   private async fulfil(orderId: string, request: PlaceOrderRequest): Promise<Order> {
-    const { authorization, items } = request;
+    const { items } = request;
     let reservationId: string | undefined;
     let reservationConfirmed = false;
     try {
       const { lines, totalCents } = priceOrder(items, await fetchUnitPrices(this.o.products, items), request.pricing);
-      reservationId = (await reserveStock(this.o.inventory, { orderId, items, authorization })).id;
+      reservationId = (await reserveStock(this.o.inventory, { orderId, items })).id;
       // Confirmed in inventory before the order turns 'confirmed' here: a duplicate request that
       // sees the confirmed order can rely on it, since nothing will undo it afterwards.
-      await settleReservation(this.o.inventory, { reservationId, action: 'confirm', authorization });
+      await settleReservation(this.o.inventory, { reservationId, orderId, action: 'confirm' });
       reservationConfirmed = true;
       return await confirmOrder(this.o.db, { id: orderId, reservationId, lines, totalCents });
     } catch (error) {
-      await this.compensate({ orderId, reservationId, reservationConfirmed, authorization, error });
+      await this.compensate({ orderId, reservationId, reservationConfirmed, error });
       throw error;
     }
   }
@@ -131,7 +129,6 @@ export class OrderPlacement {
     orderId: string;
     reservationId: string | undefined;
     reservationConfirmed: boolean;
-    authorization: string;
     error: unknown;
   }): Promise<void> {
     const { orderId, reservationId } = o;
@@ -143,7 +140,7 @@ export class OrderPlacement {
       );
     } else if (reservationId !== undefined) {
       try {
-        await settleReservation(this.o.inventory, { reservationId, action: 'release', authorization: o.authorization });
+        await settleReservation(this.o.inventory, { reservationId, orderId, action: 'release' });
       } catch (releaseError) {
         this.o.log.warn(
           { orderId, reservationId, error: describe(releaseError) },

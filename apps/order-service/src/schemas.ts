@@ -18,8 +18,6 @@ export const createOrderHeaders = z.object({
     .min(8)
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'expected visible ASCII characters only'),
-  // Forwarded to inventory-service; ctx.auth.required has already verified it.
-  authorization: z.string(),
 });
 
 export const orderIdParams = z.object({ id: z.uuid() });

@@ -55,6 +55,7 @@ describeWithInfra(['postgres'], 'order-service when a dependency fails', () => {
     expect(reservationId).toEqual(expect.any(String));
     expect(h.inventory.callsTo('release').map((c) => c.path)).toEqual([`/reservations/${reservationId}/release`]);
     expect(h.inventory.callsTo('release')[0].authorization).toBe(reserve.authorization);
+    expect(h.inventory.callsTo('release')[0].body).toEqual({ orderId: (reserve.body as { orderId: string }).orderId });
     expect(await h.snapshot()).toEqual(before);
   });
 

@@ -36,6 +36,9 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
   const registry = new MemoryRegistry();
   const database = await createTestDatabase();
   const issuer = await createTestIssuer();
+  // order-service gets its service tokens from the issuer's token endpoint, as from auth-service.
+  const clientSecret = 'order-service-test-client-secret-0123456789';
+  const tokenEndpoint = await issuer.serve({ clients: { 'order-service': clientSecret } });
   const prices = new Map<number, number>();
   const inventory = new InventoryStub();
   let inventoryStub: Stub | undefined;
@@ -51,6 +54,8 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
         LOG_LEVEL: 'silent',
         DISCOVERY_BACKEND: 'memory',
         ...issuer.verifierEnv,
+        AUTH_TOKEN_URL: tokenEndpoint.tokenUrl,
+        SERVICE_CLIENT_SECRET: clientSecret,
         ...env,
         ...extra,
       },
@@ -99,6 +104,7 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
       await h.pool.end();
       await inventoryStub?.stop();
       await productStub?.stop();
+      await tokenEndpoint.stop();
       await database.drop();
     },
   };

@@ -54,10 +54,19 @@ describeWithInfra(['postgres'], 'order-service placing and reading orders', () =
         { productId: 1, quantity: 2 },
       ],
     });
-    expect(reserve.authorization).toBe(`Bearer ${token}`);
+    // order-service's own service token for inventory-service, never the customer's token.
+    expect(reserve.authorization).not.toBe(`Bearer ${token}`);
+    const [header, payload] = reserve
+      .authorization!.replace(/^Bearer /, '')
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    expect(header).toMatchObject({ typ: 'service+jwt', kid: h.issuer.jwks.keys[0].kid });
+    expect(payload).toMatchObject({ sub: 'order-service', aud: 'inventory-service' });
     const confirms = h.inventory.callsTo('confirm');
     expect(confirms).toHaveLength(1);
-    expect(confirms[0].authorization).toBe(`Bearer ${token}`);
+    expect(confirms[0].authorization).toBe(reserve.authorization);
+    expect(confirms[0].body).toEqual({ orderId: result.body.id });
     expect(h.inventory.callsTo('release')).toHaveLength(0);
     expect(await orderRows(key)).toEqual([{ id: result.body.id, status: 'confirmed' }]);
   });

@@ -35,6 +35,7 @@ export {
 export type { FieldError, ProblemOptions } from './http/problem';
 export { parseBody, parseHeaders, parseParams, parseQuery, uniqueBy } from './http/validate';
 export { currentRequestId } from './http/request-context';
+export { formBodyParser } from './http/json-body';
 export { ShutdownTimeoutError } from './lifecycle/shutdown';
 export { withTransaction } from './db/transaction';
 export type { ConnectionPool, PooledConnection } from './db/transaction';

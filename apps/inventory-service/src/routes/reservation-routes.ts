@@ -4,7 +4,10 @@ import type { InventoryConfig } from '../config';
 import { InsufficientStockError, type Shortage } from '../errors';
 import { findReservation, reserve, transition, type TransitionResult } from '../reservation-repository';
 import type { ReservationAction } from '../reservation-transitions';
-import { createReservationBody, reservationIdParams } from '../schemas';
+import { createReservationBody, reservationIdParams, settleReservationBody } from '../schemas';
+
+/** Only order-service reserves and settles stock, with its own service token: never a user's token. */
+const ORDER_SERVICE = 'order-service';
 
 function shortageMessage(shortage: Shortage): string {
   return shortage.available === null
@@ -29,6 +32,11 @@ const CONFLICT_REASON: Record<ReservationAction, string> = {
 
 function sendTransition(res: Response, id: string, action: ReservationAction, result: TransitionResult): void {
   if (result.kind === 'not-found') throw new NotFound(`Reservation ${id} does not exist`);
+  if (result.kind === 'other-order') {
+    throw new Conflict(`Reservation ${id} was made for another order`, {
+      errors: [{ field: 'body.orderId', message: 'is not the order this reservation was made for' }],
+    });
+  }
   if (result.kind === 'conflict') {
     throw new Conflict(`Reservation ${id} is ${result.reservation.status} and ${CONFLICT_REASON[action]}`);
   }
@@ -37,8 +45,9 @@ function sendTransition(res: Response, id: string, action: ReservationAction, re
 
 export function registerReservationRoutes(ctx: ServiceContext<InventoryConfig>): void {
   const { app, auth } = ctx;
+  const fromOrderService = auth.requireService(ORDER_SERVICE);
 
-  app.post('/reservations', auth.required, async (req, res) => {
+  app.post('/reservations', fromOrderService, async (req, res) => {
     const body = parseBody(createReservationBody, req);
     try {
       const { created, reservation } = await reserve(ctx.db, {
@@ -52,7 +61,7 @@ export function registerReservationRoutes(ctx: ServiceContext<InventoryConfig>):
     }
   });
 
-  app.get('/reservations/:id', auth.required, async (req, res) => {
+  app.get('/reservations/:id', fromOrderService, async (req, res) => {
     const { id } = parseParams(reservationIdParams, req);
     const reservation = await findReservation(ctx.db, id);
     if (!reservation) throw new NotFound(`Reservation ${id} does not exist`);
@@ -60,9 +69,10 @@ export function registerReservationRoutes(ctx: ServiceContext<InventoryConfig>):
   });
 
   for (const action of ['confirm', 'release'] as const) {
-    app.post(`/reservations/:id/${action}`, auth.required, async (req, res) => {
+    app.post(`/reservations/:id/${action}`, fromOrderService, async (req, res) => {
       const { id } = parseParams(reservationIdParams, req);
-      sendTransition(res, id, action, await transition(ctx.db, id, action));
+      const { orderId } = parseBody(settleReservationBody, req);
+      sendTransition(res, id, action, await transition(ctx.db, { id, orderId, action }));
     });
   }
 }

@@ -24,7 +24,6 @@ export function registerOrderRoutes(ctx: ServiceContext<OrderConfig>): void {
       userId: req.user.id,
       idempotencyKey: headers['idempotency-key'],
       items,
-      authorization: headers.authorization,
       // Evaluated locally from the live configuration: no network call per order.
       pricing: { bulkDiscount: ctx.flags.isEnabled(BULK_DISCOUNT_FLAG, { userId: req.user.id, role: req.user.role }) },
     });

@@ -44,10 +44,22 @@ export function bodyReadProblem(error: unknown, req: Pick<Request, 'headers'>): 
   return new BadRequest('The request body could not be read');
 }
 
-/** express.json for JSON bodies (and gzip, deflate or br encoded ones), its failures as problems. */
-export function jsonBodyParser(limit: string): RequestHandler {
-  const parse = express.json({ limit, type: ['application/json', 'application/*+json'] });
+/** A body-parser middleware whose failures reach the error handler as problems. */
+function withProblems(parse: RequestHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyReadProblem(error, req)));
   };
+}
+
+/** express.json for JSON bodies (and gzip, deflate or br encoded ones), its failures as problems. */
+export function jsonBodyParser(limit: string): RequestHandler {
+  return withProblems(express.json({ limit, type: ['application/json', 'application/*+json'] }));
+}
+
+/**
+ * For the one kind of route that takes an HTML form body (application/x-www-form-urlencoded), such
+ * as an OAuth2 token endpoint: flat string fields, its failures as problems like JSON's.
+ */
+export function formBodyParser(limit: string): RequestHandler {
+  return withProblems(express.urlencoded({ limit, extended: false, parameterLimit: 20 }));
 }
