@@ -23,10 +23,10 @@ function accountKey(email: string): string {
 
 /**
  * Limits password guessing per account and per client address. Every attempt is counted before the
- * password is checked — atomically, so a burst of parallel guesses cannot all slip through before
- * the first failure is recorded — and a successful one is given back (the account's count starts
- * over). With Redis the counts are shared by every replica; while Redis is unreachable each replica
- * counts in memory on its own, which still limits, just less tightly.
+ * password is checked — so a burst of parallel guesses cannot all slip through before the first
+ * failure is recorded — and a successful one is given back (the account's count starts over).
+ * With Redis the counts are shared by every replica; while Redis is unreachable each replica counts
+ * in memory on its own, which still limits, just less tightly.
  */
 export class LoginThrottle {
   private readonly byAccount: RateLimiterAbstract;
@@ -46,24 +46,35 @@ export class LoginThrottle {
   /**
    * Counts an attempt for `email` from `address`, or throws TooManyRequests (429, Retry-After)
    * when either has no attempts left in its window. The answer does not say which of the two it was.
+   * Each count is atomic (Redis INCR, or one process's memory), so parallel attempts cannot race it.
    */
   async attempt(email: string, address: string): Promise<CountedAttempt> {
     const account = accountKey(email);
-    const outcomes = await Promise.allSettled([this.byAccount.consume(account), this.byAddress.consume(address)]);
-    const refusals = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
-    const unexpected = refusals.find((reason) => !(reason instanceof RateLimiterRes));
-    if (unexpected !== undefined) throw unexpected;
-    if (refusals.length > 0) {
-      const waitMs = Math.max(...(refusals as RateLimiterRes[]).map((refusal) => refusal.msBeforeNext));
-      throw new TooManyRequests(
-        waitMs / 1000,
-        'Too many failed logins for this account or from this address; try again later',
-      );
+    // The account first: guesses at an account already closed must not also use up the address's
+    // allowance, or one attacker behind a shared address (a proxy, a NAT) would lock out everyone.
+    await this.take(this.byAccount, account);
+    try {
+      await this.take(this.byAddress, address);
+    } catch (error) {
+      await this.byAccount.reward(account);
+      throw error;
     }
     return {
       succeeded: async () => {
         await Promise.all([this.byAccount.delete(account), this.byAddress.reward(address)]);
       },
     };
+  }
+
+  private async take(limiter: RateLimiterAbstract, key: string): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      throw new TooManyRequests(
+        refusal.msBeforeNext / 1000,
+        'Too many failed logins for this account or from this address; try again later',
+      );
+    }
   }
 }

@@ -40,6 +40,18 @@ describe('LoginThrottle in memory', () => {
     await expect(throttle.attempt('fresh@example.com', '10.0.0.10')).resolves.toBeDefined();
   });
 
+  it('does not let guesses at a closed account use up the address', async () => {
+    const throttle = new LoginThrottle(limits);
+    await fail(throttle, 'closed@example.com', '10.0.0.5', 3);
+    for (let i = 0; i < 10; i++) await refusal(throttle.attempt('closed@example.com', '10.0.0.5'));
+    // 3 of the address's 5 are used: two more accounts can still be tried from it, then no more.
+    await fail(throttle, 'other1@example.com', '10.0.0.5', 1);
+    await fail(throttle, 'other2@example.com', '10.0.0.5', 1);
+    await refusal(throttle.attempt('other3@example.com', '10.0.0.5'));
+    // ...and that refusal did not count against other3's own allowance.
+    await fail(throttle, 'other3@example.com', '10.0.0.6', 3);
+  });
+
   it('counts a burst of parallel attempts before any is answered, so none slips through', async () => {
     const throttle = new LoginThrottle(limits);
     const outcomes = await Promise.allSettled(
