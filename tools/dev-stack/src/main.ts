@@ -41,6 +41,7 @@ Gateway:   ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/api/products)
 Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services; web UI: ${stack.registry.address}/ui/)` : ''}${dnsLine(stack.registry.dns)}
 Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
 Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
+Secrets:   ${stack.credentialsDir}   (this stack's signing key and service client secrets; removed at stop)
 Press Ctrl-C to stop everything.
 `);
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ServiceRegistry } from '@lab/discovery';
 
 import { SERVICES, type ServiceName } from './args';
+import { createDevCredentials, type DevCredentials } from './dev-credentials';
 import { ManagedProcess } from './managed-process';
 import { freePort, preferredPort } from './ports';
 import { startRegistryServer, type Backend, type RegistryServer } from './registry-server';
@@ -57,6 +58,8 @@ export interface RunningStack {
     restart(): Promise<void>;
   };
   logDir: string;
+  /** The stack's own signing key and service client secrets (files, removed by stop()). */
+  credentialsDir: string;
   /** Database URL per service, and whether it is the embedded one. */
   databases: Record<ServiceName, { url: string; embedded: boolean }>;
   instances: StackInstance[];
@@ -96,6 +99,13 @@ const PER_PROCESS = [
   'DATABASE_URL',
   'DATABASE_POOL_MAX',
   'DISCOVERY_BACKEND',
+  // Each stack makes its own keys and secrets; a shell's would mix two trust roots.
+  ...['JWT_PUBLIC_KEYS', 'JWT_PRIVATE_KEY', 'SERVICE_CLIENT_SECRET', 'SERVICE_CLIENT_SECRETS'].flatMap((name) => [
+    name,
+    `${name}_FILE`,
+  ]),
+  'JWKS_URL',
+  'AUTH_TOKEN_URL',
 ];
 
 /**
@@ -127,6 +137,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const instances: StackInstance[] = [];
   let registry: RegistryServer | undefined;
   let registryClient: ServiceRegistry | undefined;
+  let credentials: DevCredentials | undefined;
   const stopAll = async () => {
     // Front to back, so nothing is cut off while it still has callers.
     const byRole = (pred: (p: ManagedProcess) => boolean) => started.filter(pred).map((p) => p.stop());
@@ -135,6 +146,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     await registryClient?.close();
     await Promise.all(byRole(() => true));
     await registry?.stop();
+    await credentials?.remove();
   };
 
   try {
@@ -231,13 +243,18 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
     const servicePort = async (service: ServiceName, index: number) =>
       options.freePorts ? freePort() : preferredPort(DEFAULT_PORTS[service] + index * 10);
+    // auth-service's port first: every service is told where to get its service tokens.
+    const authPort = await servicePort('auth-service', 0);
+    const trust = (credentials = await createDevCredentials(path.join(root, '.data'), `http://127.0.0.1:${authPort}`));
+    progress(`signing key and service client secrets made for this stack in ${trust.dir}`);
     const startInstance = async (service: ServiceName, index: number) => {
       const db = databases[service];
-      const extra: NodeJS.ProcessEnv = { DATABASE_URL: db.url };
+      const extra: NodeJS.ProcessEnv = { DATABASE_URL: db.url, ...trust.envFor(service) };
       // PGlite is one session underneath: the embedded server runs each connection's unit of work
       // whole and transactions one at a time, so a few pooled connections per instance are plenty.
       if (db.embedded) extra.DATABASE_POOL_MAX = String(EMBEDDED_POOL_MAX);
-      const instance = await launch(service, index, await servicePort(service, index), extra);
+      const port = service === 'auth-service' && index === 0 ? authPort : await servicePort(service, index);
+      const instance = await launch(service, index, port, extra);
       progress(`${instance.id} ready on ${instance.url}`);
     };
     // The first instance of each service applies its migrations before any replica starts: on an
@@ -252,7 +269,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     );
 
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
-    const gateway = await launch('gateway', 0, gatewayPort, {});
+    const gateway = await launch('gateway', 0, gatewayPort, trust.envFor('gateway'));
     const client = registryClient;
     const owned = registry;
     const embeddedDatabase = (service: ServiceName) => {
@@ -275,6 +292,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       },
       registryClient: client,
       logDir,
+      credentialsDir: trust.dir,
       databases,
       instances,
       instancesOf: (service) => instances.filter((i) => i.service === service),
