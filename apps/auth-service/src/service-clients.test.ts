@@ -10,6 +10,14 @@ describe('ServiceClients', () => {
     expect(clients.verify('product-service', secret)).toBe(false);
     expect(new ServiceClients().verify('order-service', secret)).toBe(false);
   });
+
+  it('accepts each of several secrets while one is being rotated', () => {
+    const next = 'order-service-next-secret-0123456789abc';
+    const clients = new ServiceClients({ 'order-service': [next, secret] });
+    expect(clients.verify('order-service', next)).toBe(true);
+    expect(clients.verify('order-service', secret)).toBe(true);
+    expect(clients.verify('order-service', 'order-service-retired-secret-0123456789')).toBe(false);
+  });
 });
 
 describe('basicCredentials', () => {
@@ -38,6 +46,7 @@ describe('serviceClientsSchema', () => {
   it.each([
     ['not JSON', 'order-service=secret'],
     ['a short secret', JSON.stringify({ 'order-service': 'short' })],
+    ['an empty list', JSON.stringify({ 'order-service': [] })],
     ['a name that is no service name', JSON.stringify({ 'Order Service': secret })],
   ])('refuses %s', (_label, text) => {
     expect(serviceClientsSchema.safeParse(text).success).toBe(false);

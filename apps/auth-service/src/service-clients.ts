@@ -4,9 +4,12 @@ import { z } from 'zod';
 /** A service name as clients and audiences are spelled: what the registry knows services by. */
 export const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+const clientSecret = z.string().min(32, 'expected a client secret of at least 32 characters');
+
 /**
- * SERVICE_CLIENT_SECRETS (usually SERVICE_CLIENT_SECRETS_FILE): the services that may get service tokens, as a
- * JSON object of client id (the service's name) to client secret (at least 32 characters).
+ * SERVICE_CLIENT_SECRETS (usually SERVICE_CLIENT_SECRETS_FILE): the services that may get service
+ * tokens, as a JSON object of client id (the service's name) to its client secret (at least 32
+ * characters), or to a list of them while a secret is being rotated (any one is accepted).
  */
 export const serviceClientsSchema = z
   .string()
@@ -21,7 +24,7 @@ export const serviceClientsSchema = z
   .pipe(
     z.record(
       z.string().regex(SERVICE_NAME, 'expected a service name (lower-case letters, digits and "-")'),
-      z.string().min(32, 'expected a client secret of at least 32 characters'),
+      z.union([clientSecret, z.array(clientSecret).min(1)]),
     ),
   );
 
@@ -33,11 +36,13 @@ const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8
  * the same as a known one.
  */
 export class ServiceClients {
-  private readonly digests: Map<string, Buffer>;
-  private readonly unknown = digest('no client has this secret');
+  private readonly digests: Map<string, Buffer[]>;
+  private readonly unknown = [digest('no client has this secret')];
 
-  constructor(clients: Record<string, string> = {}) {
-    this.digests = new Map(Object.entries(clients).map(([id, secret]) => [id, digest(secret)]));
+  constructor(clients: Record<string, string | string[]> = {}) {
+    this.digests = new Map(
+      Object.entries(clients).map(([id, secrets]) => [id, (Array.isArray(secrets) ? secrets : [secrets]).map(digest)]),
+    );
   }
 
   get size(): number {
@@ -47,7 +52,10 @@ export class ServiceClients {
   /** True when `secret` is the client secret of `clientId`. */
   verify(clientId: string, secret: string): boolean {
     const expected = this.digests.get(clientId);
-    const matches = timingSafeEqual(expected ?? this.unknown, digest(secret));
+    const presented = digest(secret);
+    // Every candidate is compared, so the time taken does not tell which one (if any) matched.
+    let matches = false;
+    for (const candidate of expected ?? this.unknown) matches = timingSafeEqual(candidate, presented) || matches;
     return expected !== undefined && matches;
   }
 }
