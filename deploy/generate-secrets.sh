@@ -49,3 +49,18 @@ else
   chmod 644 "$dir/jwt-private-key"
   echo "wrote   $dir/jwt-private-key"
 fi
+
+# Services trust the public half, never a key set found through discovery.
+if [ -e "$dir/jwt-public-keys" ]; then
+  echo "kept    $dir/jwt-public-keys"
+else
+  openssl pkey -in "$dir/jwt-private-key" -pubout -out "$dir/jwt-public-keys"
+  echo "wrote   $dir/jwt-public-keys"
+fi
+
+# Client secrets of the services that call others: they get their service tokens from auth-service
+# with these, and auth-service knows each of them (service-client-secrets).
+write inventory-service-client-secret "$(random)"
+write order-service-client-secret "$(random)"
+write service-client-secrets "$(printf '{"inventory-service":"%s","order-service":"%s"}' \
+  "$(cat "$dir/inventory-service-client-secret")" "$(cat "$dir/order-service-client-secret")")"
