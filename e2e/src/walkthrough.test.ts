@@ -4,6 +4,7 @@ import { startStack, type RunningStack } from '@lab/dev-stack';
 import { describeWithInfra } from '@lab/testing';
 
 import { call, counterValue, waitFor, type Api } from './http';
+import { ownStackEnv } from './stack-env';
 
 /**
  * Boots the embedded stack exactly as `npm start` does (separate processes, one embedded Postgres per
@@ -26,10 +27,7 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
   let productId: number;
 
   beforeAll(async () => {
-    const env = { ...process.env };
-    // The embedded default runs without Redis, and each stack starts its own registry.
-    for (const name of ['REDIS_URL', 'CONSUL_URL', 'ETCD_ENDPOINTS', 'ZOOKEEPER_CONNECT', 'DISCOVERY_BACKEND'])
-      delete env[name];
+    const env = ownStackEnv();
     stack = await startStack({
       backend,
       replicas: { 'product-service': 2 },

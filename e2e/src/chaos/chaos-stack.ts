@@ -10,6 +10,7 @@ import { freePort } from '@lab/testing';
 import { Client } from 'pg';
 
 import { call, type Api, type CallOptions, type JsonResponse } from '../http';
+import { ownStackEnv } from '../stack-env';
 
 /**
  * The stack the chaos suite breaks: every service as its own process, two product-service
@@ -39,16 +40,7 @@ export const CHAOS_ADMIN_TOKEN = 'chaos-admin-token-0123456789';
 export async function startChaosStack(): Promise<ChaosStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lab-chaos-'));
   const redis = await startLocalRedis();
-  const env = { ...process.env };
-  for (const name of [
-    'REDIS_URL',
-    'CONSUL_URL',
-    'ETCD_ENDPOINTS',
-    'ZOOKEEPER_CONNECT',
-    'DISCOVERY_BACKEND',
-    'CONFIG_DIR',
-  ])
-    delete env[name];
+  const env = ownStackEnv(['CONFIG_DIR']);
   let stack: RunningStack;
   try {
     stack = await startStack({

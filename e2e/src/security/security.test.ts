@@ -9,6 +9,7 @@ import { startStack, type RunningStack } from '@lab/dev-stack';
 import { SignJWT, exportJWK, generateKeyPair, importPKCS8, type JWTPayload } from 'jose';
 
 import { call, type Api, type JsonResponse } from '../http';
+import { ownStackEnv } from '../stack-env';
 
 /**
  * Attacks on a running stack, as `npm start` runs it, each of which must be refused: keys from a
@@ -24,14 +25,11 @@ describe('security: attacks on the embedded stack are refused', () => {
   let productId: number;
 
   beforeAll(async () => {
-    const env = { ...process.env };
-    for (const name of ['REDIS_URL', 'CONSUL_URL', 'ETCD_ENDPOINTS', 'ZOOKEEPER_CONNECT', 'DISCOVERY_BACKEND'])
-      delete env[name];
     stack = await startStack({
       gatewayPort: 0,
       registryPort: 0,
       freePorts: true,
-      env: { ...env, LOG_LEVEL: 'warn' },
+      env: { ...ownStackEnv(), LOG_LEVEL: 'warn' },
       startTimeoutMs: 90_000,
     });
     api = (method, p, options) => call(stack.gatewayUrl, method, p, options);
