@@ -46,7 +46,7 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const settingsSchema = z.object({
   host: host.default('127.0.0.1'),
   port: port.default(8500),
-  // Unset: startDevRegistry's default (8600, or a free port when the HTTP port is 0).
+  // Unset: startDevRegistry's default (8600 beside HTTP 8500, a free port beside any other).
   dnsPort: port.optional(),
   dnsTtlSeconds: ttlSeconds.default(0),
   dnsOnlyPassing: flag.default(false),

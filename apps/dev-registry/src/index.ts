@@ -25,7 +25,8 @@ export interface DevRegistryOptions {
   aclToken?: string;
   /**
    * Port of Consul's DNS interface, UDP and TCP; 0 picks a free one, false turns DNS off. Default
-   * 8600, or a free port when `port` is 0 (so that parallel registries never collide).
+   * 8600 beside Consul's 8500, and a free port beside any other HTTP port: a second registry, or one
+   * a test restarts on its old HTTP port, must not collide with the first one's DNS.
    */
   dnsPort?: number | false;
   /** TTL of DNS records, in seconds (Consul's node_ttl/service_ttl). Default 0: never cached. */
@@ -76,7 +77,7 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   const port = options.port ?? 8500;
   await listen(server, port, host);
   let dns: DnsServer | undefined;
-  const dnsPort = options.dnsPort ?? (port === 0 ? 0 : 8600);
+  const dnsPort = options.dnsPort ?? (port === 8500 ? 8600 : 0);
   if (dnsPort !== false) {
     const catalog = dnsCatalogOf(core.store);
     try {
