@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.nx/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.tools/**',
+      '.nx/**',
+      'coverage/**',
+      // A student's own copy of an exercise: theirs to write as they like, graded by npm run exercise.
+      'exercises/*/work/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -42,6 +52,18 @@ export default tseslint.config(
             {
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing', 'type:common'],
+            },
+            // The course's runner drives the whole system as a student does: it starts the dev stack.
+            {
+              sourceTag: 'type:course',
+              onlyDependOnLibsWithTags: [
+                'type:tool',
+                'type:testing',
+                'type:kit',
+                'type:lib',
+                'type:devtool',
+                'type:common',
+              ],
             },
             {
               sourceTag: 'type:e2e',
@@ -100,6 +122,17 @@ export default tseslint.config(
             {
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing', 'type:common'],
+            },
+            {
+              sourceTag: 'type:course',
+              onlyDependOnLibsWithTags: [
+                'type:tool',
+                'type:testing',
+                'type:kit',
+                'type:lib',
+                'type:devtool',
+                'type:common',
+              ],
             },
           ],
         },

@@ -1,0 +1,28 @@
+import type { ServiceName } from '@lab/dev-stack';
+
+/** The running system a checkpoint inspects: the student's `npm start`, or the runner's own stack. */
+export interface LabSystem {
+  /** Consul's HTTP API (dev-registry or a Consul agent), with the student's token on every request. */
+  consul: {
+    address: string;
+    /** GET a path such as `/v1/agent/service/payments-1`; resolves with the JSON body, or undefined on 404. */
+    get<T = unknown>(path: string): Promise<T | undefined>;
+  };
+  gatewayUrl: string;
+}
+
+export type CheckpointResult = { met: true } | { met: false; missing: string };
+
+export interface Checkpoint {
+  /** What is true once the student got there, e.g. "payments-2 is registered with an HTTP, a TCP and a TTL check". */
+  title: string;
+  /** Looks at the running system; says what is missing when the checkpoint is not met. */
+  check(system: LabSystem): Promise<CheckpointResult>;
+}
+
+/** A lab's `lab.ts`: what its steps need from the stack, and its checkpoints. */
+export interface LabDefinition {
+  /** The stack the runner starts for this lab (default: one instance of each service). */
+  stack?: { replicas?: Partial<Record<ServiceName, number>> };
+  checkpoints: Checkpoint[];
+}
