@@ -16,3 +16,20 @@ export { listLabs, findLab, loadLabDocument, loadLabDefinition, UnknownLabError 
 export type { LabFolder } from './lab/labs';
 export { BashSession, CommandTimeoutError } from './shell/bash-session';
 export { REPOSITORY_ROOT } from './repository-root';
+export type {
+  ExerciseDefinition,
+  ImplementationExercise,
+  Mutant,
+  TestWritingExercise,
+} from './exercise/exercise-definition';
+export {
+  listExercises,
+  findExercise,
+  loadExerciseDefinition,
+  startExercise,
+  UnknownExerciseError,
+} from './exercise/exercises';
+export type { ExerciseFolder } from './exercise/exercises';
+export { grade } from './exercise/grade';
+export type { GradeOptions, GradeReport, Submission } from './exercise/grade';
+export { applyMutant, MutantDefinitionError } from './exercise/mutants';

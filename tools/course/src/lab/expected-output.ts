@@ -1,3 +1,5 @@
+import { escapeRegex } from '../escape-regex';
+
 /**
  * The notation of an `output` block: what a command should print, line by line.
  *
@@ -93,10 +95,6 @@ function lineToRegex(line: string, lineNumber: number): string {
     out += pattern;
     rest = rest.slice(close + 2);
   }
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

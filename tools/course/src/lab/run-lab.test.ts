@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 import { readLabDocument } from './lab-document';
 import { formatLabFailure, runLab, type LabRunOptions } from './run-lab';
@@ -98,6 +101,25 @@ describe('runLab', () => {
     );
     expect(never).toMatchObject({ ok: false, failure: { output: 'not yet\n' } });
     expect(never.durationMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('calls afterSteps while what the steps started in the background still runs', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'lab-run-'));
+    let seen = '';
+    try {
+      const result = await runLab(lab('## Step 1: x', fence('sh', 'sleep 30 &\necho $! > lab-pid')), {
+        ...options,
+        cwd,
+        afterSteps: async () => {
+          const pid = readFileSync(path.join(cwd, 'lab-pid'), 'utf8').trim();
+          seen = execFileSync('ps', ['-o', 'comm=', '-p', pid], { encoding: 'utf8' }).trim();
+        },
+      });
+      expect(result.ok).toBe(true);
+      expect(seen).toBe('sleep');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('reports a command that hangs, and refuses an address it cannot provide', async () => {

@@ -18,6 +18,11 @@ export interface LabRunOptions {
   onProgress?(message: string): void;
   /** Pause between two tries of an `eventually` block. */
   retryIntervalMs?: number;
+  /**
+   * Called once every step has passed, while the shell and what it started in the background (the
+   * lab's own processes) still run: the moment to look at the system the lab left behind.
+   */
+  afterSteps?(): Promise<void>;
 }
 
 export interface LabFailure {
@@ -52,6 +57,7 @@ export async function runLab(lab: LabDocument, options: LabRunOptions): Promise<
         if (failure) return { ok: false, failure: { step, command, ...failure }, durationMs: Date.now() - started };
       }
     }
+    await options.afterSteps?.();
     return { ok: true, steps: lab.steps.length, commands, durationMs: Date.now() - started };
   } finally {
     await shell.close();
