@@ -12,6 +12,8 @@ export default tseslint.config(
       '.tools/**',
       '.nx/**',
       'coverage/**',
+      // Run-time data: logs, and the scratch folders where README examples are run.
+      '.data/**',
       // A student's own copy of an exercise: theirs to write as they like, graded by npm run exercise.
       'exercises/*/work/**',
     ],

@@ -48,7 +48,12 @@ describe('readLabDocument', () => {
       13,
       /already has an output block/,
     ],
-    ['an unknown word', doc('# T', '## Step 1: a', fence('sh background', 'x')), 5, /unknown word "background"/],
+    [
+      'an unknown word',
+      doc('# T', '## Step 1: a', fence('sh background', 'x')),
+      5,
+      /unknown word "background" after sh \(known: env, timeout; timeout takes =30s\)/,
+    ],
     ['a bad duration', doc('# T', '## Step 1: a', fence('sh timeout=1m', 'x')), 5, /whole seconds, as timeout=20s/],
     ['a bad placeholder', doc('# T', '## Step 1: a', fence('sh', 'x'), fence('output', '{{port}}')), 9, /\{\{port\}\}/],
     ['a non-export env line', doc('# T', '## Step 1: a', fence('sh env', 'GW=x')), 6, /only "export NAME=value"/],

@@ -93,12 +93,16 @@ export function readLabDocument(source: string, file: string): LabDocument {
   return { title: title.text, steps };
 }
 
-type Fail = (line: number, message: string) => never;
+/** Refuses a mistake in a document, with its line. */
+export type Fail = (line: number, message: string) => never;
 
-function commandBlock(block: FencedBlock, fail: Fail): CommandBlock {
-  const allowed = new Set(['env', 'timeout']);
+/** An `sh` block as a command: `timeout=`, `env`, and the extra words this kind of document allows. */
+export function commandBlock(block: FencedBlock, fail: Fail, extraWords: string[] = []): CommandBlock {
+  const allowed = new Set(['env', 'timeout', ...extraWords]);
   for (const key of block.attributes.keys()) {
-    if (!allowed.has(key)) fail(block.line, `unknown word "${key}" after sh (known: env, timeout=30s)`);
+    if (!allowed.has(key)) {
+      fail(block.line, `unknown word "${key}" after sh (known: ${[...allowed].join(', ')}; timeout takes =30s)`);
+    }
   }
   const timeout = block.attributes.get('timeout');
   const command: CommandBlock = {
@@ -120,7 +124,8 @@ function commandBlock(block: FencedBlock, fail: Fail): CommandBlock {
   return command;
 }
 
-function expectation(block: FencedBlock, fail: Fail): Expectation {
+/** An `output` block as what the command before it must print. */
+export function expectation(block: FencedBlock, fail: Fail): Expectation {
   const allowed = new Set(['eventually', 'exit']);
   for (const key of block.attributes.keys()) {
     if (!allowed.has(key)) fail(block.line, `unknown word "${key}" after output (known: eventually[=20s], exit=N)`);
