@@ -4,6 +4,13 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// The course's runner (tools/course) drives the whole system as a student does: it starts the dev
+// stack, a tool, and its tests do the same.
+const courseDependencies = {
+  sourceTag: 'type:course',
+  onlyDependOnLibsWithTags: ['type:tool', 'type:testing', 'type:kit', 'type:lib', 'type:devtool', 'type:common'],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -55,18 +62,7 @@ export default tseslint.config(
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing', 'type:common'],
             },
-            // The course's runner drives the whole system as a student does: it starts the dev stack.
-            {
-              sourceTag: 'type:course',
-              onlyDependOnLibsWithTags: [
-                'type:tool',
-                'type:testing',
-                'type:kit',
-                'type:lib',
-                'type:devtool',
-                'type:common',
-              ],
-            },
+            courseDependencies,
             {
               sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: [
@@ -125,17 +121,7 @@ export default tseslint.config(
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:devtool', 'type:testing', 'type:common'],
             },
-            {
-              sourceTag: 'type:course',
-              onlyDependOnLibsWithTags: [
-                'type:tool',
-                'type:testing',
-                'type:kit',
-                'type:lib',
-                'type:devtool',
-                'type:common',
-              ],
-            },
+            courseDependencies,
           ],
         },
       ],

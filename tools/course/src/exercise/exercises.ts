@@ -1,14 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { findNumberedFolder, listNumberedFolders, type NumberedFolder } from '../numbered-folders';
 import { REPOSITORY_ROOT } from '../repository-root';
 import type { ExerciseDefinition } from './exercise-definition';
 
-export interface ExerciseFolder {
-  number: number;
-  /** e.g. "01-registry-client" */
-  name: string;
-  dir: string;
+export interface ExerciseFolder extends NumberedFolder {
   /** The README's first heading. */
   title: string;
 }
@@ -29,28 +26,14 @@ export const COPIES = {
 
 /** Every `exercises/NN-name/` folder holding a README.md and an exercise.ts, by number. */
 export function listExercises(root = REPOSITORY_ROOT): ExerciseFolder[] {
-  const dir = path.join(root, 'exercises');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && /^\d{2}-/.test(e.name))
-    .map((e) => path.join(dir, e.name))
-    .filter((d) => existsSync(path.join(d, 'README.md')) && existsSync(path.join(d, 'exercise.ts')))
-    .map((d) => ({
-      number: Number(path.basename(d).slice(0, 2)),
-      name: path.basename(d),
-      dir: d,
-      title: /^# (.+)$/m.exec(readFileSync(path.join(d, 'README.md'), 'utf8'))?.[1] ?? path.basename(d),
-    }))
-    .sort((a, b) => a.number - b.number);
+  return listNumberedFolders(path.join(root, 'exercises'), ['README.md', 'exercise.ts']).map((folder) => ({
+    ...folder,
+    title: /^# (.+)$/m.exec(readFileSync(path.join(folder.dir, 'README.md'), 'utf8'))?.[1] ?? folder.name,
+  }));
 }
 
 export function findExercise(number: number, root = REPOSITORY_ROOT): ExerciseFolder {
-  const found = listExercises(root).find((e) => e.number === number);
-  if (!found) {
-    const known = listExercises(root).map((e) => e.number);
-    throw new UnknownExerciseError(`there is no exercise ${number} (exercises: ${known.join(', ') || 'none'})`);
-  }
-  return found;
+  return findNumberedFolder(listExercises(root), number, 'exercise', (message) => new UnknownExerciseError(message));
 }
 
 /** The exercise's `exercise.ts`, loaded as it is (Node runs TypeScript that only needs its types removed). */

@@ -1,15 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { findNumberedFolder, listNumberedFolders, type NumberedFolder } from '../numbered-folders';
 import { REPOSITORY_ROOT } from '../repository-root';
 import type { LabDefinition } from './lab-definition';
 import { readLabDocument, type LabDocument } from './lab-document';
 
-export interface LabFolder {
-  number: number;
-  /** e.g. "01-consul-registration" */
-  name: string;
-  dir: string;
+export interface LabFolder extends NumberedFolder {
   readme: string;
 }
 
@@ -19,27 +16,14 @@ export class UnknownLabError extends Error {
 
 /** Every `labs/NN-name/` folder holding a README.md, by number. */
 export function listLabs(root = REPOSITORY_ROOT): LabFolder[] {
-  const labsDir = path.join(root, 'labs');
-  if (!existsSync(labsDir)) return [];
-  return readdirSync(labsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && /^\d{2}-/.test(entry.name))
-    .map((entry) => ({
-      number: Number(entry.name.slice(0, 2)),
-      name: entry.name,
-      dir: path.join(labsDir, entry.name),
-      readme: path.join(labsDir, entry.name, 'README.md'),
-    }))
-    .filter((lab) => existsSync(lab.readme))
-    .sort((a, b) => a.number - b.number);
+  return listNumberedFolders(path.join(root, 'labs'), ['README.md']).map((folder) => ({
+    ...folder,
+    readme: path.join(folder.dir, 'README.md'),
+  }));
 }
 
 export function findLab(number: number, root = REPOSITORY_ROOT): LabFolder {
-  const lab = listLabs(root).find((l) => l.number === number);
-  if (!lab) {
-    const known = listLabs(root).map((l) => l.number);
-    throw new UnknownLabError(`there is no lab ${number} (labs: ${known.join(', ') || 'none'})`);
-  }
-  return lab;
+  return findNumberedFolder(listLabs(root), number, 'lab', (message) => new UnknownLabError(message));
 }
 
 export function loadLabDocument(lab: LabFolder, root = REPOSITORY_ROOT): LabDocument {
