@@ -73,7 +73,7 @@ export const lab: LabDefinition = {
           return {
             met: false,
             missing:
-              'payments-1 is still in the catalog: kill its process and wait for DeregisterCriticalServiceAfter (step 8)',
+              'payments-1 is still in the catalog: kill its process and wait for DeregisterCriticalServiceAfter (step 9)',
           };
         }
         return { met: true };

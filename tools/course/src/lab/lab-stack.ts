@@ -19,6 +19,7 @@ const INHERITED_CONNECTIONS = [
   'DISCOVERY_BACKEND',
   'CONSUL_HTTP_ADDR',
   'CONSUL_HTTP_TOKEN',
+  'CONSUL_DNS_PORT',
   'GW',
 ];
 
@@ -46,6 +47,7 @@ export async function startLabStack(lab: LabDefinition, onProgress?: (message: s
       // The stack's registry accepts every request without a token today; a lab still sends the
       // header, so the same commands work against a registry with ACLs.
       CONSUL_HTTP_TOKEN: '',
+      ...(stack.registry.dns ? { CONSUL_DNS_PORT: String(stack.registry.dns.port) } : {}),
       GW: stack.gatewayUrl,
     },
     stop: () => stack.stop(),
