@@ -9,6 +9,8 @@ import { NoHealthyInstanceError, RegistryUnavailableError, type Instance, type R
 import { graded, loadSubmission } from './submission.ts';
 
 const TOKEN = 'exercise-1-token';
+/** A registry that requires a token, runs checks fast, and serves no DNS (this exercise uses HTTP only). */
+const registryOptions = (port: number) => ({ port, aclToken: TOKEN, minCheckIntervalMs: 50, dnsPort: false as const });
 let RegistryClient: Awaited<ReturnType<typeof loadSubmission>>['RegistryClient'];
 let registry: DevRegistry;
 const servers: http.Server[] = [];
@@ -17,7 +19,7 @@ beforeAll(async () => {
   ({ RegistryClient } = await loadSubmission());
 });
 beforeEach(async () => {
-  registry = await startDevRegistry({ port: 0, aclToken: TOKEN, minCheckIntervalMs: 50 });
+  registry = await startDevRegistry(registryOptions(0));
 });
 afterEach(async () => {
   await registry.close();
@@ -340,7 +342,7 @@ describe('3. survives instance and registry failures', () => {
           (e: unknown) => `failed: ${(e as Error).message}`,
         );
         await new Promise((resolve) => setTimeout(resolve, 250));
-        registry = await startDevRegistry({ port: registryPort, aclToken: TOKEN, minCheckIntervalMs: 50 });
+        registry = await startDevRegistry(registryOptions(registryPort));
         expect(await outcome).toBe('registered');
         expect((await registryGet('/v1/agent/service/payments-1')).status).toBe(200);
       },
