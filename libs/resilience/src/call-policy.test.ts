@@ -91,6 +91,73 @@ describe('createCallPolicy', () => {
       target.shutdown();
     });
 
+    it('lets one probe through in half-open state and refuses the others while it runs', async () => {
+      const target = policy();
+      await failTimes(target, 3);
+      await jest.advanceTimersByTimeAsync(1000);
+      let answer: (value: string) => void = () => undefined;
+      const probe = target.execute(() => new Promise<string>((resolve) => (answer = resolve)));
+      const other = jest.fn(ok);
+
+      await expect(target.execute(other)).rejects.toBeInstanceOf(BrokenCircuitError);
+      expect(other).not.toHaveBeenCalled();
+      expect(target.state()).toBe('half-open');
+      answer('probe answered');
+      await expect(probe).resolves.toBe('probe answered');
+      expect(target.state()).toBe('closed');
+      await expect(target.execute(other)).resolves.toBe('ok');
+      target.shutdown();
+    });
+
+    it('closes on a probe whose error isFailure does not count', async () => {
+      const notFound = Object.assign(new Error('no such product'), { status: 404 });
+      const target = policy({ isFailure: (e) => (e as { status?: number }).status !== 404 });
+      await failTimes(target, 3);
+      await jest.advanceTimersByTimeAsync(1000);
+      await expect(target.execute(() => Promise.reject(notFound))).rejects.toBe(notFound);
+      expect(target.state()).toBe('closed');
+      target.shutdown();
+    });
+
+    it('can be forced open and reset by hand, saying so in the log and the snapshot', async () => {
+      const { logger, lines } = recordingLogger();
+      const target = policy({ logger });
+      const fn = jest.fn(ok);
+
+      target.forceOpen();
+      await expect(target.execute(fn, { idempotent: true })).rejects.toBeInstanceOf(BrokenCircuitError);
+      expect(fn).not.toHaveBeenCalled();
+      expect(target.snapshot()).toMatchObject({ state: 'open', forcedOpen: true, rejects: 1 });
+      await jest.advanceTimersByTimeAsync(60_000); // no resetTimeoutMs ends it, nor a probe
+      await expect(target.execute(fn)).rejects.toBeInstanceOf(BrokenCircuitError);
+      expect(target.state()).toBe('open');
+
+      target.reset();
+      await expect(target.execute(fn)).resolves.toBe('ok');
+      expect(target.snapshot()).toMatchObject({ state: 'closed', forcedOpen: false, rejects: 0, successes: 1 });
+      expect(lines.filter((l) => 'state' in l.obj).map((l) => [l.level, l.msg])).toEqual([
+        ['warn', 'circuit for catalogue forced open'],
+        ['info', 'circuit for catalogue closed'],
+      ]);
+      target.shutdown();
+    });
+
+    it('resets a breaker its failures opened, with an empty window', async () => {
+      const target = policy();
+      await failTimes(target, 3);
+      expect(target.state()).toBe('open');
+      target.reset();
+      expect(target.state()).toBe('closed');
+      expect(target.snapshot().failures).toBe(0);
+      await failTimes(target, 2);
+      expect(target.state()).toBe('closed'); // volumeThreshold counts from the reset
+      target.reset(); // a closed breaker just forgets its window
+      expect(target.snapshot().failures).toBe(0);
+      target.shutdown();
+      target.forceOpen();
+      expect(target.snapshot().forcedOpen).toBe(false); // nothing to force after shutdown
+    });
+
     it('does not count errors that isFailure rejects, and counts them as answers', async () => {
       const notFound = Object.assign(new Error('no such product'), { status: 404 });
       const target = policy({ isFailure: (e) => (e as { status?: number }).status !== 404 });
@@ -340,7 +407,8 @@ describe('createCallPolicy', () => {
       await jest.advanceTimersByTimeAsync(0);
       probe.release('probe');
       await probing;
-      await failTimes(target, 1); // closed again; one failure does not reopen it
+      await failTimes(target, 1);
+      expect(target.state()).toBe('closed'); // closing started a new window: one failure does not reopen it
       await failTimes(target, 3);
       expect(target.state()).toBe('open');
 
@@ -594,6 +662,7 @@ describe('createCallPolicy', () => {
     expect(target.snapshot()).toEqual({
       name: 'catalogue',
       state: 'closed',
+      forcedOpen: false,
       failures: 1,
       successes: 1,
       rejects: 0,

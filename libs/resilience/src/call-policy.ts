@@ -1,10 +1,9 @@
 import { silentLogger, type Logger } from './logger';
 import type { RetryDelayOptions } from './backoff/retry-after';
 import { resolvePolicyOptions, type PolicyOverrides, type ResolvedPolicyOptions, type RetryOptions } from './options';
-import { CircuitBreakerPolicy, type BreakerState, type BreakerStats } from './policies/breaker';
+import { CircuitBreaker, type BreakerState, type BreakerStats } from './policies/breaker';
 import { Bulkhead, type BulkheadStats } from './policies/bulkhead';
 import { PolicyShutdownError } from './errors/policy-shutdown-error';
-import type { TimeoutError } from './errors/timeout-error';
 import { retry, type RetryHooks } from './policies/retry';
 import { RetryBudget } from './policies/retry-budget';
 import { AttemptDeadline } from './policies/timeout';
@@ -24,6 +23,8 @@ export interface ExecuteOptions<T = unknown> {
 export interface CallPolicySnapshot extends BreakerStats {
   name: string;
   state: BreakerState;
+  /** Whether forceOpen() holds the breaker open (state is then 'open' until reset()). */
+  forcedOpen: boolean;
   /** Calls answered by a fallback since start. */
   fallbacks: number;
   bulkhead: BulkheadStats & { enabled: boolean };
@@ -49,6 +50,13 @@ export interface CallPolicy<F = never> {
    * running keep the options they started with; see the breaker and bulkhead for what carries over.
    */
   update(options: PolicyOverrides): void;
+  /**
+   * Holds the breaker open: every call is refused with BrokenCircuitError (and answered by the
+   * fallback, if any) until reset(), e.g. to take a misbehaving dependency out of service by hand.
+   */
+  forceOpen(): void;
+  /** Closes the breaker with an empty window, whether forced open, opened by failures or half-open. */
+  reset(): void;
   /** Refuses new and queued calls with PolicyShutdownError; running calls finish. */
   shutdown(): void;
 }
@@ -64,8 +72,6 @@ export interface CallPolicyOptions<F = never> extends PolicyOverrides {
 }
 
 const everyErrorIsAFailure = (): boolean => true;
-/** Handed to an open breaker, which rejects without calling it. */
-const neverRuns = (): Promise<never> => Promise.reject(new Error('unreachable: the breaker is open'));
 
 /**
  * The one place that composes resilience for a dependency, outermost first:
@@ -78,8 +84,8 @@ const neverRuns = (): Promise<never> => Promise.reject(new Error('unreachable: t
  *   concurrency limit, every attempt is counted by the breaker, and an open breaker ends retrying.
  *   The backoff wait holds no slot.
  * - The bulkhead sits outside the breaker, so a call refused for lack of a slot never reaches the
- *   breaker: our own overload is not the dependency failing (opossum would count a filtered error
- *   as a success, which is wrong too), and a half-open probe is never spent on a refusal.
+ *   breaker: our own overload is not the dependency failing, and a half-open probe is never spent
+ *   on a refusal.
  * - An open breaker is checked before the bulkhead as well, so failing fast never waits in a queue.
  * - The deadline covers the queue wait and the call; only a timeout while the call runs counts
  *   against the breaker.
@@ -102,7 +108,7 @@ function settingsFor(options: ResolvedPolicyOptions): Settings {
 class ComposedCallPolicy<F> implements CallPolicy<F> {
   private settings: Settings;
   private readonly logger: Logger;
-  private readonly breaker: CircuitBreakerPolicy;
+  private readonly breaker: CircuitBreaker;
   private readonly bulkhead: Bulkhead;
   private readonly budget: RetryBudget;
   private readonly fallback: ((error: unknown) => F | Promise<F>) | undefined;
@@ -119,7 +125,7 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     const options = resolvePolicyOptions(name, o);
     this.settings = settingsFor(options);
     this.logger = o.logger ?? silentLogger;
-    this.breaker = new CircuitBreakerPolicy(name, options.breaker, o.isFailure ?? everyErrorIsAFailure, this.logger);
+    this.breaker = new CircuitBreaker(name, options.breaker, o.isFailure ?? everyErrorIsAFailure, this.logger);
     this.bulkhead = new Bulkhead(name, options.bulkhead);
     this.budget = new RetryBudget(options.retryBudget);
     this.fallback = o.fallback;
@@ -154,6 +160,7 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     return {
       name: this.name,
       state: this.breaker.state(),
+      forcedOpen: this.breaker.isForcedOpen(),
       ...this.breaker.stats(),
       fallbacks: this.fallbacks,
       bulkhead: { enabled: this.settings.options.bulkhead !== false, ...this.bulkhead.stats() },
@@ -177,6 +184,14 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     if (changed.length > 0) this.logger.info({ dependency: this.name, changed }, `policy for ${this.name} updated`);
   }
 
+  forceOpen(): void {
+    this.breaker.forceOpen();
+  }
+
+  reset(): void {
+    this.breaker.reset();
+  }
+
   shutdown(): void {
     this.breaker.shutdown();
     this.bulkhead.rejectQueued(new PolicyShutdownError(this.name));
@@ -189,7 +204,8 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     caller?: AbortSignal,
   ): Promise<T> {
     // An open breaker (or a shut-down policy) refuses at once, counted as a reject, without queueing.
-    if (this.breaker.state() === 'open') return this.breaker.run(neverRuns);
+    const refusal = this.breaker.refusal();
+    if (refusal !== undefined) throw refusal;
     const deadline = new AttemptDeadline(this.name, options.timeoutMs, caller, this.recordTimeout);
     try {
       // acquire() refuses an aborted signal (a caller that already gave up) before it takes a slot.
@@ -204,7 +220,7 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     }
   }
 
-  private readonly recordTimeout = (error: TimeoutError): void => this.breaker.recordTimeout(error);
+  private readonly recordTimeout = (): void => this.breaker.recordTimeout();
 
   /** Shared by every retried call; a call with its own signal gets a copy that carries it. */
   private readonly retryHooks: RetryHooks = {

@@ -4,6 +4,7 @@ import { policyMetrics } from './metrics';
 const snapshot: CallPolicySnapshot = {
   name: 'inventory-service',
   state: 'half-open',
+  forcedOpen: false,
   failures: 4,
   successes: 9,
   rejects: 2,
@@ -26,6 +27,15 @@ describe('policyMetrics', () => {
     expect(['closed', 'open', 'half-open'].map((state) => value('resilience_circuit_state', { state }))).toEqual([
       0, 0, 1,
     ]);
+  });
+
+  it('says whether the breaker is held open by hand', () => {
+    expect(value('resilience_circuit_forced_open')).toBe(0);
+    expect(
+      policyMetrics({ ...snapshot, state: 'open', forcedOpen: true }).find(
+        (s) => s.name === 'resilience_circuit_forced_open',
+      )?.value,
+    ).toBe(1);
   });
 
   it("exports the breaker's window counts by outcome", () => {

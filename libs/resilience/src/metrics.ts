@@ -14,6 +14,7 @@ const STATES: readonly BreakerState[] = ['closed', 'open', 'half-open'];
 
 const help = {
   state: 'Circuit breaker state per dependency: 1 for the current state, 0 for the others',
+  forcedOpen: 'Whether the circuit breaker is held open by hand (forceOpen) until reset',
   window: "Calls in the circuit breaker's rolling window, by outcome",
   active: 'Calls to the dependency holding a bulkhead slot now',
   queued: 'Calls waiting for a bulkhead slot now',
@@ -58,6 +59,7 @@ export function policyMetrics(snapshot: CallPolicySnapshot): PolicyMetricSample[
     ...STATES.map((state) =>
       gauge('resilience_circuit_state', help.state, snapshot.state === state ? 1 : 0, { ...policy, state }),
     ),
+    gauge('resilience_circuit_forced_open', help.forcedOpen, snapshot.forcedOpen ? 1 : 0),
     windowCalls('success', snapshot.successes),
     windowCalls('failure', snapshot.failures),
     windowCalls('rejected', snapshot.rejects),

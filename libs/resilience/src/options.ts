@@ -110,7 +110,7 @@ export const defaultPolicyOptions: ResolvedPolicyOptions = Object.freeze({
   retriesEnabled: true,
 });
 
-/** The rolling window is split into this many buckets (opossum's default). */
+/** The breaker's rolling window is kept as this many buckets; the oldest leaves whole as time moves on. */
 export const ROLLING_COUNT_BUCKETS = 10;
 
 /** Node fires a timer at once when its delay does not fit in 32 bits; refuse such delays. */
@@ -164,7 +164,7 @@ function findProblems(o: ResolvedPolicyOptions): string[] {
       'breaker.errorThresholdPercentage must be 0..100',
     ],
     [breaker.resetTimeoutMs > 0, 'breaker.resetTimeoutMs must be > 0'],
-    // Each bucket needs at least 1ms, or the bucket rotation timer would spin.
+    // Date.now() counts whole milliseconds: a bucket shorter than that could not be told from the next.
     [
       breaker.rollingCountTimeoutMs >= ROLLING_COUNT_BUCKETS,
       `breaker.rollingCountTimeoutMs must be >= ${ROLLING_COUNT_BUCKETS}`,

@@ -1,5 +1,5 @@
 import { BrokenCircuitError } from '../errors/broken-circuit-error';
-import { CircuitBreakerPolicy } from './breaker';
+import { CircuitBreaker } from './breaker';
 
 const options = {
   volumeThreshold: 3,
@@ -20,15 +20,15 @@ function recordingLogger() {
 
 function breaker(overrides = {}) {
   const log = recordingLogger();
-  const policy = new CircuitBreakerPolicy('catalogue', { ...options, ...overrides }, () => true, log.logger);
+  const policy = new CircuitBreaker('catalogue', { ...options, ...overrides }, () => true, log.logger);
   return { policy, changes: log.changes };
 }
 
-async function calls(policy: CircuitBreakerPolicy, fn: () => Promise<unknown>, times: number): Promise<void> {
+async function calls(policy: CircuitBreaker, fn: () => Promise<unknown>, times: number): Promise<void> {
   for (let i = 0; i < times; i++) await policy.run(fn).catch(() => undefined);
 }
 
-describe('CircuitBreakerPolicy.update', () => {
+describe('CircuitBreaker.update', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
