@@ -613,6 +613,42 @@ describe('createCallPolicy', () => {
       target.shutdown();
     });
 
+    it('changes only what a partial update names', async () => {
+      const target = policy({ retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1000 } });
+      target.update({ retry: { baseDelayMs: 300 } });
+      target.update({ breaker: { volumeThreshold: 100 } });
+      const fn = jest.fn(hang);
+      const outcome = target.execute(fn, { idempotent: true }).catch((e: unknown) => e);
+
+      await jest.advanceTimersByTimeAsync(500 + 299); // timeoutMs 500 kept, then the new 300ms backoff
+      expect(fn).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(fn).toHaveBeenCalledTimes(2); // maxAttempts 2 kept: no third attempt
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(await outcome).toMatchObject({ code: 'TIMEOUT', timeoutMs: 500 });
+      expect(fn).toHaveBeenCalledTimes(2);
+      target.shutdown();
+    });
+
+    it('configure() sets what the settings name and gives everything else back the options it was created with', async () => {
+      const target = policy({ bulkhead: { maxConcurrent: 1, maxQueue: 0 } });
+      target.configure({ timeoutMs: 100, bulkhead: false });
+      expect(target.snapshot().bulkhead.enabled).toBe(false);
+      let outcome = target.execute(hang).catch((e: unknown) => e);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(await outcome).toMatchObject({ code: 'TIMEOUT', timeoutMs: 100 });
+
+      target.configure({ retriesEnabled: false }); // timeoutMs and bulkhead no longer set
+      expect(target.snapshot()).toMatchObject({ bulkhead: { enabled: true }, retries: { enabled: false } });
+      outcome = target.execute(hang).catch((e: unknown) => e);
+      await expect(target.execute(ok)).rejects.toBeInstanceOf(BulkheadRejectedError); // maxConcurrent 1 again
+      await jest.advanceTimersByTimeAsync(500);
+      expect(await outcome).toMatchObject({ code: 'TIMEOUT', timeoutMs: 500 });
+      expect(() => target.configure({ retry: { maxAttempts: 11 } })).toThrow(InvalidPolicyOptionsError);
+      expect(target.snapshot().retries.enabled).toBe(false); // a refused change leaves the last one in force
+      target.shutdown();
+    });
+
     it('keeps the options a running call started with', async () => {
       const target = policy({ breaker: { volumeThreshold: 100 } });
       const fn = jest.fn(boom);

@@ -45,11 +45,18 @@ export interface CallPolicy<F = never> {
   state(): BreakerState;
   snapshot(): CallPolicySnapshot;
   /**
-   * Live change (from configuration). The options are merged over the current ones and
-   * validated as a whole first: on InvalidPolicyOptionsError nothing changes. Calls already
-   * running keep the options they started with; see the breaker and bulkhead for what carries over.
+   * Live change of what `changes` names, over the options in force; everything else stays as it
+   * is. The result is validated as a whole first: on InvalidPolicyOptionsError nothing changes.
+   * Calls already running keep the options they started with; see the breaker and bulkhead for
+   * what carries over.
    */
-  update(options: PolicyOverrides): void;
+  update(changes: PolicyOverrides): void;
+  /**
+   * Live change to settings as configuration states them whole: what `settings` names, and for
+   * everything else the options the policy was created with (or the defaults). A setting removed
+   * from the configuration thus goes back to where it started. Validated and applied like update().
+   */
+  configure(settings: PolicyOverrides): void;
   /**
    * Holds the breaker open: every call is refused with BrokenCircuitError (and answered by the
    * fallback, if any) until reset(), e.g. to take a misbehaving dependency out of service by hand.
@@ -107,6 +114,8 @@ function settingsFor(options: ResolvedPolicyOptions): Settings {
 
 class ComposedCallPolicy<F> implements CallPolicy<F> {
   private settings: Settings;
+  /** The options the policy was created with, over the defaults: what configure() starts from. */
+  private readonly created: ResolvedPolicyOptions;
   private readonly logger: Logger;
   private readonly breaker: CircuitBreaker;
   private readonly bulkhead: Bulkhead;
@@ -120,16 +129,17 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
 
   constructor(
     readonly name: string,
-    o: CallPolicyOptions<F>,
+    { logger, isFailure, fallback, random, ...overrides }: CallPolicyOptions<F>,
   ) {
-    const options = resolvePolicyOptions(name, o);
+    const options = resolvePolicyOptions(name, overrides);
+    this.created = options;
     this.settings = settingsFor(options);
-    this.logger = o.logger ?? silentLogger;
-    this.breaker = new CircuitBreaker(name, options.breaker, o.isFailure ?? everyErrorIsAFailure, this.logger);
+    this.logger = logger ?? silentLogger;
+    this.breaker = new CircuitBreaker(name, options.breaker, isFailure ?? everyErrorIsAFailure, this.logger);
     this.bulkhead = new Bulkhead(name, options.bulkhead);
     this.budget = new RetryBudget(options.retryBudget);
-    this.fallback = o.fallback;
-    this.retryHooks.random = o.random;
+    this.fallback = fallback;
+    this.retryHooks.random = random;
   }
 
   execute<T>(fn: (signal: AbortSignal) => Promise<T>, opts?: ExecuteOptions<T>): Promise<T | F> {
@@ -172,10 +182,17 @@ class ComposedCallPolicy<F> implements CallPolicy<F> {
     };
   }
 
-  update(overrides: PolicyOverrides): void {
+  update(changes: PolicyOverrides): void {
+    this.apply(resolvePolicyOptions(this.name, changes, this.settings.options));
+  }
+
+  configure(settings: PolicyOverrides): void {
+    this.apply(resolvePolicyOptions(this.name, settings, this.created));
+  }
+
+  /** Switches every part to validated options: from here on nothing throws, so a change is all or nothing. */
+  private apply(next: ResolvedPolicyOptions): void {
     const previous = this.settings.options;
-    const next = resolvePolicyOptions(this.name, overrides, previous);
-    // Validated: from here on nothing throws, so the change is all or nothing.
     this.breaker.update(next.breaker);
     this.bulkhead.setLimits(next.bulkhead);
     this.budget.setOptions(next.retryBudget);

@@ -7,6 +7,8 @@ export {
 } from './call-policy';
 export {
   defaultPolicyOptions,
+  policySettingsSchema,
+  POLICY_LIMITS,
   type PolicyOptions,
   type ResolvedPolicyOptions,
   type PolicyOverrides,

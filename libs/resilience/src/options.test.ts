@@ -1,5 +1,5 @@
 import { InvalidPolicyOptionsError } from './errors/invalid-policy-options-error';
-import { defaultPolicyOptions, resolvePolicyOptions } from './options';
+import { defaultPolicyOptions, POLICY_LIMITS, policySettingsSchema, resolvePolicyOptions } from './options';
 
 describe('resolvePolicyOptions', () => {
   it('fills every field from the defaults', () => {
@@ -60,8 +60,51 @@ describe('resolvePolicyOptions', () => {
     ]);
   });
 
+  it('caps maxAttempts, and names unknown options and parts of the wrong type', () => {
+    const problems = (overrides: object) => {
+      try {
+        resolvePolicyOptions('x', overrides);
+        return [];
+      } catch (e) {
+        return (e as InvalidPolicyOptionsError).problems;
+      }
+    };
+    expect(problems({ retry: { maxAttempts: POLICY_LIMITS.maxAttempts } })).toEqual([]);
+    expect(problems({ retry: { maxAttempts: 11 } })).toEqual(['retry.maxAttempts must be <= 10']);
+    expect(problems({ retry: { maxAttempt: 2 } })).toEqual(['retry has no option maxAttempt']);
+    expect(problems({ retries: 3 })).toEqual(['has no option retries']);
+    expect(problems({ bulkhead: 'yes' })).toEqual(['bulkhead must be false or an object of options']);
+    expect(problems({ bulkhead: { maxConcurrent: '8' } })).toEqual([
+      'bulkhead must be false or an object of options (maxConcurrent must be an integer >= 1)',
+    ]);
+  });
+
   it('refuses NaN where a number is needed', () => {
     expect(() => resolvePolicyOptions('x', { timeoutMs: Number.NaN })).toThrow(/timeoutMs must be > 0/);
     expect(() => resolvePolicyOptions('x', { breaker: { errorThresholdPercentage: Number.NaN } })).toThrow(/0\.\.100/);
+  });
+});
+
+describe('policySettingsSchema', () => {
+  const issues = (settings: unknown) =>
+    policySettingsSchema.safeParse(settings).error?.issues.map((i) => [i.path.join('.'), i.message]) ?? [];
+
+  it('takes any subset of the options', () => {
+    expect(issues({})).toEqual([]);
+    expect(issues({ retry: { maxAttempts: 2 }, bulkhead: false, retriesEnabled: false })).toEqual([]);
+  });
+
+  it('names each bad field by its path', () => {
+    expect(issues({ timeoutMs: 0, bulkhead: { maxQueue: -1 }, retry: { maxAttempts: 11 } })).toEqual([
+      ['timeoutMs', 'must be > 0'],
+      ['retry.maxAttempts', 'must be <= 10'],
+      ['bulkhead.maxQueue', 'must be an integer >= 0'],
+    ]);
+  });
+
+  it('judges the rule across fields with the defaults standing in for what is not given', () => {
+    expect(issues({ retry: { baseDelayMs: 5000 } })).toEqual([['retry.maxDelayMs', 'must be >= retry.baseDelayMs']]);
+    expect(issues({ retry: { baseDelayMs: 5000, maxDelayMs: 5000 } })).toEqual([]);
+    expect(issues({ retry: { maxDelayMs: 10 } })).toEqual([['retry.maxDelayMs', 'must be >= retry.baseDelayMs']]);
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidPolicyOptionsError } from './errors/invalid-policy-options-error';
 
 export interface RetryOptions {
@@ -113,8 +114,109 @@ export const defaultPolicyOptions: ResolvedPolicyOptions = Object.freeze({
 /** The breaker's rolling window is kept as this many buckets; the oldest leaves whole as time moves on. */
 export const ROLLING_COUNT_BUCKETS = 10;
 
-/** Node fires a timer at once when its delay does not fit in 32 bits; refuse such delays. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The limits every option is checked against, by createCallPolicy(), update(), configure() and the
+ * configuration's schema (policySettingsSchema) alike.
+ */
+export const POLICY_LIMITS = Object.freeze({
+  /** Node fires a timer at once when its delay does not fit in 32 bits. */
+  maxDelayMs: 2 ** 31 - 1,
+  /** Beyond ten attempts, retries mostly multiply the load on a dependency that is already failing. */
+  maxAttempts: 10,
+  /** Date.now() counts whole milliseconds: a bucket of the window shorter than that means nothing. */
+  minRollingCountTimeoutMs: ROLLING_COUNT_BUCKETS,
+});
+
+// Each rule says what it wants in words a problem is reported with: "<path> <words>".
+const wants = (words: string) => ({ error: `must be ${words}` });
+const { maxDelayMs: MAX_MS, maxAttempts: MAX_ATTEMPTS, minRollingCountTimeoutMs } = POLICY_LIMITS;
+
+const positiveMs = z
+  .number(wants('> 0'))
+  .positive(wants('> 0'))
+  .max(MAX_MS, wants(`<= ${MAX_MS}`));
+// One refinement rather than .int().min(): it is reported once, and it lets zod report a bad field
+// of a part that may also be `false` by that field's own path (see switchable).
+const count = (min: number) =>
+  z.number(wants(`an integer >= ${min}`)).refine((n) => Number.isInteger(n) && n >= min, wants(`an integer >= ${min}`));
+const share = (max: number) =>
+  z
+    .number(wants(`0..${max}`))
+    .min(0, wants(`0..${max}`))
+    .max(max, wants(`0..${max}`));
+const flag = z.boolean(wants('a boolean'));
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+const part = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `has no option ${issue.keys.join(', ')}` : undefined),
+  });
+
+const retryShape = {
+  maxAttempts: count(1).max(MAX_ATTEMPTS, wants(`<= ${MAX_ATTEMPTS}`)),
+  baseDelayMs: z.number(wants('>= 0')).min(0, wants('>= 0')),
+  maxDelayMs: z
+    .number(wants('>= 0'))
+    .min(0, wants('>= 0'))
+    .max(MAX_MS, wants(`<= ${MAX_MS}`)),
+};
+const breakerShape = {
+  volumeThreshold: count(0),
+  errorThresholdPercentage: share(100),
+  resetTimeoutMs: positiveMs,
+  rollingCountTimeoutMs: z
+    .number(wants(`>= ${minRollingCountTimeoutMs}`))
+    .min(minRollingCountTimeoutMs, wants(`>= ${minRollingCountTimeoutMs}`))
+    .max(MAX_MS, wants(`<= ${MAX_MS}`)),
+};
+const bulkheadShape = { maxConcurrent: count(1), maxQueue: count(0) };
+// Above 1, retries alone could more than double the load on a failing dependency.
+const retryBudgetShape = { ratio: share(1), minRetriesPerSecond: count(0) };
+
+/** The one rule across fields; a side that is not given is the default's. */
+const delaysInOrder = (retry: Partial<RetryOptions>): boolean =>
+  (retry.maxDelayMs ?? defaultPolicyOptions.retry.maxDelayMs) >=
+  (retry.baseDelayMs ?? defaultPolicyOptions.retry.baseDelayMs);
+const delaysOutOfOrder = { path: ['maxDelayMs'], error: 'must be >= retry.baseDelayMs' };
+
+/**
+ * `false` turns a part off. With the object first, zod reports a field that is out of range by its
+ * own path (bulkhead.maxQueue); a field of the wrong type is named in the part's message instead.
+ */
+const switchable = <T extends z.ZodType>(object: T) =>
+  z.union([object, z.literal(false)], {
+    error: (issue) => {
+      const fields = issue.code === 'invalid_union' && isObject(issue.input) ? (issue.errors[0] ?? []) : [];
+      const named = fields.map((field) => `${field.path.join('.')} ${field.message}`.trim()).join('; ');
+      return `must be false or an object of options${named === '' ? '' : ` (${named})`}`;
+    },
+  });
+
+/** What a policy runs with: every option present and within POLICY_LIMITS. */
+const policyOptionsSchema = part({
+  timeoutMs: positiveMs,
+  retry: part(retryShape).refine(delaysInOrder, delaysOutOfOrder),
+  breaker: part(breakerShape),
+  bulkhead: switchable(part(bulkheadShape)),
+  retryBudget: switchable(part(retryBudgetShape)),
+  respectRetryAfter: flag,
+  retriesEnabled: flag,
+});
+
+/**
+ * A dependency's call policy as configuration states it (`resilience.<dependency>` in service-kit):
+ * every option optional, nothing unknown, each within POLICY_LIMITS; the rule across fields is
+ * judged with the defaults standing in for what is not given. A value this schema refuses is refused
+ * by createCallPolicy(), update() and configure() as well, and the other way round.
+ */
+export const policySettingsSchema: z.ZodType<PolicyOverrides> = part({
+  timeoutMs: positiveMs.optional(),
+  retry: part(retryShape).partial().refine(delaysInOrder, delaysOutOfOrder).optional(),
+  breaker: part(breakerShape).partial().optional(),
+  bulkhead: switchable(part(bulkheadShape).partial()).optional(),
+  retryBudget: switchable(part(retryBudgetShape).partial()).optional(),
+  respectRetryAfter: flag.optional(),
+  retriesEnabled: flag.optional(),
+});
 
 /**
  * Merges `overrides` over `base` (the defaults, or the options a policy runs with now) and
@@ -126,70 +228,39 @@ export function resolvePolicyOptions(
   base: ResolvedPolicyOptions = defaultPolicyOptions,
 ): ResolvedPolicyOptions {
   const options: ResolvedPolicyOptions = {
+    // Anything else given is kept only to be reported as unknown.
+    ...overrides,
     timeoutMs: overrides.timeoutMs ?? base.timeoutMs,
     retry: { ...base.retry, ...definedOnly(overrides.retry) },
     breaker: { ...base.breaker, ...definedOnly(overrides.breaker) },
-    bulkhead: switchable(overrides.bulkhead, base.bulkhead, defaultBulkhead),
-    retryBudget: switchable(overrides.retryBudget, base.retryBudget, defaultRetryBudget),
+    bulkhead: switchablePart(overrides.bulkhead, base.bulkhead, defaultBulkhead),
+    retryBudget: switchablePart(overrides.retryBudget, base.retryBudget, defaultRetryBudget),
     respectRetryAfter: overrides.respectRetryAfter ?? base.respectRetryAfter,
     retriesEnabled: overrides.retriesEnabled ?? base.retriesEnabled,
   };
-  const problems = findProblems(options);
-  if (problems.length > 0) throw new InvalidPolicyOptionsError(policy, problems);
+  const checked = policyOptionsSchema.safeParse(options);
+  if (!checked.success) throw new InvalidPolicyOptionsError(policy, problemsOf(checked.error));
   return options;
 }
 
 /** `false` turns a part off; fields given for a part that was off fill in from its defaults. */
-function switchable<T extends object>(
+function switchablePart<T extends object>(
   override: Partial<T> | false | undefined,
   base: T | false,
   defaults: T,
 ): T | false {
   if (override === undefined) return base;
-  if (override === false) return false;
+  // Not an object: left as it is for the schema to name.
+  if (override === false || !isObject(override)) return override as false;
   return { ...(base === false ? defaults : base), ...definedOnly(override) };
 }
 
-function findProblems(o: ResolvedPolicyOptions): string[] {
-  const { timeoutMs, retry, breaker, bulkhead, retryBudget } = o;
-  const count = (n: number, min: number) => Number.isInteger(n) && n >= min;
-  const rules: [boolean, string][] = [
-    [timeoutMs > 0, 'timeoutMs must be > 0'],
-    [count(retry.maxAttempts, 1), 'retry.maxAttempts must be an integer >= 1'],
-    [retry.baseDelayMs >= 0, 'retry.baseDelayMs must be >= 0'],
-    [retry.maxDelayMs >= retry.baseDelayMs, 'retry.maxDelayMs must be >= retry.baseDelayMs'],
-    [count(breaker.volumeThreshold, 0), 'breaker.volumeThreshold must be an integer >= 0'],
-    [
-      breaker.errorThresholdPercentage >= 0 && breaker.errorThresholdPercentage <= 100,
-      'breaker.errorThresholdPercentage must be 0..100',
-    ],
-    [breaker.resetTimeoutMs > 0, 'breaker.resetTimeoutMs must be > 0'],
-    // Date.now() counts whole milliseconds: a bucket shorter than that could not be told from the next.
-    [
-      breaker.rollingCountTimeoutMs >= ROLLING_COUNT_BUCKETS,
-      `breaker.rollingCountTimeoutMs must be >= ${ROLLING_COUNT_BUCKETS}`,
-    ],
-    ...Object.entries({
-      timeoutMs,
-      'retry.maxDelayMs': retry.maxDelayMs,
-      'breaker.resetTimeoutMs': breaker.resetTimeoutMs,
-      'breaker.rollingCountTimeoutMs': breaker.rollingCountTimeoutMs,
-    }).map(([name, ms]): [boolean, string] => [
-      Number.isFinite(ms) && ms <= MAX_TIMER_MS,
-      `${name} must be <= ${MAX_TIMER_MS}`,
-    ]),
-    [bulkhead === false || count(bulkhead.maxConcurrent, 1), 'bulkhead.maxConcurrent must be an integer >= 1'],
-    [bulkhead === false || count(bulkhead.maxQueue, 0), 'bulkhead.maxQueue must be an integer >= 0'],
-    // Above 1, retries alone could more than double the load on a failing dependency.
-    [retryBudget === false || (retryBudget.ratio >= 0 && retryBudget.ratio <= 1), 'retryBudget.ratio must be 0..1'],
-    [
-      retryBudget === false || count(retryBudget.minRetriesPerSecond, 0),
-      'retryBudget.minRetriesPerSecond must be an integer >= 0',
-    ],
-    [typeof o.respectRetryAfter === 'boolean', 'respectRetryAfter must be a boolean'],
-    [typeof o.retriesEnabled === 'boolean', 'retriesEnabled must be a boolean'],
-  ];
-  return rules.filter(([ok]) => !ok).map(([, problem]) => problem);
+/** "<path> <what it must be>", once each, in the order of the options. */
+function problemsOf(error: z.ZodError): string[] {
+  const problems = error.issues.map((issue) =>
+    issue.path.length === 0 ? issue.message : `${issue.path.join('.')} ${issue.message}`,
+  );
+  return [...new Set(problems)];
 }
 
 function definedOnly<T extends object>(values: T | undefined): Partial<T> {

@@ -153,6 +153,15 @@ describe('call policies from the live configuration', () => {
     expect(metrics).toMatch(/^discovery_instances\{[^}]*service="echo-service"[^}]*\} 1$/m);
   });
 
+  it('gives a policy setting removed from the configuration back its default', async () => {
+    delayMs = 300;
+    await h.set('resilience/echo-service/timeoutMs', 50);
+    await h.set('resilience/echo-service/retry', { maxAttempts: 1 });
+    await waitFor(async () => (await h.get('/echo')).status === 503, { timeoutMs: 1000 });
+    await h.kv.delete('config/live-service/resilience/echo-service/timeoutMs');
+    await waitFor(async () => (await h.get('/echo')).status === 200, { timeoutMs: 3000 });
+  });
+
   it('rejects policy settings the policy would refuse, keeping the running policy', async () => {
     await h.set('resilience/echo-service/retry', { baseDelayMs: 5000 });
     await waitFor(() => h.service.ctx.configStore.status().rejections === 1, { timeoutMs: 1000 });

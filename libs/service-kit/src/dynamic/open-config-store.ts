@@ -1,5 +1,4 @@
 import { createConfigStore, createKvSource, type ConfigStore, type KvSource } from '@lab/config';
-import { defaultPolicyOptions } from '@lab/resilience';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BaseConfig } from '../config/base-config';
@@ -55,7 +54,7 @@ export async function openConfigStore(o: {
 }): Promise<OpenedConfigStore> {
   const { config, log } = o;
   const schema = z.object({
-    ...kitSettingsShape({ retry: defaultPolicyOptions.retry }),
+    ...kitSettingsShape,
     ...o.dynamic?.schema.shape,
   });
   const ownKv = o.kv === undefined ? kvSourceFor(config, log) : undefined;

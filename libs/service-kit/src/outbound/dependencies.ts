@@ -41,7 +41,7 @@ export interface Dependencies {
   snapshots(): ReturnType<CallPolicy['snapshot']>[];
   /** Reports a policy the service made itself (e.g. around its own database) with the others. */
   track(policy: CallPolicy): void;
-  /** Applies policyOptions() again to every policy, e.g. after a configuration change. */
+  /** Applies policySettings() again to every policy, e.g. after a configuration change. */
   updatePolicies(): void;
   close(): Promise<void>;
 }
@@ -52,10 +52,16 @@ export interface Dependencies {
  */
 export interface DependenciesOptions {
   registry: ServiceRegistry;
-  /** Per-call deadline when no policy applies (the policies bring their own). */
+  /** OUTBOUND_TIMEOUT_MS: the deadline of each call, unless the settings of its policy name another. */
   timeoutMs: number;
-  /** The full options of the policy towards `service`, read when it is created and on updatePolicies(). */
-  policyOptions(service: string): PolicyOverrides;
+  /** MESH_MODE: the mesh retries, so the policies never do, whatever their settings say. */
+  meshMode: boolean;
+  /**
+   * What the configuration sets for the policy towards `service` now, read when it is created and
+   * on updatePolicies(). What it leaves out is timeoutMs and the policy's defaults, so a setting
+   * removed from the configuration goes back to its default.
+   */
+  policySettings(service: string): PolicyOverrides | undefined;
   /** Called with each policy as it is created (metrics). */
   onPolicy?(policy: CallPolicy): void;
   /** LB_STRATEGY: how an instance is picked; one balancer per dependency, they keep state. */
@@ -72,18 +78,22 @@ export function createDependencies(o: DependenciesOptions): Dependencies {
   // Policies the service owns (and shuts down) itself: reported here, never updated or closed here.
   const tracked: CallPolicy[] = [];
 
+  const settingsFor = (service: string): PolicyOverrides => {
+    const settings = o.policySettings(service) ?? {};
+    return o.meshMode ? { ...settings, retriesEnabled: false } : settings;
+  };
+
   function named(service: string): NamedPolicy {
     let policy = policies.get(service);
     if (policy === undefined) {
       const log = o.log.child({ dependency: service });
-      policy = new NamedPolicy(
-        service,
-        createCallPolicy(service, {
-          ...o.policyOptions(service),
-          logger: log,
-          isFailure: countsAgainstBreaker,
-        }),
-      );
+      const created = createCallPolicy(service, {
+        timeoutMs: o.timeoutMs,
+        logger: log,
+        isFailure: countsAgainstBreaker,
+      });
+      created.configure(settingsFor(service));
+      policy = new NamedPolicy(service, created);
       policies.set(service, policy);
       o.onPolicy?.(policy.policy);
     }
@@ -115,7 +125,7 @@ export function createDependencies(o: DependenciesOptions): Dependencies {
     updatePolicies() {
       for (const { dependency, policy } of policies.values()) {
         try {
-          policy.update(o.policyOptions(dependency));
+          policy.configure(settingsFor(dependency));
         } catch (error) {
           // Validated with the configuration already; should the policy still refuse, it keeps
           // running with the options it had (an update is all or nothing).

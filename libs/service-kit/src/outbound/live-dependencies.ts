@@ -5,7 +5,6 @@ import type { Registry } from 'prom-client';
 import { serviceCredentials } from '../auth/service-tokens';
 import type { BaseConfig } from '../config/base-config';
 import type { KitSettings } from '../dynamic/kit-settings';
-import { policyOptionsFor } from '../dynamic/policy-settings';
 import type { CleanupStack } from '../lifecycle/cleanup-stack';
 import { registerDiscoveryMetrics } from '../observability/discovery-metrics';
 import { ResilienceMetrics } from '../observability/resilience-metrics';
@@ -29,11 +28,11 @@ export function createLiveDependencies(o: {
 }): Dependencies {
   const { config, store } = o;
   const resilienceMetrics = new ResilienceMetrics(o.metrics);
-  const policyBase = { timeoutMs: config.OUTBOUND_TIMEOUT_MS, meshMode: config.MESH_MODE };
   const dependencies = createDependencies({
     registry: o.registry,
     timeoutMs: config.OUTBOUND_TIMEOUT_MS,
-    policyOptions: (service) => policyOptionsFor(store.current().resilience[service], policyBase),
+    meshMode: config.MESH_MODE,
+    policySettings: (service) => store.current().resilience[service],
     onPolicy: (policy) => resilienceMetrics.track(policy),
     balancer: config.LB_STRATEGY,
     zone: config.ZONE,
