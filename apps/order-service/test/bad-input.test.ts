@@ -9,7 +9,11 @@ interface BadRequestCase {
   request?: CallOptions;
   status: number;
   field?: string;
+  /** What the problem must say about `field`. */
+  message?: string;
 }
+
+const KEY_SHAPE = '8 to 200 visible ASCII characters (letters, digits, punctuation; no spaces)';
 
 describeWithInfra(['postgres'], 'order-service bad input', () => {
   let h: OrderHarness;
@@ -148,6 +152,7 @@ describeWithInfra(['postgres'], 'order-service bad input', () => {
       request: { body: { items: [item()] } },
       status: 400,
       field: 'headers.idempotency-key',
+      message: `the Idempotency-Key header is required: ${KEY_SHAPE}, a UUID for one`,
     },
     {
       name: 'short Idempotency-Key',
@@ -156,6 +161,7 @@ describeWithInfra(['postgres'], 'order-service bad input', () => {
       request: { body: { items: [item()] }, headers: { 'idempotency-key': 'short' } },
       status: 400,
       field: 'headers.idempotency-key',
+      message: `the Idempotency-Key is too short (5 characters): ${KEY_SHAPE}`,
     },
     {
       name: 'Idempotency-Key with spaces',
@@ -164,6 +170,7 @@ describeWithInfra(['postgres'], 'order-service bad input', () => {
       request: { body: { items: [item()] }, headers: { 'idempotency-key': 'has some spaces' } },
       status: 400,
       field: 'headers.idempotency-key',
+      message: `the Idempotency-Key has characters it may not: ${KEY_SHAPE}`,
     },
     {
       name: 'Idempotency-Key too long',
@@ -172,6 +179,7 @@ describeWithInfra(['postgres'], 'order-service bad input', () => {
       request: { body: { items: [item()] }, headers: { 'idempotency-key': 'k'.repeat(201) } },
       status: 400,
       field: 'headers.idempotency-key',
+      message: `the Idempotency-Key is too long (201 characters): ${KEY_SHAPE}`,
     },
     {
       name: 'oversized body',
@@ -193,12 +201,13 @@ describeWithInfra(['postgres'], 'order-service bad input', () => {
     { name: 'order id not a uuid', method: 'GET', path: '/orders/123', status: 400, field: 'params.id' },
   ];
 
-  it.each(cases)('$name -> $status', async ({ method, path, request, status, field }) => {
-    await expectRejected(() => h.api(method, path, { token, ...request }), {
+  it.each(cases)('$name -> $status', async ({ method, path, request, status, field, message }) => {
+    const reply = await expectRejected(() => h.api(method, path, { token, ...request }), {
       status,
       fields: field,
       state: h.snapshot,
     });
+    if (message !== undefined) expect(reply.body).toMatchObject({ errors: [{ field, message }] });
     expect(h.inventory.calls).toHaveLength(0);
   });
 
