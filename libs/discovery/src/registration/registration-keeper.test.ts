@@ -176,6 +176,33 @@ describe('RegistrationKeeper', () => {
     expect(messages('warn')).toEqual([]);
   });
 
+  it('tells onStateChange of each change of state once, in order', async () => {
+    const states: string[] = [];
+    const k = keep({ onStateChange: (state) => states.push(state) });
+    await k.start();
+    await registry.wipe();
+    await jest.advanceTimersByTimeAsync(1_000); // lost, then registered again
+    k.setReady(false);
+    await jest.advanceTimersByTimeAsync(0);
+    await jest.advanceTimersByTimeAsync(3_000); // nothing changes while withdrawn
+    await k.stop();
+    expect(states).toEqual(['registered', 'lost', 'registered', 'withdrawn', 'stopped']);
+  });
+
+  it('logs a listener that throws and keeps the registration all the same', async () => {
+    const { logger, messages } = recordingLogger();
+    const k = keep({
+      logger,
+      onStateChange: () => {
+        throw new Error('listener bug');
+      },
+    });
+    await k.start();
+    expect(k.state).toBe('registered');
+    expect(await listed()).toBe(true);
+    expect(messages('error')).toEqual(['onStateChange listener failed']);
+  });
+
   it('does not register before the service is ready when told so by isReady, and follows it on each check', async () => {
     let ready = false;
     const k = keep({ isReady: () => ready });

@@ -19,6 +19,11 @@ export interface RegistrationKeeperOptions {
   maxRetryDelayMs?: number;
   /** For tests: the source of backoff jitter. */
   random?: () => number;
+  /**
+   * Told each time `state` changes (once per change, in order), so that nobody needs to poll it.
+   * It must not throw; if it does, the error is logged and the keeper carries on.
+   */
+  onStateChange?: (state: RegistrationState) => void;
 }
 
 /**
@@ -60,6 +65,7 @@ export class RegistrationKeeper {
   private readonly retry: { baseDelayMs: number; maxDelayMs: number };
   private readonly random: (() => number) | undefined;
   private readonly isReady: (() => boolean) | undefined;
+  private readonly onStateChange: ((state: RegistrationState) => void) | undefined;
   private current: RegistrationState = 'registering';
   private ready: boolean;
   private started = false;
@@ -87,6 +93,7 @@ export class RegistrationKeeper {
     this.retry = { baseDelayMs: BASE_RETRY_DELAY_MS, maxDelayMs: o.maxRetryDelayMs ?? 5000 };
     this.random = o.random;
     this.isReady = o.isReady;
+    this.onStateChange = o.onStateChange;
     this.ready = o.isReady?.() ?? true;
   }
 
@@ -103,7 +110,7 @@ export class RegistrationKeeper {
     if (this.started) return;
     this.started = true;
     if (!this.selfRegistration) {
-      this.current = 'registered';
+      this.setState('registered');
       this.logger.info(
         this.fields(),
         `the ${this.registry.kind} registry lists instances by itself; nothing to register`,
@@ -140,7 +147,7 @@ export class RegistrationKeeper {
     this.unsubscribe?.();
     await this.running;
     const wasListed = this.selfRegistration && this.started && this.current !== 'withdrawn';
-    this.current = 'stopped';
+    this.setState('stopped');
     if (!wasListed) return;
     try {
       await this.registry.deregister(this.registration.id);
@@ -224,7 +231,7 @@ export class RegistrationKeeper {
   }
 
   private async register(): Promise<void> {
-    if (this.current !== 'lost') this.current = 'registering';
+    if (this.current !== 'lost') this.setState('registering');
     try {
       await this.registry.register(this.registration);
     } catch (error) {
@@ -234,7 +241,7 @@ export class RegistrationKeeper {
     if (this.stopping) return;
     const attempts = this.failures + 1;
     this.failures = 0;
-    this.current = 'registered';
+    this.setState('registered');
     if (this.lostAt !== undefined) {
       this.logger.info({ ...this.fields(), lostForMs: Date.now() - this.lostAt, attempts }, 'registered again');
       this.lostAt = undefined;
@@ -256,12 +263,22 @@ export class RegistrationKeeper {
     }
     this.failures = 0;
     this.lostAt = undefined;
-    this.current = 'withdrawn';
+    this.setState('withdrawn');
     this.logger.info(this.fields(), 'withdrawn from the registry while not ready');
   }
 
+  private setState(next: RegistrationState): void {
+    if (next === this.current) return;
+    this.current = next;
+    try {
+      this.onStateChange?.(next);
+    } catch (error) {
+      this.logger.error({ ...this.fields(), err: errorMessage(error) }, 'onStateChange listener failed');
+    }
+  }
+
   private markLost(why: string): void {
-    this.current = 'lost';
+    this.setState('lost');
     this.lostAt = Date.now();
     this.logger.warn(this.fields(), `registration lost (${why}); registering again`);
   }

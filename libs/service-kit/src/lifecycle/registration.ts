@@ -5,7 +5,6 @@ import {
   type ServiceRegistry,
 } from '@lab/discovery';
 import type { HealthRegistry } from '@lab/health';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 
 /** Consul durations: whole seconds when possible ("10s"), else milliseconds ("1500ms"). */
@@ -46,7 +45,10 @@ export function buildRegistration(o: {
 /** The start-up condition that waits for the first registration. */
 export const REGISTRATION_CONDITION = 'registration';
 
-const STATE_POLL_MS = 25;
+/** The registration has been dealt with: the registry lists the instance, or it waits for readiness. */
+const handled = (state: RegistrationState) => state === 'registered' || state === 'withdrawn';
+/** Nothing more to wait for before a started service can be found: listed, or shutting down. */
+const settled = (state: RegistrationState) => state === 'registered' || state === 'stopped';
 
 /**
  * The instance's entry in the registry, kept by a RegistrationKeeper: registered again when the
@@ -55,12 +57,13 @@ const STATE_POLL_MS = 25;
  *
  * The start-up condition 'registration' completes once the registry lists the instance — or,
  * where registries list only ready instances, once the keeper waits for readiness, since
- * readiness itself waits for start-up.
+ * readiness itself waits for start-up. The keeper tells of each change of state as it happens.
  */
 export class InstanceRegistration {
   private readonly keeper: RegistrationKeeper;
   private unsubscribe: (() => void) | undefined;
-  private poll: NodeJS.Timeout | undefined;
+  /** Called when the keeper's state settles; see listedOnceReady(). */
+  private readonly waitingForListing = new Set<() => void>();
 
   constructor(
     private readonly registry: ServiceRegistry,
@@ -71,6 +74,7 @@ export class InstanceRegistration {
     this.keeper = new RegistrationKeeper(registry, registration, {
       logger: log,
       isReady: () => health.ready().status === 200,
+      onStateChange: (state) => this.follow(state),
     });
     health.requireForStartup(REGISTRATION_CONDITION);
   }
@@ -83,9 +87,6 @@ export class InstanceRegistration {
   async start(): Promise<void> {
     this.unsubscribe = this.health.onReadinessChange((ready) => this.keeper.setReady(ready));
     await this.keeper.start();
-    this.poll = setInterval(() => this.completeWhenHandled(), STATE_POLL_MS);
-    this.poll.unref();
-    this.completeWhenHandled();
   }
 
   /**
@@ -94,23 +95,26 @@ export class InstanceRegistration {
    * started service can be found. Elsewhere start() has already made the first attempt.
    */
   async listedOnceReady(timeoutMs: number): Promise<void> {
-    if (this.registry.capabilities.healthChecks) return;
-    const deadline = Date.now() + timeoutMs;
-    while (this.keeper.state !== 'registered' && this.keeper.state !== 'stopped' && Date.now() < deadline) {
-      await delay(STATE_POLL_MS);
-    }
+    if (this.registry.capabilities.healthChecks || settled(this.keeper.state)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waitingForListing.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waitingForListing.add(done);
+    });
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.poll);
     this.unsubscribe?.();
     await this.keeper.stop();
   }
 
-  private completeWhenHandled(): void {
-    const { state } = this.keeper;
-    if (state !== 'registered' && state !== 'withdrawn') return;
-    clearInterval(this.poll);
-    this.health.completeStartup(REGISTRATION_CONDITION);
+  private follow(state: RegistrationState): void {
+    // Completing twice is harmless: later changes (a loss, a withdrawal) do not reopen start-up.
+    if (handled(state)) this.health.completeStartup(REGISTRATION_CONDITION);
+    if (settled(state)) for (const done of [...this.waitingForListing]) done();
   }
 }
