@@ -1,14 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import type { ServiceRegistry } from '@lab/discovery';
 
 import { SERVICES, type ServiceName } from './args';
 import { createDevCredentials, type DevCredentials } from './dev-credentials';
-import { ManagedProcess } from './managed-process';
-import { freePort, preferredPort } from './ports';
+import { freePort } from './ports';
 import { startRegistryServer, type Backend, type RegistryServer } from './registry-server';
-import { waitForHttpOk } from './wait';
+import { StackDatabases, type DatabaseUrls } from './stack-databases';
+import { StackInstances, type StackInstance } from './stack-instances';
+import { StackProcesses } from './stack-processes';
+
+export type { StackInstance } from './stack-instances';
 
 export interface StartStackOptions {
   /** The registry: consul (dev-registry, default), etcd or zookeeper (local binaries). */
@@ -36,15 +38,6 @@ export interface StartStackOptions {
   startTimeoutMs?: number;
 }
 
-export interface StackInstance {
-  service: ServiceName | 'gateway';
-  id: string;
-  port: number;
-  url: string;
-  /** The instance's current process: replaced by restartInstance(). */
-  process: ManagedProcess;
-}
-
 export interface RunningStack {
   gatewayUrl: string;
   registry: {
@@ -61,7 +54,7 @@ export interface RunningStack {
   /** The stack's own signing key and service client secrets (files, removed by stop()). */
   credentialsDir: string;
   /** Database URL per service, and whether it is the embedded one. */
-  databases: Record<ServiceName, { url: string; embedded: boolean }>;
+  databases: DatabaseUrls;
   instances: StackInstance[];
   instancesOf(service: ServiceName | 'gateway'): StackInstance[];
   /** A client of the stack's registry (watch it, list instances); closed by stop(). */
@@ -79,16 +72,6 @@ export interface RunningStack {
   startDatabase(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
-
-const DEFAULT_PORTS: Record<ServiceName, number> = {
-  'auth-service': 3001,
-  'product-service': 3002,
-  'inventory-service': 3003,
-  'order-service': 3004,
-};
-
-/** Pool size of each instance on an embedded database. */
-const EMBEDDED_POOL_MAX = 4;
 
 /** Variables that must be set per process, never inherited from the shell that runs the stack. */
 const PER_PROCESS = [
@@ -118,212 +101,140 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const root = options.rootDir ?? path.resolve(__dirname, '../../..');
   const progress = options.onProgress ?? (() => undefined);
   const timeoutMs = options.startTimeoutMs ?? 60_000;
-  const baseEnv = { ...(options.env ?? process.env) };
-  for (const name of PER_PROCESS) delete baseEnv[name];
-  const logDir = path.join(root, '.data', 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const output = (name: string) =>
-    options.logs === 'console' ? ({ console: true } as const) : { file: path.join(logDir, `${name}.log`) };
-  const entry = (relative: string) => {
-    const file = path.join(root, relative);
-    if (!existsSync(file)) throw new Error(`${relative} is missing: run \`npm run build\` first`);
-    return file;
-  };
-  const node = (name: string, script: string, args: string[], env: NodeJS.ProcessEnv) =>
-    new ManagedProcess({ name, command: process.execPath, args: [script, ...args], env, output: output(name) });
-
-  const started: ManagedProcess[] = [];
-  const embeddedDatabases = new Map<ServiceName, { process: ManagedProcess; launch: () => Promise<unknown> }>();
-  const instances: StackInstance[] = [];
+  const env = { ...(options.env ?? process.env) };
+  for (const name of PER_PROCESS) delete env[name];
+  const replicas = (service: ServiceName) => options.replicas?.[service] ?? 1;
+  const processes = new StackProcesses(root, options.logs);
   let registry: RegistryServer | undefined;
-  let registryClient: ServiceRegistry | undefined;
+  let client: ServiceRegistry | undefined;
   let credentials: DevCredentials | undefined;
-  const stopAll = async () => {
-    // Front to back, so nothing is cut off while it still has callers.
-    const byRole = (pred: (p: ManagedProcess) => boolean) => started.filter(pred).map((p) => p.stop());
-    await Promise.all(byRole((p) => p.name === 'gateway-1'));
-    await Promise.all(byRole((p) => [...SERVICES].some((s) => new RegExp(`^${s}-\\d+$`).test(p.name))));
-    await registryClient?.close();
-    await Promise.all(byRole(() => true));
-    await registry?.stop();
-    await credentials?.remove();
-  };
+  const stop = () => stopInOrder(processes, registry, client, credentials);
 
   try {
-    const postgresScript = entry('libs/embedded-postgres/dist/main.js');
+    // Missing builds are reported before anything starts.
+    const postgresScript = processes.entry('libs/embedded-postgres/dist/main.js');
     const backend = options.backend ?? 'consul';
-    if (backend === 'consul' && !baseEnv.CONSUL_URL) entry('apps/dev-registry/dist/main.js');
+    if (backend === 'consul' && !env.CONSUL_URL) processes.entry('apps/dev-registry/dist/main.js');
+
     registry = await startRegistryServer({
       backend,
       port: options.registryPort,
-      env: baseEnv,
+      env,
       root,
       timeoutMs,
-      spawnNode: (name, script, args) => {
-        const child = node(name, script, args, baseEnv);
-        started.push(child);
-        return child;
-      },
+      spawnNode: (name, script, args) => processes.spawn(name, script, args, env),
     });
-    registryClient = registry.client();
-    progress(
-      `${registry.owned ? 'started' : 'using'} ${backend === 'consul' && registry.owned ? 'dev-registry (Consul API)' : backend} at ${registry.address}`,
-    );
-    await seedConfig(root, { ...baseEnv, ...registry.env }, node, progress, timeoutMs);
+    client = registry.client();
+    const what = backend === 'consul' && registry.owned ? 'dev-registry (Consul API)' : backend;
+    progress(`${registry.owned ? 'started' : 'using'} ${what} at ${registry.address}`);
+    await seedConfig(processes, { ...env, ...registry.env }, progress, timeoutMs);
 
-    const databases = {} as RunningStack['databases'];
-    await Promise.all(
-      SERVICES.map(async (service) => {
-        const given = baseEnv[`${service.toUpperCase().replaceAll('-', '_')}_DATABASE_URL`];
-        if (given) {
-          databases[service] = { url: given, embedded: false };
-          return;
-        }
-        const replicas = options.replicas?.[service] ?? 1;
-        const args = [
-          '--port',
-          String(await freePort()),
-          '--max-connections',
-          String(replicas * EMBEDDED_POOL_MAX + 4),
-        ];
-        if (options.dataDir) {
-          const dir = path.join(options.dataDir, service);
-          mkdirSync(dir, { recursive: true });
-          args.push('--data-dir', dir);
-        }
-        const launchDb = async () => {
-          const db = node(`${service}-postgres`, postgresScript, args, baseEnv);
-          started.push(db);
-          embeddedDatabases.set(service, { process: db, launch: launchDb });
-          return db.waitForJsonLine(
-            (v): v is { url: string } => typeof (v as { url?: unknown })?.url === 'string',
-            timeoutMs,
-          );
-        };
-        const { url } = await launchDb();
-        databases[service] = { url, embedded: true };
-      }),
-    );
-    progress(
-      `databases: ${SERVICES.map((s) => `${s} ${databases[s].embedded ? 'embedded (PGlite)' : 'from environment'}`).join(', ')}`,
-    );
+    const databases = await StackDatabases.open({
+      processes,
+      script: postgresScript,
+      env,
+      replicas,
+      dataDir: options.dataDir,
+      timeoutMs,
+    });
+    progress(databases.describe());
 
-    const common = {
-      ...baseEnv,
-      NODE_ENV: baseEnv.NODE_ENV ?? 'development',
-      HOST: '127.0.0.1',
-      SERVICE_ADDRESS: '127.0.0.1',
-      ...registry.env,
-      // Short check intervals so a killed instance leaves the registry within a couple of seconds.
-      CHECK_INTERVAL: baseEnv.CHECK_INTERVAL ?? '1s',
-      DEREGISTER_CRITICAL_AFTER: baseEnv.DEREGISTER_CRITICAL_AFTER ?? '30s',
-    };
-    const spawnInstance = (instance: Omit<StackInstance, 'process'>, extra: NodeJS.ProcessEnv) => {
-      const env = {
-        ...common,
-        ...options.serviceEnv?.[instance.service],
-        ...extra,
-        PORT: String(instance.port),
-        INSTANCE_ID: instance.id,
-      };
-      const child = node(instance.id, entry(`apps/${instance.service}/dist/main.js`), [], env);
-      started.push(child);
-      return child;
-    };
-    const extras = new Map<string, NodeJS.ProcessEnv>();
-    const launch = async (service: ServiceName | 'gateway', index: number, port: number, extra: NodeJS.ProcessEnv) => {
-      const id = `${service}-${index + 1}`;
-      const address = { service, id, port, url: `http://127.0.0.1:${port}` };
-      const instance: StackInstance = { ...address, process: spawnInstance(address, extra) };
-      instances.push(instance);
-      extras.set(id, extra);
-      await waitForHttpOk(`${instance.url}/health/ready`, instance.process, timeoutMs);
-      return instance;
-    };
-
-    const servicePort = async (service: ServiceName, index: number) =>
-      options.freePorts ? freePort() : preferredPort(DEFAULT_PORTS[service] + index * 10);
+    const instances = new StackInstances({
+      processes,
+      env: instanceEnv(env, registry.env),
+      serviceEnv: options.serviceEnv,
+      freePorts: options.freePorts,
+      timeoutMs,
+      progress,
+    });
     // auth-service's port first: every service is told where to get its service tokens.
-    const authPort = await servicePort('auth-service', 0);
+    const authPort = await instances.portFor('auth-service', 0);
     const trust = (credentials = await createDevCredentials(path.join(root, '.data'), `http://127.0.0.1:${authPort}`));
     progress(`signing key and service client secrets made for this stack in ${trust.dir}`);
-    const startInstance = async (service: ServiceName, index: number) => {
-      const db = databases[service];
-      const extra: NodeJS.ProcessEnv = { DATABASE_URL: db.url, ...trust.envFor(service) };
-      // PGlite is one session underneath: the embedded server runs each connection's unit of work
-      // whole and transactions one at a time, so a few pooled connections per instance are plenty.
-      if (db.embedded) extra.DATABASE_POOL_MAX = String(EMBEDDED_POOL_MAX);
-      const port = service === 'auth-service' && index === 0 ? authPort : await servicePort(service, index);
-      const instance = await launch(service, index, port, extra);
-      progress(`${instance.id} ready on ${instance.url}`);
-    };
-    // The first instance of each service applies its migrations before any replica starts: on an
-    // embedded database every connection is the same backend session, so an advisory lock cannot
-    // keep two replicas' migrations apart.
-    await Promise.all(
-      SERVICES.map(async (service) => {
-        await startInstance(service, 0);
-        const replicas = options.replicas?.[service] ?? 1;
-        await Promise.all(Array.from({ length: replicas - 1 }, (_, i) => startInstance(service, i + 1)));
-      }),
-    );
-
+    await instances.startServices({ databases, replicas, trust, firstPorts: { 'auth-service': authPort } });
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
-    const gateway = await launch('gateway', 0, gatewayPort, trust.envFor('gateway'));
-    const client = registryClient;
-    const owned = registry;
-    const embeddedDatabase = (service: ServiceName) => {
-      const db = embeddedDatabases.get(service);
-      if (!db) throw new Error(`the database of ${service} is not an embedded one the stack started`);
-      return db;
-    };
-    const healthyIds = async (service: string) => (await client.healthyInstances(service)).map((i) => i.id);
-    await waitUntilRegistered(healthyIds, instances, timeoutMs);
-    progress(`gateway ready on ${gateway.url}; every instance is passing in the registry`);
+    const gateway = await instances.launch('gateway', 0, gatewayPort, trust.envFor('gateway'));
 
-    return {
-      gatewayUrl: gateway.url,
-      registry: {
-        backend,
-        address: registry.address,
-        dns: registry.dns,
-        crash: () => owned.crash(),
-        restart: () => owned.restart(),
-      },
-      registryClient: client,
-      logDir,
-      credentialsDir: trust.dir,
-      databases,
-      instances,
-      instancesOf: (service) => instances.filter((i) => i.service === service),
-      healthyIds,
-      restartInstance: async (id) => {
-        const instance = instances.find((i) => i.id === id);
-        if (!instance) throw new Error(`no instance ${id} in this stack`);
-        await instance.process.stop();
-        instance.process = spawnInstance(instance, extras.get(id) ?? {});
-        await waitForHttpOk(`${instance.url}/health/ready`, instance.process, timeoutMs);
-        return instance;
-      },
-      stopDatabase: async (service, signal = 'SIGTERM') => {
-        const db = embeddedDatabase(service);
-        if (signal === 'SIGTERM') await db.process.stop();
-        else {
-          db.process.kill(signal);
-          await db.process.exited;
-        }
-      },
-      startDatabase: async (service) => {
-        const db = embeddedDatabase(service);
-        if (db.process.running) throw new Error(`the database of ${service} is still running`);
-        await db.launch();
-      },
-      stop: stopAll,
-    };
+    const healthyIds = healthyIdsIn(client);
+    await waitUntilRegistered(healthyIds, instances.all, timeoutMs);
+    progress(`gateway ready on ${gateway.url}; every instance is passing in the registry`);
+    return stackHandle({ gateway, registry, client, healthyIds, processes, databases, instances, trust, stop });
   } catch (error) {
-    await stopAll();
+    await stop();
     throw error;
   }
+}
+
+/** What callers get: the addresses of the running stack and the levers the chaos tests pull. */
+function stackHandle(o: {
+  gateway: StackInstance;
+  registry: RegistryServer;
+  client: ServiceRegistry;
+  healthyIds: RunningStack['healthyIds'];
+  processes: StackProcesses;
+  databases: StackDatabases;
+  instances: StackInstances;
+  trust: DevCredentials;
+  stop: () => Promise<void>;
+}): RunningStack {
+  const { registry, databases, instances } = o;
+  return {
+    gatewayUrl: o.gateway.url,
+    registry: {
+      backend: registry.backend,
+      address: registry.address,
+      dns: registry.dns,
+      crash: () => registry.crash(),
+      restart: () => registry.restart(),
+    },
+    registryClient: o.client,
+    logDir: o.processes.logDir,
+    credentialsDir: o.trust.dir,
+    databases: databases.urls,
+    instances: instances.all,
+    instancesOf: (service) => instances.of(service),
+    healthyIds: o.healthyIds,
+    restartInstance: (id) => instances.restart(id),
+    stopDatabase: (service, signal) => databases.stop(service, signal),
+    startDatabase: (service) => databases.start(service),
+    stop: o.stop,
+  };
+}
+
+/** Ids of the instances of `service` the registry reports healthy now. */
+const healthyIdsIn =
+  (client: ServiceRegistry) =>
+  async (service: string): Promise<string[]> =>
+    (await client.healthyInstances(service)).map((i) => i.id);
+
+/** What every instance inherits: the stack's environment, the registry's settings, short checks. */
+function instanceEnv(env: NodeJS.ProcessEnv, registryEnv: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    NODE_ENV: env.NODE_ENV ?? 'development',
+    HOST: '127.0.0.1',
+    SERVICE_ADDRESS: '127.0.0.1',
+    ...registryEnv,
+    // Short check intervals so a killed instance leaves the registry within a couple of seconds.
+    CHECK_INTERVAL: env.CHECK_INTERVAL ?? '1s',
+    DEREGISTER_CRITICAL_AFTER: env.DEREGISTER_CRITICAL_AFTER ?? '30s',
+  };
+}
+
+/** Front to back, so nothing is cut off while it still has callers: gateway, services, the rest; then the credentials. */
+async function stopInOrder(
+  processes: StackProcesses,
+  registry: RegistryServer | undefined,
+  client: ServiceRegistry | undefined,
+  credentials: DevCredentials | undefined,
+): Promise<void> {
+  const isServiceInstance = (name: string) => SERVICES.some((s) => new RegExp(`^${s}-\\d+$`).test(name));
+  await processes.stop((p) => p.name === 'gateway-1');
+  await processes.stop((p) => isServiceInstance(p.name));
+  await client?.close();
+  await processes.stop(() => true);
+  await registry?.stop();
+  await credentials?.remove();
 }
 
 async function waitUntilRegistered(
@@ -349,15 +260,14 @@ async function waitUntilRegistered(
  * so live settings and feature flags can be changed there while the stack runs.
  */
 async function seedConfig(
-  root: string,
+  processes: StackProcesses,
   env: NodeJS.ProcessEnv,
-  node: (name: string, script: string, args: string[], env: NodeJS.ProcessEnv) => ManagedProcess,
   progress: (m: string) => void,
   timeoutMs: number,
 ): Promise<void> {
-  const script = path.join(root, 'tools/config-cli/dist/main.js');
-  if (!existsSync(script)) return;
-  const seed = node('config-seed', script, ['seed', '--env', env.NODE_ENV ?? 'development'], env);
+  const script = processes.built('tools/config-cli/dist/main.js');
+  if (script === undefined) return; // config-cli is not built: the services read their files alone
+  const seed = processes.spawn('config-seed', script, ['seed', '--env', env.NODE_ENV ?? 'development'], env);
   const timer = setTimeout(() => seed.kill('SIGKILL'), timeoutMs);
   const { code } = await seed.exited;
   clearTimeout(timer);
