@@ -48,6 +48,7 @@ export class CircuitBreaker {
   private isShutdown = false;
   /** The last state logged, so that each change is logged once however it is noticed. */
   private logged: BreakerState = 'closed';
+  /** Set while forceOpen() and reset() move cockatiel through isolation: they log what they did themselves. */
   private quiet = false;
 
   constructor(
