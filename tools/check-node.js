@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs first in `npm start`, `npm test` and the other scripts that run the code: on a Node.js older
-// than package.json's engines.node it prints one line (what is needed, what was found, how to get it)
-// and exits 1, instead of a TypeError from deep inside a dependency. (`npm ci` stops on its own:
-// .npmrc sets engine-strict.)
+// Runs first in `npm start`, `npm test`, the labs, the exercises and the benchmarks: on a Node.js
+// older than package.json's engines.node it prints one line (what is needed, what was found, how
+// to get it) and exits 1, instead of a TypeError from deep inside a dependency. (`npm ci` stops on
+// its own: .npmrc sets engine-strict.)
 //
 // Plain CommonJS in the syntax of very old Node versions, and no dependencies: it must run on
 // whatever `node` a newcomer has, possibly before `npm ci`. For the same reason it reads the

@@ -43,7 +43,7 @@ describe('the Node.js version check', () => {
     expect(npmrc.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'))).toEqual([
       'engine-strict=true',
     ]);
-    for (const script of ['start', 'test', 'config', 'bench:gateway', 'bench:resilience']) {
+    for (const script of ['start', 'test', 'lab', 'exercise', 'bench:gateway', 'bench:resilience']) {
       expect({ script, command: packageJson.scripts[script] }).toEqual({
         script,
         command: expect.stringMatching(/^node tools\/check-node\.js && /),
