@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DurationError, parseDuration } from './duration';
+import { DurationError, parseDuration } from '@lab/common';
 
 export class CliUsageError extends Error {
   readonly code = 'CLI_USAGE';

@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Logger, silentLogger } from '@lab/common';
 import { dnsCatalogOf } from './dns/catalog-view';
 import { respondToQuery } from './dns/dns-responder';
 import { startDnsServer, type DnsServer } from './dns/dns-server';
 import type { EurekaOptions } from './eureka/eureka-options';
-import { silentLogger, type Logger } from './logger';
 import { createRegistryCore } from './registry';
 
-export type { Logger } from './logger';
 export type { EurekaOptions } from './eureka/eureka-options';
 
 export interface DevRegistryOptions {

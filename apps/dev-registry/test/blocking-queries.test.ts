@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DevRegistry } from '../src/index';
-import { silentLogger } from '../src/logger';
+import { silentLogger } from '@lab/common';
 import { createRegistryCore } from '../src/registry';
 import { call, eventually, put, startTestRegistry, type HealthEntry } from './helpers';
 

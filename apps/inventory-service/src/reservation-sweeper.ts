@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { errorMessage } from '@lab/common';
 import { expireDue } from './reservation-repository';
 
 interface SweeperLogger {
@@ -45,10 +46,7 @@ export function startReservationSweeper(o: { pool: Pool; intervalMs: number; log
   const timer = setInterval(() => {
     if (running) return;
     sweepOnce().catch((err: unknown) => {
-      o.log.warn(
-        { error: err instanceof Error ? err.message : String(err) },
-        'reservation sweep failed; retrying on the next tick',
-      );
+      o.log.warn({ error: errorMessage(err) }, 'reservation sweep failed; retrying on the next tick');
     });
   }, o.intervalMs);
   timer.unref();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '@lab/common';
 import { Conflict, UnprocessableEntity } from '@lab/service-kit';
 import type { Pool } from 'pg';
 import { fetchUnitPrices, reserveStock, type ServiceClient, settleReservation } from './neighbours';
@@ -43,10 +44,6 @@ export interface PlacementResult {
 }
 
 const DUPLICATE_POLL_MS = 25;
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Places an order: claim the Idempotency-Key with a pending row, price the items, reserve the stock,
@@ -135,7 +132,7 @@ export class OrderPlacement {
     if (reservationId !== undefined && o.reservationConfirmed) {
       // Stock confirmed in inventory cannot be released any more; someone must reconcile it.
       this.o.log.error(
-        { orderId, reservationId, error: describe(o.error) },
+        { orderId, reservationId, error: errorMessage(o.error) },
         'order could not be stored after its reservation was confirmed',
       );
     } else if (reservationId !== undefined) {
@@ -143,7 +140,7 @@ export class OrderPlacement {
         await settleReservation(this.o.inventory, { reservationId, orderId, action: 'release' });
       } catch (releaseError) {
         this.o.log.warn(
-          { orderId, reservationId, error: describe(releaseError) },
+          { orderId, reservationId, error: errorMessage(releaseError) },
           'could not release the reservation of a failed order; it will expire on its own',
         );
       }
@@ -151,7 +148,10 @@ export class OrderPlacement {
     try {
       await deletePendingOrder(this.o.db, orderId);
     } catch (deleteError) {
-      this.o.log.warn({ orderId, error: describe(deleteError) }, 'could not delete the pending row of a failed order');
+      this.o.log.warn(
+        { orderId, error: errorMessage(deleteError) },
+        'could not delete the pending row of a failed order',
+      );
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { errorMessage } from '@lab/common';
 import type { CacheObserver, CacheOutcome } from './product-cache';
 
 /** Counters that show how well the cache works and how often Redis fails underneath it. */
@@ -31,10 +32,7 @@ export class CacheMetrics {
     return {
       error: (operation, err) => {
         this.errors.inc({ operation });
-        log.debug(
-          { operation, err: { message: err instanceof Error ? err.message : String(err) } },
-          'cache command failed',
-        );
+        log.debug({ operation, err: { message: errorMessage(err) } }, 'cache command failed');
       },
     };
   }

@@ -1,2 +1,16 @@
 // The public entry of @lab/common: small helpers every lib shares. It imports nothing of ours.
 export { httpOrigin } from './http-origin';
+export { silentLogger, type Logger } from './logger';
+export { describeError, errorMessage } from './error-message';
+export { sleep } from './sleep';
+export { backoffDelay, type BackoffOptions } from './backoff';
+export {
+  parseRetryAfter,
+  retryAfterOf,
+  retryDelay,
+  RETRY_AFTER_CAP_FACTOR,
+  type RetryDelayOptions,
+} from './retry-after';
+export { DurationError, formatDuration, parseDuration } from './duration';
+export { TokenBucket } from './token-bucket';
+export { OpenWatches } from './open-watches';

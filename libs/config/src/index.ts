@@ -47,5 +47,3 @@ export { evaluateFlag } from './flags/evaluate-flag';
 export { rolloutBucket, ROLLOUT_BUCKETS } from './flags/rollout-bucket';
 export { LiveFlagEvaluator, type FlagEvaluator } from './flags/flag-evaluator';
 export { flagDefinitionSchema, type FlagDefinition, type FlagSet, type FlagSubject } from './flags/flag-definition';
-
-export type { Logger } from './internal/logger';

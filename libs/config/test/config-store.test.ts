@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { KvSource, Logger } from '../src';
+import type { KvSource } from '../src';
+import type { Logger } from '@lab/common';
 import { ConfigError, createConfigStore, MemoryKv } from '../src';
 import { eventually } from './support/eventually';
 

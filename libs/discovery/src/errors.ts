@@ -33,17 +33,6 @@ export class UpstreamStatusError extends DiscoveryError {
   }
 }
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  // Anything else must be an HTTP date ("Tue, 01 Jan 2030 00:00:05 GMT"), never a bare number.
-  if (!/[a-z]/i.test(value)) return undefined;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 /** The request never got an answer: refused, reset, timed out or aborted. */
 export class UpstreamConnectionError extends DiscoveryError {
   readonly code = 'UPSTREAM_CONNECTION';

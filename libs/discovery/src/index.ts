@@ -8,7 +8,6 @@ export type {
   InstanceStatus,
   InstanceListener,
   InstanceWatch,
-  Logger,
   RegistryCapabilities,
   ServiceCallOptions,
   ServiceInstance,

@@ -1,11 +1,3 @@
-/** A pino-compatible logger. Libraries default to a silent one and never write to the console. */
-export interface Logger {
-  debug(o: object, m?: string): void;
-  info(o: object, m?: string): void;
-  warn(o: object, m?: string): void;
-  error(o: object, m?: string): void;
-}
-
 /** One healthy, reachable copy of a service as the registry reports it. */
 export interface ServiceInstance {
   id: string;

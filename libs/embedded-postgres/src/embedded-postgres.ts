@@ -1,8 +1,7 @@
 import { PgliteWorkerExecutor, startPgliteWorker, stopPgliteWorker } from './pglite-worker';
 import { WireServer } from './wire/wire-server';
 import { InitdbSnapshotCache } from './snapshot-cache';
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
+import { type Logger, silentLogger } from '@lab/common';
 
 export interface EmbeddedPostgresOptions {
   /** Interface to listen on (default 127.0.0.1). */

@@ -1,4 +1,4 @@
-import { silentLogger } from './logger';
+import { silentLogger } from '@lab/common';
 import { EventLoopMonitor } from './event-loop-monitor';
 
 /** The one test on the real loop: a real busy-wait must register as a stall. */

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
-import type { Logger } from './logger';
+import type { Logger } from '@lab/common';
 
 export interface EventLoopMonitorOptions {
   /** A tick later than this counts as a stall. */

@@ -1,7 +1,7 @@
 import { DuplicateCheckError } from './errors/duplicate-check-error';
 import { StartupCompleteError } from './errors/startup-complete-error';
 import { EventLoopMonitor } from './event-loop-monitor';
-import { silentLogger, type Logger } from './logger';
+import { type Logger, silentLogger } from '@lab/common';
 import { MonitoredCheck } from './monitored-check';
 import { ReadinessListeners, type NotReadyReason, type ReadinessListener } from './readiness-listeners';
 import { StartupConditions } from './startup-conditions';

@@ -8,7 +8,6 @@ export type { CheckDetail } from './monitored-check';
 export type { EventLoopSnapshot, EventLoopStall } from './event-loop-monitor';
 export type { StartupConditionDetail } from './startup-conditions';
 export type { HealthCheck, HealthResponse, CheckStatus, OverallStatus } from './types';
-export type { Logger } from './logger';
 export { postgresCheck, type QueryablePool } from './checks/postgres-check';
 export { redisCheck, type PingableClient } from './checks/redis-check';
 export { eventLoopCheck, type EventLoopCheckOptions } from './checks/event-loop-check';

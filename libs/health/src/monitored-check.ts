@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import type { Logger } from '@lab/common';
 import { runCheck, type CheckOutcome } from './run-check';
 import type { CheckStatus, HealthCheck } from './types';
 

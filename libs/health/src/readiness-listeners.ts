@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import { errorMessage, type Logger } from '@lab/common';
 
 export type NotReadyReason = 'starting' | 'draining' | 'checks failing';
 
@@ -31,10 +31,7 @@ export class ReadinessListeners {
         listener(ready, reason);
       } catch (error) {
         // One broken listener must not stop the others or the check that triggered it.
-        this.logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          'readiness listener threw',
-        );
+        this.logger.error({ error: errorMessage(error) }, 'readiness listener threw');
       }
     }
   }

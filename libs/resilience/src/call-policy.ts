@@ -1,5 +1,4 @@
-import { silentLogger, type Logger } from './logger';
-import type { RetryDelayOptions } from './backoff/retry-after';
+import { type Logger, type RetryDelayOptions, silentLogger } from '@lab/common';
 import { resolvePolicyOptions, type PolicyOverrides, type ResolvedPolicyOptions, type RetryOptions } from './options';
 import { CircuitBreaker, type BreakerState, type BreakerStats } from './policies/breaker';
 import { Bulkhead, type BulkheadStats } from './policies/bulkhead';

@@ -18,12 +18,9 @@ export {
   type RetryBudgetOptions,
 } from './options';
 export { policyMetrics, type PolicyMetricSample } from './metrics';
-export { backoffDelay, type BackoffOptions } from './backoff/backoff-delay';
-export { parseRetryAfter, retryAfterOf, retryDelay, RETRY_AFTER_CAP_FACTOR } from './backoff/retry-after';
 export { isRetryable } from './policies/retry';
 export type { BreakerState } from './policies/breaker';
 export type { BulkheadStats } from './policies/bulkhead';
-export type { Logger } from './logger';
 export { ResilienceError } from './errors/resilience-error';
 export { TimeoutError } from './errors/timeout-error';
 export { BrokenCircuitError } from './errors/broken-circuit-error';

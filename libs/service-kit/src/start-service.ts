@@ -1,3 +1,4 @@
+import { httpOrigin } from '@lab/common';
 import { redactSecrets, type KvSource } from '@lab/config';
 import type { ServiceRegistry } from '@lab/discovery';
 import { HealthRegistry, postgresCheck } from '@lab/health';
@@ -95,7 +96,7 @@ async function prepareDatabase(
 /** Where a client on this machine reaches the service: a wildcard bind is reached through loopback. */
 function serviceUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  return httpOrigin(reachable, port);
 }
 
 /**

@@ -118,12 +118,3 @@ export const probes: Readonly<Record<InfraKind, Probe>> = {
   etcd: probeEtcd,
   zookeeper: probeZookeeper,
 };
-
-/** A short, single-line reason from whatever a probe threw. */
-export function describeError(error: unknown): string {
-  const e = error as { code?: string; message?: string; errors?: unknown[] };
-  // Node reports "connect ECONNREFUSED" for each address of an AggregateError; one is enough.
-  const message =
-    e?.message || (Array.isArray(e?.errors) && (e.errors[0] as Error)?.message) || e?.code || String(error);
-  return message.split('\n')[0];
-}

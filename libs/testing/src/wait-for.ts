@@ -1,3 +1,5 @@
+import { sleep } from '@lab/common';
+
 export interface WaitForOptions {
   /** Give up after this long (default 5000 ms). */
   timeoutMs?: number;
@@ -45,20 +47,6 @@ export async function waitFor<T>(
       const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
       throw new WaitForTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`, lastError);
     }
-    await pause(Math.min(intervalMs, Math.max(0, deadline - Date.now())), o.signal);
+    await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())), o.signal);
   }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { errorMessage } from '@lab/common';
 import { runCli } from './cli';
 
 runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
@@ -8,7 +9,7 @@ runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr
     setTimeout(() => process.exit(code), 2_000).unref();
   },
   (error: unknown) => {
-    process.stderr.write(`config: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`config: ${errorMessage(error)}\n`);
     process.exitCode = 2;
   },
 );

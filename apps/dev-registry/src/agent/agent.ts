@@ -1,6 +1,6 @@
 import { CheckRunner } from '../checks/check-runner';
 import { truncateOutput } from '../checks/probe-result';
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import type { CatalogStore, RegistrationResult } from '../state/catalog-store';
 import type { CheckInput, CheckRecord, CheckStatus, ServiceInput } from '../state/types';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import { requestToken, tokenMatcher } from './acl';
 import { HttpError } from './http-error';
 import { sendText } from './respond';

@@ -1,6 +1,6 @@
 // The JSON shapes of Consul's HTTP API, built from the store's records. Field names and casing are
 // Consul's; clients decode them by name.
-import { formatDuration } from '../duration';
+import { formatDuration } from '@lab/common';
 import type { CatalogStore } from '../state/catalog-store';
 import type { CheckDefinition, CheckRecord, KvEntry, NodeRecord, ServiceRecord } from '../state/types';
 

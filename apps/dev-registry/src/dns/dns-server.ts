@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, isIPv6, type Socket as TcpSocket } from 'node:net';
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import type { DnsTransport } from './dns-responder';
 
 /** Turns a query into a response (undefined: drop it). */

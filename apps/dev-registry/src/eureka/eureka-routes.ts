@@ -5,7 +5,7 @@ import { parseJson, readBody } from '../api/request-body';
 import { sendEmpty } from '../api/respond';
 import type { RequestContext, Route } from '../api/router';
 import { validate } from '../api/validate';
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import {
   applicationTree,
   applicationsTree,

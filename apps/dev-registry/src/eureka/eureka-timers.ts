@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import type { ResolvedEurekaOptions } from './eureka-options';
 import type { EurekaRegistry } from './eureka-registry';
 

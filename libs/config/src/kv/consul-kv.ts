@@ -1,6 +1,4 @@
-import type { RetryDelays } from '../internal/backoff';
-import { errorMessage, type Logger } from '../internal/logger';
-import { sleep } from '../internal/sleep';
+import { type BackoffOptions, errorMessage, type Logger, sleep } from '@lab/common';
 import { nextConsulIndex } from './consul-index';
 import type { KvSource, KvWatch } from './kv-source';
 import { assertKey, KvUnavailableError } from './kv-source';
@@ -16,7 +14,7 @@ export interface ConsulKvOptions {
   /** Pacing of the watch loop: `burst` reads back to back, then one per `intervalMs`. Default 5 / 200 ms. */
   pacing?: { burst: number; intervalMs: number };
   /** Backoff after a failed read. Default 250 ms doubling to 10 s. */
-  retry?: RetryDelays;
+  retry?: BackoffOptions;
   /** Limit for list/put/delete. Default 5 s. */
   requestTimeoutMs?: number;
   logger?: Logger;

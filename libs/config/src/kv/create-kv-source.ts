@@ -1,4 +1,4 @@
-import type { Logger } from '../internal/logger';
+import type { Logger } from '@lab/common';
 import { ConsulKv } from './consul-kv';
 import { EtcdKv } from './etcd-kv';
 import type { KvSource } from './kv-source';

@@ -1,6 +1,5 @@
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
-import type { RetryDelays } from '../internal/backoff';
-import { errorMessage, type Logger } from '../internal/logger';
+import { type BackoffOptions, errorMessage, type Logger } from '@lab/common';
 import type { KvSource, KvWatch } from './kv-source';
 import { assertKey, KvUnavailableError } from './kv-source';
 import { LazyClient } from './lazy-client';
@@ -12,7 +11,7 @@ export interface EtcdKvOptions {
   username?: string;
   password?: string;
   /** Backoff between attempts to (re)establish a watch. Default 250 ms doubling to 10 s. */
-  retry?: RetryDelays;
+  retry?: BackoffOptions;
   /** Limit for one request, and for a watch to be acknowledged. Default 5 s. */
   requestTimeoutMs?: number;
   logger?: Logger;

@@ -1,6 +1,4 @@
-import { retryDelay, type RetryDelays } from '../internal/backoff';
-import { errorMessage, silentLogger, type Logger } from '../internal/logger';
-import { sleep } from '../internal/sleep';
+import { backoffDelay, type BackoffOptions, errorMessage, type Logger, silentLogger, sleep } from '@lab/common';
 import type { KvWatch } from './kv-source';
 import { KvUnavailableError, sameEntries } from './kv-source';
 
@@ -8,7 +6,7 @@ export interface PrefixWatchOptions {
   prefix: string;
   onChange: (entries: Map<string, string>) => void;
   onError?: (error: Error) => void;
-  retry: RetryDelays;
+  retry: BackoffOptions;
   logger: Logger;
   /** Called once when the watch closes (the source forgets it). */
   onClosed(): void;
@@ -78,7 +76,7 @@ export abstract class PrefixWatch implements KvWatch {
   /** Reports the error, then waits out the backoff (or until the watch is closed). */
   protected async failed(error: unknown): Promise<void> {
     this.report(error);
-    await sleep(retryDelay(this.failures++, this.o.retry), this.controller.signal);
+    await sleep(backoffDelay(++this.failures, this.o.retry), this.controller.signal);
   }
 
   private call(fn: () => void): void {
@@ -94,7 +92,7 @@ export abstract class PrefixWatch implements KvWatch {
 export class OpenWatches<W extends PrefixWatch> implements Iterable<W> {
   private readonly watches = new Set<W>();
 
-  constructor(private readonly tuning: { retry?: RetryDelays; logger?: Logger }) {}
+  constructor(private readonly tuning: { retry?: BackoffOptions; logger?: Logger }) {}
 
   open(
     prefix: string,
@@ -106,7 +104,7 @@ export class OpenWatches<W extends PrefixWatch> implements Iterable<W> {
       prefix,
       onChange,
       onError,
-      retry: this.tuning.retry ?? { baseDelayMs: 250, maxDelayMs: 10_000 },
+      retry: { baseDelayMs: 250, maxDelayMs: 10_000, jitter: 'equal', ...this.tuning.retry },
       logger: this.tuning.logger ?? silentLogger,
       onClosed: () => this.watches.delete(watch),
     });

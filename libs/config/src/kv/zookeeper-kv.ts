@@ -1,7 +1,6 @@
 import type * as zookeeperClient from 'node-zookeeper-client';
 import type { Client, Event } from 'node-zookeeper-client';
-import type { RetryDelays } from '../internal/backoff';
-import type { Logger } from '../internal/logger';
+import type { BackoffOptions, Logger } from '@lab/common';
 import type { KvSource, KvWatch } from './kv-source';
 import { assertKey, KvUnavailableError } from './kv-source';
 import { LazyClient } from './lazy-client';
@@ -14,7 +13,7 @@ export interface ZookeeperKvOptions {
   connect: string;
   sessionTimeoutMs?: number;
   /** Backoff after a failed scan. Default 250 ms doubling to 10 s. */
-  retry?: RetryDelays;
+  retry?: BackoffOptions;
   /** Limit for one request (ZooKeeper queues requests while it reconnects). Default 5 s. */
   requestTimeoutMs?: number;
   logger?: Logger;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { defaultConfigDir } from '../default-config-dir';
-import { silentLogger, type Logger } from '../internal/logger';
+import { type Logger, silentLogger } from '@lab/common';
 import type { KvSource } from '../kv/kv-source';
 import type { ConfigStore } from './config-store';
 import { LayeredConfigStore } from './layered-config-store';

@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { errorMessage, type Logger } from '../internal/logger';
+import { errorMessage, type Logger } from '@lab/common';
 
 /**
  * Watches directories and calls `onChange` once things have been quiet for `debounceMs`. It watches

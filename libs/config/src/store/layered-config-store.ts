@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../config-error';
 import type { FlagSet } from '../flags/flag-definition';
 import { LiveFlagEvaluator } from '../flags/flag-evaluator';
-import { errorMessage, type Logger } from '../internal/logger';
+import { errorMessage, type Logger } from '@lab/common';
 import type { ConfigPathIssue } from '../layers/config-path-issue';
 import { readEnvLayer, type EnvLayer } from '../layers/env-layer';
 import { configFilePaths, readFileLayer, type FileLayerOptions } from '../layers/file-layer';

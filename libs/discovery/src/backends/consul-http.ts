@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import { RegistryUnavailableError } from '../errors';
-import { describeError } from '../internal/logging';
+import { describeError } from '@lab/common';
 
 export interface ConsulCall {
   body?: unknown;

@@ -1,15 +1,11 @@
-import type { BackoffOptions } from '../internal/backoff';
-import { parseDuration } from '../internal/duration';
+import { type BackoffOptions, type Logger, OpenWatches, parseDuration, silentLogger } from '@lab/common';
 import { byId, matchesFilter } from '../internal/instances';
-import { silentLogger } from '../internal/logging';
-import { OpenWatches } from '../internal/open-watches';
 import { RegistryUnavailableError } from '../errors';
 import type {
   HealthCheckSpec,
   InstanceFilter,
   InstanceListener,
   InstanceWatch,
-  Logger,
   RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,
@@ -68,7 +64,7 @@ export class ConsulRegistry implements ServiceRegistry {
     // Consul may hold a blocking query up to wait + wait/16 (its jitter); allow for that and the trip.
     const waitMs = parseDuration(this.blockingWait);
     this.blockingTimeoutMs = waitMs + Math.ceil(waitMs / 16) + this.requestTimeoutMs;
-    this.watchBackoff = o.watchBackoff ?? { baseDelayMs: 200, maxDelayMs: 5000 };
+    this.watchBackoff = { baseDelayMs: 200, maxDelayMs: 5000, jitter: 'equal', ...o.watchBackoff };
     this.watchRateLimit = o.watchRateLimit ?? { burst: 2, refillMs: 1000 };
   }
 

@@ -1,4 +1,4 @@
-import { silentLogger } from '../internal/logging';
+import { silentLogger } from '@lab/common';
 import type { ServiceInstance } from '../types';
 import type { ConsulWatchOptions, HealthPage } from './consul-watch';
 import { ConsulServiceWatch } from './consul-watch';

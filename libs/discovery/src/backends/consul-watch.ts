@@ -1,11 +1,7 @@
-import type { BackoffOptions } from '../internal/backoff';
-import { backoffDelay } from '../internal/backoff';
-import { errorMessage } from '../internal/logging';
-import { sleep } from '../internal/sleep';
-import { TokenBucket } from '../internal/token-bucket';
+import { backoffDelay, type BackoffOptions, errorMessage, type Logger, sleep, TokenBucket } from '@lab/common';
 import { WatchDelivery } from '../internal/watch-delivery';
 import { WatchLoop } from '../internal/watch-loop';
-import type { InstanceListener, Logger, ServiceInstance } from '../types';
+import type { InstanceListener, ServiceInstance } from '../types';
 import { nextBlockingIndex } from './consul-index';
 
 export interface HealthPage {
@@ -82,6 +78,6 @@ export class ConsulServiceWatch extends WatchLoop {
       'watch request failed',
     );
     this.delivery.failed(error);
-    await sleep(backoffDelay(this.failures++, this.o.backoff), signal);
+    await sleep(backoffDelay(++this.failures, this.o.backoff), signal);
   }
 }

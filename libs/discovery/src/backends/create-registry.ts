@@ -1,4 +1,5 @@
-import type { Logger, ServiceRegistry } from '../types';
+import type { ServiceRegistry } from '../types';
+import type { Logger } from '@lab/common';
 import type { ConsulTls } from './consul-http';
 import { ConsulRegistry } from './consul-registry';
 import { DnsRegistry } from './dns-registry';

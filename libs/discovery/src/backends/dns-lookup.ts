@@ -1,7 +1,7 @@
 import { Resolver } from 'node:dns/promises';
 import { RegistryUnavailableError } from '../errors';
 import { byId } from '../internal/instances';
-import { describeError } from '../internal/logging';
+import { describeError } from '@lab/common';
 import type { ServiceInstance } from '../types';
 
 export interface KubernetesDnsOptions {

@@ -1,15 +1,11 @@
-import { backoffDelay } from '../internal/backoff';
+import { backoffDelay, errorMessage, type Logger, OpenWatches, silentLogger, sleep } from '@lab/common';
 import { matchesFilter } from '../internal/instances';
-import { errorMessage, silentLogger } from '../internal/logging';
-import { OpenWatches } from '../internal/open-watches';
-import { sleep } from '../internal/sleep';
 import { WatchDelivery } from '../internal/watch-delivery';
 import { WatchLoop } from '../internal/watch-loop';
 import type {
   InstanceFilter,
   InstanceListener,
   InstanceWatch,
-  Logger,
   RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,
@@ -124,7 +120,11 @@ class DnsServiceWatch extends WatchLoop {
   }
 
   protected async run(signal: AbortSignal): Promise<void> {
-    const backoff = { baseDelayMs: Math.min(200, this.o.refreshMs), maxDelayMs: this.o.refreshMs };
+    const backoff = {
+      baseDelayMs: Math.min(200, this.o.refreshMs),
+      maxDelayMs: this.o.refreshMs,
+      jitter: 'equal' as const,
+    };
     let failures = 0;
     while (!this.closed) {
       let delayMs: number;
@@ -141,7 +141,7 @@ class DnsServiceWatch extends WatchLoop {
           'dns lookup failed',
         );
         this.delivery.failed(error);
-        delayMs = backoffDelay(failures++, backoff);
+        delayMs = backoffDelay(++failures, backoff);
       }
       await sleep(delayMs, signal).catch(() => undefined);
     }

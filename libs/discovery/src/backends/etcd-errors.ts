@@ -1,5 +1,5 @@
 import { RegistryUnavailableError } from '../errors';
-import { describeError } from '../internal/logging';
+import { describeError } from '@lab/common';
 
 /** Every failure of an etcd call, as the one error type callers of a registry handle. */
 export function etcdUnavailable(what: string, error: unknown): RegistryUnavailableError {

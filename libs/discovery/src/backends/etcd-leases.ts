@@ -1,7 +1,6 @@
 import type { Etcd3, Lease } from 'etcd3';
 import { EtcdLeaseInvalidError } from 'etcd3';
-import { errorMessage } from '../internal/logging';
-import type { Logger } from '../types';
+import { errorMessage, type Logger } from '@lab/common';
 
 /** One instance this process registered: its key and the lease that keeps it alive. */
 export interface LeasedKey {

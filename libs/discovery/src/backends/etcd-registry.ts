@@ -1,15 +1,11 @@
 import { handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError } from 'etcd3';
 import { RegistryUnavailableError } from '../errors';
-import type { BackoffOptions } from '../internal/backoff';
-import { silentLogger } from '../internal/logging';
-import { OpenWatches } from '../internal/open-watches';
-import { sleep } from '../internal/sleep';
+import { type BackoffOptions, type Logger, OpenWatches, silentLogger, sleep } from '@lab/common';
 import type {
   InstanceFilter,
   InstanceListener,
   InstanceWatch,
-  Logger,
   RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,
@@ -67,7 +63,7 @@ export class EtcdRegistry implements ServiceRegistry {
       throw new RangeError(`leaseTtlSeconds must be a whole number >= 1 (got ${ttl})`);
     const requestTimeoutMs = o.requestTimeoutMs ?? 5000;
     this.logger = o.logger ?? silentLogger;
-    this.watchBackoff = o.watchBackoff ?? { baseDelayMs: 200, maxDelayMs: 5000 };
+    this.watchBackoff = { baseDelayMs: 200, maxDelayMs: 5000, jitter: 'equal', ...o.watchBackoff };
     this.client = new Etcd3({
       hosts: o.endpoints,
       auth: o.username === undefined ? undefined : { username: o.username, password: o.password ?? '' },

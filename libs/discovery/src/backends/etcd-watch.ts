@@ -1,11 +1,8 @@
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
-import type { BackoffOptions } from '../internal/backoff';
-import { backoffDelay } from '../internal/backoff';
-import { errorMessage } from '../internal/logging';
-import { sleep } from '../internal/sleep';
+import { backoffDelay, type BackoffOptions, errorMessage, type Logger, sleep } from '@lab/common';
 import { WatchDelivery } from '../internal/watch-delivery';
 import { WatchLoop } from '../internal/watch-loop';
-import type { InstanceFilter, InstanceListener, Logger } from '../types';
+import type { InstanceFilter, InstanceListener } from '../types';
 import { etcdUnavailable } from './etcd-errors';
 import type { InstanceRecord } from './instance-record';
 import { decodeInstanceRecord, passingInstances } from './instance-record';
@@ -76,7 +73,7 @@ export class EtcdServiceWatch extends WatchLoop {
           'etcd watch failed',
         );
         this.delivery.failed(etcdUnavailable(`watch of ${this.o.prefix}`, error));
-        await sleep(backoffDelay(this.failures++, this.o.backoff), signal).catch(() => undefined);
+        await sleep(backoffDelay(++this.failures, this.o.backoff), signal).catch(() => undefined);
       }
     }
   }

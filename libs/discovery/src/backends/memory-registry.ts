@@ -1,10 +1,9 @@
-import { silentLogger, errorMessage } from '../internal/logging';
+import { errorMessage, type Logger, silentLogger } from '@lab/common';
 import { byId, matchesFilter, sameInstances } from '../internal/instances';
 import type {
   InstanceFilter,
   InstanceListener,
   InstanceWatch,
-  Logger,
   RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,

@@ -1,11 +1,8 @@
-import type { BackoffOptions } from '../internal/backoff';
-import { errorMessage, silentLogger } from '../internal/logging';
-import { OpenWatches } from '../internal/open-watches';
+import { type BackoffOptions, errorMessage, type Logger, OpenWatches, silentLogger } from '@lab/common';
 import type {
   InstanceFilter,
   InstanceListener,
   InstanceWatch,
-  Logger,
   RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,
@@ -61,7 +58,7 @@ export class ZookeeperRegistry implements ServiceRegistry {
 
   constructor(o: ZookeeperRegistryOptions) {
     this.logger = o.logger ?? silentLogger;
-    this.watchBackoff = o.watchBackoff ?? { baseDelayMs: 200, maxDelayMs: 5000 };
+    this.watchBackoff = { baseDelayMs: 200, maxDelayMs: 5000, jitter: 'equal', ...o.watchBackoff };
     this.session = new ZookeeperSession({
       connect: o.connect,
       sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000,

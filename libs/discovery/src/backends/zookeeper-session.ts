@@ -1,8 +1,7 @@
 import type { Client, Event, Stat } from 'node-zookeeper-client';
 import { createClient, CreateMode, Exception, State } from 'node-zookeeper-client';
 import { RegistryUnavailableError } from '../errors';
-import { describeError } from '../internal/logging';
-import type { Logger } from '../types';
+import { describeError, type Logger } from '@lab/common';
 
 export interface ZookeeperSessionOptions {
   /** Connection string: "host:port[,host:port...]". */

@@ -1,9 +1,7 @@
-import type { BackoffOptions } from '../internal/backoff';
-import { backoffDelay } from '../internal/backoff';
-import { errorMessage } from '../internal/logging';
+import { backoffDelay, type BackoffOptions, errorMessage, type Logger } from '@lab/common';
 import { WatchDelivery } from '../internal/watch-delivery';
 import { RegistryUnavailableError } from '../errors';
-import type { InstanceFilter, InstanceListener, InstanceWatch, Logger } from '../types';
+import type { InstanceFilter, InstanceListener, InstanceWatch } from '../types';
 import type { InstanceRecord } from './instance-record';
 import { decodeInstanceRecord, passingInstances } from './instance-record';
 import type { ZookeeperSession } from './zookeeper-session';
@@ -95,7 +93,7 @@ export class ZookeeperServiceWatch implements InstanceWatch {
         );
         this.delivery.failed(error);
         // Reconnects trigger a read by themselves; this covers failures on a live connection.
-        this.retryTimer = setTimeout(() => this.refresh(), backoffDelay(this.failures++, this.o.backoff));
+        this.retryTimer = setTimeout(() => this.refresh(), backoffDelay(++this.failures, this.o.backoff));
         return;
       }
     } while (this.dirty && !this.closed);

@@ -1,6 +1,6 @@
 import { RegistryUnavailableError } from '../errors';
-import { errorMessage, silentLogger } from '../internal/logging';
-import type { CacheSnapshot, InstanceFilter, InstanceWatch, Logger, ServiceInstance, ServiceRegistry } from '../types';
+import { errorMessage, type Logger, silentLogger } from '@lab/common';
+import type { CacheSnapshot, InstanceFilter, InstanceWatch, ServiceInstance, ServiceRegistry } from '../types';
 
 export interface WatchedInstanceCacheOptions {
   filter?: InstanceFilter;

@@ -1,11 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { WatchedInstanceCache } from '../cache/watched-instance-cache';
 import type { AttemptOutcome, InstanceSelector } from './instance-selector';
-import { NoHealthyInstanceError, retryAfterMs, UpstreamConnectionError, UpstreamStatusError } from '../errors';
-import { describeError, errorMessage } from '../internal/logging';
+import { NoHealthyInstanceError, UpstreamConnectionError, UpstreamStatusError } from '../errors';
+import { describeError, errorMessage, httpOrigin, type Logger, parseRetryAfter } from '@lab/common';
 import type {
   CallPolicyLike,
-  Logger,
   ServiceCallOptions,
   ServiceInstance,
   ServiceRequestOptions,
@@ -36,8 +35,7 @@ const origins = new WeakMap<ServiceInstance, string>();
 function originOf(instance: ServiceInstance): string {
   let origin = origins.get(instance);
   if (origin === undefined) {
-    const host = instance.address.includes(':') ? `[${instance.address}]` : instance.address;
-    origin = `http://${host}:${instance.port}`;
+    origin = httpOrigin(instance.address, instance.port);
     origins.set(instance, origin);
   }
   return origin;
@@ -150,7 +148,7 @@ export class ServiceClient {
         response.statusCode,
         body,
         instance.id,
-        retryAfterMs(response.headers['retry-after']),
+        parseRetryAfter(response.headers['retry-after']),
       );
     }
     return { status: response.statusCode, headers: flattenHeaders(response.headers), body: body as T };

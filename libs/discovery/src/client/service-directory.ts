@@ -4,8 +4,8 @@ import { ZonePreferenceBalancer } from '../balancers/preference';
 import { RoundRobinBalancer } from '../balancers/round-robin';
 import { WatchedInstanceCache } from '../cache/watched-instance-cache';
 import { OutlierDetector, type OutlierDetectorOptions, type OutlierSnapshot } from '../ejection/outlier-detector';
-import { silentLogger } from '../internal/logging';
-import type { CacheSnapshot, CallPolicyLike, Logger, ServiceRegistry } from '../types';
+import { type Logger, silentLogger } from '@lab/common';
+import type { CacheSnapshot, CallPolicyLike, ServiceRegistry } from '../types';
 import { InstanceSelector } from './instance-selector';
 import { ServiceClient } from './service-client';
 

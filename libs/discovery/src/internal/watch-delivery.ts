@@ -1,6 +1,6 @@
-import type { InstanceListener, Logger, ServiceInstance } from '../types';
+import type { InstanceListener, ServiceInstance } from '../types';
+import { errorMessage, type Logger } from '@lab/common';
 import { sameInstances } from './instances';
-import { errorMessage } from './logging';
 
 /**
  * The listener side of every backend's watch: it hears about the first answer, about every real

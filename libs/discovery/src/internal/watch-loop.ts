@@ -1,5 +1,5 @@
-import type { InstanceWatch, Logger } from '../types';
-import { errorMessage } from './logging';
+import type { InstanceWatch } from '../types';
+import { errorMessage, type Logger } from '@lab/common';
 
 /**
  * The lifecycle every backend's watch loop shares: `start()` runs the loop in the background,

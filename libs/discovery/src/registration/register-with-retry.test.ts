@@ -1,5 +1,6 @@
 import { RegistryUnavailableError } from '../errors';
-import type { Logger, ServiceRegistration } from '../types';
+import type { ServiceRegistration } from '../types';
+import type { Logger } from '@lab/common';
 import { MemoryRegistry } from '../backends/memory-registry';
 import { registerWithRetry } from './register-with-retry';
 

@@ -1,7 +1,5 @@
-import { backoffDelay } from '../internal/backoff';
-import { errorMessage, silentLogger } from '../internal/logging';
-import { sleep } from '../internal/sleep';
-import type { Logger, ServiceRegistration, ServiceRegistry } from '../types';
+import { backoffDelay, errorMessage, type Logger, silentLogger, sleep } from '@lab/common';
+import type { ServiceRegistration, ServiceRegistry } from '../types';
 
 export interface RegisterWithRetryOptions {
   /** Stops retrying; the returned promise then rejects with the signal's reason. */
@@ -25,7 +23,7 @@ export async function registerWithRetry(
   o: RegisterWithRetryOptions = {},
 ): Promise<void> {
   const logger = o.logger ?? silentLogger;
-  const backoff = { baseDelayMs: BASE_DELAY_MS, maxDelayMs: o.maxDelayMs ?? 5000 };
+  const backoff = { baseDelayMs: BASE_DELAY_MS, maxDelayMs: o.maxDelayMs ?? 5000, jitter: 'equal' as const };
   for (let attempt = 0; ; attempt++) {
     o.signal?.throwIfAborted();
     try {
@@ -35,7 +33,7 @@ export async function registerWithRetry(
       return;
     } catch (error) {
       o.signal?.throwIfAborted();
-      const delayMs = backoffDelay(attempt, backoff, o.random);
+      const delayMs = backoffDelay(attempt + 1, backoff, o.random);
       logger.warn(
         {
           service: registration.name,

@@ -1,6 +1,5 @@
-import { backoffDelay } from '../internal/backoff';
-import { errorMessage, silentLogger } from '../internal/logging';
-import type { Logger, ServiceRegistration, ServiceRegistry } from '../types';
+import { backoffDelay, type BackoffOptions, errorMessage, type Logger, silentLogger } from '@lab/common';
+import type { ServiceRegistration, ServiceRegistry } from '../types';
 
 export type RegistrationState = 'registering' | 'registered' | 'withdrawn' | 'lost' | 'stopped';
 
@@ -62,7 +61,7 @@ export class RegistrationKeeper {
   private readonly logger: Logger;
   private readonly checkIntervalMs: number;
   private readonly firstAttemptTimeoutMs: number;
-  private readonly retry: { baseDelayMs: number; maxDelayMs: number };
+  private readonly retry: BackoffOptions;
   private readonly random: (() => number) | undefined;
   private readonly isReady: (() => boolean) | undefined;
   private readonly onStateChange: ((state: RegistrationState) => void) | undefined;
@@ -90,7 +89,7 @@ export class RegistrationKeeper {
     this.logger = o.logger ?? silentLogger;
     this.checkIntervalMs = o.checkIntervalMs ?? 2000;
     this.firstAttemptTimeoutMs = o.firstAttemptTimeoutMs ?? 5000;
-    this.retry = { baseDelayMs: BASE_RETRY_DELAY_MS, maxDelayMs: o.maxRetryDelayMs ?? 5000 };
+    this.retry = { baseDelayMs: BASE_RETRY_DELAY_MS, maxDelayMs: o.maxRetryDelayMs ?? 5000, jitter: 'equal' };
     this.random = o.random;
     this.isReady = o.isReady;
     this.onStateChange = o.onStateChange;
@@ -195,7 +194,7 @@ export class RegistrationKeeper {
 
   private schedule(): void {
     if (this.stopping) return;
-    const delay = this.failures > 0 ? backoffDelay(this.failures - 1, this.retry, this.random) : this.checkIntervalMs;
+    const delay = this.failures > 0 ? backoffDelay(this.failures, this.retry, this.random) : this.checkIntervalMs;
     this.timer = setTimeout(() => {
       if (this.isReady !== undefined) this.ready = this.isReady();
       this.run(true);

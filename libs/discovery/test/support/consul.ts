@@ -1,5 +1,5 @@
 import { startDevRegistry } from '@lab/dev-registry';
-import { silentLogger } from '../../src/internal/logging';
+import { silentLogger } from '@lab/common';
 
 export interface ConsulUnderTest {
   url: string;

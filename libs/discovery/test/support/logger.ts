@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/types';
+import type { Logger } from '@lab/common';
 
 export interface LoggedLine {
   level: string;

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import type { FrontendMessage } from './frontend-reader';
 import { FrontendReader } from './frontend-reader';
 import { MessageType, errorResponse, queryMessage, syncMessage, typedMessage, cString } from './protocol';

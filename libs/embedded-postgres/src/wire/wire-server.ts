@@ -1,6 +1,6 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import { ClientConnection } from './client-connection';
 import type { UnitExecutor } from './session-scheduler';
 import { SessionScheduler } from './session-scheduler';

@@ -9,7 +9,7 @@ import {
 } from 'cockatiel';
 import { BrokenCircuitError } from '../errors/broken-circuit-error';
 import { PolicyShutdownError } from '../errors/policy-shutdown-error';
-import type { Logger } from '../logger';
+import type { Logger } from '@lab/common';
 import type { BreakerOptions } from '../options';
 import { RollingWindowBreaker, type WindowCounts } from './rolling-window-breaker';
 

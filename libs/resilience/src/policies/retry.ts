@@ -1,4 +1,4 @@
-import { retryDelay, type RetryDelayOptions } from '../backoff/retry-after';
+import { retryDelay, type RetryDelayOptions, sleep } from '@lab/common';
 import { BrokenCircuitError } from '../errors/broken-circuit-error';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error';
 import { PolicyShutdownError } from '../errors/policy-shutdown-error';
@@ -58,19 +58,4 @@ export async function retry<T>(
       await sleep(delayMs, hooks.signal);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,3 +1,4 @@
+import { httpOrigin } from '@lab/common';
 import {
   RegistrationKeeper,
   type RegistrationState,
@@ -25,7 +26,6 @@ export function buildRegistration(o: {
   /** Advertised as meta.zone, which zone-preferring balancers read. */
   zone?: string;
 }): ServiceRegistration {
-  const host = o.address.includes(':') ? `[${o.address}]` : o.address;
   return {
     id: o.instanceId,
     name: o.name,
@@ -34,7 +34,7 @@ export function buildRegistration(o: {
     tags: ['v1'],
     meta: o.zone === undefined ? { version: o.version } : { version: o.version, zone: o.zone },
     check: {
-      http: `http://${host}:${o.port}/health/ready`,
+      http: `${httpOrigin(o.address, o.port)}/health/ready`,
       interval: consulDuration(o.checkIntervalMs),
       timeout: consulDuration(Math.min(o.checkIntervalMs, MAX_CHECK_TIMEOUT_MS)),
       deregisterCriticalServiceAfter: consulDuration(o.deregisterCriticalAfterMs),

@@ -1,5 +1,5 @@
 import type { InfraKind } from '../infra-kind';
-import { describeError } from '../probes';
+import { describeError, httpOrigin } from '@lab/common';
 import type { StepRunner } from './types';
 
 const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
@@ -60,7 +60,7 @@ async function startContainer(kind: InfraKind): Promise<{ url: string; stop(): P
         // "" means no leader yet; registrations made before a leader exists fail.
         .withWaitStrategy(Wait.forHttp('/v1/status/leader', 8500).forResponsePredicate((body) => body !== '""'))
         .start();
-      return { url: `http://${container.getHost()}:${container.getMappedPort(8500)}`, stop: () => container.stop() };
+      return { url: httpOrigin(container.getHost(), container.getMappedPort(8500)), stop: () => container.stop() };
     }
     case 'etcd': {
       const { GenericContainer, Wait } = await import('testcontainers');
@@ -75,7 +75,7 @@ async function startContainer(kind: InfraKind): Promise<{ url: string; stop(): P
         .withExposedPorts(2379)
         .withWaitStrategy(Wait.forHttp('/health', 2379))
         .start();
-      return { url: `http://${container.getHost()}:${container.getMappedPort(2379)}`, stop: () => container.stop() };
+      return { url: httpOrigin(container.getHost(), container.getMappedPort(2379)), stop: () => container.stop() };
     }
     case 'zookeeper': {
       const { GenericContainer, Wait } = await import('testcontainers');

@@ -1,6 +1,7 @@
 import type { InfraKind } from '../infra-kind';
 import { urlVariable } from '../infra-kind';
-import { describeError, probes } from '../probes';
+import { probes } from '../probes';
+import { describeError } from '@lab/common';
 import { redactUrl } from '../redact-url';
 import type { StepRunner } from './types';
 

@@ -1,5 +1,5 @@
 import type { InfraKind } from '../infra-kind';
-import { describeError } from '../probes';
+import { describeError } from '@lab/common';
 import type { KindSteps, ResolveOptions, ResolveStep, ServerResolution } from './types';
 import { resolveSteps } from './types';
 

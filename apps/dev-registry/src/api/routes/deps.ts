@@ -1,6 +1,6 @@
 import type { Agent } from '../../agent/agent';
+import type { Logger } from '@lab/common';
 import type { EurekaRegistry } from '../../eureka/eureka-registry';
-import type { Logger } from '../../logger';
 import type { CatalogStore } from '../../state/catalog-store';
 import type { ChangeFeed } from '../../state/change-feed';
 import type { KvStore } from '../../state/kv-store';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseHostPort } from '../../checks/tcp-probe';
-import { DurationError, parseDuration } from '../../duration';
+import { DurationError, parseDuration } from '@lab/common';
 import type { CheckDefinition, CheckStatus } from '../../state/types';
 import { canonicalizeKeys } from './keys';
 
@@ -56,7 +56,7 @@ export const durationField = z
       return parseDuration(value);
     } catch (error) {
       if (!(error instanceof DurationError)) throw error;
-      ctx.addIssue({ code: 'custom', message: `${error.message} (use e.g. "10s", "1m30s", "500ms")` });
+      ctx.addIssue({ code: 'custom', message: error.message });
       return z.NEVER;
     }
   });

@@ -1,6 +1,8 @@
 /**
- * Waits `ms`, rejecting with the signal's reason as soon as it aborts. Uses the global timers so that
- * tests can drive it with fake timers.
+ * Waits `ms`. When `signal` aborts (or has already), rejects at once with the signal's reason, as
+ * `node:timers/promises` does, so a loop that sleeps between attempts ends the moment it is closed
+ * and the caller decides whether that is an error. Runs on the global timers, which Jest's fake
+ * timers drive (they do not reach `node:timers/promises`).
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

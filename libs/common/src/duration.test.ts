@@ -12,14 +12,24 @@ describe('parseDuration', () => {
     ['100µs', 0.1],
     ['250000ns', 0.25],
     ['2h45m', 9_900_000],
+    ['1m30s', 90_000],
+    ['250ms', 250],
     ['0', 0],
     ['-3s', -3_000],
   ])('reads %s as %d ms', (text, ms) => {
     expect(parseDuration(text)).toBeCloseTo(ms, 9);
   });
 
-  it.each(['', '10', 's', '10x', '1m 30s', 'abc', '-', '1..5s', '5s '])('refuses %p', (text) => {
-    expect(() => parseDuration(text)).toThrow(DurationError);
+  it.each(['', '10', '30', 's', '10x', '5d', '10 s', '1m 30s', '1m-2s', 'abc', '-', '1..5s', '5s '])(
+    'refuses %p',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(DurationError);
+    },
+  );
+
+  it('says what it expected', () => {
+    expect(() => parseDuration('soon')).toThrow('invalid duration "soon" (expected a Go duration such as');
+    expect(() => parseDuration('soon')).toThrow(TypeError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffOptions } from './backoff-delay';
+import { backoffDelay, type BackoffOptions } from './backoff';
 
 /**
  * A server may ask for more time (429 or 503 with Retry-After); the retry waits at least that
@@ -38,11 +38,16 @@ export function retryDelay(
 
 /**
  * Parses an HTTP Retry-After value, either delay-seconds ("120") or an HTTP-date, into
- * milliseconds from `now`. Anything else (absent, negative, garbage) gives undefined.
+ * milliseconds from `now`. Anything else (absent, negative, garbage) gives undefined. A header that
+ * arrived more than once (Node hands those over as a list) is read by its first value.
  */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const trimmed = value.trim();
+export function parseRetryAfter(
+  value: string | readonly string[] | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const first = typeof value === 'string' ? value : value?.[0];
+  if (first === undefined) return undefined;
+  const trimmed = first.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   // Dates have letters (a weekday, a month); a bare number with a sign or a dot is not a valid value.
   if (!/[a-z]/i.test(trimmed)) return undefined;

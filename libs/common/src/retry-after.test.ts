@@ -54,6 +54,11 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now)).toBe(0);
   });
 
+  it('reads the first of a header that arrived twice', () => {
+    expect(parseRetryAfter(['2', '9'], now)).toBe(2000);
+    expect(parseRetryAfter([], now)).toBeUndefined();
+  });
+
   it.each([undefined, null, '', '-5', '1.5', 'soon', 'Mon, 99 Foo 2025'])('refuses %p', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
   });

@@ -1,5 +1,7 @@
 // Go's time.Duration text format, which Consul uses for every duration it reads or prints
-// ("10s", "1m30s", "500ms", "1.5h", "0"). Values are carried in milliseconds (fractions allowed).
+// ("10s", "1m30s", "500ms", "1.5h", "0"), and so does every duration setting here. Values are
+// carried in milliseconds (fractions allowed). The grammar is Go's: a number without a unit is
+// refused (except "0"), because its unit would be a guess.
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
@@ -14,10 +16,12 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 
 const PART = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
-export class DurationError extends Error {
+/** A text that is not a Go duration. */
+export class DurationError extends TypeError {
   readonly code = 'INVALID_DURATION';
   constructor(readonly input: string) {
-    super(`invalid duration "${input}"`);
+    super(`invalid duration "${input}" (expected a Go duration such as "500ms", "30s" or "1m30s")`);
+    this.name = 'DurationError';
   }
 }
 
