@@ -116,7 +116,10 @@ export default tseslint.config(
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:kit', 'type:lib', 'type:testing', 'type:common'],
             },
-            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:common'] },
+            {
+              sourceTag: 'type:kit',
+              onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:devtool', 'type:common'],
+            },
             // The dev registry's tests hold to what its code may use.
             { sourceTag: 'type:devtool', onlyDependOnLibsWithTags: ['type:lib', 'type:common'] },
             {

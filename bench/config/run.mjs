@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Propagation of a configuration change: the time from a KV write until every running ConfigStore
-// (N of them, each with its own client, as N service instances would have) has validated and applied
-// it. Measured for each KV backend that can be started here (Consul's API through the dev registry,
+// (N of them, each on a registry client of its own, as N service instances would have) has validated
+// and applied it. Measured for each KV backend that can be started here (Consul's API through the dev registry,
 // etcd, ZooKeeper, each in its own process), and for a store that polls the KV store every second
 // instead of watching it, in the same run. Prints a markdown table.
 //
@@ -16,9 +16,21 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
-const { createConfigStore, ConsulKv, EtcdKv, ZookeeperKv, sameJson } = require(
-  path.join(root, 'libs/config/dist/index.js'),
-);
+const { createConfigStore, sameJson } = require(path.join(root, 'libs/config/dist/index.js'));
+const { ConsulRegistry, EtcdRegistry, ZookeeperRegistry } = require(path.join(root, 'libs/discovery/dist/index.js'));
+
+/** The KV store of a registry of its own (what a service's live configuration watches); closing it closes the registry. */
+function kvOf(registry) {
+  const { kv } = registry;
+  return {
+    kind: kv.kind,
+    list: (prefix) => kv.list(prefix),
+    watch: (prefix, onChange, onError) => kv.watch(prefix, onChange, onError),
+    put: (key, value) => kv.put(key, value),
+    delete: (key) => kv.delete(key),
+    close: () => registry.close(),
+  };
+}
 const { z } = require(require.resolve('zod', { paths: [path.join(root, 'libs/config')] }));
 
 const usage = `usage: node bench/config/run.mjs [options]
@@ -208,7 +220,11 @@ const servers = {
       [path.join(root, 'apps/dev-registry/dist/main.js'), '--port', String(port)],
       async () => (await fetch(`${url}/v1/status/leader`)).ok,
     );
-    return { source: 'dev registry (Consul HTTP API), blocking queries', connect: () => new ConsulKv({ url }), stop };
+    return {
+      source: 'dev registry (Consul HTTP API), blocking queries',
+      connect: () => kvOf(new ConsulRegistry({ url })),
+      stop,
+    };
   },
   async etcd() {
     if (!onPath('etcd')) return { skipped: 'no etcd binary' };
@@ -228,7 +244,7 @@ const servers = {
     const stop = await startProcess('etcd', args, async () => (await fetch(`${url}/health`)).ok);
     return {
       source: 'etcd, watch stream',
-      connect: () => new EtcdKv({ endpoints: [url] }),
+      connect: () => kvOf(new EtcdRegistry({ endpoints: [url] })),
       stop: () => (stop(), rmSync(dir, { recursive: true, force: true })),
     };
   },
@@ -253,9 +269,9 @@ const servers = {
       dir,
     ];
     const stop = await startProcess('java', args, async () => {
-      const probe = new ZookeeperKv({ connect, requestTimeoutMs: 1_000 });
+      const probe = new ZookeeperRegistry({ connect, requestTimeoutMs: 1_000 });
       try {
-        await probe.list('probe/');
+        await probe.kv.list('probe/');
         return true;
       } finally {
         await probe.close();
@@ -263,7 +279,7 @@ const servers = {
     });
     return {
       source: 'ZooKeeper, data and child watches',
-      connect: () => new ZookeeperKv({ connect }),
+      connect: () => kvOf(new ZookeeperRegistry({ connect })),
       stop: () => (stop(), rmSync(dir, { recursive: true, force: true })),
     };
   },

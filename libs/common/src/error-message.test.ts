@@ -1,8 +1,15 @@
+import { runInNewContext } from 'node:vm';
 import { describeError, errorMessage } from './error-message';
 
 describe('errorMessage', () => {
   it('is the message of an Error, without its stack', () => {
     expect(errorMessage(new TypeError('bad input'))).toBe('bad input');
+  });
+
+  it('reads an error made in another realm by its message', () => {
+    const foreign: unknown = runInNewContext('new Error("connect ECONNREFUSED 127.0.0.1:1")');
+    expect(foreign instanceof Error).toBe(false);
+    expect(errorMessage(foreign)).toBe('connect ECONNREFUSED 127.0.0.1:1');
   });
 
   it('is the text of anything else that was thrown', () => {

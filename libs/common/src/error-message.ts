@@ -1,6 +1,11 @@
-/** A log-safe description of a failure: its message only, never the stack. */
+/**
+ * A log-safe description of a failure: its message only, never the stack. An error made in another
+ * realm (a vm context, Jest's test sandbox) is no `instanceof Error` here, but still has a message.
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /**

@@ -14,3 +14,4 @@ export {
 export { DurationError, formatDuration, parseDuration } from './duration';
 export { TokenBucket } from './token-bucket';
 export { OpenWatches } from './open-watches';
+export { assertKvKey } from './kv-key';

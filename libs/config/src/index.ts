@@ -7,6 +7,7 @@ export { envBool } from './schemas/env-bool';
 export { envUrl, type EnvUrlOptions } from './schemas/env-url';
 export { envDuration } from './schemas/env-duration';
 export { envEnum } from './schemas/env-enum';
+export { envPem } from './schemas/env-pem';
 
 // Live, layered configuration.
 export { createConfigStore, type ConfigStoreOptions } from './store/create-config-store';
@@ -34,13 +35,9 @@ export { parseValue, formatValue } from './tree/parse-value';
 export { sameJson, type ConfigTree } from './tree/config-tree';
 export { isSecretName } from './secrets';
 
-// KV backends.
-export { KvUnavailableError, type KvSource, type KvWatch } from './kv/kv-source';
-export { ConsulKv, type ConsulKvOptions } from './kv/consul-kv';
-export { EtcdKv, type EtcdKvOptions } from './kv/etcd-kv';
-export { ZookeeperKv, type ZookeeperKvOptions } from './kv/zookeeper-kv';
+// The KV layer's source: a registry's KV store (@lab/discovery's registry.kv), or MemoryKv in tests.
+export type { KvSource, KvWatch } from './kv/kv-source';
 export { MemoryKv } from './kv/memory-kv';
-export { createKvSource, KV_BACKENDS, type CreateKvSourceOptions, type KvBackend } from './kv/create-kv-source';
 
 // Feature flags.
 export { evaluateFlag } from './flags/evaluate-flag';

@@ -37,6 +37,7 @@ export {
   type RegistryBackend,
 } from './backends/create-registry';
 export type { ConsulTls } from './backends/consul-http';
+export type { KvWatch, RegistryKv } from './kv/registry-kv';
 export { registerWithRetry, type RegisterWithRetryOptions } from './registration/register-with-retry';
 export {
   RegistrationKeeper,

@@ -1,3 +1,5 @@
+import type { RegistryKv } from './kv/registry-kv';
+
 /** One healthy, reachable copy of a service as the registry reports it. */
 export interface ServiceInstance {
   id: string;
@@ -90,6 +92,12 @@ export interface ServiceRegistry {
    * Returns a function that removes the listener.
    */
   onRegistrationLost?(listener: (id: string) => void): () => void;
+  /**
+   * The registry's key/value store (Consul KV, etcd keys, ZooKeeper nodes) on the registry's own
+   * client, session and settings, for live configuration; undefined where the backend has none
+   * (dns, memory). The registry's close() closes it too.
+   */
+  readonly kv?: RegistryKv;
   close(): Promise<void>;
 }
 

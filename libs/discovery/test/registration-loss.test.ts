@@ -3,13 +3,14 @@ import { ZookeeperRegistry } from '../src/backends/zookeeper-registry';
 import { RegistryUnavailableError } from '../src/errors';
 import { eventually } from './support/http-instances';
 import type { LocalEtcd, LocalZookeeper } from './support/infra';
-import { findEtcd, findZookeeper, startLocalEtcd, startLocalZookeeper } from './support/infra';
-import { describeWithLocalServer } from './support/local-server';
+import { describeWithRequirement, findEtcd, findZookeeper, startLocalEtcd, startLocalZookeeper } from './support/infra';
 
 // What each backend does by itself when a registry comes back empty, before any keeper acts.
 const me = { id: 'loss-1', name: 'loss-demo', address: '127.0.0.1', port: 5000 };
 
-describeWithLocalServer(findEtcd() ? undefined : 'no etcd binary', 'EtcdRegistry when etcd restarts empty', () => {
+const localEtcd = { name: 'a local etcd', available: findEtcd() !== undefined, reason: 'no etcd binary' };
+
+describeWithRequirement(localEtcd, 'EtcdRegistry when etcd restarts empty', () => {
   let etcd: LocalEtcd;
   let registry: EtcdRegistry;
 
@@ -62,8 +63,8 @@ describeWithLocalServer(findEtcd() ? undefined : 'no etcd binary', 'EtcdRegistry
   });
 });
 
-describeWithLocalServer(
-  findZookeeper() ? undefined : 'no java with ZooKeeper jars',
+describeWithRequirement(
+  { name: 'a local ZooKeeper', available: findZookeeper() !== undefined, reason: 'no java with ZooKeeper jars' },
   'ZookeeperRegistry when ZooKeeper restarts empty',
   () => {
     let zookeeper: LocalZookeeper;

@@ -41,7 +41,7 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Registry to use instead of the one DISCOVERY_BACKEND selects (tests: a MemoryRegistry). */
   registry?: ServiceRegistry;
-  /** KV store for the live configuration instead of the registry backend's (tests: a MemoryKv). */
+  /** KV store for the live configuration instead of the registry's own (`registry.kv`; tests: a MemoryKv). */
   kv?: KvSource;
   logger?: Logger;
 }
@@ -100,12 +100,12 @@ function serviceUrl(host: string, port: number): string {
 }
 
 /**
- * The composition root: config -> logger -> live configuration -> registry and outbound clients ->
- * health -> database pool -> Express pipeline -> listen -> first database connection and migrations
- * -> routes -> registration. It listens before the database is reached so that the probes answer
- * meanwhile (startup: "starting", naming what is awaited); every other path answers 503 until the
- * routes are mounted. If any step fails, what was already opened is closed again before the error
- * propagates.
+ * The composition root: config -> logger -> registry -> live configuration (on the registry's KV
+ * store) -> outbound clients -> health -> database pool -> Express pipeline -> listen -> first
+ * database connection and migrations -> routes -> registration. It listens before the database is
+ * reached so that the probes answer meanwhile (startup: "starting", naming what is awaited); every
+ * other path answers 503 until the routes are mounted. If any step fails, what was already opened
+ * is closed again before the error propagates.
  */
 export async function startService<C extends z.ZodObject, D extends z.ZodObject = NoDynamicConfig>(
   def: ServiceDefinition<C, D>,
@@ -122,13 +122,13 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
   const cleanup = new CleanupStack();
 
   try {
-    const live = await openConfigStore({ service: def.name, dynamic: def.dynamicConfig, config, env, kv: o.kv, log });
-    cleanup.push('live configuration', () => live.close());
-    const { store } = live;
-    cleanup.push('log level', followLogLevel(store, [log, requestLog], o.logger === undefined));
-
+    // One connection to the registry serves discovery and the live configuration's KV store.
     const registry = o.registry ?? createServiceRegistry(config, log);
     if (!o.registry) cleanup.push('registry', () => registry.close());
+    const kv = o.kv ?? registry.kv;
+    const store = await openConfigStore({ service: def.name, dynamic: def.dynamicConfig, config, env, kv, log });
+    cleanup.push('live configuration', () => store.close());
+    cleanup.push('log level', followLogLevel(store, [log, requestLog], o.logger === undefined));
 
     const metrics = createHttpMetrics({ service: def.name });
     registerConfigMetrics(metrics.registry, store);

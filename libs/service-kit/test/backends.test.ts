@@ -1,33 +1,19 @@
-import { createKvSource, type KvSource } from '@lab/config';
-import { createRegistry, type ServiceRegistry } from '@lab/discovery';
-import { describeWithInfra, infra, waitFor } from '@lab/testing';
+import type { KvSource } from '@lab/config';
+import type { ServiceRegistry } from '@lab/discovery';
+import { describeWithInfra, waitFor } from '@lab/testing';
 import { randomBytes } from 'node:crypto';
 import { startService, type RunningService } from '../src';
-import { quietLogger } from './support/example-service';
+import { quietLogger, testEnv } from './support/example-service';
+import { backendEnv, type KvBackend, registryOn } from './support/kv-backends';
 import { liveService } from './support/live-service';
-
-type Backend = 'consul' | 'etcd' | 'zookeeper';
-
-/** The settings a service and an observer need to reach each backend's test server. */
-function connection(backend: Backend): Record<string, string> {
-  switch (backend) {
-    case 'consul':
-      return { CONSUL_URL: infra('consul').url as string };
-    case 'etcd':
-      return { ETCD_ENDPOINTS: infra('etcd').url as string };
-    case 'zookeeper':
-      return { ZOOKEEPER_CONNECT: infra('zookeeper').url as string };
-  }
-}
 
 /**
  * service-kit on each real registry: DISCOVERY_BACKEND picks the registry and the KV store of the
  * live configuration, the instance is listed (and, where the registry runs no checks, withdrawn
  * while not ready), and a flag written to that backend's KV store reaches the running service.
  */
-describe.each<Backend>(['consul', 'etcd', 'zookeeper'])('service-kit on %s', (backend) => {
+describe.each<KvBackend>(['consul', 'etcd', 'zookeeper'])('service-kit on %s', (backend) => {
   describeWithInfra([backend], `registration and live configuration on ${backend}`, () => {
-    const settings = connection(backend);
     let observer: ServiceRegistry;
     let kv: KvSource;
     let service: RunningService;
@@ -35,29 +21,12 @@ describe.each<Backend>(['consul', 'etcd', 'zookeeper'])('service-kit on %s', (ba
     let healthy = true;
 
     beforeAll(async () => {
-      observer = createRegistry({
-        backend,
-        consulUrl: settings.CONSUL_URL,
-        etcdEndpoints: settings.ETCD_ENDPOINTS?.split(','),
-        zookeeperConnect: settings.ZOOKEEPER_CONNECT,
-      });
-      kv = createKvSource({
-        backend,
-        consulUrl: settings.CONSUL_URL,
-        etcdEndpoints: settings.ETCD_ENDPOINTS?.split(','),
-        zookeeperConnect: settings.ZOOKEEPER_CONNECT,
-      });
+      observer = registryOn(backend);
+      kv = observer.kv as KvSource;
       await kv.delete('config/live-service/flags/shout').catch(() => undefined);
       instanceId = `live-${backend}-${randomBytes(3).toString('hex')}`;
       service = await startService(liveService, {
-        env: {
-          PORT: '0',
-          LOG_LEVEL: 'silent',
-          CHECK_INTERVAL: '1s',
-          DISCOVERY_BACKEND: backend,
-          INSTANCE_ID: instanceId,
-          ...settings,
-        },
+        env: testEnv({ INSTANCE_ID: instanceId, ...backendEnv(backend) }),
         logger: quietLogger,
       });
       service.ctx.health.add({
@@ -72,7 +41,6 @@ describe.each<Backend>(['consul', 'etcd', 'zookeeper'])('service-kit on %s', (ba
     afterAll(async () => {
       await service?.stop();
       await kv?.delete('config/live-service/flags/shout').catch(() => undefined);
-      await kv?.close();
       await observer?.close();
     });
 

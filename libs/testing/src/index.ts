@@ -20,7 +20,7 @@ export {
 } from './resolve/resolvers';
 export { startLocalEtcd, findEtcd } from './local/local-etcd';
 export type { LocalEtcd, LocalEtcdOptions } from './local/local-etcd';
-export { startLocalZookeeper, findZookeeper } from './local/local-zookeeper';
+export { startLocalZookeeper, findZookeeper, fourLetterWord } from './local/local-zookeeper';
 export type { LocalZookeeper, LocalZookeeperOptions } from './local/local-zookeeper';
 export { BinaryNotFoundError } from './local/binary-not-found';
 export { containerRuntimeUnavailable } from './resolve/container-step';
@@ -49,3 +49,7 @@ export { redactUrl } from './redact-url';
 export { call } from './http/call';
 export type { CallOptions, HttpReply } from './http/call';
 export { expectProblem, expectRejected, problemFields } from './http/expect-problem';
+export { createTestPki, opensslRequirement } from './tls/test-pki';
+export type { CertifiedKey, TestPki } from './tls/test-pki';
+export { startTlsProxy } from './tls/tls-proxy';
+export type { TlsProxy } from './tls/tls-proxy';

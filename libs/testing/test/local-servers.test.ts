@@ -1,14 +1,15 @@
-import { connect } from 'node:net';
 import {
   BinaryNotFoundError,
   findEtcd,
   findZookeeper,
+  fourLetterWord,
   probeEtcd,
   probeZookeeper,
   resolveEtcd,
   resolveZookeeper,
   startLocalEtcd,
   startLocalZookeeper,
+  waitFor,
 } from '../src';
 import type { ResolvedServer, ServerResolution } from '../src';
 
@@ -28,18 +29,11 @@ async function etcdKv(url: string, op: 'put' | 'range', key: string): Promise<nu
 }
 
 /** The last transaction id a ZooKeeper server reports (four-letter word "srvr"). */
-function zookeeperZxid(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const socket = connect(port, '127.0.0.1', () => socket.write('srvr'));
-    socket.on('data', (chunk) => (out += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const match = /Zxid: (0x[0-9a-f]+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-      else reject(new Error(`srvr answered: ${out.trim()}`));
-    });
-  });
+async function zookeeperZxid(port: number): Promise<number> {
+  const out = await fourLetterWord(port, 'srvr');
+  const match = /Zxid: (0x[0-9a-f]+)/.exec(out);
+  if (!match) throw new Error(`srvr answered: ${out.trim()}`);
+  return Number(match[1]);
 }
 
 const noBinaries = { PATH: '' };
@@ -83,6 +77,8 @@ describe('local ZooKeeper', () => {
     const zookeeper = await startLocalZookeeper();
     try {
       for (let i = 0; i < 3; i++) await probeZookeeper(zookeeper.connect);
+      // The probes closed their sessions; cons lists what is open.
+      await waitFor(async () => (await zookeeper.sessions()).length === 0, { description: 'no session left' });
       const before = await zookeeperZxid(zookeeper.port);
       await zookeeper.restart();
       expect(zookeeper.connect).toBe(`127.0.0.1:${zookeeper.port}`);

@@ -1,5 +1,5 @@
-import type { KvSource } from '@lab/config';
-import { ConfigError, createKvSource, defaultConfigDir, KvUnavailableError, loadConfig } from '@lab/config';
+import { ConfigError, defaultConfigDir, loadConfig } from '@lab/config';
+import { createRegistry, RegistryUnavailableError, type ServiceRegistry } from '@lab/discovery';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { CommandContext } from './command-context';
@@ -29,7 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    settings = loadConfig(cliEnvironment, io.env, { secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN'] });
+    settings = loadConfig(cliEnvironment, io.env, { secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN', 'CONSUL_KEY'] });
   } catch (error) {
     return usageFailure(error, io);
   }
@@ -46,11 +46,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout,
     io.stderr,
   );
-  const openKv = (): KvSource =>
-    createKvSource({
+  // The registry's own client, with the settings the services use (ACL token, TLS, credentials).
+  const openRegistry = (): ServiceRegistry =>
+    createRegistry({
       backend: backend as (typeof KV_BACKENDS)[number],
       consulUrl: settings.CONSUL_URL,
       consulToken: settings.CONSUL_TOKEN,
+      consulTls: consulTls(settings),
       etcdEndpoints: settings.ETCD_ENDPOINTS,
       etcdUsername: settings.ETCD_USERNAME,
       etcdPassword: settings.ETCD_PASSWORD,
@@ -62,11 +64,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   // repeated: seed and set write the same values again, diff and get only read.
   const deadline = Date.now() + args.waitMs;
   for (let attempt = 1; ; attempt++) {
-    const kv = openKv();
+    const registry = openRegistry();
     try {
-      return await commands[args.command](kv, ctx);
+      if (registry.kv === undefined) throw new Error(`the ${backend} registry has no KV store`);
+      return await commands[args.command](registry.kv, ctx);
     } catch (error) {
-      if (!(error instanceof KvUnavailableError)) return usageFailure(error, io);
+      if (!(error instanceof RegistryUnavailableError)) return usageFailure(error, io);
       const left = deadline - Date.now();
       if (left <= 0) {
         const gaveUp = args.waitMs > 0 ? ` (still failing after --wait ${seconds(args.waitMs)})` : '';
@@ -79,7 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
       await delay(pause);
     } finally {
-      await closeQuietly(kv);
+      await closeQuietly(registry);
     }
   }
 }
@@ -91,6 +94,11 @@ function retryPause(attempt: number): number {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+function consulTls(settings: CliEnvironment) {
+  const { CONSUL_CA: ca, CONSUL_CERT: cert, CONSUL_KEY: key } = settings;
+  return ca !== undefined || cert !== undefined ? { ca, cert, key } : undefined;
 }
 
 function usageFailure(error: unknown, io: CliIo): number {
@@ -107,6 +115,6 @@ function where(backend: string, settings: CliEnvironment): string {
   return settings.ZOOKEEPER_CONNECT;
 }
 
-async function closeQuietly(kv: KvSource): Promise<void> {
-  await kv.close().catch(() => undefined);
+async function closeQuietly(registry: ServiceRegistry): Promise<void> {
+  await registry.close().catch(() => undefined);
 }

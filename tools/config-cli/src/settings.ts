@@ -1,4 +1,4 @@
-import { envEnum, envUrl } from '@lab/config';
+import { envEnum, envPem, envUrl } from '@lab/config';
 import { z } from 'zod';
 
 const httpUrl = z
@@ -10,6 +10,10 @@ export const cliEnvironment = z.object({
   DISCOVERY_BACKEND: envEnum(['consul', 'etcd', 'zookeeper', 'dns', 'memory'], 'consul'),
   CONSUL_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8500' }),
   CONSUL_TOKEN: z.string().optional(),
+  // For an https:// agent, as the services read them (usually through CONSUL_CA_FILE and the like).
+  CONSUL_CA: envPem().optional(),
+  CONSUL_CERT: envPem().optional(),
+  CONSUL_KEY: envPem().optional(),
   ETCD_ENDPOINTS: z
     .string()
     .default('http://127.0.0.1:2379')

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConsulKv } from '@lab/config';
+import type { KvSource } from '@lab/config';
 import { startDevRegistry, type DevRegistry } from '@lab/dev-registry';
+import { ConsulRegistry } from '@lab/discovery';
 import { freePort, waitFor } from '@lab/testing';
 import { runCli } from '../src/cli';
 
@@ -16,14 +17,16 @@ interface Run {
 describe('config CLI against the dev registry', () => {
   let registry: DevRegistry;
   let dir: string;
-  let kv: ConsulKv;
+  let client: ConsulRegistry;
+  let kv: KvSource;
 
   beforeAll(async () => {
     registry = await startDevRegistry({ port: 0 });
-    kv = new ConsulKv({ url: registry.url });
+    client = new ConsulRegistry({ url: registry.url });
+    kv = client.kv;
   });
   afterAll(async () => {
-    await kv.close();
+    await client.close();
     await registry.close();
   });
 
@@ -167,7 +170,8 @@ describe('config CLI against the dev registry', () => {
     });
     expect(unreachable).toBe(2);
     expect(err).toBe(
-      `config: cannot use the consul KV store at ${stopped.url}: consul KV: GET /v1/kv/config/shared/ failed: ECONNREFUSED\n`,
+      `config: cannot use the consul KV store at ${stopped.url}: consul GET /v1/kv/config/shared/ failed: ` +
+        `connect ECONNREFUSED 127.0.0.1:${stopped.port}\n`,
     );
 
     err = '';
@@ -195,11 +199,11 @@ describe('config CLI against the dev registry', () => {
     try {
       expect(await seeding).toBe(0);
       expect(err.split('\n')[0]).toMatch(
-        /^config: the consul KV store at http:\/\/127\.0\.0\.1:\d+ is not reachable yet \(consul KV: GET \/v1\/kv\/config\/shared\/ failed: ECONNREFUSED\); trying again in 0\.5 s, for \d+(\.\d)? s more$/,
+        /^config: the consul KV store at http:\/\/127\.0\.0\.1:\d+ is not reachable yet \(consul GET \/v1\/kv\/config\/shared\/ failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\); trying again in 0\.5 s, for \d+(\.\d)? s more$/,
       );
       expect(out).toContain('wrote config/order-service/cache/ttlSeconds');
-      const seeded = new ConsulKv({ url });
-      expect((await seeded.list('config/order-service/')).get('config/order-service/cache/ttlSeconds')).toBe('300');
+      const seeded = new ConsulRegistry({ url });
+      expect((await seeded.kv.list('config/order-service/')).get('config/order-service/cache/ttlSeconds')).toBe('300');
       await seeded.close();
     } finally {
       await late.close();
@@ -220,7 +224,8 @@ describe('config CLI against the dev registry', () => {
     const lines = err.trim().split('\n');
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.at(-1)).toBe(
-      `config: cannot use the consul KV store at ${url}: consul KV: GET /v1/kv/config/shared/ failed: ECONNREFUSED (still failing after --wait 1 s)`,
+      `config: cannot use the consul KV store at ${url}: consul GET /v1/kv/config/shared/ failed: ` +
+        `connect ECONNREFUSED 127.0.0.1:${new URL(url).port} (still failing after --wait 1 s)`,
     );
   });
 

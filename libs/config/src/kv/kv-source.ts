@@ -4,9 +4,11 @@ export interface KvWatch {
 }
 
 /**
- * The key/value side of a registry backend (Consul KV, etcd keys, ZooKeeper nodes), reduced to what
- * configuration needs. Keys are slash-separated ("config/order-service/logLevel"); values are text.
- * An empty value counts as absent (ZooKeeper cannot tell an empty value from a folder node).
+ * The key/value store the KV layer reads, reduced to what configuration needs. The registry clients
+ * provide it (@lab/discovery's `registry.kv`: Consul KV, etcd keys, ZooKeeper nodes, on the
+ * registry's own connection); MemoryKv serves tests. Keys are slash-separated
+ * ("config/order-service/logLevel"); values are text. An empty value counts as absent (ZooKeeper
+ * cannot tell an empty value from a folder).
  */
 export interface KvSource {
   readonly kind: string;
@@ -20,35 +22,8 @@ export interface KvSource {
    */
   watch(prefix: string, onChange: (entries: Map<string, string>) => void, onError?: (error: Error) => void): KvWatch;
   put(key: string, value: string): Promise<void>;
+  /** Removing a key that is not there is not an error. */
   delete(key: string): Promise<void>;
-  /** Closes connections and every watch opened through this source. */
+  /** Ends every watch opened through this source; a source that owns its connection closes it too. */
   close(): Promise<void>;
-}
-
-/** Thrown when a KV server cannot be reached or answers with an error. */
-export class KvUnavailableError extends Error {
-  readonly code = 'KV_UNAVAILABLE';
-
-  constructor(
-    readonly backend: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${backend} KV: ${message}`, options);
-    this.name = 'KvUnavailableError';
-  }
-}
-
-/** True when two snapshots hold the same keys with the same values. */
-export function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, value] of a) if (b.get(key) !== value) return false;
-  return true;
-}
-
-/** Keys are slash-separated paths without a leading slash; refuse what no backend could store. */
-export function assertKey(backend: string, key: string): void {
-  if (key === '' || key.startsWith('/') || key.endsWith('/') || key.includes('//')) {
-    throw new RangeError(`${backend} KV: invalid key "${key}" (expected a/b/c, no leading, trailing or double slash)`);
-  }
 }

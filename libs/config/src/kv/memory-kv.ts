@@ -1,5 +1,5 @@
+import { assertKvKey } from '@lab/common';
 import type { KvSource, KvWatch } from './kv-source';
-import { assertKey } from './kv-source';
 
 interface MemoryWatcher {
   prefix: string;
@@ -17,7 +17,7 @@ export class MemoryKv implements KvSource {
 
   constructor(initial: Record<string, string> = {}) {
     for (const [key, value] of Object.entries(initial)) {
-      assertKey(this.kind, key);
+      assertKvKey(this.kind, key);
       if (value !== '') this.entries.set(key, value);
     }
   }
@@ -36,7 +36,7 @@ export class MemoryKv implements KvSource {
   }
 
   async put(key: string, value: string): Promise<void> {
-    assertKey(this.kind, key);
+    assertKvKey(this.kind, key);
     if (value === '') this.entries.delete(key);
     else this.entries.set(key, value);
     this.changed(key);

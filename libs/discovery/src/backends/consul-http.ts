@@ -3,7 +3,10 @@ import { RegistryUnavailableError } from '../errors';
 import { describeError } from '@lab/common';
 
 export interface ConsulCall {
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is (a KV value). */
+  text?: string;
   /** Extra statuses to accept besides 2xx (e.g. 404 for an idempotent deregister). */
   okStatuses?: readonly number[];
   timeoutMs: number;
@@ -25,7 +28,7 @@ export interface ConsulAnswer {
   status: number;
   /** X-Consul-Index, when the endpoint sent one. */
   index: number | undefined;
-  /** The parsed JSON when `json` was asked for, otherwise undefined. */
+  /** The parsed JSON of a 2xx answer when `json` was asked for, otherwise undefined. */
   body: unknown;
 }
 
@@ -59,30 +62,33 @@ export class ConsulHttp {
     if (token) this.headers['x-consul-token'] = token;
   }
 
-  async call(method: 'GET' | 'PUT', path: string, o: ConsulCall): Promise<ConsulAnswer> {
+  async call(method: 'GET' | 'PUT' | 'DELETE', path: string, o: ConsulCall): Promise<ConsulAnswer> {
     const deadline = AbortSignal.timeout(o.timeoutMs);
     const signal = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
-    const what = `consul ${method} ${path}`;
+    // Named without its query: a blocking read's index and wait say nothing about what failed.
+    const what = `consul ${method} ${path.split('?')[0]}`;
     try {
       const res = await this.agent.request({
         origin: this.origin,
         path: this.basePath + path,
         method,
         headers: o.body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        body: o.body === undefined ? o.text : JSON.stringify(o.body),
         signal,
       });
       const text = await res.body.text();
-      const ok = (res.statusCode >= 200 && res.statusCode < 300) || (o.okStatuses?.includes(res.statusCode) ?? false);
-      if (!ok)
+      const success = res.statusCode >= 200 && res.statusCode < 300;
+      if (!success && !(o.okStatuses?.includes(res.statusCode) ?? false)) {
+        const hint = res.statusCode === 403 ? ' (ACL token missing or without the rights for this)' : '';
         throw new RegistryUnavailableError(
-          `${what} answered ${res.statusCode}: ${text.trim().slice(0, 200)}`,
+          `${what} answered ${res.statusCode}${hint}: ${text.trim().slice(0, 200)}`,
           res.statusCode,
         );
+      }
       return {
         status: res.statusCode,
         index: parseIndex(res.headers['x-consul-index']),
-        body: o.json ? parseJson(text, what) : undefined,
+        body: o.json && success ? parseJson(text, what) : undefined,
       };
     } catch (error) {
       if (error instanceof RegistryUnavailableError) throw error;

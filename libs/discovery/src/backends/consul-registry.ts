@@ -1,5 +1,6 @@
 import { type BackoffOptions, type Logger, OpenWatches, parseDuration, silentLogger } from '@lab/common';
 import { byId, matchesFilter } from '../internal/instances';
+import { instanceDelivery } from '../internal/watch-delivery';
 import { RegistryUnavailableError } from '../errors';
 import type {
   HealthCheckSpec,
@@ -13,8 +14,9 @@ import type {
 } from '../types';
 import type { ConsulTls } from './consul-http';
 import { ConsulHttp } from './consul-http';
-import type { HealthPage, RateLimit } from './consul-watch';
-import { ConsulServiceWatch } from './consul-watch';
+import type { BlockingPage, RateLimit } from './consul-watch';
+import { ConsulBlockingWatch } from './consul-watch';
+import { ConsulKv } from '../kv/consul-kv';
 
 export interface ConsulRegistryOptions {
   /** Agent address, e.g. http://127.0.0.1:8500. */
@@ -32,6 +34,11 @@ export interface ConsulRegistryOptions {
   watchBackoff?: BackoffOptions;
   /** Pace of the watch loop when answers come back at once. Default a burst of 2, then one per second. */
   watchRateLimit?: RateLimit;
+  /**
+   * Pace of a KV watch (live configuration). Default a burst of 5, then one per 200 ms: a process
+   * watches two prefixes, and a change must reach it within a fraction of a second.
+   */
+  kvWatchRateLimit?: RateLimit;
 }
 
 /** Consul's answer to GET /v1/health/service/:name, reduced to the fields used here. */
@@ -42,11 +49,13 @@ interface HealthEntry {
 
 /**
  * The registry contract over Consul's HTTP API (agent endpoints for this instance's own lifecycle,
- * the health endpoint with blocking queries for everyone else's).
+ * the health endpoint with blocking queries for everyone else's), and Consul's KV store over the
+ * same client as `kv`.
  */
 export class ConsulRegistry implements ServiceRegistry {
   readonly kind = 'consul';
   readonly capabilities: RegistryCapabilities = { healthChecks: true, pushWatch: true, selfRegistration: true };
+  readonly kv: ConsulKv;
   private readonly http: ConsulHttp;
   private readonly logger: Logger;
   private readonly blockingWait: string;
@@ -54,7 +63,7 @@ export class ConsulRegistry implements ServiceRegistry {
   private readonly requestTimeoutMs: number;
   private readonly watchBackoff: BackoffOptions;
   private readonly watchRateLimit: RateLimit;
-  private readonly watches = new OpenWatches<ConsulServiceWatch>();
+  private readonly watches = new OpenWatches<ConsulBlockingWatch<ServiceInstance[]>>();
 
   constructor(o: ConsulRegistryOptions) {
     this.http = new ConsulHttp(o.url, o.token, o.tls);
@@ -66,6 +75,14 @@ export class ConsulRegistry implements ServiceRegistry {
     this.blockingTimeoutMs = waitMs + Math.ceil(waitMs / 16) + this.requestTimeoutMs;
     this.watchBackoff = { baseDelayMs: 200, maxDelayMs: 5000, jitter: 'equal', ...o.watchBackoff };
     this.watchRateLimit = o.watchRateLimit ?? { burst: 2, refillMs: 1000 };
+    this.kv = new ConsulKv(this.http, {
+      blockingWait: this.blockingWait,
+      blockingTimeoutMs: this.blockingTimeoutMs,
+      requestTimeoutMs: this.requestTimeoutMs,
+      backoff: this.watchBackoff,
+      rateLimit: o.kvWatchRateLimit ?? { burst: 5, refillMs: 200 },
+      logger: this.logger,
+    });
   }
 
   async register(r: ServiceRegistration): Promise<void> {
@@ -107,16 +124,17 @@ export class ConsulRegistry implements ServiceRegistry {
 
   async healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]> {
     const page = await this.fetchHealth(name, filter, 0, this.requestTimeoutMs);
-    return page.instances;
+    return page.value;
   }
 
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
     return this.watches
       .add(
         (onClosed) =>
-          new ConsulServiceWatch(listener, {
-            service: name,
+          new ConsulBlockingWatch({
+            context: { service: name },
             fetchPage: (index, signal) => this.fetchHealth(name, filter, index, this.blockingTimeoutMs, signal),
+            delivery: instanceDelivery(listener, name, this.logger),
             backoff: this.watchBackoff,
             rateLimit: this.watchRateLimit,
             logger: this.logger,
@@ -128,6 +146,7 @@ export class ConsulRegistry implements ServiceRegistry {
 
   async close(): Promise<void> {
     this.watches.closeAll();
+    await this.kv.close();
     await this.http.close();
   }
 
@@ -137,7 +156,7 @@ export class ConsulRegistry implements ServiceRegistry {
     index: number,
     timeoutMs: number,
     signal?: AbortSignal,
-  ): Promise<HealthPage> {
+  ): Promise<BlockingPage<ServiceInstance[]>> {
     const query = new URLSearchParams({ passing: 'true' });
     for (const tag of filter?.tags ?? []) query.append('tag', tag);
     if (index > 0) {
@@ -158,7 +177,7 @@ export class ConsulRegistry implements ServiceRegistry {
       // Consul filters tags on the server; meta has no such parameter on this endpoint.
       if (instance !== undefined && matchesFilter(instance, filter)) instances.push(instance);
     }
-    return { instances: instances.sort(byId), index: answer.index };
+    return { value: instances.sort(byId), index: answer.index };
   }
 }
 

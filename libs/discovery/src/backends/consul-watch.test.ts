@@ -1,7 +1,10 @@
 import { silentLogger } from '@lab/common';
 import type { ServiceInstance } from '../types';
-import type { ConsulWatchOptions, HealthPage } from './consul-watch';
-import { ConsulServiceWatch } from './consul-watch';
+import { instanceDelivery } from '../internal/watch-delivery';
+import type { BlockingPage, ConsulWatchOptions } from './consul-watch';
+import { ConsulBlockingWatch } from './consul-watch';
+
+type HealthPage = BlockingPage<ServiceInstance[]>;
 
 const instance = (id: string, port = 3000): ServiceInstance => ({
   id,
@@ -31,33 +34,37 @@ function scriptedFetch(steps: Array<HealthPage | Error | 'hang'>) {
   return { fetchPage, indexes };
 }
 
-function startWatch(fetchPage: ConsulWatchOptions['fetchPage'], overrides: Partial<ConsulWatchOptions> = {}) {
+type InstanceWatchOptions = ConsulWatchOptions<ServiceInstance[]>;
+
+function startWatch(fetchPage: InstanceWatchOptions['fetchPage'], overrides: Partial<InstanceWatchOptions> = {}) {
   const changes: string[][] = [];
   const errors: string[] = [];
-  const watch = new ConsulServiceWatch(
-    { onChange: (list) => changes.push(list.map((i) => i.id)), onError: (e) => errors.push(e.message) },
-    {
-      service: 'svc',
-      fetchPage,
-      backoff: { baseDelayMs: 100, maxDelayMs: 1000 },
-      rateLimit: { burst: 2, refillMs: 1000 },
-      logger: silentLogger,
-      ...overrides,
-    },
-  ).start();
+  const listener = {
+    onChange: (list: ServiceInstance[]) => changes.push(list.map((i) => i.id)),
+    onError: (e: Error) => errors.push(e.message),
+  };
+  const watch = new ConsulBlockingWatch({
+    context: { service: 'svc' },
+    fetchPage,
+    delivery: instanceDelivery(listener, 'svc', silentLogger),
+    backoff: { baseDelayMs: 100, maxDelayMs: 1000, jitter: 'equal' },
+    rateLimit: { burst: 2, refillMs: 1000 },
+    logger: silentLogger,
+    ...overrides,
+  }).start();
   return { watch, changes, errors };
 }
 
-describe('ConsulServiceWatch', () => {
+describe('ConsulBlockingWatch over instances', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('delivers the first answer, then only answers that change the set', async () => {
     const { fetchPage } = scriptedFetch([
-      { instances: [instance('a')], index: 10 },
-      { instances: [instance('a')], index: 11 }, // woke up, nothing relevant changed
-      { instances: [instance('a'), instance('b')], index: 12 },
-      { instances: [instance('a', 4000), instance('b')], index: 13 }, // same ids, new port
+      { value: [instance('a')], index: 10 },
+      { value: [instance('a')], index: 11 }, // woke up, nothing relevant changed
+      { value: [instance('a'), instance('b')], index: 12 },
+      { value: [instance('a', 4000), instance('b')], index: 13 }, // same ids, new port
     ]);
     const { watch, changes } = startWatch(fetchPage, { rateLimit: { burst: 10, refillMs: 1000 } });
     await jest.advanceTimersByTimeAsync(0);
@@ -67,10 +74,10 @@ describe('ConsulServiceWatch', () => {
 
   it('follows the returned index, resets it when it goes backwards, and never blocks on 0', async () => {
     const { fetchPage, indexes } = scriptedFetch([
-      { instances: [], index: 50 },
-      { instances: [], index: 20 }, // went backwards
-      { instances: [], index: 0 }, // a buggy 0
-      { instances: [], index: 30 },
+      { value: [], index: 50 },
+      { value: [], index: 20 }, // went backwards
+      { value: [], index: 0 }, // a buggy 0
+      { value: [], index: 30 },
     ]);
     const { watch } = startWatch(fetchPage, { rateLimit: { burst: 10, refillMs: 1000 } });
     await jest.advanceTimersByTimeAsync(0);
@@ -82,7 +89,7 @@ describe('ConsulServiceWatch', () => {
     let calls = 0;
     const fetchPage = async (): Promise<HealthPage> => {
       calls++;
-      return { instances: [instance('a')], index: 7 };
+      return { value: [instance('a')], index: 7 };
     };
     const { watch, changes } = startWatch(fetchPage);
     await jest.advanceTimersByTimeAsync(10_000);
@@ -94,10 +101,10 @@ describe('ConsulServiceWatch', () => {
 
   it('reports errors, backs off, restarts at index 0 and delivers again when the registry is back', async () => {
     const { fetchPage, indexes } = scriptedFetch([
-      { instances: [instance('a')], index: 9 },
+      { value: [instance('a')], index: 9 },
       new Error('connect ECONNREFUSED'),
       new Error('connect ECONNREFUSED'),
-      { instances: [instance('a')], index: 3 },
+      { value: [instance('a')], index: 3 },
     ]);
     const { watch, changes, errors } = startWatch(fetchPage, { rateLimit: { burst: 10, refillMs: 1 } });
     await jest.advanceTimersByTimeAsync(0);
@@ -118,7 +125,7 @@ describe('ConsulServiceWatch', () => {
   it('close aborts the request in flight and stops the loop without reporting an error', async () => {
     let signal: AbortSignal | undefined;
     let calls = 0;
-    const { fetchPage } = scriptedFetch([{ instances: [], index: 4 }]);
+    const { fetchPage } = scriptedFetch([{ value: [], index: 4 }]);
     const { watch, errors } = startWatch((index, s) => {
       calls++;
       signal = s;
@@ -135,25 +142,24 @@ describe('ConsulServiceWatch', () => {
 
   it('survives a listener that throws', async () => {
     const { fetchPage } = scriptedFetch([
-      { instances: [instance('a')], index: 1 },
-      { instances: [instance('b')], index: 2 },
+      { value: [instance('a')], index: 1 },
+      { value: [instance('b')], index: 2 },
     ]);
     const seen: string[] = [];
-    const watch = new ConsulServiceWatch(
-      {
-        onChange: (list) => {
-          seen.push(list[0].id);
-          throw new Error('listener bug');
-        },
+    const listener = {
+      onChange: (list: ServiceInstance[]) => {
+        seen.push(list[0].id);
+        throw new Error('listener bug');
       },
-      {
-        service: 'svc',
-        fetchPage,
-        backoff: { baseDelayMs: 1, maxDelayMs: 1 },
-        rateLimit: { burst: 5, refillMs: 1 },
-        logger: silentLogger,
-      },
-    ).start();
+    };
+    const watch = new ConsulBlockingWatch({
+      context: { service: 'svc' },
+      fetchPage,
+      delivery: instanceDelivery(listener, 'svc', silentLogger),
+      backoff: { baseDelayMs: 1, maxDelayMs: 1 },
+      rateLimit: { burst: 5, refillMs: 1 },
+      logger: silentLogger,
+    }).start();
     await jest.advanceTimersByTimeAsync(0);
     expect(seen).toEqual(['a', 'b']);
     watch.close();

@@ -1,11 +1,11 @@
 import { backoffDelay, type BackoffOptions, errorMessage, type Logger, sleep, TokenBucket } from '@lab/common';
-import { WatchDelivery } from '../internal/watch-delivery';
+import type { WatchDelivery } from '../internal/watch-delivery';
 import { WatchLoop } from '../internal/watch-loop';
-import type { InstanceListener, ServiceInstance } from '../types';
 import { nextBlockingIndex } from './consul-index';
 
-export interface HealthPage {
-  instances: ServiceInstance[];
+/** One answer of a (blocking) read: what it says, and the X-Consul-Index it came with. */
+export interface BlockingPage<T> {
+  value: T;
   index: number | undefined;
 }
 
@@ -16,10 +16,12 @@ export interface RateLimit {
   refillMs: number;
 }
 
-export interface ConsulWatchOptions {
-  service: string;
-  /** One (blocking) read of the healthy instances; `index` 0 asks for the current state at once. */
-  fetchPage(index: number, signal: AbortSignal): Promise<HealthPage>;
+export interface ConsulWatchOptions<T> {
+  /** Names the watch in log lines, e.g. { service } or { prefix }. */
+  context: object;
+  /** One (blocking) read; `index` 0 asks for the current state at once. */
+  fetchPage(index: number, signal: AbortSignal): Promise<BlockingPage<T>>;
+  delivery: WatchDelivery<T>;
   backoff: BackoffOptions;
   rateLimit: RateLimit;
   logger: Logger;
@@ -27,36 +29,32 @@ export interface ConsulWatchOptions {
 }
 
 /**
- * A blocking-query loop over one service's healthy instances.
+ * A blocking-query loop over one Consul endpoint: a service's healthy instances, or the KV entries
+ * under a prefix.
  *
  * - The index follows Consul's rules (see nextBlockingIndex); after an error it restarts at 0, so a
  *   registry that comes back empty or restarted is read at once instead of blocking on a stale index.
  * - A token bucket paces the loop: quiet periods cost nothing, but a registry that answers at once
  *   every time (churn, an index that never moves) is polled at a bounded rate, never in a hot spin.
- * - Errors back off exponentially with jitter and are reported through onError.
- * - onChange runs for the first answer, for every real change of the set, and for the first answer
- *   after an error (so a listener learns the registry is back even when nothing changed).
+ * - Errors back off exponentially with jitter and are reported through the delivery's onError.
+ * - The delivery passes on the first answer, every real change, and the first answer after an
+ *   error (so a listener learns the registry is back even when nothing changed).
  */
-export class ConsulServiceWatch extends WatchLoop {
+export class ConsulBlockingWatch<T> extends WatchLoop {
   private readonly bucket: TokenBucket;
-  private readonly delivery: WatchDelivery;
   private index = 0;
   private failures = 0;
 
-  constructor(
-    listener: InstanceListener,
-    private readonly o: ConsulWatchOptions,
-  ) {
-    super(o.service, o.logger, o.onClosed);
+  constructor(private readonly o: ConsulWatchOptions<T>) {
+    super(o.context, o.logger, o.onClosed);
     this.bucket = new TokenBucket(o.rateLimit.burst, o.rateLimit.refillMs, Date.now());
-    this.delivery = new WatchDelivery(listener, o.service, o.logger);
   }
 
   protected async run(signal: AbortSignal): Promise<void> {
     while (!this.closed) {
       const wait = this.bucket.take(Date.now());
       if (wait > 0) await sleep(wait, signal);
-      let page: HealthPage;
+      let page: BlockingPage<T>;
       try {
         page = await this.o.fetchPage(this.index, signal);
       } catch (error) {
@@ -67,17 +65,18 @@ export class ConsulServiceWatch extends WatchLoop {
       if (this.closed) return;
       this.failures = 0;
       this.index = nextBlockingIndex(this.index, page.index);
-      this.delivery.deliver(page.instances);
+      this.o.delivery.deliver(page.value);
     }
   }
 
   private async failed(error: unknown, signal: AbortSignal): Promise<void> {
     this.index = 0;
+    this.failures += 1;
     this.o.logger.debug(
-      { service: this.o.service, err: errorMessage(error), failures: this.failures + 1 },
+      { ...this.o.context, err: errorMessage(error), failures: this.failures },
       'watch request failed',
     );
-    this.delivery.failed(error);
-    await sleep(backoffDelay(++this.failures, this.o.backoff), signal);
+    this.o.delivery.failed(error);
+    await sleep(backoffDelay(this.failures, this.o.backoff), signal);
   }
 }

@@ -1,6 +1,6 @@
 import { backoffDelay, errorMessage, type Logger, OpenWatches, silentLogger, sleep } from '@lab/common';
 import { matchesFilter } from '../internal/instances';
-import { WatchDelivery } from '../internal/watch-delivery';
+import { instanceDelivery, type WatchDelivery } from '../internal/watch-delivery';
 import { WatchLoop } from '../internal/watch-loop';
 import type {
   InstanceFilter,
@@ -109,14 +109,14 @@ interface DnsWatchOptions {
 
 /** Polls one service's DNS records; failures back off up to the refresh interval. */
 class DnsServiceWatch extends WatchLoop {
-  private readonly delivery: WatchDelivery;
+  private readonly delivery: WatchDelivery<ServiceInstance[]>;
 
   constructor(
     listener: InstanceListener,
     private readonly o: DnsWatchOptions,
   ) {
-    super(o.service, o.logger, o.onClosed);
-    this.delivery = new WatchDelivery(listener, o.service, o.logger);
+    super({ service: o.service }, o.logger, o.onClosed);
+    this.delivery = instanceDelivery(listener, o.service, o.logger);
   }
 
   protected async run(signal: AbortSignal): Promise<void> {

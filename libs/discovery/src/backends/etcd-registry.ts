@@ -1,7 +1,7 @@
 import { handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError } from 'etcd3';
+import { Etcd3, type IKeyValue, isRecoverableError } from 'etcd3';
 import { RegistryUnavailableError } from '../errors';
-import { type BackoffOptions, type Logger, OpenWatches, silentLogger, sleep } from '@lab/common';
+import { type BackoffOptions, type Logger, OpenWatches, silentLogger } from '@lab/common';
 import type {
   InstanceFilter,
   InstanceListener,
@@ -11,9 +11,11 @@ import type {
   ServiceRegistration,
   ServiceRegistry,
 } from '../types';
+import { instanceDelivery } from '../internal/watch-delivery';
 import { etcdUnavailable } from './etcd-errors';
 import { EtcdLeases } from './etcd-leases';
-import { EtcdServiceWatch } from './etcd-watch';
+import { cancelled, EtcdPrefixWatch } from './etcd-watch';
+import { EtcdKv } from '../kv/etcd-kv';
 import type { InstanceRecord } from './instance-record';
 import { assertPathSafe, decodeInstanceRecord, encodeInstanceRecord, passingInstances } from './instance-record';
 
@@ -34,8 +36,6 @@ export interface EtcdRegistryOptions {
 /** Every instance lives at `/services/<name>/<id>`. */
 export const ETCD_ROOT = '/services/';
 
-const CLOSE_GRACE_MS = 1000;
-
 const servicePrefix = (name: string): string => `${ETCD_ROOT}${name}/`;
 
 /**
@@ -44,16 +44,18 @@ const servicePrefix = (name: string): string => `${ETCD_ROOT}${name}/`;
  * the lease's TTL runs out; watchers see the delete at once.
  *
  * etcd runs no health checks, so an instance's status is what it registered (see
- * ServiceRegistration.status) and only 'passing' instances are listed.
+ * ServiceRegistration.status) and only 'passing' instances are listed. The key space is `kv`, over
+ * the same client.
  */
 export class EtcdRegistry implements ServiceRegistry {
   readonly kind = 'etcd';
   readonly capabilities: RegistryCapabilities = { healthChecks: false, pushWatch: true, selfRegistration: true };
+  readonly kv: EtcdKv;
   private readonly client: Etcd3;
   private readonly leases: EtcdLeases;
   private readonly logger: Logger;
   private readonly watchBackoff: BackoffOptions;
-  private readonly watches = new OpenWatches<EtcdServiceWatch>();
+  private readonly watches = new OpenWatches<EtcdPrefixWatch<InstanceRecord, ServiceInstance[]>>();
   private closed = false;
 
   constructor(o: EtcdRegistryOptions) {
@@ -82,6 +84,7 @@ export class EtcdRegistry implements ServiceRegistry {
       },
     });
     this.leases = new EtcdLeases(this.client, ttl, this.logger);
+    this.kv = new EtcdKv(this.client, { backoff: this.watchBackoff, logger: this.logger });
   }
 
   async register(r: ServiceRegistration): Promise<void> {
@@ -147,13 +150,15 @@ export class EtcdRegistry implements ServiceRegistry {
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
     const o = {
       client: this.client,
-      service: name,
       prefix: servicePrefix(name),
-      filter,
+      decode: (kv: IKeyValue) => this.decodeRecord(name, kv),
+      view: (records: ReadonlyMap<string, InstanceRecord>) => passingInstances(records.values(), filter),
+      delivery: instanceDelivery(listener, name, this.logger),
       backoff: this.watchBackoff,
+      context: { service: name },
       logger: this.logger,
     };
-    return this.watches.add((onClosed) => new EtcdServiceWatch(listener, { ...o, onClosed })).start();
+    return this.watches.add((onClosed) => new EtcdPrefixWatch({ ...o, onClosed })).start();
   }
 
   /**
@@ -163,14 +168,18 @@ export class EtcdRegistry implements ServiceRegistry {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const watches = this.watches.closeAll();
+    const watches = [...this.watches.closeAll(), ...this.kv.closeWatches()];
     this.leases.releaseAll();
-    // A connected watcher is cancelled by a round trip; a stuck one must not hold close() up.
-    const cancelled = Promise.all(watches.map((watch) => watch.whenCancelled()));
-    const grace = new AbortController();
-    await Promise.race([cancelled, sleep(CLOSE_GRACE_MS, grace.signal).catch(() => undefined)]);
-    grace.abort();
+    await cancelled(watches);
     this.client.close();
+  }
+
+  private decodeRecord(service: string, kv: IKeyValue): InstanceRecord | undefined {
+    const record = decodeInstanceRecord(kv.value.toString());
+    if (record === undefined) {
+      this.logger.debug({ service, key: kv.key.toString() }, 'ignoring an etcd value that is not an instance record');
+    }
+    return record;
   }
 
   private async keysOf(id: string): Promise<string[]> {

@@ -1,49 +1,47 @@
-import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
 import { backoffDelay, type BackoffOptions, errorMessage, type Logger, sleep } from '@lab/common';
-import { WatchDelivery } from '../internal/watch-delivery';
+import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
+import type { WatchDelivery } from '../internal/watch-delivery';
 import { WatchLoop } from '../internal/watch-loop';
-import type { InstanceFilter, InstanceListener } from '../types';
 import { etcdUnavailable } from './etcd-errors';
-import type { InstanceRecord } from './instance-record';
-import { decodeInstanceRecord, passingInstances } from './instance-record';
 
-export interface EtcdWatchOptions {
+export interface EtcdWatchOptions<V, T> {
   client: Etcd3;
-  service: string;
-  /** `/services/<name>/`: every key below it is one instance. */
+  /** Every key below it is followed, e.g. `/services/<name>/` or `config/<service>/`. */
   prefix: string;
-  filter: InstanceFilter | undefined;
+  /** What one key's value stands for; undefined leaves the key out (unreadable, or empty). */
+  decode(kv: IKeyValue): V | undefined;
+  /** What the listener receives, from every key's decoded value. */
+  view(entries: ReadonlyMap<string, V>): T;
+  delivery: WatchDelivery<T>;
   backoff: BackoffOptions;
+  /** Names the watch in log lines, e.g. { service } or { prefix }. */
+  context: object;
   logger: Logger;
   onClosed?(): void;
 }
 
 /**
- * One service's instances, followed through an etcd prefix watch.
+ * Every key under one prefix, followed through an etcd watch: a service's instances, or the KV
+ * entries of a configuration.
  *
  * Each round reads the prefix (the full state and its revision), delivers it, then watches from
  * the next revision, so nothing that happens in between is missed. When the watch stream breaks
  * (etcd stopped, restarted, or the watch was cancelled by compaction) the round ends, the listener
- * hears onError, and after a backoff the next round reads everything again: a registry that came
- * back empty, with its revisions starting over, is picked up at once instead of being watched
- * from a revision it will not reach for a long time.
+ * hears onError, and after a backoff the next round reads everything again: an etcd that came back
+ * empty, with its revisions starting over, is picked up at once instead of being watched from a
+ * revision it will not reach for a long time.
  */
-export class EtcdServiceWatch extends WatchLoop {
-  private readonly delivery: WatchDelivery;
-  private readonly records = new Map<string, InstanceRecord>();
+export class EtcdPrefixWatch<V, T> extends WatchLoop {
+  private readonly entries = new Map<string, V>();
   private watcher: Watcher | undefined;
   private cancelled: Promise<void> = Promise.resolve();
   private failures = 0;
 
-  constructor(
-    listener: InstanceListener,
-    private readonly o: EtcdWatchOptions,
-  ) {
-    super(o.service, o.logger, o.onClosed);
-    this.delivery = new WatchDelivery(listener, o.service, o.logger);
+  constructor(private readonly o: EtcdWatchOptions<V, T>) {
+    super(o.context, o.logger, o.onClosed);
   }
 
-  /** Settles once the etcd watcher of the closed watch is cancelled (the registry awaits it). */
+  /** Settles once the etcd watcher of the closed watch is cancelled (its owner awaits it). */
   whenCancelled(): Promise<void> {
     return this.cancelled;
   }
@@ -60,7 +58,7 @@ export class EtcdServiceWatch extends WatchLoop {
         this.watcher = this.o.client
           .watch()
           .prefix(this.o.prefix)
-          .startRevision(String(revision + 1))
+          .startRevision(String(revision + 1n))
           .watcher();
         const ended = await this.follow(this.watcher, signal);
         if (this.closed) return;
@@ -68,12 +66,13 @@ export class EtcdServiceWatch extends WatchLoop {
       } catch (error) {
         this.stopWatcher();
         if (this.closed) return;
+        this.failures += 1;
         this.o.logger.debug(
-          { service: this.o.service, err: errorMessage(error), failures: this.failures + 1 },
+          { ...this.o.context, err: errorMessage(error), failures: this.failures },
           'etcd watch failed',
         );
-        this.delivery.failed(etcdUnavailable(`watch of ${this.o.prefix}`, error));
-        await sleep(backoffDelay(++this.failures, this.o.backoff), signal).catch(() => undefined);
+        this.o.delivery.failed(etcdUnavailable(`watch of ${this.o.prefix}`, error));
+        await sleep(backoffDelay(this.failures, this.o.backoff), signal).catch(() => undefined);
       }
     }
   }
@@ -83,26 +82,28 @@ export class EtcdServiceWatch extends WatchLoop {
     this.watcher = undefined;
     if (watcher === undefined) return;
     watcher.removeAllListeners();
+    // A late error event with no listener would be thrown by the emitter.
+    watcher.on('error', () => undefined);
     this.cancelled = watcher.cancel().catch(() => undefined);
   }
 
-  /** Reads every instance under the prefix, delivers them, and returns the revision read at. */
-  private async load(): Promise<number> {
+  /** Reads every key under the prefix, delivers them, and returns the revision read at. */
+  private async load(): Promise<bigint> {
     const answer = await this.o.client.getAll().prefix(this.o.prefix).exec();
-    if (this.closed) return 0;
-    this.records.clear();
+    if (this.closed) return 0n;
+    this.entries.clear();
     for (const kv of answer.kvs) this.apply(kv);
-    this.delivery.deliver(passingInstances(this.records.values(), this.o.filter));
-    return Number(answer.header.revision);
+    this.deliver();
+    return BigInt(answer.header.revision);
   }
 
   /** Applies the watch's events until its stream breaks (resolves with why) or the watch closes. */
   private follow(watcher: Watcher, signal: AbortSignal): Promise<Error> {
     watcher.on('connected', () => (this.failures = 0));
     watcher.on('put', (kv) => this.apply(kv));
-    watcher.on('delete', (kv) => this.records.delete(kv.key.toString()));
+    watcher.on('delete', (kv) => this.entries.delete(kv.key.toString()));
     // 'data' comes after the put and delete events of one response: deliver once per response.
-    watcher.on('data', () => this.delivery.deliver(passingInstances(this.records.values(), this.o.filter)));
+    watcher.on('data', () => this.deliver());
     return new Promise((resolve) => {
       watcher.once('disconnected', resolve);
       watcher.once('error', resolve);
@@ -112,12 +113,28 @@ export class EtcdServiceWatch extends WatchLoop {
 
   private apply(kv: IKeyValue): void {
     const key = kv.key.toString();
-    const record = decodeInstanceRecord(kv.value.toString());
-    if (record === undefined) {
-      this.records.delete(key);
-      this.o.logger.debug({ service: this.o.service, key }, 'ignoring an etcd value that is not an instance record');
-      return;
-    }
-    this.records.set(key, record);
+    const value = this.o.decode(kv);
+    if (value === undefined) this.entries.delete(key);
+    else this.entries.set(key, value);
   }
+
+  private deliver(): void {
+    this.o.delivery.deliver(this.o.view(this.entries));
+  }
+}
+
+/** How long closing waits for etcd to confirm that closed watches are cancelled. */
+const CANCEL_GRACE_MS = 1000;
+
+/**
+ * Resolves once etcd has cancelled the watchers of these closed watches (a round trip each), or
+ * after a second: a stuck connection must not hold a close() up.
+ */
+export async function cancelled(watches: readonly EtcdPrefixWatch<unknown, unknown>[]): Promise<void> {
+  const grace = new AbortController();
+  await Promise.race([
+    Promise.all(watches.map((watch) => watch.whenCancelled())),
+    sleep(CANCEL_GRACE_MS, grace.signal).catch(() => undefined),
+  ]);
+  grace.abort();
 }

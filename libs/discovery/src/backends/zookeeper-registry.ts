@@ -11,7 +11,10 @@ import type {
 import type { InstanceRecord } from './instance-record';
 import { assertPathSafe, decodeInstanceRecord, encodeInstanceRecord, passingInstances } from './instance-record';
 import { isNodeExists, isNoNode, ZookeeperSession } from './zookeeper-session';
-import { ZookeeperServiceWatch } from './zookeeper-watch';
+import { instanceDelivery } from '../internal/watch-delivery';
+import type { Event } from 'node-zookeeper-client';
+import { ZookeeperWatch } from './zookeeper-watch';
+import { ZookeeperKv } from '../kv/zookeeper-kv';
 
 export interface ZookeeperRegistryOptions {
   /** Connection string: "host:port[,host:port...]". */
@@ -44,16 +47,17 @@ interface OwnedNode {
  * When the session itself expires (a long disconnection, or a server that restarted without its
  * data) the nodes are gone; a new session is opened and this registry creates its nodes again.
  * ZooKeeper runs no health checks: an instance's status is what it registered, and only 'passing'
- * instances are listed.
+ * instances are listed. The KV store (`kv`) runs on the same session, so a process holds one.
  */
 export class ZookeeperRegistry implements ServiceRegistry {
   readonly kind = 'zookeeper';
   readonly capabilities: RegistryCapabilities = { healthChecks: false, pushWatch: true, selfRegistration: true };
+  readonly kv: ZookeeperKv;
   private readonly session: ZookeeperSession;
   private readonly logger: Logger;
   private readonly watchBackoff: BackoffOptions;
   private readonly owned = new Map<string, OwnedNode>();
-  private readonly watches = new OpenWatches<ZookeeperServiceWatch>();
+  private readonly watches = new OpenWatches<ZookeeperWatch<ServiceInstance[]>>();
   private readonly lostListeners = new Set<(id: string) => void>();
 
   constructor(o: ZookeeperRegistryOptions) {
@@ -66,6 +70,7 @@ export class ZookeeperRegistry implements ServiceRegistry {
       logger: this.logger,
     });
     this.session.listen({ expired: () => this.sessionExpired(), renewed: () => void this.recreateOwned() });
+    this.kv = new ZookeeperKv(this.session, { backoff: this.watchBackoff, logger: this.logger });
   }
 
   /** The session timeout the server granted, in ms (0 before the first connection). */
@@ -105,32 +110,26 @@ export class ZookeeperRegistry implements ServiceRegistry {
     return () => this.lostListeners.delete(listener);
   }
 
-  async healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]> {
-    const path = servicePath(name);
-    let children: string[];
-    try {
-      children = await this.session.getChildren(path);
-    } catch (error) {
-      if (isNoNode(error)) return [];
-      throw error;
-    }
-    const records = await Promise.all(children.map((child) => this.readRecord(`${path}/${child}`)));
-    return passingInstances(
-      records.filter((record): record is InstanceRecord => record !== undefined),
-      filter,
-    );
+  healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]> {
+    return this.readInstances(name, filter, undefined);
   }
 
   watch(name: string, listener: InstanceListener, filter?: InstanceFilter): InstanceWatch {
-    const o = {
-      session: this.session,
-      service: name,
-      path: servicePath(name),
-      filter,
-      backoff: this.watchBackoff,
-      logger: this.logger,
-    };
-    return this.watches.add((onClosed) => new ZookeeperServiceWatch(listener, { ...o, onClosed })).start();
+    return this.watches
+      .add(
+        (onClosed) =>
+          new ZookeeperWatch({
+            session: this.session,
+            path: servicePath(name),
+            read: (watcher) => this.readInstances(name, filter, watcher),
+            delivery: instanceDelivery(listener, name, this.logger),
+            backoff: this.watchBackoff,
+            context: { service: name },
+            logger: this.logger,
+            onClosed,
+          }),
+      )
+      .start();
   }
 
   /**
@@ -139,6 +138,7 @@ export class ZookeeperRegistry implements ServiceRegistry {
    */
   async close(): Promise<void> {
     this.watches.closeAll();
+    await this.kv.close();
     this.lostListeners.clear();
     await this.session.close();
   }
@@ -173,11 +173,41 @@ export class ZookeeperRegistry implements ServiceRegistry {
     }
   }
 
-  private async readRecord(path: string): Promise<InstanceRecord | undefined> {
+  /**
+   * The passing instances of a service: each child of `/services/<name>` is one. With `watcher`, a
+   * child watch on the service node (instances come and go), a data watch on each instance node
+   * (status or metadata changed), and an existence watch while the service node does not exist yet.
+   */
+  private async readInstances(
+    name: string,
+    filter: InstanceFilter | undefined,
+    watcher: ((event?: Event) => void) | undefined,
+  ): Promise<ServiceInstance[]> {
+    const path = servicePath(name);
+    let children: string[];
     try {
-      return decodeInstanceRecord((await this.session.getData(path)).toString());
+      children = await this.session.getChildren(path, watcher);
     } catch (error) {
-      if (isNoNode(error)) return undefined; // deleted since the listing
+      if (!isNoNode(error)) throw error;
+      // No instance has ever registered: wait for the service node to appear (created in between: read again).
+      if (watcher !== undefined && (await this.session.exists(path, watcher)) !== undefined) watcher();
+      return [];
+    }
+    const records = await Promise.all(children.map((child) => this.readRecord(`${path}/${child}`, watcher)));
+    return passingInstances(
+      records.filter((record): record is InstanceRecord => record !== undefined),
+      filter,
+    );
+  }
+
+  private async readRecord(
+    path: string,
+    watcher: ((event?: Event) => void) | undefined,
+  ): Promise<InstanceRecord | undefined> {
+    try {
+      return decodeInstanceRecord((await this.session.getData(path, watcher)).toString());
+    } catch (error) {
+      if (isNoNode(error)) return undefined; // deleted since the listing; the child watch says so
       throw error;
     }
   }

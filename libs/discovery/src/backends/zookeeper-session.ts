@@ -2,6 +2,7 @@ import type { Client, Event, Stat } from 'node-zookeeper-client';
 import { createClient, CreateMode, Exception, State } from 'node-zookeeper-client';
 import { RegistryUnavailableError } from '../errors';
 import { describeError, type Logger } from '@lab/common';
+import { closeClient, hardenClient } from './zookeeper-client-guard';
 
 export interface ZookeeperSessionOptions {
   /** Connection string: "host:port[,host:port...]". */
@@ -31,7 +32,7 @@ type Callback<T> = (error: Error | Exception | null, value: T) => void;
 /** ZooKeeper answers for a node that a caller handles itself; every other failure is "unavailable". */
 export class ZookeeperNodeError extends Error {
   constructor(
-    readonly zkCode: 'NO_NODE' | 'NODE_EXISTS',
+    readonly zkCode: 'NO_NODE' | 'NODE_EXISTS' | 'NOT_EMPTY',
     path: string,
   ) {
     super(`${zkCode} ${path}`);
@@ -41,6 +42,8 @@ export class ZookeeperNodeError extends Error {
 export const isNoNode = (error: unknown): boolean => error instanceof ZookeeperNodeError && error.zkCode === 'NO_NODE';
 export const isNodeExists = (error: unknown): boolean =>
   error instanceof ZookeeperNodeError && error.zkCode === 'NODE_EXISTS';
+export const isNotEmpty = (error: unknown): boolean =>
+  error instanceof ZookeeperNodeError && error.zkCode === 'NOT_EMPTY';
 
 /**
  * One ZooKeeper session at a time, renewed when it expires, with promise-based calls that never
@@ -103,9 +106,17 @@ export class ZookeeperSession {
     );
   }
 
+  /** A node that lives as long as this session (an instance registration). */
   createEphemeral(path: string, data: Buffer): Promise<string> {
     return this.call(`create ${path}`, path, (client, done: Callback<string>) =>
       client.create(path, data, CreateMode.EPHEMERAL, done),
+    );
+  }
+
+  /** A node that stays until it is removed (a KV entry). */
+  createPersistent(path: string, data: Buffer): Promise<string> {
+    return this.call(`create ${path}`, path, (client, done: Callback<string>) =>
+      client.create(path, data, CreateMode.PERSISTENT, done),
     );
   }
 
@@ -136,7 +147,7 @@ export class ZookeeperSession {
     const client = this.client;
     if (!this.isConnected) {
       // The client throws when closed before its first socket exists, which it creates on the next tick.
-      setImmediate(() => client.close());
+      setImmediate(() => closeClient(client));
       return;
     }
     await new Promise<void>((resolve) => {
@@ -156,6 +167,7 @@ export class ZookeeperSession {
       spinDelay: 200,
       retries: 0,
     });
+    hardenClient(client);
     const current = (): boolean => client === this.client && !this.closed;
     client.on('connected', () => {
       if (!current()) return;
@@ -188,7 +200,7 @@ export class ZookeeperSession {
   private renew(client: Client, why: string): void {
     clearTimeout(this.expiryTimer);
     this.o.logger.warn({ connect: this.o.connect, why }, 'zookeeper session lost; opening a new one');
-    client.close();
+    closeClient(client);
     this.renewing = true;
     this.client = this.open();
     this.emit('expired');
@@ -251,5 +263,6 @@ function toSessionError(error: Error | Exception, what: string, path: string): E
   const code = (error as { getCode?(): number }).getCode?.();
   if (code === Exception.NO_NODE) return new ZookeeperNodeError('NO_NODE', path);
   if (code === Exception.NODE_EXISTS) return new ZookeeperNodeError('NODE_EXISTS', path);
+  if (code === Exception.NOT_EMPTY) return new ZookeeperNodeError('NOT_EMPTY', path);
   return new RegistryUnavailableError(`zookeeper ${what} failed: ${describeError(error)}`, undefined, { cause: error });
 }

@@ -1,37 +1,39 @@
 import { backoffDelay, type BackoffOptions, errorMessage, type Logger } from '@lab/common';
-import { WatchDelivery } from '../internal/watch-delivery';
+import type { Event } from 'node-zookeeper-client';
 import { RegistryUnavailableError } from '../errors';
-import type { InstanceFilter, InstanceListener, InstanceWatch } from '../types';
-import type { InstanceRecord } from './instance-record';
-import { decodeInstanceRecord, passingInstances } from './instance-record';
+import type { WatchDelivery } from '../internal/watch-delivery';
 import type { ZookeeperSession } from './zookeeper-session';
-import { isNoNode } from './zookeeper-session';
 
-export interface ZookeeperWatchOptions {
+export interface ZookeeperWatchOptions<T> {
   session: ZookeeperSession;
-  service: string;
-  /** `/services/<name>`: each child is one instance. */
+  /** The node watched (a service's, or a configuration prefix's), for messages. */
   path: string;
-  filter: InstanceFilter | undefined;
+  /**
+   * One read of the watched nodes, passing `watcher` to every read so that ZooKeeper calls it when
+   * one of them changes. Calling `watcher` itself asks for one more read.
+   */
+  read(watcher: (event?: Event) => void): Promise<T>;
+  delivery: WatchDelivery<T>;
   backoff: BackoffOptions;
+  /** Names the watch in log lines, e.g. { service } or { prefix }. */
+  context: object;
   logger: Logger;
   onClosed?(): void;
 }
 
 /**
- * One service's instances, followed through ZooKeeper watches.
+ * Nodes followed through ZooKeeper watches: a service's instances, or the subtree of a
+ * configuration prefix.
  *
- * ZooKeeper watches fire once, so every read sets them again: a child watch on the service node
- * (instances come and go), a data watch on each instance node (status or metadata changed), and
- * an existence watch while the service node does not exist yet. Any event triggers a fresh read;
- * reads never overlap, and events during a read cause one more. The same watcher function is
- * passed every time, so the client keeps one registration per node however often it is set.
+ * ZooKeeper watches fire once, so every read sets them again (child watches, data watches, and an
+ * existence watch on a node that does not exist yet). Any event triggers a fresh read; reads never
+ * overlap, and events during a read cause one more. The same watcher function is passed every
+ * time, so the client keeps one registration per node however often it is set.
  *
  * A lost connection is reported through onError; on reconnect (same session: the server still
- * holds the watches) or on a renewed session (watches gone) the service is read again.
+ * holds the watches) or on a renewed session (watches gone) the nodes are read again.
  */
-export class ZookeeperServiceWatch implements InstanceWatch {
-  private readonly delivery: WatchDelivery;
+export class ZookeeperWatch<T> {
   private readonly onEvent = (): void => this.refresh();
   private stopListening: () => void = () => undefined;
   private reading = false;
@@ -40,18 +42,13 @@ export class ZookeeperServiceWatch implements InstanceWatch {
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(
-    listener: InstanceListener,
-    private readonly o: ZookeeperWatchOptions,
-  ) {
-    this.delivery = new WatchDelivery(listener, o.service, o.logger);
-  }
+  constructor(private readonly o: ZookeeperWatchOptions<T>) {}
 
   start(): this {
     this.stopListening = this.o.session.listen({
       connected: () => this.refresh(),
       disconnected: () =>
-        this.delivery.failed(new RegistryUnavailableError(`zookeeper connection lost while watching ${this.o.path}`)),
+        this.o.delivery.failed(new RegistryUnavailableError(`zookeeper connection lost while watching ${this.o.path}`)),
     });
     this.refresh();
     return this;
@@ -81,47 +78,22 @@ export class ZookeeperServiceWatch implements InstanceWatch {
     do {
       this.dirty = false;
       try {
-        const records = await this.read();
+        const value = await this.o.read(this.onEvent);
         if (this.closed) return;
         this.failures = 0;
-        this.delivery.deliver(passingInstances(records, this.o.filter));
+        this.o.delivery.deliver(value);
       } catch (error) {
         if (this.closed) return;
+        this.failures += 1;
         this.o.logger.debug(
-          { service: this.o.service, err: errorMessage(error), failures: this.failures + 1 },
+          { ...this.o.context, err: errorMessage(error), failures: this.failures },
           'zookeeper read failed',
         );
-        this.delivery.failed(error);
+        this.o.delivery.failed(error);
         // Reconnects trigger a read by themselves; this covers failures on a live connection.
-        this.retryTimer = setTimeout(() => this.refresh(), backoffDelay(++this.failures, this.o.backoff));
+        this.retryTimer = setTimeout(() => this.refresh(), backoffDelay(this.failures, this.o.backoff));
         return;
       }
     } while (this.dirty && !this.closed);
-  }
-
-  private async read(): Promise<InstanceRecord[]> {
-    let children: string[];
-    try {
-      children = await this.o.session.getChildren(this.o.path, this.onEvent);
-    } catch (error) {
-      if (!isNoNode(error)) throw error;
-      // No instance has ever registered: wait for the service node to appear.
-      const stat = await this.o.session.exists(this.o.path, this.onEvent);
-      if (stat !== undefined) this.dirty = true; // created in between: read it at once
-      return [];
-    }
-    const records = await Promise.all(
-      children.map(async (child) => {
-        try {
-          return decodeInstanceRecord(
-            (await this.o.session.getData(`${this.o.path}/${child}`, this.onEvent)).toString(),
-          );
-        } catch (error) {
-          if (isNoNode(error)) return undefined; // deleted since the listing; the child watch says so
-          throw error;
-        }
-      }),
-    );
-    return records.filter((record): record is InstanceRecord => record !== undefined);
   }
 }

@@ -4,7 +4,7 @@ import { registerWithRetry } from '../../src/registration/register-with-retry';
 import { RegistrationKeeper } from '../../src/registration/registration-keeper';
 import type { ServiceInstance, ServiceRegistration, ServiceRegistry } from '../../src/types';
 import { eventually } from '../support/http-instances';
-import { describeWithLocalServer } from '../support/local-server';
+import { describeWithRequirement } from '../support/infra';
 import type { ProcessRegistration } from './registered-process';
 import { startRegisteredProcess } from './registered-process';
 
@@ -194,7 +194,12 @@ export function registryContract(backend: ContractBackend): void {
     }
 
     if (controlled) {
-      describeWithLocalServer(controlled.unavailable, 'against a registry the test controls', () => {
+      const ownServer = {
+        name: 'a server of its own',
+        available: !controlled.unavailable,
+        reason: controlled.unavailable,
+      };
+      describeWithRequirement(ownServer, 'against a registry the test controls', () => {
         let server: ControlledServer;
         const clients: ServiceRegistry[] = [];
         const client = (): ServiceRegistry => {

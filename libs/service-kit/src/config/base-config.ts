@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { envBool, envDuration, envEnum, envInt, envPort, envUrl } from '@lab/config';
+import { envBool, envDuration, envEnum, envInt, envPem, envPort, envUrl } from '@lab/config';
 import { BALANCER_KINDS } from '@lab/discovery';
 import { z } from 'zod';
 import { parseTrustedKeys, UntrustedKeyError } from '../auth/trusted-keys';
@@ -32,9 +32,6 @@ function commaList(item: z.ZodType<string, string>, what: string) {
 
 /** ZooKeeper's connect string: host:port pairs, optionally followed by a chroot path. */
 const ZOOKEEPER_CONNECT = /^[A-Za-z0-9._-]+:\d{1,5}(?:,[A-Za-z0-9._-]+:\d{1,5})*(?:\/[A-Za-z0-9._/-]*)?$/;
-
-/** A PEM document (certificate or key), given inline or, more usually, through NAME_FILE. */
-const pemSchema = z.string().refine((text) => text.includes('-----BEGIN '), 'expected a PEM document (-----BEGIN ...)');
 
 /** Verification keys: a JWKS document or PEM public keys, every one a public P-256 key. */
 const trustedKeysSchema = z.string().transform((text, ctx) => {
@@ -83,9 +80,9 @@ export function baseConfigShape(defaultPort: number) {
     CONSUL_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8500' }),
     CONSUL_TOKEN: z.string().optional(),
     // Read from CONSUL_CA_FILE, CONSUL_CERT_FILE and CONSUL_KEY_FILE (the NAME_FILE convention).
-    CONSUL_CA: pemSchema.optional(),
-    CONSUL_CERT: pemSchema.optional(),
-    CONSUL_KEY: pemSchema.optional(),
+    CONSUL_CA: envPem().optional(),
+    CONSUL_CERT: envPem().optional(),
+    CONSUL_KEY: envPem().optional(),
     ETCD_ENDPOINTS: commaList(z.url({ protocol: /^https?$/ }), 'http(s) URLs').default(['http://127.0.0.1:2379']),
     ETCD_USERNAME: z.string().optional(),
     ETCD_PASSWORD: z.string().optional(),

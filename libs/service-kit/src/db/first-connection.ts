@@ -1,5 +1,4 @@
-import { backoffDelay } from '@lab/resilience';
-import { setTimeout as delay } from 'node:timers/promises';
+import { backoffDelay, sleep } from '@lab/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../http/dependency-errors';
@@ -51,10 +50,8 @@ export async function waitForFirstConnection(pool: pg.Pool, o: FirstConnectionOp
         { attempt, err: error, retryInMs: Math.round(pause) },
         'database not reachable yet; start-up keeps trying',
       );
-      // An abort rejects the timer with an AbortError; the caller wants the reason it gave.
-      await delay(pause, undefined, { signal: o.signal }).catch((abort: unknown) => {
-        throw o.signal?.aborted ? o.signal.reason : abort;
-      });
+      // An abort rejects with the reason the caller gave.
+      await sleep(pause, o.signal);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
 import path from 'node:path';
 import { freePort } from '../free-port';
 import { probeZookeeper } from '../probes';
@@ -18,6 +19,8 @@ export interface LocalZookeeperOptions {
 }
 
 export interface LocalZookeeper extends RestartableServer {
+  /** The session ids of the clients connected now (from the `cons` four-letter word). */
+  sessions(): Promise<string[]>;
   /** Connect string, e.g. 127.0.0.1:2181. */
   connect: string;
   port: number;
@@ -53,7 +56,8 @@ export function findZookeeper(
  * A standalone ZooKeeper server on 127.0.0.1 with its data in a temp dir. The tick is 500 ms, so
  * sessions may be as short as one second (tests of session expiry) and as long as a minute; the
  * admin server is off and there is no limit on connections from one address (every test client
- * comes from 127.0.0.1). `restart()` brings it back empty on the same port.
+ * comes from 127.0.0.1); the four-letter words srvr, ruok, cons and mntr answer. `restart()` brings
+ * it back empty on the same port.
  */
 export async function startLocalZookeeper(o: LocalZookeeperOptions = {}): Promise<LocalZookeeper> {
   const found = findZookeeper(o.env);
@@ -74,7 +78,8 @@ export async function startLocalZookeeper(o: LocalZookeeperOptions = {}): Promis
         'maxSessionTimeout=60000',
         'maxClientCnxns=0',
         'admin.enableServer=false',
-        '4lw.commands.whitelist=srvr,ruok',
+        // cons lists each client connection with its session: tests count the sessions a process holds.
+        '4lw.commands.whitelist=srvr,ruok,cons,mntr',
       ].join('\n'),
     );
     return startChildServer(
@@ -92,5 +97,29 @@ export async function startLocalZookeeper(o: LocalZookeeperOptions = {}): Promis
       { ready: () => probeZookeeper(connect, 1_000), timeoutMs: o.startTimeoutMs ?? 20_000 },
     );
   });
-  return { connect, port, ...server };
+  return { connect, port, sessions: async () => sessionIds(await fourLetterWord(port, 'cons')), ...server };
+}
+
+/** Sends a four-letter word (`cons`, `mntr`, ...) to a ZooKeeper server and resolves with its answer. */
+export function fourLetterWord(port: number, word: string, timeoutMs = 2_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`${word}: no answer within ${timeoutMs} ms`)));
+    socket.on('connect', () => socket.end(word));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+/**
+ * The session ids in a `cons` answer, one line per connection such as
+ * ` /127.0.0.1:50712[1](queued=0,recved=4,sent=4,sid=0x10000d9c3b50000,...)`. The connection that
+ * asked has no session and is left out, but is always listed: an answer without any connection is
+ * not a listing (a server that refuses the word says so in a sentence).
+ */
+export function sessionIds(cons: string): string[] {
+  if (!cons.includes('(queued=')) throw new Error(`cons answered: ${cons.trim().slice(0, 200) || 'nothing'}`);
+  return [...cons.matchAll(/\bsid=(0x[0-9a-f]+)/g)].map((match) => match[1]);
 }

@@ -3,11 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ConfigStore, KvSource } from '../../src';
-import { createConfigStore, kvPrefix } from '../../src';
-import { describeKvBackend } from './describe-kv-backend';
-import { eventually } from './eventually';
-import type { KvBackendName } from './kv-servers';
+import { type ConfigStore, createConfigStore, type KvSource, kvPrefix } from '@lab/config';
+import { describeWithInfra, waitFor } from '@lab/testing';
+import { type KvBackend, namespacedKv } from './kv-backends';
 
 export const reloadSchema = z.object({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -23,12 +21,14 @@ interface RunningStore {
 }
 
 /**
- * The live-reload promises, checked against one backend's real server: a valid change reaches every
- * subscriber of every store, an invalid one is rejected by all and changes nothing, and a burst of
- * changes ends at the last one. Each test uses its own service name, so a shared server is fine.
+ * The live-reload promises, checked against one backend's real server through the registry's KV
+ * store: a valid change reaches every subscriber of every store, an invalid one is rejected by all
+ * and changes nothing, and a burst of changes ends at the last one. Each store has a registry of
+ * its own, as separate services would; the file's keys live under a namespace of their own.
  */
-export function liveReloadSuite(backend: KvBackendName): void {
-  describeKvBackend(backend, 'live reload from the KV store', (server) => {
+export function liveReloadSuite(backend: KvBackend): void {
+  describeWithInfra([backend], `live reload from the KV store [${backend}]`, () => {
+    const namespace = `test-${randomBytes(4).toString('hex')}`;
     let configDir: string;
     let service: string;
     let writer: KvSource;
@@ -43,10 +43,10 @@ export function liveReloadSuite(backend: KvBackendName): void {
       service = `reload-${randomBytes(4).toString('hex')}`;
       mkdirSync(path.join(configDir, service));
       writeFileSync(path.join(configDir, service, 'default.yaml'), 'logLevel: info\ncache:\n  ttlSeconds: 60\n');
-      writer = server().connect();
+      writer = namespacedKv(backend, namespace);
       stores = [];
       for (let i = 0; i < 2; i++) {
-        const kv = server().connect();
+        const kv = namespacedKv(backend, namespace);
         const store = await createConfigStore({
           service,
           schema: reloadSchema,
@@ -80,7 +80,10 @@ export function liveReloadSuite(backend: KvBackendName): void {
 
     it('delivers a valid change to every subscriber of every store, with the changed path', async () => {
       await writer.put(key('cache/ttlSeconds'), '30');
-      await eventually(() => stores.every((s) => s.seen.length === 1), 5_000, 'both stores to apply the change');
+      await waitFor(() => stores.every((s) => s.seen.length === 1), {
+        timeoutMs: 5_000,
+        description: 'both stores to apply the change',
+      });
       for (const { store, seen } of stores) {
         expect(seen[0]).toEqual({
           config: { logLevel: 'info', cache: { ttlSeconds: 30 }, counter: 0 },
@@ -94,7 +97,10 @@ export function liveReloadSuite(backend: KvBackendName): void {
 
     it('rejects an invalid change everywhere, keeps the last good configuration, and applies the fix', async () => {
       await writer.put(key('logLevel'), 'warn');
-      await eventually(() => stores.every((s) => s.store.current().logLevel === 'warn'), 5_000, 'the valid change');
+      await waitFor(() => stores.every((s) => s.store.current().logLevel === 'warn'), {
+        timeoutMs: 5_000,
+        description: 'the valid change',
+      });
       const before = stores.map((s) => ({
         config: s.store.current(),
         version: s.store.status().version,
@@ -102,7 +108,10 @@ export function liveReloadSuite(backend: KvBackendName): void {
       }));
 
       await writer.put(key('cache/ttlSeconds'), '-5');
-      await eventually(() => stores.every((s) => s.store.status().rejections === 1), 5_000, 'both stores to reject');
+      await waitFor(() => stores.every((s) => s.store.status().rejections === 1), {
+        timeoutMs: 5_000,
+        description: 'both stores to reject',
+      });
       stores.forEach(({ store, seen }, i) => {
         expect(store.current()).toBe(before[i].config);
         expect(store.status()).toMatchObject({
@@ -113,13 +122,19 @@ export function liveReloadSuite(backend: KvBackendName): void {
       });
 
       await writer.put(key('cache/ttlSeconds'), '120');
-      await eventually(() => stores.every((s) => s.store.current().cache.ttlSeconds === 120), 5_000, 'the fix');
+      await waitFor(() => stores.every((s) => s.store.current().cache.ttlSeconds === 120), {
+        timeoutMs: 5_000,
+        description: 'the fix',
+      });
       expect(stores.map((s) => s.store.current().logLevel)).toEqual(['warn', 'warn']);
     });
 
     it('ends a burst of 20 changes at the last one', async () => {
       for (let i = 1; i <= 20; i++) await writer.put(key('counter'), String(i));
-      await eventually(() => stores.every((s) => s.store.current().counter === 20), 10_000, 'the last write');
+      await waitFor(() => stores.every((s) => s.store.current().counter === 20), {
+        timeoutMs: 10_000,
+        description: 'the last write',
+      });
       // Nothing older arrives after the last one.
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const { store, seen } of stores) {
@@ -136,26 +151,26 @@ export function liveReloadSuite(backend: KvBackendName): void {
       try {
         await writer.put(shared, 'debug');
         await writer.put(key('flags/new-checkout'), JSON.stringify({ enabled: true, roles: ['admin'] }));
-        await eventually(
-          () => stores.every((s) => s.store.flags().isEnabled('new-checkout', { role: 'admin' })),
-          5_000,
-          'the flag',
-        );
-        await eventually(() => stores.every((s) => s.store.current().logLevel === 'debug'), 5_000, 'the shared key');
+        await waitFor(() => stores.every((s) => s.store.flags().isEnabled('new-checkout', { role: 'admin' })), {
+          timeoutMs: 5_000,
+          description: 'the flag',
+        });
+        await waitFor(() => stores.every((s) => s.store.current().logLevel === 'debug'), {
+          timeoutMs: 5_000,
+          description: 'the shared key',
+        });
         expect(stores[0].store.flags().isEnabled('new-checkout', { role: 'customer', userId: 'u1' })).toBe(false);
 
         await writer.put(key('logLevel'), 'error');
-        await eventually(
-          () => stores.every((s) => s.store.current().logLevel === 'error'),
-          5_000,
-          'the service key to win',
-        );
+        await waitFor(() => stores.every((s) => s.store.current().logLevel === 'error'), {
+          timeoutMs: 5_000,
+          description: 'the service key to win',
+        });
         await writer.delete(key('logLevel'));
-        await eventually(
-          () => stores.every((s) => s.store.current().logLevel === 'debug'),
-          5_000,
-          'the shared key again',
-        );
+        await waitFor(() => stores.every((s) => s.store.current().logLevel === 'debug'), {
+          timeoutMs: 5_000,
+          description: 'the shared key again',
+        });
       } finally {
         await writer.delete(shared);
       }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { createClient } from 'node-zookeeper-client';
-import { hardenClient } from './zookeeper-kv';
+import { hardenClient } from './zookeeper-client-guard';
 
 /** A ConnectResponse frame: protocol version, session timeout, session id, password. */
 function connectResponse(): Buffer {
@@ -88,7 +88,7 @@ describe('hardenClient', () => {
       client.connect();
       await once(client, 'connected');
       const disconnected = once(client, 'disconnected');
-      // The request whose reply was unreadable gets no answer (ZookeeperKv bounds every request with
+      // The request whose reply was unreadable gets no answer (the session bounds every request with
       // a timeout); what matters is that the client drops the connection and makes a new one.
       client.exists('/x', () => undefined);
       await disconnected;

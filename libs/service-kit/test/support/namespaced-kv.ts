@@ -1,15 +1,17 @@
-import type { KvSource, KvWatch } from '../../src';
+import type { KvSource, KvWatch } from '@lab/config';
 
 /**
  * A KvSource that keeps every key under `namespace/` on the real server, so that a test file sharing
  * a server with others (the run's TEST_ETCD_URL or TEST_ZOOKEEPER_CONNECT) can write even the shared
  * keys without touching anyone else's. It changes key names only; watches, lists and writes go to
- * the real backend as they are.
+ * the real backend as they are. `close` closes the inner source, then `closeOwner` (the registry
+ * that holds its connection).
  */
 export class NamespacedKv implements KvSource {
   constructor(
     private readonly inner: KvSource,
     private readonly namespace: string,
+    private readonly closeOwner: () => Promise<void> = async () => undefined,
   ) {}
 
   get kind(): string {
@@ -32,8 +34,9 @@ export class NamespacedKv implements KvSource {
     return this.inner.delete(this.full(key));
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    await this.inner.close();
+    await this.closeOwner();
   }
 
   private full(key: string): string {

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createConfigStore } from '@lab/config';
 import { startDevRegistry, type DevRegistry } from '@lab/dev-registry';
-import { ConsulKv, createConfigStore } from '../src';
-import { eventually } from './support/eventually';
-import { fastRetry } from './support/kv-servers';
+import { ConsulRegistry } from '@lab/discovery';
+import { waitFor } from '@lab/testing';
+import { fastRetry } from './support/kv-backends';
 import { reloadSchema } from './support/live-reload-suite';
 
 // The KV store goes away and comes back empty on the same address (a dev agent restarted): the
@@ -22,29 +23,47 @@ describe('a Consul KV outage', () => {
   it('keeps the configuration in force, reports the outage, and follows the restarted server', async () => {
     registry = await startDevRegistry({ port: 0 });
     const port = registry.port;
-    const writer = new ConsulKv({ url: registry.url });
-    const kv = new ConsulKv({ url: registry.url, retry: fastRetry, requestTimeoutMs: 1_000 });
-    const store = await createConfigStore({ service: 'outage', schema: reloadSchema, configDir: dir, kv, env: {} });
+    const writer = new ConsulRegistry({ url: registry.url });
+    const reader = new ConsulRegistry({ url: registry.url, watchBackoff: fastRetry, requestTimeoutMs: 1_000 });
+    const store = await createConfigStore({
+      service: 'outage',
+      schema: reloadSchema,
+      configDir: dir,
+      kv: reader.kv,
+      env: {},
+    });
     try {
       // Move the index well past what a fresh server will start from.
-      for (let i = 1; i <= 30; i++) await writer.put(`config/other/n`, String(i));
-      await writer.put('config/outage/counter', '7');
-      await eventually(() => store.current().counter === 7);
+      for (let i = 1; i <= 30; i++) await writer.kv.put(`config/other/n`, String(i));
+      await writer.kv.put('config/outage/counter', '7');
+      await waitFor(() => store.current().counter === 7);
 
       await registry.close();
-      await eventually(() => store.status().kv?.connected === false, 5_000, 'the store to notice');
+      await waitFor(() => store.status().kv?.connected === false, {
+        timeoutMs: 5_000,
+        description: 'the store to notice',
+      });
       expect(store.current().counter).toBe(7);
 
       registry = await startDevRegistry({ port });
-      await eventually(() => store.status().kv?.connected === true, 5_000, 'the store to reconnect');
+      await waitFor(() => store.status().kv?.connected === true, {
+        timeoutMs: 5_000,
+        description: 'the store to reconnect',
+      });
       // The new server is empty: the KV layer is gone, so the files and defaults are in force again.
-      await eventually(() => store.current().counter === 0, 5_000, 'the empty KV layer to apply');
+      await waitFor(() => store.current().counter === 0, {
+        timeoutMs: 5_000,
+        description: 'the empty KV layer to apply',
+      });
 
-      await writer.put('config/outage/counter', '9');
-      await eventually(() => store.current().counter === 9, 5_000, 'a write to the new server');
+      await writer.kv.put('config/outage/counter', '9');
+      await waitFor(() => store.current().counter === 9, {
+        timeoutMs: 5_000,
+        description: 'a write to the new server',
+      });
     } finally {
       await store.close();
-      await kv.close();
+      await reader.close();
       await writer.close();
       await registry.close();
     }
