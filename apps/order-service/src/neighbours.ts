@@ -1,9 +1,6 @@
-import { Conflict, type ServiceContext, ServiceUnavailable, UnprocessableEntity } from '@lab/service-kit';
+import { Conflict, type ServiceClient, ServiceUnavailable, UnprocessableEntity } from '@lab/service-kit';
 import { z } from 'zod';
 import type { OrderItemRequest } from './order-pricing';
-
-/** The discovery-aware JSON client service-kit hands out per dependency. */
-export type ServiceClient = ReturnType<ServiceContext['services']['client']>;
 
 export const PRODUCT_SERVICE = 'product-service';
 export const INVENTORY_SERVICE = 'inventory-service';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '@lab/common';
-import { Conflict, UnprocessableEntity } from '@lab/service-kit';
+import { Conflict, type ServiceClient, UnprocessableEntity } from '@lab/service-kit';
 import type { Pool } from 'pg';
-import { fetchUnitPrices, reserveStock, type ServiceClient, settleReservation } from './neighbours';
+import { fetchUnitPrices, reserveStock, settleReservation } from './neighbours';
 import {
   claimIdempotencyKey,
   confirmOrder,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ConsulRegistry } from '@lab/discovery';
 import { describeWithInfra, infra, waitFor } from '@lab/testing';
 import { startOrderHarness, type OrderHarness } from './harness';
 
@@ -12,6 +13,7 @@ const FLAG_KEY = 'config/order-service/flags/bulk-discount';
 describeWithInfra(['postgres', 'consul'], 'order-service bulk-discount flag', () => {
   const consulUrl = infra('consul').url as string;
   let h: OrderHarness;
+  let consul: ConsulRegistry;
   let token: string;
 
   const writeFlag = async (value: unknown) => {
@@ -34,12 +36,14 @@ describeWithInfra(['postgres', 'consul'], 'order-service bulk-discount flag', ()
   beforeAll(async () => {
     await deleteFlag();
     // Discovery stays in the harness's memory registry; the live configuration reads Consul's KV.
-    h = await startOrderHarness({ DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl, ADMIN_TOKEN });
+    consul = new ConsulRegistry({ url: consulUrl });
+    h = await startOrderHarness({ ADMIN_TOKEN }, consul.kv);
     h.prices.set(7, 1000);
     token = await h.token('customer');
   });
   afterAll(async () => {
     await h?.stop();
+    await consul?.close();
     await deleteFlag();
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { KvSource } from '@lab/config';
 import { MemoryRegistry } from '@lab/discovery';
 import { startService } from '@lab/service-kit';
 import { call, createTestDatabase, createTestIssuer, startStub, type CallOptions, type HttpReply } from '@lab/testing';
@@ -32,7 +33,11 @@ export interface OrderHarness {
   stop(): Promise<void>;
 }
 
-export async function startOrderHarness(env: Record<string, string> = {}): Promise<OrderHarness> {
+export async function startOrderHarness(
+  env: Record<string, string> = {},
+  /** The live configuration's KV store (tests of flags and live settings); none by default. */
+  kv?: KvSource,
+): Promise<OrderHarness> {
   const registry = new MemoryRegistry();
   const database = await createTestDatabase();
   const issuer = await createTestIssuer();
@@ -48,6 +53,7 @@ export async function startOrderHarness(env: Record<string, string> = {}): Promi
   const startInstance = async (extra: Record<string, string> = {}) => {
     const service = await startService(orderService, {
       registry,
+      kv,
       env: {
         DATABASE_URL: database.url,
         PORT: '0',

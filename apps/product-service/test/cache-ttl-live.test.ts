@@ -1,3 +1,4 @@
+import { ConsulRegistry } from '@lab/discovery';
 import { Redis } from 'ioredis';
 import { call, createTestDatabase, describeWithInfra, infra, waitFor } from '@lab/testing';
 import { startProducts, type StartedProducts } from './start-products';
@@ -10,6 +11,7 @@ describeWithInfra(['postgres', 'redis', 'consul'], 'product-service cache TTL fr
   let database: { url: string; drop(): Promise<void> };
   let redis: Redis;
   let products: StartedProducts;
+  let consul: ConsulRegistry;
 
   const kv = (method: 'PUT' | 'DELETE', body?: string) => fetch(`${consulUrl}/v1/kv/${TTL_KEY}`, { method, body });
 
@@ -18,16 +20,14 @@ describeWithInfra(['postgres', 'redis', 'consul'], 'product-service cache TTL fr
     database = await createTestDatabase();
     redis = new Redis(infra('redis').url!);
     // Discovery in the helper's memory registry; the live configuration from Consul's KV.
-    products = await startProducts(database.url, {
-      REDIS_URL: infra('redis').url!,
-      DISCOVERY_BACKEND: 'consul',
-      CONSUL_URL: consulUrl,
-    });
+    consul = new ConsulRegistry({ url: consulUrl });
+    products = await startProducts(database.url, { REDIS_URL: infra('redis').url! }, consul.kv);
     // Ids far from the ones other test files create in the same Redis.
     await products.service.ctx.db.query('ALTER TABLE products ALTER COLUMN id RESTART WITH 7000001');
   });
   afterAll(async () => {
     await products?.stop();
+    await consul?.close();
     redis?.disconnect();
     await database?.drop();
     await kv('DELETE');

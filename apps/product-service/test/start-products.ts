@@ -1,3 +1,4 @@
+import type { KvSource } from '@lab/config';
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
 import { startService } from '@lab/service-kit';
@@ -17,7 +18,12 @@ export interface StartedProducts {
  * product-service in-process on a free port, verifying tokens against a test issuer's keys given
  * as configuration (JWT_PUBLIC_KEYS), as every service does.
  */
-export async function startProducts(databaseUrl: string, env: Record<string, string> = {}): Promise<StartedProducts> {
+export async function startProducts(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  /** The live configuration's KV store (tests of live settings); none by default. */
+  kv?: KvSource,
+): Promise<StartedProducts> {
   const registry = new MemoryRegistry();
   const issuer = await createTestIssuer();
   const service = await startService(productService, {
@@ -30,6 +36,7 @@ export async function startProducts(databaseUrl: string, env: Record<string, str
       ...env,
     },
     registry,
+    kv,
   });
   return {
     service,

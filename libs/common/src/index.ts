@@ -4,13 +4,7 @@ export { silentLogger, type Logger } from './logger';
 export { describeError, errorMessage } from './error-message';
 export { sleep } from './sleep';
 export { backoffDelay, type BackoffOptions } from './backoff';
-export {
-  parseRetryAfter,
-  retryAfterOf,
-  retryDelay,
-  RETRY_AFTER_CAP_FACTOR,
-  type RetryDelayOptions,
-} from './retry-after';
+export { parseRetryAfter, retryAfterOf, retryDelay, type RetryDelayOptions } from './retry-after';
 export { DurationError, formatDuration, parseDuration } from './duration';
 export { TokenBucket } from './token-bucket';
 export { OpenWatches } from './open-watches';

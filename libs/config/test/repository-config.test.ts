@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { defaultConfigDir, flagDefinitionSchema, readFileLayer } from '../src';
+import { defaultConfigDir, flagDefinitionSchema } from '../src';
+import { readFileLayer } from '../src/layers/file-layer';
 
 // The config/ folder the services and `npm run config -- seed` read: it must parse for every
 // environment, and every flag in it must be a valid definition (the services would reject it).

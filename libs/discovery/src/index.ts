@@ -1,20 +1,18 @@
-// The public entry of @lab/discovery. Everything else under src/ is internal.
+// The public entry of @lab/discovery: what services, tools and tests use. Everything else under
+// src/ is internal (its own tests import it from the file).
 
+// The contract every backend implements, and its errors.
 export type {
-  CacheSnapshot,
   CallPolicyLike,
   HealthCheckSpec,
   InstanceFilter,
-  InstanceStatus,
   InstanceListener,
+  InstanceStatus,
   InstanceWatch,
   RegistryCapabilities,
-  ServiceCallOptions,
   ServiceInstance,
   ServiceRegistration,
   ServiceRegistry,
-  ServiceRequestOptions,
-  ServiceResponse,
 } from './types';
 export {
   DiscoveryError,
@@ -24,57 +22,28 @@ export {
   UpstreamStatusError,
 } from './errors';
 
-// Registries
-export { ConsulRegistry, type ConsulRegistryOptions } from './backends/consul-registry';
-export { MemoryRegistry } from './backends/memory-registry';
-export { EtcdRegistry, type EtcdRegistryOptions } from './backends/etcd-registry';
-export { ZookeeperRegistry, type ZookeeperRegistryOptions } from './backends/zookeeper-registry';
-export { DnsRegistry, type DnsRegistryOptions } from './backends/dns-registry';
+// Registries (each with its KV store, `registry.kv`, where the backend has one).
 export {
   createRegistry,
   registryBackends,
   type CreateRegistryOptions,
   type RegistryBackend,
 } from './backends/create-registry';
-export type { ConsulTls } from './backends/consul-http';
-export type { KvWatch, RegistryKv } from './kv/registry-kv';
-export { registerWithRetry, type RegisterWithRetryOptions } from './registration/register-with-retry';
-export {
-  RegistrationKeeper,
-  type RegistrationKeeperOptions,
-  type RegistrationState,
-} from './registration/registration-keeper';
+export { ConsulRegistry } from './backends/consul-registry';
+export { EtcdRegistry } from './backends/etcd-registry';
+export { ZookeeperRegistry } from './backends/zookeeper-registry';
+export { DnsRegistry } from './backends/dns-registry';
+export { MemoryRegistry } from './backends/memory-registry';
+export type { RegistryKv } from './kv/registry-kv';
 
-// Finding and calling instances
-export { WatchedInstanceCache, type WatchedInstanceCacheOptions } from './cache/watched-instance-cache';
-export type { Balancer, BalancerContext } from './balancers/balancer';
-export { RoundRobinBalancer } from './balancers/round-robin';
-export { RandomBalancer } from './balancers/random';
-export { LeastOutstandingBalancer } from './balancers/least-outstanding';
-export { WeightedBalancer, instanceWeight } from './balancers/weighted';
-export {
-  PreferenceBalancer,
-  TagPreferenceBalancer,
-  ZonePreferenceBalancer,
-  type ZonePreferenceOptions,
-} from './balancers/preference';
-export {
-  BALANCER_KINDS,
-  createBalancer,
-  type BalancerKind,
-  type CreateBalancerOptions,
-} from './balancers/create-balancer';
-export {
-  OutlierDetector,
-  type Ejection,
-  type OutlierDetectorOptions,
-  type OutlierSnapshot,
-} from './ejection/outlier-detector';
-export {
-  InstanceSelector,
-  type AttemptOutcome,
-  type InstanceSelectorOptions,
-  type InstanceSource,
-} from './client/instance-selector';
-export { ServiceDirectory, type ServiceDirectoryOptions, type ServiceSnapshot } from './client/service-directory';
+// Staying registered.
+export { RegistrationKeeper, type RegistrationState } from './registration/registration-keeper';
+
+// Finding and calling instances.
+export { ServiceDirectory } from './client/service-directory';
 export { ServiceClient } from './client/service-client';
+export { WatchedInstanceCache } from './cache/watched-instance-cache';
+export { InstanceSelector, type AttemptOutcome } from './client/instance-selector';
+export { BALANCER_KINDS, createBalancer, type BalancerKind } from './balancers/create-balancer';
+export type { Balancer } from './balancers/balancer';
+export { OutlierDetector } from './ejection/outlier-detector';

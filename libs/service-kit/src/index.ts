@@ -1,12 +1,10 @@
 export { defineService } from './define-service';
-export type { ExtraConfig, NoDynamicConfig, NoExtraConfig, ServiceContext, ServiceDefinition } from './define-service';
+export type { ServiceContext, ServiceDefinition } from './define-service';
 export type { DynamicConfigDefinition } from './dynamic/open-config-store';
 export type { KitSettings, PolicySettings } from './dynamic/kit-settings';
 export { startService } from './start-service';
 export type { RunningService, StartOptions } from './start-service';
 export { runService } from './run-service';
-export { describeService } from './config/describe-config';
-export type { ConfigVariable, ServiceDescription } from './config/describe-config';
 
 export type { BaseConfig } from './config/base-config';
 export type { Migration, Queryable } from './db/types';
@@ -32,12 +30,14 @@ export {
   UnsupportedMediaType,
   ValidationProblem,
 } from './http/problem';
-export type { FieldError, ProblemOptions } from './http/problem';
 export { parseBody, parseHeaders, parseParams, parseQuery, uniqueBy } from './http/validate';
 export { currentRequestId } from './http/request-context';
 export { formBodyParser } from './http/json-body';
 export { ShutdownTimeoutError } from './lifecycle/shutdown';
 export { withTransaction } from './db/transaction';
-export type { ConnectionPool, PooledConnection } from './db/transaction';
+export type { ConnectionPool } from './db/transaction';
 export { connectRedis, createRedisClient, redisConfigShape } from './redis/redis-client';
 export type { RedisClientOptions, RedisConfig } from './redis/redis-client';
+
+// What `ctx.services.client('product-service')` returns: the discovery-aware JSON client of one dependency.
+export type { ServiceClient } from '@lab/discovery';

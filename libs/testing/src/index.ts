@@ -20,7 +20,7 @@ export {
 } from './resolve/resolvers';
 export { startLocalEtcd, findEtcd } from './local/local-etcd';
 export type { LocalEtcd, LocalEtcdOptions } from './local/local-etcd';
-export { startLocalZookeeper, findZookeeper, fourLetterWord } from './local/local-zookeeper';
+export { startLocalZookeeper, findZookeeper } from './local/local-zookeeper';
 export type { LocalZookeeper, LocalZookeeperOptions } from './local/local-zookeeper';
 export { BinaryNotFoundError } from './local/binary-not-found';
 export { containerRuntimeUnavailable } from './resolve/container-step';

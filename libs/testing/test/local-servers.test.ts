@@ -2,7 +2,6 @@ import {
   BinaryNotFoundError,
   findEtcd,
   findZookeeper,
-  fourLetterWord,
   probeEtcd,
   probeZookeeper,
   resolveEtcd,
@@ -11,6 +10,7 @@ import {
   startLocalZookeeper,
   waitFor,
 } from '../src';
+import { fourLetterWord } from '../src/local/local-zookeeper';
 import type { ResolvedServer, ServerResolution } from '../src';
 
 function running(r: ServerResolution): ResolvedServer {

@@ -1,4 +1,5 @@
 import { envEnum, envPem, envUrl } from '@lab/config';
+import { registryBackends } from '@lab/discovery';
 import { z } from 'zod';
 
 const httpUrl = z
@@ -7,7 +8,7 @@ const httpUrl = z
 
 /** The same variables the services read to find their registry, so the CLI talks to the same KV store. */
 export const cliEnvironment = z.object({
-  DISCOVERY_BACKEND: envEnum(['consul', 'etcd', 'zookeeper', 'dns', 'memory'], 'consul'),
+  DISCOVERY_BACKEND: envEnum(registryBackends, 'consul'),
   CONSUL_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8500' }),
   CONSUL_TOKEN: z.string().optional(),
   // For an https:// agent, as the services read them (usually through CONSUL_CA_FILE and the like).

@@ -7,9 +7,9 @@ import { EtcdRegistry } from './etcd-registry';
 import { MemoryRegistry } from './memory-registry';
 import { ZookeeperRegistry } from './zookeeper-registry';
 
-export type RegistryBackend = 'consul' | 'etcd' | 'zookeeper' | 'dns' | 'memory';
-
-export const registryBackends: readonly RegistryBackend[] = ['consul', 'etcd', 'zookeeper', 'dns', 'memory'];
+/** The backends DISCOVERY_BACKEND may name. */
+export const registryBackends = ['consul', 'etcd', 'zookeeper', 'dns', 'memory'] as const;
+export type RegistryBackend = (typeof registryBackends)[number];
 
 export interface CreateRegistryOptions {
   backend: RegistryBackend;

@@ -1,11 +1,5 @@
 import type { ServiceInstance } from '../types';
 
-/** What a pick may take into account beyond the instances themselves. */
-export interface BalancerContext {
-  /** The caller's zone; ZonePreferenceBalancer prefers instances in it. */
-  zone?: string;
-}
-
 /**
  * Chooses one instance for one attempt. Pure: no I/O, no timers. The caller passes only instances it
  * may use (healthy, not ejected); an empty list gives undefined. Balancers that count requests in
@@ -14,7 +8,7 @@ export interface BalancerContext {
 export interface Balancer {
   /** Short name for health details and logs, e.g. 'round-robin'. */
   readonly name?: string;
-  pick(instances: readonly ServiceInstance[], ctx?: BalancerContext): ServiceInstance | undefined;
+  pick(instances: readonly ServiceInstance[]): ServiceInstance | undefined;
   onStart?(instanceId: string): void;
   onEnd?(instanceId: string): void;
 }

@@ -1,7 +1,6 @@
 import { instancesOf } from '../../test/support/instances';
 import { BALANCER_KINDS, createBalancer, type BalancerKind } from './create-balancer';
 import { LeastOutstandingBalancer } from './least-outstanding';
-import { ZonePreferenceBalancer } from './preference';
 import { RandomBalancer } from './random';
 import { RoundRobinBalancer } from './round-robin';
 import { WeightedBalancer } from './weighted';
@@ -27,12 +26,9 @@ describe('createBalancer', () => {
     expect(createBalancer('round-robin')).not.toBe(createBalancer('round-robin'));
   });
 
-  it('wraps in zone preference when given a zone, and passes the random source on', () => {
-    const balancer = createBalancer('random', { zone: 'eu-a', random: () => 0.99 });
-    expect(balancer).toBeInstanceOf(ZonePreferenceBalancer);
-    expect(balancer.name).toBe('random, prefer zone=eu-a');
-    const list = instancesOf(['a', 'b', 'c'], { a: { meta: { zone: 'eu-a' } }, b: { meta: { zone: 'eu-a' } } });
-    expect(balancer.pick(list)?.id).toBe('b');
-    expect(createBalancer('random', { zone: '' })).toBeInstanceOf(RandomBalancer);
+  it('passes the random source on', () => {
+    const list = instancesOf(['a', 'b', 'c']);
+    expect(createBalancer('random', { random: () => 0.99 }).pick(list)?.id).toBe('c');
+    expect(createBalancer('random', { random: () => 0 }).pick(list)?.id).toBe('a');
   });
 });

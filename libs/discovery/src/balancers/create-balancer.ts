@@ -1,6 +1,5 @@
 import type { Balancer } from './balancer';
 import { LeastOutstandingBalancer } from './least-outstanding';
-import { ZonePreferenceBalancer } from './preference';
 import { RandomBalancer } from './random';
 import { RoundRobinBalancer } from './round-robin';
 import { WeightedBalancer } from './weighted';
@@ -9,19 +8,15 @@ export const BALANCER_KINDS = ['round-robin', 'random', 'least-outstanding', 'we
 export type BalancerKind = (typeof BALANCER_KINDS)[number];
 
 export interface CreateBalancerOptions {
-  /** Wraps the balancer in a ZonePreferenceBalancer for this zone. */
-  zone?: string;
   /** Random source of the 'random' balancer. */
   random?: () => number;
 }
 
-/** A fresh balancer of the given kind, e.g. from LB_STRATEGY. One per service: balancers keep state. */
+/**
+ * A fresh balancer of the given kind, e.g. from LB_STRATEGY. One per service: balancers keep state.
+ * To prefer our zone, give ServiceDirectory a `zone`: it wraps whatever balancer it gets.
+ */
 export function createBalancer(kind: BalancerKind, o: CreateBalancerOptions = {}): Balancer {
-  const balancer = base(kind, o);
-  return o.zone === undefined || o.zone === '' ? balancer : new ZonePreferenceBalancer(balancer, { zone: o.zone });
-}
-
-function base(kind: BalancerKind, o: CreateBalancerOptions): Balancer {
   switch (kind) {
     case 'round-robin':
       return new RoundRobinBalancer();

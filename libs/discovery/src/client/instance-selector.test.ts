@@ -63,10 +63,4 @@ describe('InstanceSelector', () => {
     expect(s.pick()?.id).toBe('b');
     expect(s.ejected()).toEqual([]);
   });
-
-  it('hands the zone to the balancer', () => {
-    const pick = jest.fn(() => undefined);
-    new InstanceSelector({ source, balancer: { pick }, zone: 'eu-a' }).pick();
-    expect(pick).toHaveBeenCalledWith(list, { zone: 'eu-a' });
-  });
 });

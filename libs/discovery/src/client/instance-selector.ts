@@ -1,4 +1,4 @@
-import type { Balancer, BalancerContext } from '../balancers/balancer';
+import type { Balancer } from '../balancers/balancer';
 import type { OutlierDetector, OutlierSnapshot } from '../ejection/outlier-detector';
 import type { ServiceInstance } from '../types';
 
@@ -19,8 +19,6 @@ export interface InstanceSelectorOptions {
   balancer: Balancer;
   /** Leaves ejected instances out; none when outlier detection is off. */
   outlier?: OutlierDetector;
-  /** Passed to the balancer with every pick. */
-  zone?: string;
 }
 
 /**
@@ -33,13 +31,11 @@ export class InstanceSelector {
   readonly balancer: Balancer;
   readonly outlier: OutlierDetector | undefined;
   private readonly source: InstanceSource;
-  private readonly ctx: BalancerContext | undefined;
 
   constructor(o: InstanceSelectorOptions) {
     this.source = o.source;
     this.balancer = o.balancer;
     this.outlier = o.outlier;
-    this.ctx = o.zone === undefined ? undefined : { zone: o.zone };
   }
 
   /**
@@ -50,13 +46,10 @@ export class InstanceSelector {
   pick(exclude?: readonly string[]): ServiceInstance | undefined {
     const all = this.source.instances();
     const usable = this.outlier === undefined ? all : this.outlier.available(all);
-    if (exclude === undefined || exclude.length === 0) return this.balancer.pick(usable, this.ctx);
+    if (exclude === undefined || exclude.length === 0) return this.balancer.pick(usable);
     const untried = usable.filter((instance) => !exclude.includes(instance.id));
-    if (untried.length > 0 || usable === all) return this.balancer.pick(untried, this.ctx);
-    return this.balancer.pick(
-      all.filter((instance) => !exclude.includes(instance.id)),
-      this.ctx,
-    );
+    if (untried.length > 0 || usable === all) return this.balancer.pick(untried);
+    return this.balancer.pick(all.filter((instance) => !exclude.includes(instance.id)));
   }
 
   /** An attempt to `instanceId` is being sent. */

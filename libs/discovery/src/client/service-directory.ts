@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import type { Balancer } from '../balancers/balancer';
-import { ZonePreferenceBalancer } from '../balancers/preference';
+import { ZonePreferenceBalancer } from '../balancers/zone-preference';
 import { RoundRobinBalancer } from '../balancers/round-robin';
 import { WatchedInstanceCache } from '../cache/watched-instance-cache';
 import { OutlierDetector, type OutlierDetectorOptions, type OutlierSnapshot } from '../ejection/outlier-detector';
@@ -137,7 +137,7 @@ export class ServiceDirectory {
     const balancer = this.o.balancer?.(service) ?? new RoundRobinBalancer();
     const { zone } = this.o;
     if (zone === undefined || zone === '' || balancer instanceof ZonePreferenceBalancer) return balancer;
-    return new ZonePreferenceBalancer(balancer, { zone });
+    return new ZonePreferenceBalancer(balancer, zone);
   }
 
   private outlierFor(service: string): OutlierDetector | undefined {

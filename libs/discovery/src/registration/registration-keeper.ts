@@ -25,17 +25,6 @@ export interface RegistrationKeeperOptions {
   onStateChange?: (state: RegistrationState) => void;
 }
 
-/**
- * The registry members the keeper uses beyond the basic contract. Every backend has them; they are
- * read defensively so that a registry written against the older contract still works (it is then
- * treated as running its own checks, and only re-registered on its own signal).
- */
-interface RegistrationAware {
-  readonly capabilities?: { readonly healthChecks: boolean; readonly selfRegistration: boolean };
-  isRegistered?(id: string): Promise<boolean>;
-  onRegistrationLost?(listener: (id: string) => void): () => void;
-}
-
 const BASE_RETRY_DELAY_MS = 200;
 
 /**
@@ -57,7 +46,7 @@ const BASE_RETRY_DELAY_MS = 200;
  * All registry calls are made one at a time, in order, by a single loop.
  */
 export class RegistrationKeeper {
-  private readonly registry: ServiceRegistry & RegistrationAware;
+  private readonly registry: ServiceRegistry;
   private readonly logger: Logger;
   private readonly checkIntervalMs: number;
   private readonly firstAttemptTimeoutMs: number;
@@ -158,11 +147,11 @@ export class RegistrationKeeper {
   }
 
   private get healthChecks(): boolean {
-    return this.registry.capabilities?.healthChecks ?? true;
+    return this.registry.capabilities.healthChecks;
   }
 
   private get selfRegistration(): boolean {
-    return this.registry.capabilities?.selfRegistration ?? true;
+    return this.registry.capabilities.selfRegistration;
   }
 
   /** Whether the instance should be listed now. */
@@ -211,7 +200,7 @@ export class RegistrationKeeper {
       return;
     }
     if (this.current === 'registered') {
-      if (!poll || this.registry.isRegistered === undefined) return;
+      if (!poll) return;
       if (!(await this.stillRegistered())) this.markLost('the registry no longer lists it');
       else return;
     }
@@ -220,7 +209,7 @@ export class RegistrationKeeper {
 
   private async stillRegistered(): Promise<boolean> {
     try {
-      return await this.registry.isRegistered!(this.registration.id);
+      return await this.registry.isRegistered(this.registration.id);
     } catch (error) {
       // The registry cannot be asked; the watchers' caches say so. When it answers again, the
       // next check tells whether it still knows us.

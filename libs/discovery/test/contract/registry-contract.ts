@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WatchedInstanceCache } from '../../src/cache/watched-instance-cache';
-import { registerWithRetry } from '../../src/registration/register-with-retry';
 import { RegistrationKeeper } from '../../src/registration/registration-keeper';
 import type { ServiceInstance, ServiceRegistration, ServiceRegistry } from '../../src/types';
 import { eventually } from '../support/http-instances';
-import { describeWithRequirement } from '../support/infra';
+import { describeWithRequirement, waitFor } from '../support/infra';
 import type { ProcessRegistration } from './registered-process';
 import { startRegisteredProcess } from './registered-process';
 
@@ -254,7 +253,12 @@ export function registryContract(backend: ContractBackend): void {
 
             await server.restart();
             const restartedAt = Date.now();
-            await registerWithRetry(own, registration('b'), { maxDelayMs: 200 });
+            // The registry may take a moment to accept writes after it answers.
+            await waitFor(() => own.register(registration('b')).then(() => true), {
+              timeoutMs: 10_000,
+              intervalMs: 100,
+              description: 'the restarted registry to accept a registration',
+            });
             await eventually(() => !cache.stale && ids(cache.instances()).includes(`${service}-b`), 15_000);
             say(`the cache was current again ${Date.now() - restartedAt} ms after the registry came back`);
           } finally {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { envBool, envDuration, envEnum, envInt, envPem, envPort, envUrl } from '@lab/config';
-import { BALANCER_KINDS } from '@lab/discovery';
+import { BALANCER_KINDS, registryBackends } from '@lab/discovery';
 import { z } from 'zod';
 import { parseTrustedKeys, UntrustedKeyError } from '../auth/trusted-keys';
 
@@ -12,8 +12,6 @@ const BODY_LIMIT = /^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i;
 
 /** A host name or IP address, without scheme or port. */
 const hostSchema = z.string().regex(/^[A-Za-z0-9._:-]+$/, 'expected a host name or IP address');
-
-export const DISCOVERY_BACKENDS = ['consul', 'etcd', 'zookeeper', 'dns', 'memory'] as const;
 
 /** "a,b,c" -> ['a', 'b', 'c'], each item checked by `item`; empty items are ignored. */
 function commaList(item: z.ZodType<string, string>, what: string) {
@@ -76,7 +74,7 @@ export function baseConfigShape(defaultPort: number) {
     SERVICE_VERSION: z.string().max(64).optional(),
     LOG_LEVEL: envEnum(LOG_LEVELS, 'info'),
     NODE_ENV: z.string().default('development'),
-    DISCOVERY_BACKEND: envEnum(DISCOVERY_BACKENDS, 'consul'),
+    DISCOVERY_BACKEND: envEnum(registryBackends, 'consul'),
     CONSUL_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8500' }),
     CONSUL_TOKEN: z.string().optional(),
     // Read from CONSUL_CA_FILE, CONSUL_CERT_FILE and CONSUL_KEY_FILE (the NAME_FILE convention).
