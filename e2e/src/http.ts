@@ -48,12 +48,3 @@ export function counterValue(metricsText: string, metric: string, labels: Record
 
 export type CallOptions = { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> };
 export type Api = (method: string, path: string, options?: CallOptions) => Promise<JsonResponse>;
-
-export async function waitFor(predicate: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await predicate()) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { startStack, type RunningStack } from '@lab/dev-stack';
-import { describeWithInfra } from '@lab/testing';
+import { describeWithInfra, waitFor } from '@lab/testing';
 
-import { call, counterValue, waitFor, type Api } from './http';
+import { call, counterValue, type Api } from './http';
 import { ownStackEnv } from './stack-env';
 
 /**
@@ -166,7 +166,9 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
       return !(await stack.healthyIds('product-service')).includes(first.id);
     };
     // Consul's check fails within a second; an etcd lease or a ZooKeeper session lasts up to ~10 s.
-    const removalMs = await waitFor(gone, 25_000, `${first.id} to leave the registry`);
+    const waitedFrom = Date.now();
+    await waitFor(gone, { timeoutMs: 25_000, intervalMs: 100, description: `${first.id} to leave the registry` });
+    const removalMs = Date.now() - waitedFrom;
     console.log(
       `e2e[${backend}]: ${first.id} left the registry ${removalMs} ms after SIGKILL; ${sent} requests meanwhile, ${failed} failed`,
     );

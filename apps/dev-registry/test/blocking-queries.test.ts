@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { DevRegistry } from '../src/index';
 import { silentLogger } from '@lab/common';
 import { createRegistryCore } from '../src/registry';
-import { call, eventually, put, startTestRegistry, type HealthEntry } from './helpers';
+import { call, put, startTestRegistry, type HealthEntry } from './helpers';
+import { waitFor } from '@lab/common';
 
 describe('blocking queries', () => {
   let registry: DevRegistry;
@@ -153,10 +154,18 @@ describe('a blocking query whose client goes away', () => {
       const pending = fetch(`${base}/v1/kv/k?index=${first.index}&wait=5m`, { signal: abort.signal }).catch(
         (e: Error) => e.name,
       );
-      await eventually(() => (core.feed.subscriberCount === 1 ? true : undefined), 2_000, 'the query to start waiting');
+      await waitFor(() => (core.feed.subscriberCount === 1 ? true : undefined), {
+        timeoutMs: 2_000,
+        intervalMs: 20,
+        description: 'the query to start waiting',
+      });
       abort.abort();
       expect(await pending).toBe('AbortError');
-      await eventually(() => (core.feed.subscriberCount === 0 ? true : undefined), 2_000, 'the waiter to be released');
+      await waitFor(() => (core.feed.subscriberCount === 0 ? true : undefined), {
+        timeoutMs: 2_000,
+        intervalMs: 20,
+        description: 'the waiter to be released',
+      });
     } finally {
       core.stop();
       server.closeAllConnections();

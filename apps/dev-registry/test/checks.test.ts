@@ -1,6 +1,7 @@
 // The registry runs HTTP, TCP and TTL checks itself and reaps services left critical.
 import type { DevRegistry } from '../src/index';
-import { call, checkStatus, eventually, put, startTarget, startTcpTarget, startTestRegistry } from './helpers';
+import { call, checkStatus, put, startTarget, startTcpTarget, startTestRegistry } from './helpers';
+import { waitFor } from '@lab/common';
 
 describe('health checks run by the registry', () => {
   let registry: DevRegistry;
@@ -13,11 +14,11 @@ describe('health checks run by the registry', () => {
   afterAll(() => registry.close());
 
   const becomes = (service: string, checkId: string, status: string | undefined, timeoutMs = 3_000) =>
-    eventually(
-      async () => ((await checkStatus(base, service, checkId)) === status ? true : undefined),
-      timeoutMs,
-      `${checkId} to be ${status ?? 'gone'}`,
-    );
+    waitFor(async () => ((await checkStatus(base, service, checkId)) === status ? true : undefined), {
+      timeoutMs: timeoutMs,
+      intervalMs: 20,
+      description: `${checkId} to be ${status ?? 'gone'}`,
+    });
 
   it('flips an HTTP check as the target changes its answer (2xx passing, 429 warning, 5xx critical)', async () => {
     const target = await startTarget(200);
@@ -56,7 +57,7 @@ describe('health checks run by the registry', () => {
         Name: 'method-svc',
         Check: { HTTP: `http://127.0.0.1:${port}/`, Method: 'HEAD', Header: { 'X-Probe': ['yes'] }, Interval: '1s' },
       });
-      await eventually(() => (seen.length > 0 ? true : undefined));
+      await waitFor(() => (seen.length > 0 ? true : undefined), { timeoutMs: 3000, intervalMs: 20 });
       expect(seen[0]).toEqual({ method: 'HEAD', probe: 'yes', agent: 'Consul Health Check' });
     } finally {
       await put(base, '/v1/agent/service/deregister/method-svc');
@@ -108,13 +109,12 @@ describe('health checks run by the registry', () => {
       Check: { TTL: '1m', Status: 'passing', DeregisterCriticalServiceAfter: '300ms' },
     });
     const started = Date.now();
-    await eventually(
+    await waitFor(
       async () => {
         const services = (await call(base, '/v1/agent/services')).json<Record<string, unknown>>();
         return 'doomed-1' in services ? undefined : services;
       },
-      3_000,
-      'doomed-1 to be reaped',
+      { timeoutMs: 3_000, intervalMs: 20, description: 'doomed-1 to be reaped' },
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     const left = (await call(base, '/v1/catalog/service/doomed')).json<Array<{ ServiceID: string }>>();

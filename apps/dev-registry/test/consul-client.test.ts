@@ -1,7 +1,8 @@
 // Conformance: the `consul` npm client (v2, promise API) works against the registry unchanged.
 import Consul from 'consul';
 import type { DevRegistry } from '../src/index';
-import { eventually, startTarget, startTestRegistry } from './helpers';
+import { startTarget, startTestRegistry } from './helpers';
+import { waitFor } from '@lab/common';
 
 interface HealthEntry {
   Node: { Node: string; Address: string };
@@ -46,10 +47,13 @@ describe('consul npm client against dev-registry', () => {
       },
     });
 
-    const [entry] = await eventually(async () => {
-      const entries = await passing('web');
-      return entries.length === 1 ? entries : undefined;
-    });
+    const [entry] = await waitFor(
+      async () => {
+        const entries = await passing('web');
+        return entries.length === 1 ? entries : undefined;
+      },
+      { timeoutMs: 3000, intervalMs: 20 },
+    );
     expect(entry.Service).toMatchObject({
       ID: 'web-1',
       Service: 'web',
@@ -146,10 +150,18 @@ describe('consul npm client against dev-registry', () => {
     const errors: Error[] = [];
     watch.on('error', (e: Error) => errors.push(e));
     try {
-      await eventually(() => (seen.length >= 1 ? true : undefined), 3_000, 'the first watch answer');
+      await waitFor(() => (seen.length >= 1 ? true : undefined), {
+        timeoutMs: 3_000,
+        intervalMs: 20,
+        description: 'the first watch answer',
+      });
       expect(seen[0]).toEqual([]);
       await consul.agent.check.pass('service:worker-1');
-      await eventually(() => (seen.at(-1)?.length === 1 ? true : undefined), 3_000, 'the watch to see worker-1 pass');
+      await waitFor(() => (seen.at(-1)?.length === 1 ? true : undefined), {
+        timeoutMs: 3_000,
+        intervalMs: 20,
+        description: 'the watch to see worker-1 pass',
+      });
       expect(seen.at(-1)).toEqual(['worker-1']);
       expect(errors).toEqual([]);
     } finally {

@@ -3,7 +3,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import type { DevRegistry } from '../src/index';
-import { eventually, put, startTestRegistry } from './helpers';
+import { put, startTestRegistry } from './helpers';
+import { waitFor } from '@lab/common';
 import { describeWithProgram } from './support/describe-with-program';
 
 const run = promisify(execFile);
@@ -68,10 +69,9 @@ describeWithProgram('dig', ['-v'], 'DNS interface, asked with dig', () => {
     // A third instance that never passes: it must never be listed.
     await register({ Name: 'product-service', ID: 'product-3', Port: 1, Check: { TTL: '30s' } });
     const ports = processes.map((p) => p.port).sort((a, b) => a - b);
-    await eventually(
+    await waitFor(
       async () => ((await srvPorts('product-service.service.consul')).join() === ports.join() ? true : undefined),
-      3_000,
-      'both live instances in the SRV answer',
+      { timeoutMs: 3_000, intervalMs: 20, description: 'both live instances in the SRV answer' },
     );
     const full = await dig('product-service.service.consul', 'SRV');
     expect(full).toMatch(/status: NOERROR/);
@@ -82,11 +82,14 @@ describeWithProgram('dig', ['-v'], 'DNS interface, asked with dig', () => {
 
     const killed = Date.now();
     processes[0]!.child.kill('SIGKILL');
-    await eventually(
+    await waitFor(
       async () =>
         (await srvPorts('product-service.service.consul')).join() === String(processes[1]!.port) ? true : undefined,
-      CHECK_INTERVAL_MS + 1_500,
-      'the killed instance to leave the SRV answer',
+      {
+        timeoutMs: CHECK_INTERVAL_MS + 1_500,
+        intervalMs: 20,
+        description: 'the killed instance to leave the SRV answer',
+      },
     );
     expect(Date.now() - killed).toBeLessThan(CHECK_INTERVAL_MS + 1_500);
   });

@@ -1,7 +1,8 @@
 // Conformance: `eureka-js-client`, a third-party Eureka client, registers, heartbeats and fetches
 // (full, then deltas) against the registry, and sees other instances come and go.
 import type { DevRegistry } from '../src/index';
-import { eventually, startTestRegistry } from './helpers';
+import { startTestRegistry } from './helpers';
+import { waitFor } from '@lab/common';
 
 // The package ships no type declarations; these are the parts this test uses.
 interface EurekaInstanceView {
@@ -85,37 +86,56 @@ describe('eureka-js-client against dev-registry', () => {
     await start(orders);
     let heartbeats = 0;
     orders.on('heartbeat', () => (heartbeats += 1));
-    await eventually(() => (seen(orders, 'ORDERS').includes('orders-1') ? true : undefined), 3_000, 'its own instance');
-    await eventually(() => (heartbeats >= 2 ? true : undefined), 3_000, 'two heartbeats');
+    await waitFor(() => (seen(orders, 'ORDERS').includes('orders-1') ? true : undefined), {
+      timeoutMs: 3_000,
+      intervalMs: 20,
+      description: 'its own instance',
+    });
+    await waitFor(() => (heartbeats >= 2 ? true : undefined), {
+      timeoutMs: 3_000,
+      intervalMs: 20,
+      description: 'two heartbeats',
+    });
 
     const products = client('PRODUCTS', 'products-1', 7002);
     await start(products);
     // Found through a delta fetch: the full registry was fetched before products-1 existed.
-    const found = await eventually(
+    const found = await waitFor(
       () => {
         const instances = orders.getInstancesByAppId('PRODUCTS');
         return instances.length === 1 ? instances[0] : undefined;
       },
-      3_000,
-      'products-1 in the orders client',
+      { timeoutMs: 3_000, intervalMs: 20, description: 'products-1 in the orders client' },
     );
     expect(found).toMatchObject({ instanceId: 'products-1', status: 'UP', port: { $: 7002 } });
 
     await stop(products);
-    await eventually(() => (seen(orders, 'PRODUCTS').length === 0 ? true : undefined), 3_000, 'products-1 to leave');
+    await waitFor(() => (seen(orders, 'PRODUCTS').length === 0 ? true : undefined), {
+      timeoutMs: 3_000,
+      intervalMs: 20,
+      description: 'products-1 to leave',
+    });
   });
 
   it('sees an instance that stops heartbeating evicted after its lease', async () => {
     const watcher = running[0]!;
     const inventory = client('INVENTORY', 'inventory-1', 7003, { leaseSecs: 1 });
     await start(inventory);
-    await eventually(() => (seen(watcher, 'INVENTORY').length === 1 ? true : undefined), 3_000, 'inventory-1');
+    await waitFor(() => (seen(watcher, 'INVENTORY').length === 1 ? true : undefined), {
+      timeoutMs: 3_000,
+      intervalMs: 20,
+      description: 'inventory-1',
+    });
     // Silence it without a cancel, as a crash would: its heartbeat timer goes, nothing is sent.
     const silent = inventory as unknown as { heartbeat: NodeJS.Timeout; registryFetch: NodeJS.Timeout };
     clearInterval(silent.heartbeat);
     clearInterval(silent.registryFetch);
     const stoppedAt = Date.now();
-    await eventually(() => (seen(watcher, 'INVENTORY').length === 0 ? true : undefined), 4_000, 'inventory-1 evicted');
+    await waitFor(() => (seen(watcher, 'INVENTORY').length === 0 ? true : undefined), {
+      timeoutMs: 4_000,
+      intervalMs: 20,
+      description: 'inventory-1 evicted',
+    });
     // The lease (1 s) plus at most an eviction run and a fetch.
     expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(900);
   });

@@ -3,21 +3,6 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startDevRegistry, type DevRegistry, type DevRegistryOptions } from '../src/index';
 
-/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 3_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A registry on a free port with a low check floor, closed by the returned function's caller. */
 export function startTestRegistry(options: DevRegistryOptions = {}): Promise<DevRegistry> {
   return startDevRegistry({ port: 0, minCheckIntervalMs: 50, ...options });

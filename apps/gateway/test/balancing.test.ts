@@ -1,8 +1,8 @@
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
+import { waitFor } from '@lab/testing';
 import {
   ejectedFrom,
-  eventually,
   gatewaySees,
   send,
   startGateway,
@@ -65,7 +65,7 @@ describe('gateway balancing and ejection', () => {
     await open({ LB_STRATEGY: 'least-outstanding' });
 
     const slow = send(`${gateway!.url}/api/products/slow`);
-    await eventually(() => a.received.length + b.received.length === 1);
+    await waitFor(() => a.received.length + b.received.length === 1, { timeoutMs: 2000, intervalMs: 10 });
     const [busy, idle] = a.received.length === 1 ? [a, b] : [b, a];
 
     expect(await statuses(4)).toEqual([200, 200, 200, 200]);

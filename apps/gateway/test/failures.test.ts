@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
-import { ejectedFrom, eventually, gatewaySees, send, startGateway, startUpstream, type Upstream } from './helpers';
+import { waitFor } from '@lab/testing';
+import { ejectedFrom, gatewaySees, send, startGateway, startUpstream, type Upstream } from './helpers';
 
 function counted(metrics: string, service: string, status: string): number {
   const line = metrics
@@ -239,7 +240,7 @@ describe('gateway when the client goes away', () => {
     const before = upstream.received.length;
     const req = http.get(`${gateway.url}/api/products/slow`, { agent: false });
     req.on('error', () => undefined);
-    await eventually(() => upstream.received.length === before + 1);
+    await waitFor(() => upstream.received.length === before + 1, { timeoutMs: 2000, intervalMs: 10 });
     const hungUp = Date.now();
     req.destroy();
     // The gateway hung up on the upstream right away, not when its 10 s upstream timeout fired.
@@ -256,7 +257,7 @@ describe('gateway when the client goes away', () => {
     });
     req.on('error', () => undefined);
     req.write(Buffer.alloc(100_000));
-    await eventually(() => upstream.received.length === before + 1);
+    await waitFor(() => upstream.received.length === before + 1, { timeoutMs: 2000, intervalMs: 10 });
     req.destroy();
     // The upstream saw its request end before the promised million bytes: the gateway aborted it.
     await expect(uploadEnded).resolves.toBe(false);

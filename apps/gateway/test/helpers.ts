@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { ServiceRegistry } from '@lab/discovery';
 import { startService, type RunningService } from '@lab/service-kit';
+import { waitFor } from '@lab/testing';
 import { gatewayService } from '../src/service';
 
 export interface ReceivedRequest {
@@ -106,15 +107,6 @@ export function send(
   });
 }
 
-/** Polls until `check` passes (the registry's watch delivers asynchronously). */
-export async function eventually(check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** The gateway in-process on a free port, its logs silenced; `env` adds gateway settings. */
 export async function startGateway(
   registry: ServiceRegistry,
@@ -127,9 +119,9 @@ export async function startGateway(
 }
 
 /** Waits until the gateway's cache lists `count` healthy instances of `service`. */
-export function gatewaySees(gateway: RunningService, service: string, count: number): Promise<void> {
+export async function gatewaySees(gateway: RunningService, service: string, count: number): Promise<void> {
   const cache = gateway.ctx.services.cache(service);
-  return eventually(() => cache.instances().length === count);
+  await waitFor(() => cache.instances().length === count, { timeoutMs: 2000, intervalMs: 10 });
 }
 
 /** Ids of the instances of `service` the gateway's outlier detection has ejected right now. */

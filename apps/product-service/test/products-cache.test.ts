@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { call, closedPort, createTestDatabase, describeWithInfra, infra, TcpProxy } from '@lab/testing';
+import { call, createTestDatabase, describeWithInfra, freePort, infra, TcpProxy, waitFor } from '@lab/testing';
 import type { StartedProducts } from './start-products';
 import { startProducts } from './start-products';
 
@@ -11,15 +11,6 @@ function redirect(url: string, port: number): string {
   u.hostname = '127.0.0.1';
   u.port = String(port);
   return u.toString();
-}
-
-/** Polls `probe` every 25ms until it returns true, failing after `ms`. */
-async function eventually(probe: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describeWithInfra(['postgres', 'redis'], 'product-service Redis cache', () => {
@@ -55,7 +46,7 @@ describeWithInfra(['postgres', 'redis'], 'product-service Redis cache', () => {
       REDIS_MAX_RECONNECT_DELAY_MS: '50',
       REDIS_COMMAND_TIMEOUT_MS: '200',
     });
-    await eventually(async () => (await redis.ping()) === 'PONG');
+    await waitFor(async () => (await redis.ping()) === 'PONG', { intervalMs: 25 });
   });
 
   afterAll(async () => {
@@ -131,7 +122,7 @@ describeWithInfra(['postgres', 'redis'], 'product-service Redis cache', () => {
       await proxy.start();
     }
     // Reconnection runs in the background: no request or restart is needed for the cache to return.
-    await eventually(async () => (await read(product.id)).headers.get('x-cache') !== 'bypass');
+    await waitFor(async () => (await read(product.id)).headers.get('x-cache') !== 'bypass', { intervalMs: 25 });
     expect((await read(product.id)).headers.get('x-cache')).toBe('hit');
     await products.service.ctx.health.runAll();
     expect((await call(products.url, 'GET', '/health/detailed')).body.checks.redis.status).toBe('pass');
@@ -144,7 +135,7 @@ describeWithInfra(['postgres'], 'product-service with Redis unreachable from the
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    products = await startProducts(database.url, { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    products = await startProducts(database.url, { REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
-import { call, waitFor, type Json } from '../http';
+import { waitFor } from '@lab/testing';
+import { call, type Json } from '../http';
 import { CHAOS_ADMIN_TOKEN, orderRequest, startChaosStack, steadyLoad, type ChaosStack } from './chaos-stack';
 
 /**
@@ -168,11 +169,11 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
     } finally {
       inventory.process.kill('SIGCONT');
       // The registry dropped it while it was stopped; the next tests need it listed again.
-      await waitFor(
-        async () => (await c.stack.healthyIds('inventory-service')).includes(inventory.id),
-        10_000,
-        `${inventory.id} passing again`,
-      );
+      await waitFor(async () => (await c.stack.healthyIds('inventory-service')).includes(inventory.id), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        description: `${inventory.id} passing again`,
+      });
     }
     const burstMs = Date.now() - started;
     const after = (await c.direct(order.url, '/health/detailed')).body;
@@ -234,11 +235,11 @@ describe('chaos: the stack keeps its promises while its parts fail', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     // The gateway sends to it again once the registry's next check has passed.
-    await waitFor(
-      async () => (await c.stack.healthyIds('order-service')).includes(order.id),
-      10_000,
-      `${order.id} passing in the registry`,
-    );
+    await waitFor(async () => (await c.stack.healthyIds('order-service')).includes(order.id), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      description: `${order.id} passing in the registry`,
+    });
     const readBack = await c.api('GET', `/api/orders/${placed.body.id}`, { token: c.customerToken });
     const slowest = Math.max(...reads.map((r) => r.ms));
     console.log(
@@ -340,17 +341,18 @@ function mb(bytes: number): string {
 
 /** Polls order-service's /admin/config until a live setting has the value the test wrote. */
 async function waitForLiveSetting(url: string, settingPath: string, value: unknown): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const res = await call(url, 'GET', '/admin/config', { token: CHAOS_ADMIN_TOKEN });
-    const found = findSetting(res.body, settingPath);
-    if (found === value) return;
-    if (Date.now() > deadline)
+  await waitFor(
+    async () => {
+      const res = await call(url, 'GET', '/admin/config', { token: CHAOS_ADMIN_TOKEN });
+      const found = findSetting(res.body, settingPath);
+      if (found === value) return true;
+      // Kept as the timeout's "last error": what the service holds instead.
       throw new Error(
         `${settingPath} is ${JSON.stringify(found)}, not ${JSON.stringify(value)}: ${JSON.stringify(res.body).slice(0, 500)}`,
       );
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    },
+    { timeoutMs: 10_000, intervalMs: 100, description: `${settingPath} to be ${JSON.stringify(value)}` },
+  );
 }
 
 function findSetting(report: Json, settingPath: string): unknown {

@@ -3,6 +3,7 @@ export { httpOrigin } from './http-origin';
 export { silentLogger, type Logger } from './logger';
 export { describeError, errorMessage } from './error-message';
 export { sleep } from './sleep';
+export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
 export { backoffDelay, type BackoffOptions } from './backoff';
 export { parseRetryAfter, retryAfterOf, retryDelay, type RetryDelayOptions } from './retry-after';
 export { DurationError, formatDuration, parseDuration } from './duration';

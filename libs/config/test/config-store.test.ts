@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { KvSource } from '../src';
 import type { Logger } from '@lab/common';
 import { ConfigError, createConfigStore, MemoryKv } from '../src';
-import { eventually } from './support/eventually';
+import { waitFor } from '@lab/testing';
 
 const schema = z.object({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -92,7 +92,7 @@ describe('createConfigStore', () => {
     unsubscribe();
 
     await kv.put('config/svc/cache', JSON.stringify({ ttlSeconds: 5, prefix: 'x:' }));
-    await eventually(() => calls.length === 1);
+    await waitFor(() => calls.length === 1, { intervalMs: 20 });
     expect(calls[0]).toEqual([store.current(), ['cache.prefix', 'cache.ttlSeconds']]);
     expect(store.current()).not.toBe(first);
     expect(first.cache.ttlSeconds).toBe(60);
@@ -118,13 +118,13 @@ describe('createConfigStore', () => {
     store.subscribe(listener);
 
     await kv.put('config/svc/database/password', 'db-secret-value');
-    await eventually(() => store.current().database.password === 'db-secret-value');
+    await waitFor(() => store.current().database.password === 'db-secret-value', { intervalMs: 20 });
     const before = store.current();
     const calls = listener.mock.calls.length;
 
     // One write that changes two settings, one of them invalid: neither may apply.
     await kv.put('config/svc/cache', JSON.stringify({ prefix: 'new:', ttlSeconds: 0 }));
-    await eventually(() => store.status().rejections === 1);
+    await waitFor(() => store.status().rejections === 1, { intervalMs: 20 });
 
     expect(store.current()).toBe(before);
     expect(store.current().cache).toEqual({ prefix: 'p:', ttlSeconds: 60 });
@@ -146,11 +146,11 @@ describe('createConfigStore', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.status().rejections).toBe(1);
     await kv.put('config/svc/logLevel', 'debug');
-    await eventually(() => store.status().rejections === 2);
+    await waitFor(() => store.status().rejections === 2, { intervalMs: 20 });
     expect(store.current().logLevel).toBe('info');
 
     await kv.put('config/svc/cache/ttlSeconds', '15');
-    await eventually(() => store.current().cache.ttlSeconds === 15);
+    await waitFor(() => store.current().cache.ttlSeconds === 15, { intervalMs: 20 });
     expect(store.current()).toMatchObject({ logLevel: 'debug', cache: { prefix: 'new:', ttlSeconds: 15 } });
     expect(listener.mock.calls.at(-1)?.[1]).toEqual(['cache.prefix', 'cache.ttlSeconds', 'logLevel']);
     await store.close();
@@ -177,7 +177,7 @@ describe('createConfigStore', () => {
     // A KV change beside it applies; the pinned setting stays.
     await kv.put('config/svc/logLevel', 'warn');
     await kv.put('config/svc/cache/ttlSeconds', '15');
-    await eventually(() => store.current().cache.ttlSeconds === 15);
+    await waitFor(() => store.current().cache.ttlSeconds === 15, { intervalMs: 20 });
     expect(store.current().logLevel).toBe('debug');
     expect(store.explain()['cache.ttlSeconds']).toEqual({ value: 15, source: 'kv' });
     await store.close();
@@ -189,7 +189,7 @@ describe('createConfigStore', () => {
     const seen: number[] = [];
     store.subscribe((next) => seen.push(next.cache.ttlSeconds));
     await Promise.all(Array.from({ length: 20 }, (_, i) => kv.put('config/svc/cache/ttlSeconds', String(i + 1))));
-    await eventually(() => store.current().cache.ttlSeconds === 20);
+    await waitFor(() => store.current().cache.ttlSeconds === 20, { intervalMs: 20 });
     expect(seen.at(-1)).toBe(20);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     await store.close();
@@ -233,7 +233,7 @@ describe('createConfigStore', () => {
       lastRejection: { source: 'kv', issues: [{ path: 'logLevel' }] },
     });
     await kv.put('config/svc/logLevel', 'debug');
-    await eventually(() => store.current().logLevel === 'debug');
+    await waitFor(() => store.current().logLevel === 'debug', { intervalMs: 20 });
     await store.close();
   });
 
@@ -259,13 +259,13 @@ describe('createConfigStore', () => {
     const flags = store.flags();
     expect(flags.isEnabled('bulk-discount', { userId: 'u' })).toBe(true);
     await kv.put('config/svc/flags/bulk-discount', '{"enabled":true,"rolloutPercent":150}');
-    await eventually(() => store.status().rejections === 1);
+    await waitFor(() => store.status().rejections === 1, { intervalMs: 20 });
     expect(store.status().lastRejection?.issues).toEqual([
       { path: 'flags.bulk-discount.rolloutPercent', message: expect.any(String) },
     ]);
     expect(flags.isEnabled('bulk-discount', { userId: 'u' })).toBe(true);
     await kv.put('config/svc/flags/bulk-discount', '{"enabled":true,"killSwitch":true}');
-    await eventually(() => !flags.isEnabled('bulk-discount', { userId: 'u' }));
+    await waitFor(() => !flags.isEnabled('bulk-discount', { userId: 'u' }), { intervalMs: 20 });
     expect(store.explain()['flags.bulk-discount']).toEqual({
       value: { enabled: true, killSwitch: true },
       source: 'kv',
@@ -283,7 +283,7 @@ describe('createConfigStore', () => {
     });
     store.subscribe(good);
     await kv.put('config/svc/logLevel', 'debug');
-    await eventually(() => good.mock.calls.length === 1);
+    await waitFor(() => good.mock.calls.length === 1, { intervalMs: 20 });
     expect(logger.lines.some((l) => l.level === 'error' && /listener threw/.test(l.msg ?? ''))).toBe(true);
     await store.close();
     await kv.put('config/svc/logLevel', 'warn');
@@ -339,7 +339,7 @@ describe('createConfigStore', () => {
       const changes: string[][] = [];
       store.subscribe((_next, changed) => changes.push(changed));
       write('svc/default.yaml', 'logLevel: warn\n');
-      await eventually(() => store.current().logLevel === 'warn');
+      await waitFor(() => store.current().logLevel === 'warn', { intervalMs: 20 });
       expect(changes).toEqual([['logLevel']]);
       expect(store.explain().logLevel.source).toBe('file');
       await store.close();
@@ -370,16 +370,16 @@ describe('createConfigStore', () => {
       };
 
       swap('..v2', 'logLevel: error\ncache: { ttlSeconds: 5 }\n');
-      await eventually(() => store.current().logLevel === 'error');
+      await waitFor(() => store.current().logLevel === 'error', { intervalMs: 20 });
       expect(store.current().cache.ttlSeconds).toBe(5);
 
       swap('..v3', 'logLevel: [broken\n');
-      await eventually(() => store.status().rejections === 1);
+      await waitFor(() => store.status().rejections === 1, { intervalMs: 20 });
       expect(store.status().lastRejection).toMatchObject({ source: 'file', issues: [{ path: 'svc/default.yaml' }] });
       expect(store.current().logLevel).toBe('error');
 
       swap('..v4', 'logLevel: debug\n');
-      await eventually(() => store.current().logLevel === 'debug');
+      await waitFor(() => store.current().logLevel === 'debug', { intervalMs: 20 });
       expect(store.current().cache.ttlSeconds).toBe(60);
       await store.close();
     });

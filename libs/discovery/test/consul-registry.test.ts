@@ -7,7 +7,8 @@ import { RegistryUnavailableError } from '../src/errors';
 import type { ServiceInstance, ServiceRegistration } from '../src/types';
 import type { ConsulUnderTest } from './support/consul';
 import { consulUnderTest, startEmbeddedConsul } from './support/consul';
-import { closedPort, eventually, startInstance } from './support/http-instances';
+import { startInstance } from './support/http-instances';
+import { freePort, waitFor } from './support/infra';
 
 // Short waits everywhere: blocking queries return within a second, failed watch requests retry fast.
 const fast = {
@@ -68,9 +69,12 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
         check: { http: `http://127.0.0.1:${healthy.port}/health`, interval: '100ms', timeout: '1s' },
       });
       await register('down', {
-        check: { http: `http://127.0.0.1:${await closedPort()}/health`, interval: '100ms', timeout: '1s' },
+        check: { http: `http://127.0.0.1:${await freePort()}/health`, interval: '100ms', timeout: '1s' },
       });
-      await eventually(async () => ids(await registry.healthyInstances(service)).length > 0, 5000);
+      await waitFor(async () => ids(await registry.healthyInstances(service)).length > 0, {
+        timeoutMs: 5000,
+        intervalMs: 10,
+      });
       expect(ids(await registry.healthyInstances(service))).toEqual([`${service}-up`]);
       // Probed more than once and still failing: the failing instance stays out.
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -99,15 +103,15 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
     const seen: string[][] = [];
     const watch = registry.watch(service, { onChange: (list) => seen.push(ids(list)) });
     try {
-      await eventually(() => seen.length === 1);
+      await waitFor(() => seen.length === 1, { intervalMs: 10 });
       expect(seen).toEqual([[`${service}-a`]]);
 
       await register('b');
-      await eventually(() => seen.length === 2);
+      await waitFor(() => seen.length === 2, { intervalMs: 10 });
       expect(seen[1]).toEqual([`${service}-a`, `${service}-b`]);
 
       await registry.deregister(`${service}-a`);
-      await eventually(() => seen.length === 3);
+      await waitFor(() => seen.length === 3, { intervalMs: 10 });
       expect(seen[2]).toEqual([`${service}-b`]);
     } finally {
       watch.close();
@@ -125,7 +129,10 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
       expect(ids(await registry.healthyInstances(service))).toEqual([id]);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    await eventually(async () => (await registry.healthyInstances(service)).length === 0, 3000);
+    await waitFor(async () => (await registry.healthyInstances(service)).length === 0, {
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
   });
 
   it('deregisters, and deregistering again is not an error', async () => {
@@ -142,7 +149,7 @@ describe('ConsulRegistry against a Consul HTTP API', () => {
 
 describe('ConsulRegistry when the registry is unreachable or slow', () => {
   it('fails with RegistryUnavailableError when nothing listens', async () => {
-    const registry = new ConsulRegistry({ url: `http://127.0.0.1:${await closedPort()}`, ...fast });
+    const registry = new ConsulRegistry({ url: `http://127.0.0.1:${await freePort()}`, ...fast });
     try {
       const error = await registry.healthyInstances('anything').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RegistryUnavailableError);
@@ -204,17 +211,20 @@ describe('ConsulRegistry against a registry the test controls', () => {
     try {
       await registry.register({ id: 'catalogue-1', name: 'catalogue', address: '127.0.0.1', port: 5001 });
       await cache.ready(2000);
-      await eventually(() => cache.instances().length === 1);
+      await waitFor(() => cache.instances().length === 1, { intervalMs: 10 });
 
       await server.close();
-      await eventually(() => cache.stale && errors.length > 0, 3000);
+      await waitFor(() => cache.stale && errors.length > 0, { timeoutMs: 3000, intervalMs: 10 });
       expect(errors[0]).toBeInstanceOf(RegistryUnavailableError);
       expect(ids(cache.instances())).toEqual(['catalogue-1']);
 
       // A new, empty registry on the same port: its index starts over, lower than the one we held.
       server = await startEmbeddedConsul({ port });
       await registry.register({ id: 'catalogue-2', name: 'catalogue', address: '127.0.0.1', port: 5002 });
-      await eventually(() => !cache.stale && ids(cache.instances()).join() === 'catalogue-2', 3000);
+      await waitFor(() => !cache.stale && ids(cache.instances()).join() === 'catalogue-2', {
+        timeoutMs: 3000,
+        intervalMs: 10,
+      });
       expect(cache.snapshot()).toMatchObject({ service: 'catalogue', instances: 1, stale: false });
     } finally {
       errorWatch.close();

@@ -5,7 +5,7 @@ import type { DnsRegistryOptions } from '../src/backends/dns-registry';
 import type { ServiceInstance } from '../src/types';
 import type { TestDnsServer } from './support/dns-server';
 import { startDnsServer } from './support/dns-server';
-import { eventually } from './support/http-instances';
+import { waitFor } from './support/infra';
 
 const ids = (instances: readonly ServiceInstance[]): string[] => instances.map((i) => i.id);
 
@@ -76,11 +76,11 @@ describe('DnsRegistry against a DNS server', () => {
     const seen: string[][] = [];
     const watch = registry({ port: 80 }).watch('product-service', { onChange: (list) => seen.push(ids(list)) });
     try {
-      await eventually(() => seen.length === 1, 2000);
+      await waitFor(() => seen.length === 1, { timeoutMs: 2000, intervalMs: 10 });
       dns.zone.a.set(HOST, ['10.96.0.1', '10.96.0.2']);
-      await eventually(() => seen.at(-1)?.join() === '10.96.0.1:80,10.96.0.2:80', 2000);
+      await waitFor(() => seen.at(-1)?.join() === '10.96.0.1:80,10.96.0.2:80', { timeoutMs: 2000, intervalMs: 10 });
       dns.zone.a.set(HOST, ['10.96.0.2']);
-      await eventually(() => seen.at(-1)?.join() === '10.96.0.2:80', 2000);
+      await waitFor(() => seen.at(-1)?.join() === '10.96.0.2:80', { timeoutMs: 2000, intervalMs: 10 });
       // Polls that found nothing new were not delivered.
       expect(seen).toEqual([['10.96.0.1:80'], ['10.96.0.1:80', '10.96.0.2:80'], ['10.96.0.2:80']]);
     } finally {
@@ -96,10 +96,10 @@ describe('DnsRegistry against a DNS server', () => {
       onChange: (list) => seen.push(ids(list)),
     });
     try {
-      await eventually(() => seen.length === 1, 2000);
+      await waitFor(() => seen.length === 1, { timeoutMs: 2000, intervalMs: 10 });
       dns.zone.a.set(HOST, ['10.96.0.2']);
       // A one-second TTL: the change shows within about a second, not a minute.
-      await eventually(() => seen.at(-1)?.join() === '10.96.0.2:80', 2500);
+      await waitFor(() => seen.at(-1)?.join() === '10.96.0.2:80', { timeoutMs: 2500, intervalMs: 10 });
     } finally {
       watch.close();
     }
@@ -117,13 +117,16 @@ describe('DnsRegistry against a DNS server', () => {
       await cache.ready(2000);
       const { server } = dns;
       await dns.close();
-      await eventually(() => cache.stale && errors.length > 0, 3000);
+      await waitFor(() => cache.stale && errors.length > 0, { timeoutMs: 3000, intervalMs: 10 });
       expect(errors[0]).toBeInstanceOf(RegistryUnavailableError);
       expect(ids(cache.instances())).toEqual(['10.96.0.1:80']);
 
       dns = await startDnsServer(Number(server.split(':')[1]));
       dns.zone.a.set(HOST, ['10.96.0.3']);
-      await eventually(() => !cache.stale && ids(cache.instances()).join() === '10.96.0.3:80', 3000);
+      await waitFor(() => !cache.stale && ids(cache.instances()).join() === '10.96.0.3:80', {
+        timeoutMs: 3000,
+        intervalMs: 10,
+      });
     } finally {
       probe.close();
       cache.close();

@@ -4,7 +4,7 @@ import { WatchedInstanceCache } from '../src/cache/watched-instance-cache';
 import { RegistrationKeeper } from '../src/registration/registration-keeper';
 import type { ServiceRegistration } from '../src/types';
 import { consulUnderTest, startEmbeddedConsul, type ConsulUnderTest } from './support/consul';
-import { closedPort, eventually } from './support/http-instances';
+import { freePort, waitFor } from './support/infra';
 
 // Failed watch requests retry fast, blocking queries return within a second.
 const fast = {
@@ -33,19 +33,22 @@ describe('RegistrationKeeper against a Consul HTTP API that restarts', () => {
       await keeper.start();
       expect(keeper.state).toBe('registered');
       await cache.ready(2000);
-      await eventually(() => cache.instances().length === 1);
+      await waitFor(() => cache.instances().length === 1, { intervalMs: 10 });
 
       await server.close();
-      await eventually(() => cache.stale, 3000);
+      await waitFor(() => cache.stale, { timeoutMs: 3000, intervalMs: 10 });
       expect(cache.instances().map((i) => i.id)).toEqual([me.id]);
 
       server = await startEmbeddedConsul({ port });
       const restartedAt = Date.now();
-      await eventually(() => registry.isRegistered(me.id), 3000);
+      await waitFor(() => registry.isRegistered(me.id), { timeoutMs: 3000, intervalMs: 10 });
       const recoveredInMs = Date.now() - restartedAt;
       // The check runs every 100 ms; the retry after a failed check waits at most 200 ms.
       expect(recoveredInMs).toBeLessThan(1500);
-      await eventually(() => keeper.state === 'registered' && !cache.stale && cache.instances().length === 1, 3000);
+      await waitFor(() => keeper.state === 'registered' && !cache.stale && cache.instances().length === 1, {
+        timeoutMs: 3000,
+        intervalMs: 10,
+      });
     } finally {
       await keeper.stop();
       cache.close();
@@ -55,7 +58,7 @@ describe('RegistrationKeeper against a Consul HTTP API that restarts', () => {
   });
 
   it('lets the service start while the registry is down and registers once it is up', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const registry = new ConsulRegistry({ url: `http://127.0.0.1:${port}`, ...fast });
     const me = registrationFor('keeper-late');
     const keeper = new RegistrationKeeper(registry, me, { checkIntervalMs: CHECK_INTERVAL_MS, maxRetryDelayMs: 200 });
@@ -67,7 +70,7 @@ describe('RegistrationKeeper against a Consul HTTP API that restarts', () => {
       expect(keeper.state).toBe('registering');
 
       server = await startEmbeddedConsul({ port });
-      await eventually(() => keeper.state === 'registered', 3000);
+      await waitFor(() => keeper.state === 'registered', { timeoutMs: 3000, intervalMs: 10 });
       expect(await registry.isRegistered(me.id)).toBe(true);
     } finally {
       await keeper.stop();

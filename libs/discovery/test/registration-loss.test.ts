@@ -1,9 +1,15 @@
 import { EtcdRegistry } from '../src/backends/etcd-registry';
 import { ZookeeperRegistry } from '../src/backends/zookeeper-registry';
 import { RegistryUnavailableError } from '../src/errors';
-import { eventually } from './support/http-instances';
 import type { LocalEtcd, LocalZookeeper } from './support/infra';
-import { describeWithRequirement, findEtcd, findZookeeper, startLocalEtcd, startLocalZookeeper } from './support/infra';
+import {
+  describeWithRequirement,
+  findEtcd,
+  findZookeeper,
+  startLocalEtcd,
+  startLocalZookeeper,
+  waitFor,
+} from './support/infra';
 
 // What each backend does by itself when a registry comes back empty, before any keeper acts.
 const me = { id: 'loss-1', name: 'loss-demo', address: '127.0.0.1', port: 5000 };
@@ -36,7 +42,7 @@ describeWithRequirement(localEtcd, 'EtcdRegistry when etcd restarts empty', () =
     expect(await registry.isRegistered(me.id)).toBe(true);
 
     await etcd.restart();
-    await eventually(() => lost.length > 0, 10_000);
+    await waitFor(() => lost.length > 0, { timeoutMs: 10_000, intervalMs: 10 });
     expect(lost).toEqual([me.id]);
     expect(await registry.isRegistered(me.id)).toBe(false);
     await expect(registry.heartbeat(me.id)).rejects.toThrow(/no live lease/);
@@ -87,10 +93,13 @@ describeWithRequirement(
 
       await zookeeper.restart();
       const restartedAt = Date.now();
-      await eventually(() => lost.length > 0, 10_000);
+      await waitFor(() => lost.length > 0, { timeoutMs: 10_000, intervalMs: 10 });
       expect(lost).toEqual([me.id]);
       // No register() call: the registry puts its own ephemeral node back in the new session.
-      await eventually(async () => (await registry.isRegistered(me.id).catch(() => false)) === true, 10_000);
+      await waitFor(async () => (await registry.isRegistered(me.id).catch(() => false)) === true, {
+        timeoutMs: 10_000,
+        intervalMs: 10,
+      });
       console.log(`zookeeper: node back ${Date.now() - restartedAt} ms after the server restarted empty (session 2 s)`);
       expect((await registry.healthyInstances(me.name)).map((i) => i.id)).toEqual([me.id]);
     });

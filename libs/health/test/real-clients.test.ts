@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
+import { freePort } from '@lab/testing';
 import { HealthRegistry, postgresCheck, redisCheck } from '../src/index';
 
 /**
@@ -8,13 +8,6 @@ import { HealthRegistry, postgresCheck, redisCheck } from '../src/index';
  * the failure cases run everywhere; the passing cases need a server from TEST_POSTGRES_URL /
  * TEST_REDIS_URL and are skipped, with the reason printed, when it is missing.
  */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function serverFromEnv(variable: 'TEST_POSTGRES_URL' | 'TEST_REDIS_URL'): string | undefined {
   const url = process.env[variable];
@@ -31,7 +24,7 @@ function detailOf(health: HealthRegistry, name: string) {
 
 describe('postgresCheck with pg', () => {
   it('fails when Postgres is unreachable, and readiness follows', async () => {
-    const pool = new Pool({ connectionString: `postgres://postgres@127.0.0.1:${await closedPort()}/postgres` });
+    const pool = new Pool({ connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/postgres` });
     const health = new HealthRegistry({ defaultTimeoutMs: 2000 });
     health.add(postgresCheck(pool));
     health.markStarted();
@@ -65,7 +58,7 @@ describe('postgresCheck with pg', () => {
 describe('redisCheck with ioredis', () => {
   it('fails when Redis is unreachable without making the service unready', async () => {
     const client = new Redis({
-      port: await closedPort(),
+      port: await freePort(),
       host: '127.0.0.1',
       lazyConnect: true,
       retryStrategy: () => null,

@@ -1,17 +1,7 @@
 import { createRegistry, type ServiceRegistry } from '@lab/discovery';
-import { describeWithInfra, infra } from '@lab/testing';
-import { setTimeout as delay } from 'node:timers/promises';
+import { describeWithInfra, infra, waitFor } from '@lab/testing';
 import { startService, type RunningService } from '../src';
 import { exampleService, quietLogger } from './support/example-service';
-
-/** Polls until `probe` holds; the registry's own HTTP check drives the state, at its interval. */
-async function eventually(probe: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await delay(100);
-  }
-}
 
 describeWithInfra(['consul'], 'registration in a Consul registry', () => {
   const consulUrl = infra('consul').url as string;
@@ -43,7 +33,7 @@ describeWithInfra(['consul'], 'registration in a Consul registry', () => {
     const id = `example-consul-${process.pid}`;
     const service = await start(id);
     try {
-      await eventually(() => passing(id));
+      await waitFor(() => passing(id), { timeoutMs: 8000, intervalMs: 100 });
       const [instance] = (await observer.healthyInstances('example-service')).filter((i) => i.id === id);
       expect(instance).toMatchObject({ address: '127.0.0.1', port: service.port, tags: ['v1'] });
     } finally {
@@ -75,8 +65,14 @@ describeWithInfra(['consul'], 'registration in a Consul registry', () => {
     );
     const caller = await start(`example-consul-caller-${process.pid}`);
     try {
-      await eventually(async () => (await observer.healthyInstances('echo-service')).some((i) => i.id === neighbourId));
-      await eventually(async () => (await fetch(`${caller.url}/echo`)).status === 200);
+      await waitFor(async () => (await observer.healthyInstances('echo-service')).some((i) => i.id === neighbourId), {
+        timeoutMs: 8000,
+        intervalMs: 100,
+      });
+      await waitFor(async () => (await fetch(`${caller.url}/echo`)).status === 200, {
+        timeoutMs: 8000,
+        intervalMs: 100,
+      });
       const response = await fetch(`${caller.url}/echo`, { headers: { 'x-request-id': 'through-consul-1' } });
       expect(await response.json()).toEqual({ upstreamSaw: 'through-consul-1' });
     } finally {

@@ -3,7 +3,7 @@ import { defineService, startService, type Migration, type RunningService } from
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { captureLogs, quietLogger, testEnv } from './support/example-service';
-import { closedPort, createTestDatabase, describeWithInfra, freePort, TcpProxy, waitFor } from '@lab/testing';
+import { createTestDatabase, describeWithInfra, freePort, TcpProxy, waitFor } from '@lab/testing';
 
 let migrationRuns: string[] = [];
 
@@ -233,7 +233,7 @@ describeWithInfra(['postgres'], 'the first database connection', () => {
       startService(notesService, {
         env: testEnv({
           PORT: String(port),
-          DATABASE_URL: `postgres://app:pw@127.0.0.1:${await closedPort()}/app`,
+          DATABASE_URL: `postgres://app:pw@127.0.0.1:${await freePort()}/app`,
           DATABASE_STARTUP_TIMEOUT: '600ms',
         }),
         registry: new MemoryRegistry(),
@@ -265,7 +265,7 @@ describeWithInfra(['postgres'], 'the first database connection', () => {
   it('stops waiting when the start is abandoned', async () => {
     const abandon = new AbortController();
     const starting = startService(notesService, {
-      env: testEnv({ DATABASE_URL: `postgres://app:pw@127.0.0.1:${await closedPort()}/app` }),
+      env: testEnv({ DATABASE_URL: `postgres://app:pw@127.0.0.1:${await freePort()}/app` }),
       registry: new MemoryRegistry(),
       logger: quietLogger,
       signal: abandon.signal,

@@ -1,4 +1,4 @@
-import { closedPort } from '@lab/testing';
+import { freePort } from '@lab/testing';
 import { z } from 'zod';
 import { defineService, runService } from '../src';
 
@@ -89,7 +89,7 @@ describe('runService', () => {
   it('on SIGTERM while still waiting for its database, stops waiting and exits 0', async () => {
     const observed = observeProcess();
     // A port that accepts nothing: the start keeps trying for DATABASE_STARTUP_TIMEOUT (2 minutes).
-    const port = await closedPort();
+    const port = await freePort();
     try {
       process.env = { ...env, ...runnable, DATABASE_URL: `postgres://app:pw@127.0.0.1:${port}/app` };
       runService({ ...tinyService, name: 'tiny-db-service', database: { migrations: [] } });

@@ -42,9 +42,9 @@ export type { TestIssuer, TestClaims, SignOptions, ServedIssuer } from './test-i
 export { startStub } from './stub';
 export type { StubRegistry, RunningStub } from './stub';
 export { freePort } from './free-port';
-export { TcpProxy, closedPort } from './tcp-proxy';
-export { waitFor, WaitForTimeoutError } from './wait-for';
-export type { WaitForOptions } from './wait-for';
+export { TcpProxy } from './tcp-proxy';
+// The poller lives in @lab/common, so that the dev registry's tests (which this lib imports) can use it too.
+export { waitFor, WaitForTimeoutError, type WaitForOptions } from '@lab/common';
 export { redactUrl } from './redact-url';
 export { call } from './http/call';
 export type { CallOptions, HttpReply } from './http/call';

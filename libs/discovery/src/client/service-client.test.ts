@@ -4,7 +4,8 @@ import { LeastOutstandingBalancer } from '../balancers/least-outstanding';
 import { NoHealthyInstanceError, UpstreamConnectionError, UpstreamStatusError } from '../errors';
 import type { CallPolicyLike } from '../types';
 import type { TestInstance } from '../../test/support/http-instances';
-import { closedPort, eventually, sendJson, startInstance } from '../../test/support/http-instances';
+import { sendJson, startInstance } from '../../test/support/http-instances';
+import { freePort, waitFor } from '../../test/support/infra';
 import { ServiceDirectory } from './service-directory';
 
 describe('ServiceClient', () => {
@@ -71,7 +72,7 @@ describe('ServiceClient', () => {
     const client = open();
     await client.get('/whoami');
     registry.setHealth('p1', false);
-    await eventually(() => directory!.cache('product-service').instances().length === 1);
+    await waitFor(() => directory!.cache('product-service').instances().length === 1, { intervalMs: 10 });
     const ids = await Promise.all([1, 2, 3].map(async () => (await client.get<{ id: string }>('/')).body.id));
     expect(ids).toEqual(['p2', 'p2', 'p2']);
   });
@@ -150,7 +151,7 @@ describe('ServiceClient', () => {
   });
 
   it('throws UpstreamConnectionError when the instance refuses the connection', async () => {
-    await registry.register({ id: 'gone', name: 'product-service', address: '127.0.0.1', port: await closedPort() });
+    await registry.register({ id: 'gone', name: 'product-service', address: '127.0.0.1', port: await freePort() });
     const error = await open()
       .get('/')
       .catch((e: unknown) => e);
@@ -351,7 +352,7 @@ describe('ServiceClient', () => {
     await registry.register({ id: 'light', name: 'product-service', address: '127.0.0.1', port: light.port });
     const client = open({ balancer: () => createBalancer('weighted') });
     await directory!.cache('product-service').ready(1000);
-    await eventually(() => directory!.cache('product-service').instances().length === 2);
+    await waitFor(() => directory!.cache('product-service').instances().length === 2, { intervalMs: 10 });
     for (let i = 0; i < 8; i++) await client.get('/');
     expect([heavy.requests.length, light.requests.length]).toEqual([6, 2]);
     expect(directory!.snapshot()[0].balancer).toBe('weighted');
@@ -365,10 +366,10 @@ describe('ServiceClient', () => {
     const balancer = new LeastOutstandingBalancer();
     const client = open({ balancer: () => balancer });
     await directory!.cache('product-service').ready(1000);
-    await eventually(() => directory!.cache('product-service').instances().length === 2);
+    await waitFor(() => directory!.cache('product-service').instances().length === 2, { intervalMs: 10 });
 
     const slow = client.get('/');
-    await eventually(() => balancer.inFlight('p1') === 1);
+    await waitFor(() => balancer.inFlight('p1') === 1, { intervalMs: 10 });
     // p1 is busy: everything else goes to p2, and each call there ends before the next starts.
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await client.get<{ id: string }>('/')).body.id);
@@ -400,13 +401,13 @@ describe('ServiceClient', () => {
       meta: { zone: 'eu-1' },
     });
     const client = open({ zone: 'eu-1' });
-    await eventually(() => directory!.cache('product-service').instances().length === 2);
+    await waitFor(() => directory!.cache('product-service').instances().length === 2, { intervalMs: 10 });
     for (let i = 0; i < 4; i++) await client.get('/');
     expect([near.requests.length, far.requests.length]).toEqual([4, 0]);
     expect(directory!.snapshot()[0].balancer).toBe('round-robin, prefer zone=eu-1');
 
     registry.setHealth('b-near', false);
-    await eventually(() => directory!.cache('product-service').instances().length === 1);
+    await waitFor(() => directory!.cache('product-service').instances().length === 1, { intervalMs: 10 });
     await client.get('/');
     expect(far.requests).toHaveLength(1);
   });

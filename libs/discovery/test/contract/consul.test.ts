@@ -1,7 +1,7 @@
 import { ConsulRegistry } from '../../src/backends/consul-registry';
 import type { ConsulUnderTest } from '../support/consul';
 import { consulUnderTest, startEmbeddedConsul } from '../support/consul';
-import { closedPort } from '../support/http-instances';
+import { freePort } from '../support/infra';
 import { registryContract } from './registry-contract';
 
 // Short waits everywhere: blocking queries return within a second, failed watch requests retry fast.
@@ -27,7 +27,7 @@ registryContract({
   registerUnhealthy: async (registry, r) =>
     registry.register({
       ...r,
-      check: { http: `http://127.0.0.1:${await closedPort()}/health`, interval: '100ms', timeout: '1s' },
+      check: { http: `http://127.0.0.1:${await freePort()}/health`, interval: '100ms', timeout: '1s' },
     }),
   liveness: {
     what: 'HTTP check every 200 ms',

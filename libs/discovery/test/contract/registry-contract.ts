@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { WatchedInstanceCache } from '../../src/cache/watched-instance-cache';
 import { RegistrationKeeper } from '../../src/registration/registration-keeper';
 import type { ServiceInstance, ServiceRegistration, ServiceRegistry } from '../../src/types';
-import { eventually } from '../support/http-instances';
 import { describeWithRequirement, waitFor } from '../support/infra';
 import type { ProcessRegistration } from './registered-process';
 import { startRegisteredProcess } from './registered-process';
@@ -68,7 +67,7 @@ export function registryContract(backend: ContractBackend): void {
     it('registers an instance with its address, port, tags and meta, and deregisters it', async () => {
       const r = registration('a', { address: '10.1.2.3', port: 3002, tags: ['v1'], meta: { zone: 'eu-1' } });
       await registry.register(r);
-      await eventually(async () => (await listed()).length === 1, 3000);
+      await waitFor(async () => (await listed()).length === 1, { timeoutMs: 3000, intervalMs: 10 });
       expect(await registry.healthyInstances(service)).toEqual([
         { id: r.id, name: service, address: '10.1.2.3', port: 3002, tags: ['v1'], meta: { zone: 'eu-1' } },
       ]);
@@ -84,7 +83,10 @@ export function registryContract(backend: ContractBackend): void {
     it('registering again replaces the instance rather than adding one', async () => {
       await registry.register(registration('a', { port: 4001 }));
       await registry.register(registration('a', { port: 4002, tags: ['v2'] }));
-      await eventually(async () => (await registry.healthyInstances(service)).some((i) => i.port === 4002), 3000);
+      await waitFor(async () => (await registry.healthyInstances(service)).some((i) => i.port === 4002), {
+        timeoutMs: 3000,
+        intervalMs: 10,
+      });
       expect(await registry.healthyInstances(service)).toMatchObject([
         { id: `${service}-a`, port: 4002, tags: ['v2'] },
       ]);
@@ -93,7 +95,7 @@ export function registryContract(backend: ContractBackend): void {
     it('does not list an unhealthy instance', async () => {
       await registry.register(registration('up'));
       await backend.registerUnhealthy(registry, registration('down'));
-      await eventually(async () => (await listed()).length > 0, 5000);
+      await waitFor(async () => (await listed()).length > 0, { timeoutMs: 5000, intervalMs: 10 });
       expect(await registry.isRegistered(`${service}-down`)).toBe(true);
       // Looked at more than once (a registry's check runs several times meanwhile): still out.
       for (let i = 0; i < 3; i++) {
@@ -108,7 +110,7 @@ export function registryContract(backend: ContractBackend): void {
         registry.register(registration('b', { tags: ['v1'], meta: { zone: 'b' } })),
         registry.register(registration('c', { tags: ['v2', 'eu'], meta: { zone: 'a' } })),
       ]);
-      await eventually(async () => (await listed()).length === 3, 3000);
+      await waitFor(async () => (await listed()).length === 3, { timeoutMs: 3000, intervalMs: 10 });
       const find = async (filter: { tags?: string[]; meta?: Record<string, string> }) =>
         ids(await registry.healthyInstances(service, filter)).map((id) => id.slice(service.length + 1));
       expect(await find({ tags: ['v1'] })).toEqual(['a', 'b']);
@@ -120,7 +122,7 @@ export function registryContract(backend: ContractBackend): void {
       const seen: string[][] = [];
       const watch = registry.watch(service, { onChange: (list) => seen.push(ids(list)) }, { tags: ['eu'] });
       try {
-        await eventually(() => seen.length > 0, 3000);
+        await waitFor(() => seen.length > 0, { timeoutMs: 3000, intervalMs: 10 });
         expect(seen.at(-1)).toEqual([`${service}-a`, `${service}-c`]);
       } finally {
         watch.close();
@@ -133,11 +135,11 @@ export function registryContract(backend: ContractBackend): void {
       const watch = registry.watch(service, { onChange: (list) => seen.push(ids(list)) });
       const last = (): string | undefined => seen.at(-1)?.join();
       try {
-        await eventually(() => last() === `${service}-a`, 3000);
+        await waitFor(() => last() === `${service}-a`, { timeoutMs: 3000, intervalMs: 10 });
         await registry.register(registration('b'));
-        await eventually(() => last() === `${service}-a,${service}-b`, 3000);
+        await waitFor(() => last() === `${service}-a,${service}-b`, { timeoutMs: 3000, intervalMs: 10 });
         await registry.deregister(`${service}-a`);
-        await eventually(() => last() === `${service}-b`, 3000);
+        await waitFor(() => last() === `${service}-b`, { timeoutMs: 3000, intervalMs: 10 });
         // Every delivery was a real change.
         for (let i = 1; i < seen.length; i++) expect(seen[i]).not.toEqual(seen[i - 1]);
       } finally {
@@ -155,7 +157,7 @@ export function registryContract(backend: ContractBackend): void {
         const started = Date.now();
         await Promise.all(all.map((r) => registry.register(r)));
         const registeredMs = Date.now() - started;
-        await eventually(() => cache.instances().length === 50, 5000);
+        await waitFor(() => cache.instances().length === 50, { timeoutMs: 5000, intervalMs: 10 });
         say(
           `50 concurrent registrations took ${registeredMs} ms; the watching cache had all 50 after ${Date.now() - started} ms`,
         );
@@ -177,11 +179,11 @@ export function registryContract(backend: ContractBackend): void {
         cache.start();
         const child = await startRegisteredProcess(liveness.process(r));
         try {
-          await eventually(() => ids(cache.instances()).includes(r.id), 5000);
+          await waitFor(() => ids(cache.instances()).includes(r.id), { timeoutMs: 5000, intervalMs: 10 });
           const bound = liveness.boundMs(child.info);
           const killedAt = Date.now();
           child.kill();
-          await eventually(() => !ids(cache.instances()).includes(r.id), bound);
+          await waitFor(() => !ids(cache.instances()).includes(r.id), { timeoutMs: bound, intervalMs: 10 });
           const goneMs = Date.now() - killedAt;
           say(`SIGKILLed instance gone after ${goneMs} ms (${liveness.what}, bound ${bound} ms)`);
           expect(await listed()).toEqual([]);
@@ -223,13 +225,19 @@ export function registryContract(backend: ContractBackend): void {
           try {
             await keeper.start();
             expect(keeper.state).toBe('registered');
-            await eventually(async () => ids(await observer.healthyInstances(service)).includes(r.id), 3000);
+            await waitFor(async () => ids(await observer.healthyInstances(service)).includes(r.id), {
+              timeoutMs: 3000,
+              intervalMs: 10,
+            });
 
             await server.restart();
             const restartedAt = Date.now();
             const listedAgain = async (): Promise<boolean> =>
               ids(await observer.healthyInstances(service).catch(() => [])).includes(r.id);
-            await eventually(async () => keeper.state === 'registered' && (await listedAgain()), 15_000);
+            await waitFor(async () => keeper.state === 'registered' && (await listedAgain()), {
+              timeoutMs: 15_000,
+              intervalMs: 10,
+            });
             say(`registered again ${Date.now() - restartedAt} ms after the registry restarted empty`);
           } finally {
             await keeper.stop();
@@ -242,11 +250,11 @@ export function registryContract(backend: ContractBackend): void {
           try {
             await own.register(registration('a'));
             await cache.ready(3000);
-            await eventually(() => ids(cache.instances()).join() === `${service}-a`, 3000);
+            await waitFor(() => ids(cache.instances()).join() === `${service}-a`, { timeoutMs: 3000, intervalMs: 10 });
 
             await server.crash();
             const crashedAt = Date.now();
-            await eventually(() => cache.stale, 10_000);
+            await waitFor(() => cache.stale, { timeoutMs: 10_000, intervalMs: 10 });
             say(`the cache noticed the registry was down after ${Date.now() - crashedAt} ms`);
             expect(ids(cache.instances())).toEqual([`${service}-a`]);
             expect(cache.snapshot()).toMatchObject({ stale: true, instances: 1 });
@@ -259,7 +267,10 @@ export function registryContract(backend: ContractBackend): void {
               intervalMs: 100,
               description: 'the restarted registry to accept a registration',
             });
-            await eventually(() => !cache.stale && ids(cache.instances()).includes(`${service}-b`), 15_000);
+            await waitFor(() => !cache.stale && ids(cache.instances()).includes(`${service}-b`), {
+              timeoutMs: 15_000,
+              intervalMs: 10,
+            });
             say(`the cache was current again ${Date.now() - restartedAt} ms after the registry came back`);
           } finally {
             cache.close();

@@ -2,8 +2,7 @@ import { ConsulRegistry } from '../../src/backends/consul-registry';
 import { EtcdRegistry } from '../../src/backends/etcd-registry';
 import { ZookeeperRegistry } from '../../src/backends/zookeeper-registry';
 import { startEmbeddedConsul } from '../support/consul';
-import { closedPort } from '../support/http-instances';
-import { describeWithInfra, infra } from '../support/infra';
+import { describeWithInfra, freePort, infra } from '../support/infra';
 import { registryKvContract } from './registry-kv-contract';
 
 // Fast retries and short timeouts: outages show within a second.
@@ -20,7 +19,7 @@ describe('consul', () => {
   registryKvContract({
     kind: 'consul',
     connect: () => new ConsulRegistry({ url: consul.url, blockingWait: '2s', ...fast }),
-    unreachable: async () => new ConsulRegistry({ url: `http://127.0.0.1:${await closedPort()}`, ...fast }),
+    unreachable: async () => new ConsulRegistry({ url: `http://127.0.0.1:${await freePort()}`, ...fast }),
   });
 });
 
@@ -28,7 +27,7 @@ describeWithInfra(['etcd'], 'etcd', () => {
   registryKvContract({
     kind: 'etcd',
     connect: () => new EtcdRegistry({ endpoints: [infra('etcd').url!], ...fast }),
-    unreachable: async () => new EtcdRegistry({ endpoints: [`http://127.0.0.1:${await closedPort()}`], ...fast }),
+    unreachable: async () => new EtcdRegistry({ endpoints: [`http://127.0.0.1:${await freePort()}`], ...fast }),
   });
 });
 
@@ -36,6 +35,6 @@ describeWithInfra(['zookeeper'], 'zookeeper', () => {
   registryKvContract({
     kind: 'zookeeper',
     connect: () => new ZookeeperRegistry({ connect: infra('zookeeper').url!, ...fast }),
-    unreachable: async () => new ZookeeperRegistry({ connect: `127.0.0.1:${await closedPort()}`, ...fast }),
+    unreachable: async () => new ZookeeperRegistry({ connect: `127.0.0.1:${await freePort()}`, ...fast }),
   });
 });

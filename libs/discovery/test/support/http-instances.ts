@@ -49,21 +49,3 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.writeHead(status, { 'content-type': type });
   res.end(JSON.stringify(body));
 }
-
-/** A local port with nothing listening on it (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls `condition` every few milliseconds until it holds or `timeoutMs` passes. */
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -1,6 +1,6 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { waitFor } from '../wait-for';
+import { waitFor } from '@lab/common';
 
 export interface ChildServer {
   child: ChildProcess;

@@ -1,4 +1,5 @@
-import { sleep } from '@lab/common';
+import { errorMessage } from './error-message';
+import { sleep } from './sleep';
 
 export interface WaitForOptions {
   /** Give up after this long (default 5000 ms). */
@@ -44,7 +45,7 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const what = o.description ?? 'condition';
-      const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
+      const cause = lastError === undefined ? '' : `; last error: ${errorMessage(lastError)}`;
       throw new WaitForTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`, lastError);
     }
     await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())), o.signal);
