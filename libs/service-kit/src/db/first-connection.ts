@@ -1,4 +1,4 @@
-import { backoffDelay, sleep } from '@lab/common';
+import { backoffDelay, errorMessage, sleep } from '@lab/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../http/dependency-errors';
@@ -8,7 +8,7 @@ export class DatabaseUnreachableError extends Error {
   readonly code = 'DATABASE_UNREACHABLE';
 
   constructor(timeoutMs: number, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    const why = errorMessage(cause);
     super(`no connection to the database within DATABASE_STARTUP_TIMEOUT (${timeoutMs} ms): ${why}`, { cause });
     this.name = 'DatabaseUnreachableError';
   }

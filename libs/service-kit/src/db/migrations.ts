@@ -1,3 +1,4 @@
+import { errorMessage } from '@lab/common';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';
@@ -115,7 +116,7 @@ export class MigrationFailedError extends Error {
 
   constructor(cause: unknown) {
     // umzug's message already names the migration and includes the original error's message.
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    super(errorMessage(cause), { cause });
     this.name = 'MigrationFailedError';
   }
 }
