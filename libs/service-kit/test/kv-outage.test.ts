@@ -45,7 +45,7 @@ describe('a Consul KV outage', () => {
       });
       expect(store.current().counter).toBe(7);
 
-      registry = await startDevRegistry({ port });
+      registry = await startDevRegistry({ port, dnsPort: false });
       await waitFor(() => store.status().kv?.connected === true, {
         timeoutMs: 5_000,
         description: 'the store to reconnect',

@@ -195,7 +195,7 @@ describe('config CLI against the dev registry', () => {
       stderr: { write: (text: string) => (err += text) },
     });
     await waitFor(() => err.includes('not reachable yet'), { timeoutMs: 5000, description: 'a first failed attempt' });
-    const late = await startDevRegistry({ port });
+    const late = await startDevRegistry({ port, dnsPort: false });
     try {
       expect(await seeding).toBe(0);
       expect(err.split('\n')[0]).toMatch(

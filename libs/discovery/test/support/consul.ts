@@ -15,6 +15,8 @@ export function startEmbeddedConsul(o: { port?: number; aclToken?: string } = {}
     port: o.port ?? 0,
     aclToken: o.aclToken,
     minCheckIntervalMs: 50,
+    // No DNS listener: a registry restarted on its fixed port would otherwise claim 8600.
+    dnsPort: false,
     logger: silentLogger,
   });
 }
