@@ -167,7 +167,8 @@ async function startRegistry(o) {
   const entry = spawnNode(
     'dev-registry',
     path.join(root, 'apps/dev-registry/dist/main.js'),
-    ['--port', String(port)],
+    // No fixed DNS port: 8600 may be taken, and nothing here asks the registry over DNS.
+    ['--port', String(port), '--dns-port', '0'],
     o.verbose,
   );
   const url = `http://127.0.0.1:${port}`;

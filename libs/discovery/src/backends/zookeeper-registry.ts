@@ -12,8 +12,7 @@ import type { InstanceRecord } from './instance-record';
 import { assertPathSafe, decodeInstanceRecord, encodeInstanceRecord, passingInstances } from './instance-record';
 import { isNodeExists, isNoNode, ZookeeperSession } from './zookeeper-session';
 import { instanceDelivery } from '../internal/watch-delivery';
-import type { Event } from 'node-zookeeper-client';
-import { ZookeeperWatch } from './zookeeper-watch';
+import { type NodeWatcher, ZookeeperWatch } from './zookeeper-watch';
 import { ZookeeperKv } from '../kv/zookeeper-kv';
 
 export interface ZookeeperRegistryOptions {
@@ -181,7 +180,7 @@ export class ZookeeperRegistry implements ServiceRegistry {
   private async readInstances(
     name: string,
     filter: InstanceFilter | undefined,
-    watcher: ((event?: Event) => void) | undefined,
+    watcher: NodeWatcher | undefined,
   ): Promise<ServiceInstance[]> {
     const path = servicePath(name);
     let children: string[];
@@ -200,10 +199,7 @@ export class ZookeeperRegistry implements ServiceRegistry {
     );
   }
 
-  private async readRecord(
-    path: string,
-    watcher: ((event?: Event) => void) | undefined,
-  ): Promise<InstanceRecord | undefined> {
+  private async readRecord(path: string, watcher: NodeWatcher | undefined): Promise<InstanceRecord | undefined> {
     try {
       return decodeInstanceRecord((await this.session.getData(path, watcher)).toString());
     } catch (error) {

@@ -4,15 +4,21 @@ import { RegistryUnavailableError } from '../errors';
 import type { WatchDelivery } from '../internal/watch-delivery';
 import type { ZookeeperSession } from './zookeeper-session';
 
+/** What a watched read passes to ZooKeeper; called with the event when a watch fires. */
+export type NodeWatcher = (event?: Event) => void;
+
 export interface ZookeeperWatchOptions<T> {
   session: ZookeeperSession;
   /** The node watched (a service's, or a configuration prefix's), for messages. */
   path: string;
   /**
    * One read of the watched nodes, passing `watcher` to every read so that ZooKeeper calls it when
-   * one of them changes. Calling `watcher` itself asks for one more read.
+   * one of them changes. `changed` holds the paths whose watches fired since the last read, or is
+   * undefined when everything must be read (the first read, after a reconnect, a new session or a
+   * failed read); a read may also ignore it and read everything. Calling `watcher` without an
+   * event asks for one more full read.
    */
-  read(watcher: (event?: Event) => void): Promise<T>;
+  read(watcher: NodeWatcher, changed: ReadonlySet<string> | undefined): Promise<T>;
   delivery: WatchDelivery<T>;
   backoff: BackoffOptions;
   /** Names the watch in log lines, e.g. { service } or { prefix }. */
@@ -26,15 +32,22 @@ export interface ZookeeperWatchOptions<T> {
  * configuration prefix.
  *
  * ZooKeeper watches fire once, so every read sets them again (child watches, data watches, and an
- * existence watch on a node that does not exist yet). Any event triggers a fresh read; reads never
- * overlap, and events during a read cause one more. The same watcher function is passed every
- * time, so the client keeps one registration per node however often it is set.
+ * existence watch on a node that does not exist yet). Any event triggers a fresh read, told which
+ * paths changed so that it may read only those; reads never overlap, and events during a read cause
+ * one more. The same watcher function is passed every time, so the client keeps one registration
+ * per node however often it is set.
  *
  * A lost connection is reported through onError; on reconnect (same session: the server still
  * holds the watches) or on a renewed session (watches gone) the nodes are read again.
  */
 export class ZookeeperWatch<T> {
-  private readonly onEvent = (): void => this.refresh();
+  private readonly onEvent: NodeWatcher = (event) => {
+    if (event === undefined) this.changed = undefined;
+    else this.changed?.add(event.getPath());
+    this.refresh();
+  };
+  /** Paths whose watches fired since the last read began; undefined: read everything. */
+  private changed: Set<string> | undefined;
   private stopListening: () => void = () => undefined;
   private reading = false;
   private dirty = false;
@@ -46,7 +59,8 @@ export class ZookeeperWatch<T> {
 
   start(): this {
     this.stopListening = this.o.session.listen({
-      connected: () => this.refresh(),
+      // Same session: the server kept the watches, but a change may have happened meanwhile.
+      connected: () => this.onEvent(),
       disconnected: () =>
         this.o.delivery.failed(new RegistryUnavailableError(`zookeeper connection lost while watching ${this.o.path}`)),
     });
@@ -78,7 +92,9 @@ export class ZookeeperWatch<T> {
     do {
       this.dirty = false;
       try {
-        const value = await this.o.read(this.onEvent);
+        const changed = this.changed;
+        this.changed = new Set();
+        const value = await this.o.read(this.onEvent, changed);
         if (this.closed) return;
         this.failures = 0;
         this.o.delivery.deliver(value);
@@ -91,6 +107,7 @@ export class ZookeeperWatch<T> {
         );
         this.o.delivery.failed(error);
         // Reconnects trigger a read by themselves; this covers failures on a live connection.
+        this.changed = undefined;
         this.retryTimer = setTimeout(() => this.refresh(), backoffDelay(this.failures, this.o.backoff));
         return;
       }

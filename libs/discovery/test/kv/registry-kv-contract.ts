@@ -103,6 +103,35 @@ export function registryKvContract(backend: KvBackendUnderTest): void {
       expect(heard.errors).toEqual([]);
     });
 
+    it('follows keys created, changed and removed deep under the prefix, and the prefix itself going', async () => {
+      const heard = recorder();
+      const watch = kv.watch(`${prefix}app/`, heard.onChange, heard.onError);
+      await waitFor(() => heard.changes.length === 1, { description: 'the first delivery' });
+      expect(heard.changes[0]).toEqual({});
+      const key = (path: string) => `${prefix}app/${path}`;
+      const sorted = (entries: Record<string, string> = {}) => JSON.stringify(Object.entries(entries).sort());
+      const expectLast = async (entries: Record<string, string>, what: string) => {
+        await waitFor(() => sorted(heard.last()) === sorted(entries), { description: what });
+      };
+
+      await kv.put(key('a/b/c'), '1');
+      await expectLast({ [key('a/b/c')]: '1' }, 'a key three levels down');
+      await kv.put(key('a/b/d'), '2');
+      await expectLast({ [key('a/b/c')]: '1', [key('a/b/d')]: '2' }, 'its sibling');
+      await kv.put(key('a/b/c'), '3');
+      await expectLast({ [key('a/b/c')]: '3', [key('a/b/d')]: '2' }, 'the changed value');
+      await kv.put(key('a'), 'parent');
+      await expectLast({ [key('a')]: 'parent', [key('a/b/c')]: '3', [key('a/b/d')]: '2' }, 'a value on a parent');
+      await kv.delete(key('a/b/c'));
+      await expectLast({ [key('a')]: 'parent', [key('a/b/d')]: '2' }, 'the removed key');
+      for (const path of ['a/b/d', 'a']) await kv.delete(key(path));
+      await expectLast({}, 'nothing left');
+      await kv.put(key('again'), 'back');
+      await expectLast({ [key('again')]: 'back' }, 'a key written after everything was gone');
+      expect(heard.errors).toEqual([]);
+      watch.close();
+    });
+
     it('ends a burst of writes at the last one, never going back', async () => {
       const heard = recorder();
       const watch = kv.watch(prefix, heard.onChange, heard.onError);
