@@ -1,3 +1,4 @@
+import { errorMessage } from '@lab/common';
 import { z } from 'zod';
 import { tagDependency } from '../http/dependency-errors';
 
@@ -118,7 +119,7 @@ export class ServiceTokenClient {
       this.failures.delete(audience);
       return token;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       const failure = new ServiceCredentialUnavailableError(`no service token for ${audience}: ${reason}`, {
         cause: error,
       });

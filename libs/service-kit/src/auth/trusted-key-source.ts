@@ -1,3 +1,4 @@
+import { errorMessage } from '@lab/common';
 import type { JSONWebKeySet } from 'jose';
 import { tagDependency } from '../http/dependency-errors';
 import { JwksUnavailableError } from './jwks-cache';
@@ -42,7 +43,7 @@ export function trustedKeySource(o: TrustedKeySourceOptions): (() => Promise<JSO
       if (!response.ok) throw new Error(`it answered ${response.status}`);
       fetched = usableKeys((await response.json()) as JSONWebKeySet);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw tagDependency(new JwksUnavailableError(`JWKS_URL: ${reason}`, { cause: error }), ISSUER_SERVICE);
     }
     return { keys: [...configured, ...fetched.filter((key) => !configuredKids.has(key.kid))] };
