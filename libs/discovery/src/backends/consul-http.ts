@@ -42,6 +42,7 @@ export class ConsulHttp {
   private readonly origin: string;
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
+  private lostConnections = 0;
 
   constructor(url: string, token: string | undefined, tls?: ConsulTls) {
     // Every call carries its own deadline (a blocking query's is longer than undici's 300s defaults
@@ -55,11 +56,24 @@ export class ConsulHttp {
           ? undefined
           : { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized ?? true },
     });
+    // A connection that broke (the agent went away, perhaps to come back empty) is counted, so that
+    // blocking loops start over at index 0 rather than wait out an index the agent may never reach.
+    // Our own aborts and idle timeouts are not breaks.
+    const counted = (_origin: unknown, _targets: unknown, error: { code?: string } | undefined): void => {
+      if (error?.code !== 'UND_ERR_INFO' && error?.code !== 'UND_ERR_ABORTED') this.lostConnections++;
+    };
+    this.agent.on('disconnect', counted);
+    this.agent.on('connectionError', counted);
     const parsed = new URL(url);
     this.origin = parsed.origin;
     this.basePath = parsed.pathname.replace(/\/+$/, '');
     this.headers = { accept: 'application/json' };
     if (token) this.headers['x-consul-token'] = token;
+  }
+
+  /** How many connections to the agent broke or could not be made, so far. */
+  get connectionsLost(): number {
+    return this.lostConnections;
   }
 
   async call(method: 'GET' | 'PUT' | 'DELETE', path: string, o: ConsulCall): Promise<ConsulAnswer> {

@@ -137,6 +137,7 @@ export class ConsulRegistry implements ServiceRegistry {
             delivery: instanceDelivery(listener, name, this.logger),
             backoff: this.watchBackoff,
             rateLimit: this.watchRateLimit,
+            connectionsLost: () => this.http.connectionsLost,
             logger: this.logger,
             onClosed,
           }),

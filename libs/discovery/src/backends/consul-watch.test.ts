@@ -85,6 +85,29 @@ describe('ConsulBlockingWatch over instances', () => {
     watch.close();
   });
 
+  it('starts over at index 0 when a connection to the agent broke meanwhile, though its own reads did not fail', async () => {
+    // The agent restarted empty while this loop was paced: its index 50 means nothing to the new agent.
+    let lost = 0;
+    const { fetchPage, indexes } = scriptedFetch([
+      { value: [instance('a')], index: 50 },
+      { value: [instance('a')], index: 51 },
+      { value: [], index: 3 },
+      { value: [], index: 4 },
+    ]);
+    const counting: typeof fetchPage = (index, signal) => {
+      if (indexes.length === 1) lost = 1; // broke while the second read was out
+      return fetchPage(index, signal);
+    };
+    const { watch, changes } = startWatch(counting, {
+      rateLimit: { burst: 10, refillMs: 1000 },
+      connectionsLost: () => lost,
+    });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(indexes).toEqual([0, 50, 0, 3, 4]);
+    expect(changes).toEqual([['a'], []]);
+    watch.close();
+  });
+
   it('paces a registry that answers at once every time instead of spinning', async () => {
     let calls = 0;
     const fetchPage = async (): Promise<HealthPage> => {

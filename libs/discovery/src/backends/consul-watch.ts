@@ -24,6 +24,13 @@ export interface ConsulWatchOptions<T> {
   delivery: WatchDelivery<T>;
   backoff: BackoffOptions;
   rateLimit: RateLimit;
+  /**
+   * How many connections to the agent have broken so far (ConsulHttp counts them). When the count
+   * moved since the last answer, the agent may have restarted empty while this loop was not asking
+   * (paced, or backing off): its index would then be one the agent does not reach for a long time,
+   * so the next read starts at 0.
+   */
+  connectionsLost?(): number;
   logger: Logger;
   onClosed?(): void;
 }
@@ -32,8 +39,9 @@ export interface ConsulWatchOptions<T> {
  * A blocking-query loop over one Consul endpoint: a service's healthy instances, or the KV entries
  * under a prefix.
  *
- * - The index follows Consul's rules (see nextBlockingIndex); after an error it restarts at 0, so a
- *   registry that comes back empty or restarted is read at once instead of blocking on a stale index.
+ * - The index follows Consul's rules (see nextBlockingIndex); after an error, or when a connection
+ *   to the agent broke meanwhile, it restarts at 0, so a registry that comes back empty or restarted
+ *   is read at once instead of blocking on a stale index.
  * - A token bucket paces the loop: quiet periods cost nothing, but a registry that answers at once
  *   every time (churn, an index that never moves) is polled at a bounded rate, never in a hot spin.
  * - Errors back off exponentially with jitter and are reported through the delivery's onError.
@@ -44,6 +52,8 @@ export class ConsulBlockingWatch<T> extends WatchLoop {
   private readonly bucket: TokenBucket;
   private index = 0;
   private failures = 0;
+  /** connectionsLost() when the index was last read from an answer. */
+  private lostAtIndex: number | undefined;
 
   constructor(private readonly o: ConsulWatchOptions<T>) {
     super(o.context, o.logger, o.onClosed);
@@ -54,6 +64,8 @@ export class ConsulBlockingWatch<T> extends WatchLoop {
     while (!this.closed) {
       const wait = this.bucket.take(Date.now());
       if (wait > 0) await sleep(wait, signal);
+      const lost = this.o.connectionsLost?.();
+      if (lost !== this.lostAtIndex) this.index = 0;
       let page: BlockingPage<T>;
       try {
         page = await this.o.fetchPage(this.index, signal);
@@ -64,6 +76,7 @@ export class ConsulBlockingWatch<T> extends WatchLoop {
       }
       if (this.closed) return;
       this.failures = 0;
+      this.lostAtIndex = lost;
       this.index = nextBlockingIndex(this.index, page.index);
       this.o.delivery.deliver(page.value);
     }

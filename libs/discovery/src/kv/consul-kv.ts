@@ -43,7 +43,8 @@ export class ConsulKv extends RegistryKv {
   protected openWatch(request: KvWatchRequest): KvWatch {
     const fetchPage = (index: number, signal: AbortSignal) =>
       this.readPrefix(request.prefix, index, this.o.blockingTimeoutMs, signal);
-    return new ConsulBlockingWatch({ ...request, fetchPage, rateLimit: this.o.rateLimit }).start();
+    const connectionsLost = () => this.http.connectionsLost;
+    return new ConsulBlockingWatch({ ...request, fetchPage, rateLimit: this.o.rateLimit, connectionsLost }).start();
   }
 
   protected async write(key: string, value: string): Promise<void> {
