@@ -1,4 +1,5 @@
 import { ConsulRegistry } from '@lab/discovery';
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { call, createTestDatabase, describeWithInfra, infra, waitFor } from '@lab/testing';
 import { startProducts, type StartedProducts } from './start-products';
@@ -18,12 +19,16 @@ describeWithInfra(['postgres', 'redis', 'consul'], 'product-service cache TTL fr
   beforeAll(async () => {
     await kv('DELETE');
     database = await createTestDatabase();
-    redis = new Redis(infra('redis').url!);
+    // Keys of this run only: other test files and runs share the Redis server.
+    const keyPrefix = `test-${randomUUID().slice(0, 8)}:`;
+    redis = new Redis(infra('redis').url!, { keyPrefix });
     // Discovery in the helper's memory registry; the live configuration from Consul's KV.
     consul = new ConsulRegistry({ url: consulUrl });
-    products = await startProducts(database.url, { REDIS_URL: infra('redis').url! }, consul.kv);
-    // Ids far from the ones other test files create in the same Redis.
-    await products.service.ctx.db.query('ALTER TABLE products ALTER COLUMN id RESTART WITH 7000001');
+    products = await startProducts(
+      database.url,
+      { REDIS_URL: infra('redis').url!, REDIS_KEY_PREFIX: keyPrefix },
+      consul.kv,
+    );
   });
   afterAll(async () => {
     await products?.stop();

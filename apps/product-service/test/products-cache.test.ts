@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { call, createTestDatabase, describeWithInfra, freePort, infra, TcpProxy, waitFor } from '@lab/testing';
 import type { StartedProducts } from './start-products';
@@ -28,8 +29,6 @@ describeWithInfra(['postgres', 'redis'], 'product-service Redis cache', () => {
       body: { sku, name: `Product ${sku}`, priceCents: 999 },
     });
     expect(reply.status).toBe(201);
-    // Ids restart at 1 in every fresh test database; an earlier run may have left this key behind.
-    await redis.del(key(reply.body.id));
     return reply.body as { id: number; name: string };
   }
 
@@ -37,11 +36,14 @@ describeWithInfra(['postgres', 'redis'], 'product-service Redis cache', () => {
     const redisUrl = infra('redis').url!;
     const target = new URL(redisUrl);
     database = await createTestDatabase();
-    redis = new Redis(redisUrl);
+    // Keys of this run only: ids restart at 1 in every test database, and other runs share the server.
+    const keyPrefix = `test-${randomUUID().slice(0, 8)}:`;
+    redis = new Redis(redisUrl, { keyPrefix });
     proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
     await proxy.start();
     products = await startProducts(database.url, {
       REDIS_URL: redirect(redisUrl, proxy.port),
+      REDIS_KEY_PREFIX: keyPrefix,
       CACHE_TTL_SECONDS: String(TTL_SECONDS),
       REDIS_MAX_RECONNECT_DELAY_MS: '50',
       REDIS_COMMAND_TIMEOUT_MS: '200',

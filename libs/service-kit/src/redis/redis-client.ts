@@ -3,7 +3,7 @@ import { redisCheck } from '@lab/health';
 import type { HealthRegistry } from '@lab/health';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * The variables of a service that may use Redis, to spread into its `config` schema. Redis is never
@@ -17,6 +17,14 @@ export const redisConfigShape = {
   REDIS_CONNECT_TIMEOUT_MS: envInt({ min: 1, max: 60_000, default: 1000 }),
   /** Reconnection backs off exponentially up to this delay and never gives up. */
   REDIS_MAX_RECONNECT_DELAY_MS: envInt({ min: 10, max: 300_000, default: 5000 }),
+  /**
+   * Put before every key this service writes (`staging:` -> `staging:product:7`), so that
+   * environments or test runs sharing one Redis never read each other's entries.
+   */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_", ":" or "-"')
+    .optional(),
 };
 
 export type RedisConfig = z.output<z.ZodObject<typeof redisConfigShape>>;
@@ -26,6 +34,7 @@ export interface RedisClientOptions {
   commandTimeoutMs: number;
   connectTimeoutMs: number;
   maxReconnectDelayMs: number;
+  keyPrefix?: string;
   log: { debug(o: object, m?: string): void };
 }
 
@@ -45,6 +54,7 @@ export function createRedisClient(o: RedisClientOptions): Redis {
     // otherwise hold shutdown up after a failed connection attempt.
     disconnectTimeout: o.commandTimeoutMs,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), o.maxReconnectDelayMs),
+    ...(o.keyPrefix === undefined ? {} : { keyPrefix: o.keyPrefix }),
   });
   // Without a listener ioredis reports every failed reconnect itself; the callers' own counters and
   // the health check already show the state, so these stay at debug.
@@ -72,6 +82,7 @@ export async function connectRedis(
     commandTimeoutMs: ctx.config.REDIS_COMMAND_TIMEOUT_MS,
     connectTimeoutMs: ctx.config.REDIS_CONNECT_TIMEOUT_MS,
     maxReconnectDelayMs: ctx.config.REDIS_MAX_RECONNECT_DELAY_MS,
+    keyPrefix: ctx.config.REDIS_KEY_PREFIX,
     log: ctx.log,
   });
   await client
