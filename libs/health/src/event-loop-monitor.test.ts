@@ -28,10 +28,14 @@ describe('EventLoopMonitor on the real event loop', () => {
       block(400);
       await wait(40); // the late tick runs once the loop is free
       const snapshot = monitor.snapshot();
-      expect(snapshot).toMatchObject({ stalled: true, stalls: 1 });
+      // At least this one: on a loaded machine the process may also be descheduled for a while.
+      expect(snapshot.stalled).toBe(true);
+      expect(snapshot.stalls).toBeGreaterThanOrEqual(1);
       // The tick was due at most one sample interval (20ms) into the block.
       expect(snapshot.lastStall?.durationMs).toBeGreaterThanOrEqual(380);
-      expect(snapshot.delay?.maxMs).toBeGreaterThanOrEqual(380);
+      // The delay histogram samples on its own timer, which a loaded machine may run late: it must
+      // report, but its maximum need not have caught this block yet.
+      expect(snapshot.delay?.maxMs).toBeGreaterThan(0);
 
       await wait(650);
       expect(monitor.stalledRecently()).toBe(false);
