@@ -10,6 +10,7 @@ import { createAuthenticator } from './auth/authenticator';
 import { trustedKeySource } from './auth/trusted-key-source';
 import { BASE_SECRET_KEYS, type BaseConfig } from './config/base-config';
 import { mountAdminRoutes } from './admin/admin-routes';
+import { mountPolicyRoutes } from './admin/policy-routes';
 import { loadServiceConfig } from './config/load-service-config';
 import { openDatabase, type Database } from './db/database';
 import { waitForFirstConnection } from './db/first-connection';
@@ -220,6 +221,12 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
         status: store.status(),
         environment: redactSecrets(config, BASE_SECRET_KEYS),
       }),
+    });
+    mountPolicyRoutes(app, {
+      token: config.ADMIN_TOKEN,
+      policy: (name) => dependencies.existingPolicy(name),
+      names: () => dependencies.snapshots().map((s) => s.name),
+      log,
     });
     const gate = startingGate(def.name);
     app.use(gate.middleware);

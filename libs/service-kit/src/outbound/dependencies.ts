@@ -39,6 +39,8 @@ export interface Dependencies {
   /** The policy guarding calls to `service`, created on first use. */
   policyFor(service: string): CallPolicy;
   snapshots(): ReturnType<CallPolicy['snapshot']>[];
+  /** The policy named `name` among those made so far (never creates one): for operator actions. */
+  existingPolicy(name: string): CallPolicy | undefined;
   /** Reports a policy the service made itself (e.g. around its own database) with the others. */
   track(policy: CallPolicy): void;
   /** Applies policySettings() again to every policy, e.g. after a configuration change. */
@@ -118,6 +120,7 @@ export function createDependencies(o: DependenciesOptions): Dependencies {
       ...Array.from(policies.values(), (p) => p.policy.snapshot()),
       ...tracked.map((p) => p.snapshot()),
     ],
+    existingPolicy: (name) => policies.get(name)?.policy ?? tracked.find((p) => p.name === name),
     track(policy) {
       tracked.push(policy);
       o.onPolicy?.(policy);
