@@ -1,0 +1,60 @@
+import { flagDefinitionSchema } from '@lab/config';
+import { z } from 'zod';
+
+const serviceName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a service name');
+const flagName = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a flag name');
+/** `logLevel`, `resilience.inventory-service.timeoutMs` or the same with slashes, as the config CLI takes it. */
+const settingKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+)*$/, 'expected a key such as logLevel or flags/bulk-discount')
+  .max(200)
+  .transform((key) => key.replaceAll('.', '/'));
+
+export const breakerAction = z.object({
+  instance: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected an instance id'),
+  dependency: serviceName,
+  action: z.enum(['force-open', 'reset']),
+});
+
+export const flagAction = z.object({
+  service: serviceName,
+  flag: flagName,
+  enabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
+});
+
+export const settingAction = z.object({
+  service: z.union([serviceName, z.literal('shared')]),
+  key: settingKey,
+  value: z.string().min(1, 'a value is required (an empty value counts as unset)').max(4000),
+});
+
+/**
+ * The text stored for a value, checked as the config CLI checks it: a value that looks like JSON
+ * must parse (stored compact), and a flag must be a flag definition. Everything else is the
+ * service's to judge: it validates the whole configuration before it applies a change, and says
+ * why when it refuses one. Returns the issue to report on `body.value` instead of throwing.
+ */
+export function storedValue(key: string, value: string): { text: string } | { issue: string } {
+  const trimmed = value.trim();
+  if (trimmed === '') return { issue: 'the value is empty (an empty value counts as unset)' };
+  let json: unknown;
+  const looksJson = /^[[{"]/.test(trimmed);
+  if (looksJson) {
+    try {
+      json = JSON.parse(trimmed);
+    } catch (error) {
+      return { issue: `looks like JSON but does not parse: ${(error as Error).message}` };
+    }
+  }
+  if (/^flags\/[^/]+$/.test(key)) {
+    const flag = flagDefinitionSchema.safeParse(json);
+    if (!looksJson || !flag.success) {
+      const problems = flag.success
+        ? 'expected a JSON object'
+        : flag.error.issues.map((i) => `${i.path.join('.') || '(flag)'}: ${i.message}`).join('; ');
+      return { issue: `a flag must be a definition such as {"enabled":true,"rolloutPercent":10} (${problems})` };
+    }
+  }
+  return { text: looksJson ? JSON.stringify(json) : trimmed };
+}

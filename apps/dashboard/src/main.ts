@@ -1,0 +1,4 @@
+import { runService } from '@lab/service-kit';
+import { dashboardService } from './service';
+
+runService(dashboardService);
