@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 
   const say = (message: string) => console.log(`» ${message}`);
   say(
-    `starting the embedded stack on ${options.backend} (registry, one embedded Postgres per service, services, gateway)`,
+    `starting the embedded stack on ${options.backend} (registry, one embedded Postgres per service, services, gateway, dashboard)`,
   );
   let stack: RunningStack;
   try {
@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   );
   console.log(`
 Gateway:   ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/api/products)
-Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services; web UI: ${stack.registry.address}/ui/)` : ''}${dnsLine(stack.registry.dns)}
+${
+  stack.dashboardUrl
+    ? `Dashboard: ${stack.dashboardUrl}/   (live view of every instance, breaker, flag and route; sign in with the admin token: ${stack.adminToken})
+`
+    : ''
+}Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services; web UI: ${stack.registry.address}/ui/)` : ''}${dnsLine(stack.registry.dns)}
 Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
 Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
 Secrets:   ${stack.credentialsDir}   (this stack's signing key and service client secrets; removed at stop)
@@ -75,7 +80,7 @@ function dnsLine(dns: RunningStack['registry']['dns']): string {
 /** Prints each change in the healthy set of every service: what the clients' caches see too. */
 function watchRegistry(registry: ServiceRegistry, say: (m: string) => void): InstanceWatch[] {
   const previous = new Map<string, string>();
-  return [...SERVICES, 'gateway'].map((service) =>
+  return [...SERVICES, 'gateway', 'dashboard'].map((service) =>
     registry.watch(service, {
       onChange(instances) {
         const summary =

@@ -5,8 +5,11 @@ import type { StackProcesses } from './stack-processes';
 import { waitForHttpOk } from './wait';
 import type { ManagedProcess } from './managed-process';
 
+/** What the stack runs besides its registry and databases: the services, the gateway, the dashboard. */
+export type StackApp = ServiceName | 'gateway' | 'dashboard';
+
 export interface StackInstance {
-  service: ServiceName | 'gateway';
+  service: StackApp;
   id: string;
   port: number;
   url: string;
@@ -26,14 +29,14 @@ export interface StackInstancesOptions {
   /** What every instance inherits: the stack's environment and the registry's settings. */
   env: NodeJS.ProcessEnv;
   /** Extra variables for one service's instances only, over `env`. */
-  serviceEnv?: Partial<Record<ServiceName | 'gateway', NodeJS.ProcessEnv>>;
+  serviceEnv?: Partial<Record<StackApp, NodeJS.ProcessEnv>>;
   /** Every service port free instead of the well-known 3001..3004. */
   freePorts?: boolean;
   timeoutMs: number;
   progress: (message: string) => void;
 }
 
-/** The stack's service and gateway instances: started, found, restarted on their own port. */
+/** The stack's service, gateway and dashboard instances: started, found, restarted on their own port. */
 export class StackInstances {
   readonly all: StackInstance[] = [];
   /** Per instance, what it was started with beyond the shared environment. */
@@ -74,12 +77,7 @@ export class StackInstances {
   }
 
   /** Starts instance `index` of `service` on `port`; resolves once it answers ready. */
-  async launch(
-    service: ServiceName | 'gateway',
-    index: number,
-    port: number,
-    extra: NodeJS.ProcessEnv,
-  ): Promise<StackInstance> {
+  async launch(service: StackApp, index: number, port: number, extra: NodeJS.ProcessEnv): Promise<StackInstance> {
     const id = `${service}-${index + 1}`;
     const address = { service, id, port, url: `http://127.0.0.1:${port}` };
     this.extras.set(id, extra);
@@ -89,7 +87,7 @@ export class StackInstances {
     return instance;
   }
 
-  of(service: ServiceName | 'gateway'): StackInstance[] {
+  of(service: StackApp): StackInstance[] {
     return this.all.filter((i) => i.service === service);
   }
 

@@ -1,16 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 import type { ServiceRegistry } from '@lab/discovery';
 
 import { SERVICES, type ServiceName } from './args';
 import { createDevCredentials, type DevCredentials } from './dev-credentials';
-import { freePort } from './ports';
+import { freePort, preferredPort } from './ports';
 import { startRegistryServer, type Backend, type RegistryServer } from './registry-server';
 import { StackDatabases, type DatabaseUrls } from './stack-databases';
-import { StackInstances, type StackInstance } from './stack-instances';
+import { StackInstances, type StackApp, type StackInstance } from './stack-instances';
 import { StackProcesses } from './stack-processes';
 
-export type { StackInstance } from './stack-instances';
+export type { StackApp, StackInstance } from './stack-instances';
 
 export interface StartStackOptions {
   /** The registry: consul (dev-registry, default), etcd or zookeeper (local binaries). */
@@ -19,6 +20,8 @@ export interface StartStackOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   /** 0 picks a free port. */
   gatewayPort?: number;
+  /** The dashboard's port (default 8090, or a free one when taken; 0 picks a free one); false: no dashboard. */
+  dashboardPort?: number | false;
   registryPort?: number;
   /** Every service port free instead of the well-known 3001..3004 (tests run beside `npm start`). */
   freePorts?: boolean;
@@ -26,7 +29,7 @@ export interface StartStackOptions {
   /** Environment the children inherit (default: this process's). `<SERVICE>_DATABASE_URL` picks a real database. */
   env?: NodeJS.ProcessEnv;
   /** Extra variables for one service's instances only (say REDIS_URL for product-service), over `env`. */
-  serviceEnv?: Partial<Record<ServiceName | 'gateway', NodeJS.ProcessEnv>>;
+  serviceEnv?: Partial<Record<StackApp, NodeJS.ProcessEnv>>;
   /**
    * Keep each embedded database in `<dataDir>/<service>` instead of in memory, so that it can be
    * stopped and started again (stopDatabase/startDatabase) without losing what was written.
@@ -40,6 +43,8 @@ export interface StartStackOptions {
 
 export interface RunningStack {
   gatewayUrl: string;
+  /** The live dashboard (sign in with adminToken), unless the stack was started without one. */
+  dashboardUrl?: string;
   registry: {
     backend: Backend;
     address: string;
@@ -51,16 +56,18 @@ export interface RunningStack {
     restart(): Promise<void>;
   };
   logDir: string;
+  /** Every service's ADMIN_TOKEN (for /admin/* and the dashboard): the environment's, else one made for this stack. */
+  adminToken: string;
   /** The stack's own signing key and service client secrets (files, removed by stop()). */
   credentialsDir: string;
   /** Database URL per service, and whether it is the embedded one. */
   databases: DatabaseUrls;
   instances: StackInstance[];
-  instancesOf(service: ServiceName | 'gateway'): StackInstance[];
+  instancesOf(service: StackApp): StackInstance[];
   /** A client of the stack's registry (watch it, list instances); closed by stop(). */
   registryClient: ServiceRegistry;
   /** Ids of the instances the registry reports healthy now. */
-  healthyIds(service: ServiceName | 'gateway'): Promise<string[]>;
+  healthyIds(service: StackApp): Promise<string[]>;
   /**
    * Starts an instance again on its port with its environment, stopping it first (SIGTERM) if it
    * still runs; resolves once it is ready. The instance object keeps its identity; its process changes.
@@ -109,6 +116,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let client: ServiceRegistry | undefined;
   let credentials: DevCredentials | undefined;
   const stop = () => stopInOrder(processes, registry, client, credentials);
+  // Like the signing key, a token of this stack's own unless the environment gives one.
+  const adminToken = env.ADMIN_TOKEN || randomBytes(24).toString('base64url');
 
   try {
     // Missing builds are reported before anything starts.
@@ -141,7 +150,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
     const instances = new StackInstances({
       processes,
-      env: instanceEnv(env, registry.env),
+      env: { ...instanceEnv(env, registry.env), ADMIN_TOKEN: adminToken },
       serviceEnv: options.serviceEnv,
       freePorts: options.freePorts,
       timeoutMs,
@@ -154,11 +163,24 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     await instances.startServices({ databases, replicas, trust, firstPorts: { 'auth-service': authPort } });
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
     const gateway = await instances.launch('gateway', 0, gatewayPort, trust.envFor('gateway'));
+    const dashboard = await launchDashboard(instances, options.dashboardPort ?? (options.freePorts ? 0 : undefined));
 
     const healthyIds = healthyIdsIn(client);
     await waitUntilRegistered(healthyIds, instances.all, timeoutMs);
     progress(`gateway ready on ${gateway.url}; every instance is passing in the registry`);
-    return stackHandle({ gateway, registry, client, healthyIds, processes, databases, instances, trust, stop });
+    return stackHandle({
+      gateway,
+      dashboard,
+      registry,
+      client,
+      healthyIds,
+      processes,
+      databases,
+      instances,
+      trust,
+      adminToken,
+      stop,
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -168,6 +190,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 /** What callers get: the addresses of the running stack and the levers the chaos tests pull. */
 function stackHandle(o: {
   gateway: StackInstance;
+  dashboard: StackInstance | undefined;
   registry: RegistryServer;
   client: ServiceRegistry;
   healthyIds: RunningStack['healthyIds'];
@@ -175,11 +198,13 @@ function stackHandle(o: {
   databases: StackDatabases;
   instances: StackInstances;
   trust: DevCredentials;
+  adminToken: string;
   stop: () => Promise<void>;
 }): RunningStack {
   const { registry, databases, instances } = o;
   return {
     gatewayUrl: o.gateway.url,
+    ...(o.dashboard ? { dashboardUrl: o.dashboard.url } : {}),
     registry: {
       backend: registry.backend,
       address: registry.address,
@@ -189,6 +214,7 @@ function stackHandle(o: {
     },
     registryClient: o.client,
     logDir: o.processes.logDir,
+    adminToken: o.adminToken,
     credentialsDir: o.trust.dir,
     databases: databases.urls,
     instances: instances.all,
@@ -199,6 +225,19 @@ function stackHandle(o: {
     startDatabase: (service) => databases.start(service),
     stop: o.stop,
   };
+}
+
+/**
+ * The dashboard, on 8090 when free: it finds everything through the registry like any client,
+ * and takes the stack's admin token for sign-in and for the services' /admin routes.
+ */
+async function launchDashboard(
+  instances: StackInstances,
+  port: number | false | undefined,
+): Promise<StackInstance | undefined> {
+  if (port === false) return undefined;
+  const chosen = port === 0 ? await freePort() : await preferredPort(port ?? 8090);
+  return instances.launch('dashboard', 0, chosen, {});
 }
 
 /** Ids of the instances of `service` the registry reports healthy now. */
@@ -221,7 +260,7 @@ function instanceEnv(env: NodeJS.ProcessEnv, registryEnv: Record<string, string>
   };
 }
 
-/** Front to back, so nothing is cut off while it still has callers: gateway, services, the rest; then the credentials. */
+/** Front to back, so nothing is cut off while it still has callers: dashboard, gateway, services, the rest; then the credentials. */
 async function stopInOrder(
   processes: StackProcesses,
   registry: RegistryServer | undefined,
@@ -229,6 +268,7 @@ async function stopInOrder(
   credentials: DevCredentials | undefined,
 ): Promise<void> {
   const isServiceInstance = (name: string) => SERVICES.some((s) => new RegExp(`^${s}-\\d+$`).test(name));
+  await processes.stop((p) => p.name === 'dashboard-1');
   await processes.stop((p) => p.name === 'gateway-1');
   await processes.stop((p) => isServiceInstance(p.name));
   await client?.close();

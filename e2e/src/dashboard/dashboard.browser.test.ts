@@ -1,0 +1,192 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { startStack, type RunningStack } from '@lab/dev-stack';
+import { describeWithRequirement } from '@lab/testing';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { ownStackEnv } from '../stack-env';
+
+/**
+ * The dashboard of a fresh `npm start` stack, driven in Debian's chromium through playwright-core
+ * (never a downloaded browser): it lists every instance, drops one killed with SIGKILL within its
+ * check interval plus a second, shows a flag change written to the KV store within a second, shows
+ * a breaker forced open as OPEN and CLOSED again after the reset (both buttons used from the
+ * keyboard), and shows a refused configuration change with the service's reasons.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** The stack's registry checks each instance every second (CHECK_INTERVAL in dev-stack). */
+const CHECK_INTERVAL_MS = 1000;
+
+describeWithRequirement(
+  { name: 'chromium', available: existsSync(CHROMIUM), reason: `no browser at ${CHROMIUM} (Debian package chromium)` },
+  'the dashboard in a real browser',
+  () => {
+    let stack: RunningStack;
+    let browser: Browser;
+    let page: Page;
+
+    /** Runs a step; on failure saves a screenshot to a temporary folder (never the repository) and says where. */
+    async function step(name: string, fn: () => Promise<void>): Promise<void> {
+      try {
+        await fn();
+      } catch (error) {
+        const dir = mkdtempSync(path.join(tmpdir(), 'dashboard-failure-'));
+        const file = path.join(dir, `${name.replace(/\W+/g, '-')}.png`);
+        await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+        console.error(`dashboard test "${name}" failed; screenshot: ${file}`);
+        throw error;
+      }
+    }
+
+    /** Milliseconds until `predicate` holds on the page, or a failure naming `what` after `timeoutMs`. */
+    async function timeUntil(what: string, timeoutMs: number, predicate: () => Promise<boolean>): Promise<number> {
+      const started = performance.now();
+      for (;;) {
+        if (await predicate()) return performance.now() - started;
+        if (performance.now() - started > timeoutMs) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+
+    beforeAll(async () => {
+      stack = await startStack({
+        replicas: { 'product-service': 2 },
+        gatewayPort: 0,
+        registryPort: 0,
+        freePorts: true,
+        env: ownStackEnv(['ADMIN_TOKEN']),
+        startTimeoutMs: 90_000,
+      });
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+      page = await (await browser.newContext()).newPage();
+      page.setDefaultTimeout(10_000);
+    }, 150_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await stack?.stop();
+    }, 60_000);
+
+    it('asks for the admin token, refuses a wrong one, then lists every instance of the stack', async () => {
+      await step('sign-in', async () => {
+        await page.goto(stack.dashboardUrl!);
+        expect(new URL(page.url()).pathname).toBe('/sign-in');
+        await page.getByLabel('Admin token').fill('not-the-admin-token');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('alert').filter({ hasText: 'not the admin token' }).waitFor();
+
+        await page.getByLabel('Admin token').fill(stack.adminToken);
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { level: 1, name: 'System dashboard' }).waitFor();
+        // The first render is complete without the script; the script then says it is live.
+        for (const instance of stack.instances) {
+          await page.locator(`#instances tr[data-instance="${instance.id}"]`).waitFor();
+        }
+        await page.getByText('Live: the page updates').waitFor();
+        expect(await page.locator('#instances tr[data-instance]').count()).toBe(stack.instances.length);
+      });
+    });
+
+    it('drops an instance killed with SIGKILL within its check interval plus 1 s', async () => {
+      await step('killed-instance', async () => {
+        const victim = stack.instancesOf('product-service')[1];
+        const row = page.locator(`#instances tr[data-instance="${victim.id}"]`);
+        expect(await row.count()).toBe(1);
+        victim.process.kill('SIGKILL');
+        const tookMs = await timeUntil(
+          `${victim.id} leaving the page`,
+          CHECK_INTERVAL_MS + 1000,
+          async () => (await row.count()) === 0,
+        );
+        console.log(`dashboard: ${victim.id} left the page ${Math.round(tookMs)} ms after SIGKILL`);
+        await page.locator('#changes').getByText(`${victim.id} left the healthy instances`).waitFor({ timeout: 2000 });
+      });
+    });
+
+    it('shows a flag change written to the KV store within 1 s', async () => {
+      await step('flag-change', async () => {
+        const value = page.locator('#config tr[data-service="order-service"][data-flag="bulk-discount"] .flag-value');
+        expect(await value.textContent()).toBe('{"enabled":false}');
+        const written = await fetch(`${stack.registry.address}/v1/kv/config/order-service/flags/bulk-discount`, {
+          method: 'PUT',
+          body: '{"enabled":true,"rolloutPercent":40}',
+        });
+        expect(written.status).toBe(200);
+        const tookMs = await timeUntil('the new flag definition', 1000, async () =>
+          (await value.textContent())!.includes('"rolloutPercent":40'),
+        );
+        console.log(`dashboard: the flag change showed ${Math.round(tookMs)} ms after the KV write`);
+      });
+    });
+
+    it('shows a breaker forced open as OPEN, then CLOSED after the reset, both from the keyboard', async () => {
+      await step('breaker', async () => {
+        const caller = stack.instancesOf('order-service')[0].id;
+        const state = page.locator(
+          `#dependencies tr[data-instance="${caller}"][data-dependency="inventory-service"] .breaker`,
+        );
+        expect(await state.textContent()).toBe('CLOSED');
+
+        await page.getByRole('button', { name: `Force open: inventory-service breaker of ${caller}` }).focus();
+        await page.keyboard.press('Enter');
+        await page.locator('#notice').getByText(`${caller}: breaker to inventory-service forced open`).waitFor();
+        await timeUntil('OPEN', 2000, async () => (await state.textContent()) === 'OPEN');
+        // The service itself now fails fast: the order path answers 503 without calling inventory.
+        const detail = await (await fetch(`${stack.instancesOf('order-service')[0].url}/health/detailed`)).json();
+        expect(detail.policies).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ name: 'inventory-service', state: 'open', forcedOpen: true }),
+          ]),
+        );
+
+        await page.getByRole('button', { name: `Reset: inventory-service breaker of ${caller}` }).focus();
+        await page.keyboard.press('Enter');
+        await timeUntil('CLOSED', 2000, async () => (await state.textContent()) === 'CLOSED');
+      });
+    });
+
+    it('shows a refused configuration change with the service’s reasons, and the last good value stays', async () => {
+      await step('refused-change', async () => {
+        await page.getByLabel('Service', { exact: true }).selectOption('order-service');
+        await page.getByLabel('Key', { exact: true }).fill('logLevel');
+        await page.getByLabel('Value', { exact: true }).fill('loud');
+        await page.getByRole('button', { name: 'Write to the KV store' }).click();
+        const notice = page.locator('#notice');
+        await notice.getByText('refused it').waitFor();
+        expect(await notice.textContent()).toMatch(
+          /order-service-1 refused it \(logLevel: .*\); the last good configuration stays in force/,
+        );
+        await page
+          .locator('#config article[data-service="order-service"] .refusal')
+          .getByText('logLevel')
+          .waitFor({ timeout: 2000 });
+        const config = await fetch(`${stack.instancesOf('order-service')[0].url}/admin/config`, {
+          headers: { authorization: `Bearer ${stack.adminToken}` },
+        });
+        expect(((await config.json()) as { values: Record<string, { value: unknown }> }).values.logLevel.value).toBe(
+          'info',
+        );
+      });
+    });
+
+    it('shows the traffic of each route as requests go through the gateway', async () => {
+      await step('traffic', async () => {
+        for (let i = 0; i < 20; i++) expect((await fetch(`${stack.gatewayUrl}/api/products`)).status).toBe(200);
+        await page
+          .locator('#traffic tr[data-service="product-service"][data-route="GET /products"]')
+          .waitFor({ timeout: 5000 });
+      });
+    });
+  },
+);
