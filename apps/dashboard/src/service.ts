@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { breakerAction, flagAction, settingAction } from './actions/action-inputs';
 import { openConfigKv } from './actions/config-writer';
 import { DashboardActions } from './actions/dashboard-actions';
+import { ConsulCatalog } from './collect/consul-catalog';
 import { InstanceProbe } from './collect/instance-probe';
 import { SystemCollector, type RegistryCatalog } from './collect/system-collector';
 import { dashboardConfig, type DashboardConfig } from './config';
@@ -28,7 +29,8 @@ const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the page's own form posts.
+  'referrer-policy': 'same-origin',
 };
 
 function asset(body: string, type: string): RequestHandler {
@@ -90,16 +92,29 @@ export const dashboardService = createDashboardService();
 
 function mountDashboard(ctx: ServiceContext<DashboardConfig>, options: DashboardOptions): void {
   const { app, config, log } = ctx;
+  const timeoutMs = Math.min(Math.max(config.DASHBOARD_REFRESH_INTERVAL * 2, 1000), 5000);
+  // Consul has a catalog: every service, and instances that fail their checks with the checks' output.
+  const consul =
+    options.catalog === undefined && config.DISCOVERY_BACKEND === 'consul'
+      ? new ConsulCatalog({
+          url: config.CONSUL_URL,
+          token: config.CONSUL_TOKEN,
+          ca: config.CONSUL_CA,
+          cert: config.CONSUL_CERT,
+          key: config.CONSUL_KEY,
+          timeoutMs,
+        })
+      : undefined;
   const probe = new InstanceProbe({
     adminToken: config.ADMIN_TOKEN,
-    timeoutMs: Math.min(Math.max(config.DASHBOARD_REFRESH_INTERVAL * 2, 1000), 5000),
+    timeoutMs,
   });
   const collector = new SystemCollector({
     services: config.DASHBOARD_SERVICES,
     directory: ctx.services,
     registryKind: config.DISCOVERY_BACKEND,
     probe,
-    catalog: options.catalog,
+    catalog: options.catalog ?? consul,
     intervalMs: config.DASHBOARD_REFRESH_INTERVAL,
     log,
   });
@@ -116,6 +131,7 @@ function mountDashboard(ctx: ServiceContext<DashboardConfig>, options: Dashboard
     live.close();
     collector.close();
     await probe.close();
+    await consul?.close();
     if (options.kv === undefined) await kv?.close();
   });
 

@@ -11,7 +11,7 @@ import { ownStackEnv } from '../stack-env';
 /**
  * The dashboard of a fresh `npm start` stack, driven in Debian's chromium through playwright-core
  * (never a downloaded browser): it lists every instance, drops one killed with SIGKILL within its
- * check interval plus a second, shows a flag change written to the KV store within a second, shows
+ * check interval plus a second (and lists it as failing its check, with the check's output), shows a flag change written to the KV store within a second, shows
  * a breaker forced open as OPEN and CLOSED again after the reset (both buttons used from the
  * keyboard), and shows a refused configuration change with the service's reasons.
  */
@@ -111,6 +111,10 @@ describeWithRequirement(
         );
         console.log(`dashboard: ${victim.id} left the page ${Math.round(tookMs)} ms after SIGKILL`);
         await page.locator('#changes').getByText(`${victim.id} left the healthy instances`).waitFor({ timeout: 2000 });
+        // The registry still holds it, failing its check: the catalog shows why, in the registry's words.
+        const failing = page.locator(`#instances tr[data-failing-instance="${victim.id}"]`);
+        await failing.locator('.state-critical').waitFor({ timeout: 3000 });
+        expect(await failing.locator('.output').textContent()).not.toBe('');
       });
     });
 
