@@ -118,7 +118,8 @@ function mountDashboard(ctx: ServiceContext<DashboardConfig>, options: Dashboard
     intervalMs: config.DASHBOARD_REFRESH_INTERVAL,
     log,
   });
-  const kv = options.kv ?? openConfigKv(config, log);
+  const configKv = options.kv === undefined ? openConfigKv(config, log) : undefined;
+  const kv = options.kv ?? configKv?.kv;
   const actions = new DashboardActions({ collector, probe, kv });
   const live = new LiveStream(collector, log);
   const sessions = new Sessions(config.ADMIN_TOKEN);
@@ -132,7 +133,7 @@ function mountDashboard(ctx: ServiceContext<DashboardConfig>, options: Dashboard
     collector.close();
     await probe.close();
     await consul?.close();
-    if (options.kv === undefined) await kv?.close();
+    await configKv?.close();
   });
 
   const page = (res: Response, status: number, notice?: Notice) =>

@@ -147,7 +147,9 @@ describeWithRequirement(
         await page.locator('#notice').getByText(`${caller}: breaker to inventory-service forced open`).waitFor();
         await timeUntil('OPEN', 2000, async () => (await state.textContent()) === 'OPEN');
         // The service itself now fails fast: the order path answers 503 without calling inventory.
-        const detail = await (await fetch(`${stack.instancesOf('order-service')[0].url}/health/detailed`)).json();
+        const detail = (await (await fetch(`${stack.instancesOf('order-service')[0].url}/health/detailed`)).json()) as {
+          policies: unknown[];
+        };
         expect(detail.policies).toEqual(
           expect.arrayContaining([
             expect.objectContaining({ name: 'inventory-service', state: 'open', forcedOpen: true }),

@@ -7,6 +7,8 @@ export type { RunningService, StartOptions } from './start-service';
 export { runService } from './run-service';
 
 export type { BaseConfig } from './config/base-config';
+// The registry a service's configuration names: for an app that needs a second client of it (other credentials).
+export { createServiceRegistry } from './discovery/service-registry';
 export type { Migration, Queryable } from './db/types';
 export { MigrationFailedError } from './db/migrations';
 
