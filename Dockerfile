@@ -4,7 +4,7 @@
 #
 #   docker build --build-arg APP=product-service -t discovery-lab/product-service .
 #
-# APP is one of: auth-service, product-service, inventory-service, order-service, gateway, dev-registry.
+# APP is one of: auth-service, product-service, inventory-service, order-service, gateway, dashboard, dev-registry.
 # The build runs the same `npm run build` as `npm test`; the final image holds Node, the app's
 # production dependencies and the compiled workspace code, and runs as the unprivileged `node` user.
 #

@@ -9,6 +9,7 @@ const APPS = {
   'inventory-service': { port: 3003, path: '/health/live' },
   'order-service': { port: 3004, path: '/health/live' },
   gateway: { port: 8080, path: '/health/live' },
+  dashboard: { port: 8090, path: '/health/live' },
   // The development registry is not built on service-kit: its leader endpoint answers while it runs.
   'dev-registry': { port: 8500, path: '/v1/status/leader', portVariable: 'DEV_REGISTRY_PORT' },
 };

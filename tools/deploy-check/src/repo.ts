@@ -14,6 +14,7 @@ export const DEPLOYED_APPS = [
   'inventory-service',
   'order-service',
   'gateway',
+  'dashboard',
 ] as const;
 export type DeployedApp = (typeof DEPLOYED_APPS)[number];
 

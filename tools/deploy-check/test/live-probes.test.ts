@@ -45,6 +45,8 @@ describeWithKubectl('the probes of the dev overlay', () => {
               DISCOVERY_BACKEND: 'memory',
               LOG_LEVEL: 'warn',
               SHUTDOWN_DRAIN_DELAY_MS: '0',
+              // Every deployment gives each app the admin token; the dashboard cannot start without it.
+              ADMIN_TOKEN: 'an-admin-token-for-the-probes',
             };
             if (WITH_DATABASE.has(app)) {
               const database = await createTestDatabase();
