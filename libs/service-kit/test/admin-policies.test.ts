@@ -47,11 +47,15 @@ describe('POST /admin/policies/:name/force-open and /reset', () => {
 
     const unknown = await post('/admin/policies/billing-service/force-open');
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { detail: string }).detail).toMatch(/no policy named billing-service.*policies: echo-service/);
+    expect(((await unknown.json()) as { detail: string }).detail).toMatch(
+      /no policy named billing-service.*policies: echo-service/,
+    );
 
     const bad = await post('/admin/policies/not%20a%20name/reset');
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { errors: unknown }).errors).toEqual([expect.objectContaining({ field: 'params.name' })]);
+    expect(((await bad.json()) as { errors: unknown }).errors).toEqual([
+      expect.objectContaining({ field: 'params.name' }),
+    ]);
   });
 
   it('does not exist without an ADMIN_TOKEN', async () => {
