@@ -13,6 +13,7 @@ describe('the repository config/ folder', () => {
   it('has a folder for every service', () => {
     expect(services.sort()).toEqual([
       'auth-service',
+      'dashboard',
       'gateway',
       'inventory-service',
       'order-service',
