@@ -32,6 +32,14 @@ describe('the repository config/ folder', () => {
     }
   });
 
+  // The shared files set the log level per environment; a service file that set it again would hide
+  // shared/production.yaml's `warn` (files are layered shared first, then the service's own).
+  it.each(services)('%s logs at info by default and at warn in production', async (service) => {
+    const development = await readFileLayer({ configDir, service, environment: 'development' });
+    const production = await readFileLayer({ configDir, service, environment: 'production' });
+    expect([development.tree.logLevel, production.tree.logLevel]).toEqual(['info', 'warn']);
+  });
+
   it('ships the bulk-discount flag for order-service, off', async () => {
     const layer = await readFileLayer({ configDir, service: 'order-service', environment: 'development' });
     expect(layer.tree.flags).toEqual({ 'bulk-discount': { enabled: false } });
