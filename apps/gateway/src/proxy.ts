@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { httpOrigin } from '@lab/common';
 import type { AttemptOutcome, ServiceInstance } from '@lab/discovery';
 import { NotFound, ServiceUnavailable } from '@lab/service-kit';
 import { classifyAttemptError, mayRetryElsewhere, outcomeOfFailure, outcomeOfResponse } from './attempt-rules';
@@ -112,7 +113,7 @@ export function createProxyHandler(o: ProxyOptions): RequestHandler {
       let upstream: Dispatcher.ResponseData;
       try {
         upstream = await dispatcher.request({
-          origin: `http://${instance.address}:${instance.port}`,
+          origin: httpOrigin(instance.address, instance.port),
           path: match.upstreamPath,
           method: req.method as Dispatcher.HttpMethod,
           headers,

@@ -40,13 +40,15 @@ export async function startUpstream(
   id: string,
   handler: UpstreamHandler = echo,
   meta?: Record<string, string>,
+  /** Where it listens and what it registers as its address: '::1' for an IPv6 replica. */
+  host = '127.0.0.1',
 ): Promise<Upstream> {
   const received: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {
     received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     handler(req, res, upstream);
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   let closed = false;
@@ -68,7 +70,7 @@ export async function startUpstream(
       await crash();
     },
   };
-  await registry.register({ id, name, address: '127.0.0.1', port, meta });
+  await registry.register({ id, name, address: host, port, meta });
   return upstream;
 }
 
