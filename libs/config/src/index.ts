@@ -34,6 +34,7 @@ export { MemoryKv } from './kv/memory-kv';
 
 // Feature flags.
 export { evaluateFlag } from './flags/evaluate-flag';
+export { explainFlag, type FlagExplanation, type FlagReason, type RolloutDetail } from './flags/explain-flag';
 export { rolloutBucket } from './flags/rollout-bucket';
 export type { FlagEvaluator } from './flags/flag-evaluator';
 export { flagDefinitionSchema, type FlagDefinition, type FlagSubject } from './flags/flag-definition';

@@ -11,6 +11,7 @@ import { trustedKeySource } from './auth/trusted-key-source';
 import { BASE_SECRET_KEYS, type BaseConfig } from './config/base-config';
 import { mountAdminRoutes } from './admin/admin-routes';
 import { mountPolicyRoutes } from './admin/policy-routes';
+import { mountFlagRoutes } from './admin/flag-routes';
 import { loadServiceConfig } from './config/load-service-config';
 import { openDatabase, type Database } from './db/database';
 import { waitForFirstConnection } from './db/first-connection';
@@ -228,6 +229,7 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
       names: () => dependencies.snapshots().map((s) => s.name),
       log,
     });
+    mountFlagRoutes(app, { token: config.ADMIN_TOKEN, flags: ctx.flags });
     const gate = startingGate(def.name);
     app.use(gate.middleware);
 

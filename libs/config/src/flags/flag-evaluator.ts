@@ -1,8 +1,13 @@
 import { evaluateFlag } from './evaluate-flag';
+import { explainFlag, type FlagExplanation } from './explain-flag';
 import type { FlagSet, FlagSubject } from './flag-definition';
 
 export interface FlagEvaluator {
   isEnabled(name: string, subject?: FlagSubject): boolean;
+  /** How isEnabled decides for `subject`, and why (for people asking: admin views, labs). */
+  explain(name: string, subject?: FlagSubject): FlagExplanation;
+  /** The names of the flags in force, sorted. */
+  names(): string[];
 }
 
 /**
@@ -13,12 +18,25 @@ export class LiveFlagEvaluator implements FlagEvaluator {
   constructor(private readonly current: () => FlagSet) {}
 
   isEnabled(name: string, subject?: FlagSubject): boolean {
-    const flags = this.current();
-    return evaluateFlag(name, Object.hasOwn(flags, name) ? flags[name] : undefined, subject);
+    return evaluateFlag(name, this.definition(name), subject);
+  }
+
+  explain(name: string, subject?: FlagSubject): FlagExplanation {
+    return explainFlag(name, this.definition(name), subject);
+  }
+
+  names(): string[] {
+    return Object.keys(this.current()).sort();
   }
 
   /** The definitions in force now (for admin views). */
   definitions(): FlagSet {
     return this.current();
+  }
+
+  /** Own properties only: a flag named `toString` is not one. */
+  private definition(name: string) {
+    const flags = this.current();
+    return Object.hasOwn(flags, name) ? flags[name] : undefined;
   }
 }
