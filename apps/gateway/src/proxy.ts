@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { pipeline } from 'node:stream';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -5,10 +6,16 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { httpOrigin } from '@lab/common';
 import type { AttemptOutcome, ServiceInstance } from '@lab/discovery';
-import { NotFound, ServiceUnavailable } from '@lab/service-kit';
-import { classifyAttemptError, mayRetryElsewhere, outcomeOfFailure, outcomeOfResponse } from './attempt-rules';
+import { NotFound, ServiceUnavailable, type HttpProblem } from '@lab/service-kit';
+import {
+  classifyAttemptError,
+  mayRetryElsewhere,
+  outcomeOfFailure,
+  outcomeOfResponse,
+  type AttemptFailure,
+} from './attempt-rules';
 import { ForwardedBody } from './forwarded-body';
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
+import { downstreamResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './forwarded-headers';
 import { failureOutcome as failureMetric, statusOutcome, type GatewayMetrics } from './gateway-metrics';
 import { BadGateway, GatewayTimeout } from './problems';
 import { matchRoute, type GatewayRoute } from './routes';
@@ -43,138 +50,224 @@ interface Target {
   readonly chooser: InstanceChooser;
 }
 
+/** One request on its way through the gateway: what every step of it reads. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  readonly service: string;
+  readonly chooser: InstanceChooser;
+  readonly upstreamPath: string;
+  readonly headers: HeaderMap;
+  readonly withBody: boolean;
+  /** Aborted when the client goes away before the upstream has answered. */
+  readonly abort: AbortController;
+  /** Answers the client with a problem (no response has started yet). */
+  readonly fail: (problem: HttpProblem) => void;
+}
+
+/** What one attempt on one instance came to: a response to relay, or why there was none. */
+type AttemptResult =
+  | { readonly response: Dispatcher.ResponseData; readonly started: number }
+  | { readonly failure: AttemptFailure; readonly error: unknown; readonly bodyStarted: boolean };
+
 /** Whether the request carries a body at all (RFC 9112 §6.3); GETs normally don't. */
-function hasBody(req: Request): boolean {
+function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**
- * The gateway's one request handler, mounted under /api: finds the route, lets the service's
- * chooser pick an instance (the configured balancer over the healthy, non-ejected ones), streams
- * the request there and the response back. Connection failures move on to another instance when
- * that is safe; everything else becomes a problem response. Every attempt is reported back to the
- * chooser, so in-flight counts and outlier ejection see the gateway's traffic.
+ * The gateway's proxy, split by step: `route` finds the service, `forward` runs attempts until one
+ * gets a response or none is left, `attempt` sends the request to one instance, and `relay`
+ * streams the answer back. Connection failures move on to another instance when that is safe;
+ * everything else becomes a problem response. Every attempt is reported back to the chooser, so
+ * in-flight counts and outlier ejection see the gateway's traffic.
  */
-export function createProxyHandler(o: ProxyOptions): RequestHandler {
-  const { dispatcher, metrics, log, retryAttempts } = o;
-  const timeouts = { headersTimeout: o.upstreamTimeoutMs, bodyTimeout: o.upstreamTimeoutMs };
-  // One chooser per service, shared by every route that leads to it, so the balancing stays even.
-  const byService = new Map<string, Target>();
-  const targets = new Map<GatewayRoute, Target>();
-  for (const route of o.routes) {
-    let target = byService.get(route.service);
-    if (target === undefined) {
-      target = { service: route.service, chooser: o.chooserFor(route.service) };
-      byService.set(route.service, target);
+export class Proxy {
+  private readonly timeouts: { headersTimeout: number; bodyTimeout: number };
+  /** One chooser per service, shared by every route that leads to it, so the balancing stays even. */
+  private readonly targets = new Map<GatewayRoute, Target>();
+
+  constructor(private readonly o: ProxyOptions) {
+    this.timeouts = { headersTimeout: o.upstreamTimeoutMs, bodyTimeout: o.upstreamTimeoutMs };
+    const byService = new Map<string, Target>();
+    for (const route of o.routes) {
+      let target = byService.get(route.service);
+      if (target === undefined) {
+        target = { service: route.service, chooser: o.chooserFor(route.service) };
+        byService.set(route.service, target);
+      }
+      this.targets.set(route, target);
     }
-    targets.set(route, target);
   }
 
-  return async function proxy(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const match = matchRoute(o.routes, req.originalUrl);
+  /**
+   * Proxies one request whose target (`url`) starts with /api; an unrouted one is answered 404
+   * through `fail`. `matched` hears the route prefix (the label for metrics and logs) first.
+   */
+  route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    o: {
+      url: string;
+      requestId: string;
+      fail: (problem: HttpProblem) => void;
+      matched: (prefix: string, res: ServerResponse) => void;
+    },
+  ): void {
+    const match = matchRoute(this.o.routes, o.url);
     if (match === undefined) {
-      next(new NotFound('No service is routed at this path'));
+      o.fail(new NotFound('No service is routed at this path'));
       return;
     }
-    // Names the route in service-kit's metrics and request log without one label per URL.
-    res.locals.route = match.route.prefix;
-    const target = targets.get(match.route)!;
-    const { service, chooser } = target;
-
+    o.matched(match.route.prefix, res);
+    const { service, chooser } = this.targets.get(match.route)!;
+    const abort = new AbortController();
     // Client gone before the upstream answered: abort the attempt (the response pipeline handles
     // a client that goes away later).
-    const abort = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-
     const headers = upstreamRequestHeaders(req.headers, {
       clientAddress: req.socket.remoteAddress,
       proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
-      requestId: req.id,
+      requestId: o.requestId,
     });
-    const withBody = hasBody(req);
+    void this.forward({
+      req,
+      res,
+      requestId: o.requestId,
+      service,
+      chooser,
+      upstreamPath: match.upstreamPath,
+      headers,
+      withBody: hasBody(req),
+      abort,
+      fail: o.fail,
+    });
+  }
+
+  /** Attempts on one instance after another until one answers, a failure is final or none is left. */
+  private async forward(x: Exchange): Promise<void> {
     let tried: string[] | undefined;
-
-    for (let attempt = 0; ; attempt++) {
-      const instance = chooser.pick(tried);
+    for (let attempts = 1; ; attempts++) {
+      const instance = x.chooser.pick(tried);
       if (instance === undefined) {
-        next(
+        x.fail(
           tried === undefined
-            ? new ServiceUnavailable(`No healthy instance of ${service}`)
-            : new BadGateway(`${service} could not be reached (tried ${tried.length} instance(s))`),
+            ? new ServiceUnavailable(`No healthy instance of ${x.service}`)
+            : new BadGateway(`${x.service} could not be reached (tried ${tried.length} instance(s))`),
         );
         return;
       }
-      const body = withBody ? new ForwardedBody(req) : undefined;
-      const started = performance.now();
-      chooser.started(instance.id);
-      let upstream: Dispatcher.ResponseData;
-      try {
-        upstream = await dispatcher.request({
-          origin: httpOrigin(instance.address, instance.port),
-          path: match.upstreamPath,
-          method: req.method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          signal: abort.signal,
-          ...timeouts,
-        });
-      } catch (error) {
-        const failure = classifyAttemptError(abort.signal.aborted ? abort.signal.reason : error);
-        metrics.record(service, failureMetric[failure], (performance.now() - started) / 1000);
-        chooser.finished(instance.id, abort.signal.aborted ? 'neutral' : outcomeOfFailure[failure]);
-        if (abort.signal.aborted) return; // nobody left to answer
-        if (failure === 'connection') {
-          if (attempt < retryAttempts && mayRetryElsewhere(req.method, req.headers, body?.started ?? false)) {
-            (tried ??= []).push(instance.id);
-            log.debug(
-              { requestId: req.id, service, instance: instance.id, err: error },
-              'upstream connection failed, retrying on another instance',
-            );
-            continue;
-          }
-        }
-        // Part of the body may still sit unread on the caller's socket: close it after the answer.
-        if (body?.started && !req.readableEnded) res.setHeader('connection', 'close');
-        next(
-          failure === 'timeout'
-            ? new GatewayTimeout(`${service} did not answer within ${o.upstreamTimeoutMs} ms`)
-            : new BadGateway(
-                failure === 'connection' ? `${service} could not be reached` : `${service} gave no usable answer`,
-              ),
-        );
+      const result = await this.attempt(x, instance);
+      if ('response' in result) {
+        this.relay(x, instance, result.response, result.started, attempts);
         return;
       }
-
-      const status = upstream.statusCode;
-      res.writeHead(status, downstreamResponseHeaders(upstream.headers));
-      pipeline(upstream.body, res, (error) => {
-        const seconds = (performance.now() - started) / 1000;
-        metrics.record(service, statusOutcome(status), seconds);
-        chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
-        if (error && !abort.signal.aborted) {
-          log.warn(
-            { requestId: req.id, service, instance: instance.id, status, err: error },
-            'upstream response ended early',
-          );
-        } else if (log.isLevelEnabled('debug')) {
-          log.debug(
-            {
-              requestId: req.id,
-              service,
-              instance: instance.id,
-              status,
-              attempts: attempt + 1,
-              durationMs: Math.round(seconds * 1e5) / 100,
-              ...(error && { aborted: true }),
-            },
-            'proxied',
-          );
-        }
-      });
+      if (x.abort.signal.aborted) return; // nobody left to answer
+      const { failure, error, bodyStarted } = result;
+      if (
+        failure === 'connection' &&
+        attempts <= this.o.retryAttempts &&
+        mayRetryElsewhere(x.req.method ?? '', x.req.headers, bodyStarted)
+      ) {
+        (tried ??= []).push(instance.id);
+        this.o.log.debug(
+          { requestId: x.requestId, service: x.service, instance: instance.id, err: error },
+          'upstream connection failed, retrying on another instance',
+        );
+        continue;
+      }
+      // Part of the body may still sit unread on the caller's socket: close it after the answer.
+      if (bodyStarted && !x.req.readableEnded) x.res.setHeader('connection', 'close');
+      x.fail(this.finalProblem(x.service, failure));
       return;
     }
+  }
+
+  /**
+   * One request to one instance, up to its response headers. A failure is recorded (metric, and the
+   * chooser's outcome for outlier ejection) here; a response is recorded once it has been relayed.
+   */
+  private async attempt(x: Exchange, instance: ServiceInstance): Promise<AttemptResult> {
+    const body = x.withBody ? new ForwardedBody(x.req) : undefined;
+    const started = performance.now();
+    x.chooser.started(instance.id);
+    try {
+      const response = await this.o.dispatcher.request({
+        origin: httpOrigin(instance.address, instance.port),
+        path: x.upstreamPath,
+        method: x.req.method as Dispatcher.HttpMethod,
+        headers: x.headers,
+        body,
+        signal: x.abort.signal,
+        ...this.timeouts,
+      });
+      return { response, started };
+    } catch (error) {
+      const aborted = x.abort.signal.aborted;
+      const failure = classifyAttemptError(aborted ? x.abort.signal.reason : error);
+      this.o.metrics.record(x.service, failureMetric[failure], (performance.now() - started) / 1000);
+      x.chooser.finished(instance.id, aborted ? 'neutral' : outcomeOfFailure[failure]);
+      return { failure, error, bodyStarted: body?.started ?? false };
+    }
+  }
+
+  /** Streams the upstream's answer to the client, then records the attempt. */
+  private relay(
+    x: Exchange,
+    instance: ServiceInstance,
+    upstream: Dispatcher.ResponseData,
+    started: number,
+    attempts: number,
+  ): void {
+    const status = upstream.statusCode;
+    const { res, abort, service, requestId } = x;
+    res.writeHead(status, downstreamResponseHeaders(upstream.headers));
+    pipeline(upstream.body, res, (error) => {
+      const seconds = (performance.now() - started) / 1000;
+      this.o.metrics.record(service, statusOutcome(status), seconds);
+      x.chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
+      const { log } = this.o;
+      if (error && !abort.signal.aborted) {
+        log.warn({ requestId, service, instance: instance.id, status, err: error }, 'upstream response ended early');
+      } else if (log.isLevelEnabled('debug')) {
+        log.debug(
+          {
+            requestId,
+            service,
+            instance: instance.id,
+            status,
+            attempts,
+            durationMs: Math.round(seconds * 1e5) / 100,
+            ...(error && { aborted: true }),
+          },
+          'proxied',
+        );
+      }
+    });
+  }
+
+  private finalProblem(service: string, failure: AttemptFailure): HttpProblem {
+    if (failure === 'timeout')
+      return new GatewayTimeout(`${service} did not answer within ${this.o.upstreamTimeoutMs} ms`);
+    return new BadGateway(
+      failure === 'connection' ? `${service} could not be reached` : `${service} gave no usable answer`,
+    );
+  }
+}
+
+/** Names the route in service-kit's metrics and request log without one label per URL. */
+function nameRoute(prefix: string, res: ServerResponse): void {
+  (res as Response).locals.route = prefix;
+}
+
+/** The proxy as Express middleware, mounted under /api; problems go to service-kit's error handler. */
+export function createProxyHandler(o: ProxyOptions): RequestHandler {
+  const proxy = new Proxy(o);
+  return function proxyHandler(req: Request, res: Response, next: NextFunction): void {
+    proxy.route(req, res, { url: req.originalUrl, requestId: req.id, fail: next, matched: nameRoute });
   };
 }
