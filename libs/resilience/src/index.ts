@@ -1,3 +1,5 @@
+// The public entry of @lab/resilience: the call policy, its options and their limits, its metrics, and the
+// errors a caller may meet. The policies inside (retry, breaker, bulkhead, budget) are reached through it.
 export {
   createCallPolicy,
   type CallPolicy,

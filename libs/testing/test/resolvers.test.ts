@@ -1,14 +1,7 @@
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import {
-  containerRuntimeUnavailable,
-  describeWithInfra,
-  infra,
-  probeConsul,
-  resolveConsul,
-  resolvePostgres,
-  resolveRedis,
-} from '../src';
+import { describeWithInfra, infra, probeConsul, resolveConsul, resolvePostgres, resolveRedis } from '../src';
+import { containerRuntimeUnavailable } from '../src/resolve/container-step';
 import type { ResolvedServer, ServerResolution } from '../src';
 import { findBinaryDirectory, pathDirectories, postgresqlLibDirectories } from '../src/resolve/find-binary';
 
