@@ -21,7 +21,7 @@ export function readCodeLinks(source: string): CodeLink[] {
     const line = (block.map?.[0] ?? 0) + 1;
     for (let i = 0; i < children.length; i++) {
       if (children[i].type !== 'link_open') continue;
-      const href = children[i].attrGet('href') ?? '';
+      const href = String(children[i].attrGet('href') ?? '');
       if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#')) continue;
       // Only code that is the link's first piece names a symbol: [`httpOrigin`](…)(address, port).
       const first = children[i + 1];
