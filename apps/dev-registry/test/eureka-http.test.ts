@@ -181,6 +181,36 @@ describe.each(['/eureka', '/eureka/v2'])('Eureka REST API under %s', (prefix) =>
     expect(vip.applications.application.map((a) => a.name)).toEqual(['ORDERS']);
   });
 
+  // The remaining calls of Spring Cloud Netflix's RestTemplateEurekaHttpClient, with the query
+  // parameters it adds: regions on reads, overriddenstatus on heartbeats, lastDirtyTimestamp on
+  // status changes, and the secure VIP read.
+  it("answers Spring's other request shapes: regions, overriddenstatus, status with lastDirtyTimestamp, svips", async () => {
+    await send('POST', '/apps/ORDERS', springJson('orders', 'o-1', 7001));
+    const regions = await send('GET', '/apps/?regions=us-east-1', undefined, { accept: 'application/json' });
+    expect(regions.json<{ applications: { apps__hashcode: string } }>().applications.apps__hashcode).toBe('UP_1_');
+    const delta = await send('GET', '/apps/delta?regions=us-east-1', undefined, { accept: 'application/json' });
+    expect(delta.status).toBe(200);
+
+    const beat = '/apps/ORDERS/o-1?status=UP&lastDirtyTimestamp=1700000000000';
+    expect((await send('PUT', `${beat}&overriddenstatus=UNKNOWN`)).status).toBe(200);
+    expect(
+      (await send('PUT', '/apps/ORDERS/o-1/status?value=OUT_OF_SERVICE&lastDirtyTimestamp=1700000000000')).status,
+    ).toBe(200);
+    expect((await send('PUT', `${beat}&overriddenstatus=OUT_OF_SERVICE`)).status).toBe(200);
+    const secure = (await send('GET', '/svips/orders')).json<{
+      applications: { application: Array<{ instance: Array<{ status: string }> }> };
+    }>();
+    expect(secure.applications.application[0]!.instance[0]!.status).toBe('OUT_OF_SERVICE');
+
+    // Spring removes an override with only lastDirtyTimestamp: no status is left, so the next
+    // heartbeat answers 404 and the client registers again with its own.
+    expect((await send('DELETE', '/apps/ORDERS/o-1/status?lastDirtyTimestamp=1700000000000')).status).toBe(200);
+    expect((await send('PUT', beat)).status).toBe(404);
+    expect((await send('POST', '/apps/ORDERS', springJson('orders', 'o-1', 7001))).status).toBe(204);
+    const back = (await send('GET', '/apps/ORDERS/o-1')).json<{ instance: { status: string } }>();
+    expect(back.instance.status).toBe('UP');
+  });
+
   it('answers 4xx naming the field for bad input, never 500', async () => {
     const bad = async (
       status: number,

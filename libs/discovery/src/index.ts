@@ -32,6 +32,7 @@ export {
 export { ConsulRegistry } from './backends/consul-registry';
 export { EtcdRegistry } from './backends/etcd-registry';
 export { ZookeeperRegistry } from './backends/zookeeper-registry';
+export { EurekaRegistry, type EurekaRegistryOptions } from './backends/eureka-registry';
 export { DnsRegistry } from './backends/dns-registry';
 export { MemoryRegistry } from './backends/memory-registry';
 export type { RegistryKv } from './kv/registry-kv';

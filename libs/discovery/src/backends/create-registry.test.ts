@@ -4,6 +4,7 @@ import type { CreateRegistryOptions } from './create-registry';
 import { createRegistry } from './create-registry';
 import { DnsRegistry } from './dns-registry';
 import { EtcdRegistry } from './etcd-registry';
+import { EurekaRegistry } from './eureka-registry';
 import { MemoryRegistry } from './memory-registry';
 import { ZookeeperRegistry } from './zookeeper-registry';
 
@@ -25,6 +26,12 @@ const cases: Case[] = [
   ],
   ['etcd', { backend: 'etcd', etcdEndpoints: ['http://127.0.0.1:2379'], etcdLeaseTtlSeconds: 5 }, EtcdRegistry, pushed],
   ['zookeeper', { backend: 'zookeeper', zookeeperConnect: '127.0.0.1:2181' }, ZookeeperRegistry, pushed],
+  [
+    'eureka',
+    { backend: 'eureka', eurekaUrl: 'http://127.0.0.1:8761/eureka', eurekaConfigKvUrl: 'http://127.0.0.1:8500' },
+    EurekaRegistry,
+    { healthChecks: false, pushWatch: false, selfRegistration: true },
+  ],
   [
     'dns',
     { backend: 'dns', dnsNamespace: 'shop', dnsPort: 3002 },
@@ -49,7 +56,11 @@ describe('createRegistry', () => {
     expect(() => createRegistry({ backend: 'consul' })).toThrow(/consulUrl/);
     expect(() => createRegistry({ backend: 'etcd', etcdEndpoints: [] })).toThrow(/etcdEndpoints/);
     expect(() => createRegistry({ backend: 'zookeeper' })).toThrow(/zookeeperConnect/);
-    expect(() => createRegistry({ backend: 'eureka' as 'consul' })).toThrow(/unknown discovery backend "eureka"/);
+    expect(() => createRegistry({ backend: 'eureka' })).toThrow(/eurekaUrl/);
+    expect(() =>
+      createRegistry({ backend: 'eureka', eurekaUrl: 'http://e/eureka', eurekaLeaseDurationMs: 1000 }),
+    ).toThrow(/leaseDurationMs must be longer than renewalIntervalMs/);
+    expect(() => createRegistry({ backend: 'nacos' as 'consul' })).toThrow(/unknown discovery backend "nacos"/);
   });
 
   it('refuses an etcd lease TTL etcd would not grant', () => {

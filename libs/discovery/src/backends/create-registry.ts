@@ -4,11 +4,12 @@ import type { ConsulTls } from './consul-http';
 import { ConsulRegistry } from './consul-registry';
 import { DnsRegistry } from './dns-registry';
 import { EtcdRegistry } from './etcd-registry';
+import { EurekaRegistry } from './eureka-registry';
 import { MemoryRegistry } from './memory-registry';
 import { ZookeeperRegistry } from './zookeeper-registry';
 
 /** The backends DISCOVERY_BACKEND may name. */
-export const registryBackends = ['consul', 'etcd', 'zookeeper', 'dns', 'memory'] as const;
+export const registryBackends = ['consul', 'etcd', 'zookeeper', 'eureka', 'dns', 'memory'] as const;
 export type RegistryBackend = (typeof registryBackends)[number];
 
 export interface CreateRegistryOptions {
@@ -28,6 +29,18 @@ export interface CreateRegistryOptions {
   zookeeperConnect?: string;
   /** Default 10000. */
   zookeeperSessionTimeoutMs?: number;
+  /** eureka: the server's service URL, e.g. http://127.0.0.1:8761/eureka (required). */
+  eurekaUrl?: string;
+  /** eureka: sent as the password of HTTP Basic when the URL carries no user info. */
+  eurekaToken?: string;
+  /** Default 30000 (Eureka's 30 s heartbeat). */
+  eurekaRenewalIntervalMs?: number;
+  /** Default 90000 (Eureka's 90 s lease). */
+  eurekaLeaseDurationMs?: number;
+  /** Default 30000 (Eureka's 30 s registry fetch). */
+  eurekaFetchIntervalMs?: number;
+  /** A Consul agent whose KV serves live configuration (Eureka has none); unset: files and env only. */
+  eurekaConfigKvUrl?: string;
   /** dns: port for A/AAAA answers without SRV. */
   dnsPort?: number;
   /** Default 'default'. */
@@ -59,6 +72,17 @@ export function createRegistry(o: CreateRegistryOptions): ServiceRegistry {
       return new ZookeeperRegistry({
         connect: o.zookeeperConnect,
         sessionTimeoutMs: o.zookeeperSessionTimeoutMs,
+        logger: o.logger,
+      });
+    case 'eureka':
+      if (!o.eurekaUrl) throw new TypeError('the eureka backend needs eurekaUrl');
+      return new EurekaRegistry({
+        url: o.eurekaUrl,
+        token: o.eurekaToken,
+        renewalIntervalMs: o.eurekaRenewalIntervalMs,
+        leaseDurationMs: o.eurekaLeaseDurationMs,
+        fetchIntervalMs: o.eurekaFetchIntervalMs,
+        configKvUrl: o.eurekaConfigKvUrl,
         logger: o.logger,
       });
     case 'dns':

@@ -88,6 +88,17 @@ export function baseConfigShape(defaultPort: number) {
       .string()
       .regex(ZOOKEEPER_CONNECT, 'expected host:port[,host:port...][/chroot]')
       .default('127.0.0.1:2181'),
+    /** Eureka's service URL (Spring's defaultZone); user info in it is sent as HTTP Basic. */
+    EUREKA_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8761/eureka' }),
+    /** Sent as the password of HTTP Basic when EUREKA_URL carries no user info (the dev registry's ACL token). */
+    EUREKA_TOKEN: z.string().optional(),
+    /** Eureka's defaults are 30 s renewals and a 90 s lease; npm start shortens both. */
+    EUREKA_RENEWAL_INTERVAL: envDuration('30s').pipe(z.number().min(1000, 'expected at least 1s')),
+    EUREKA_LEASE_DURATION: envDuration('90s').pipe(z.number().min(2000, 'expected at least 2s')),
+    /** How often watches poll the registry's delta (Eureka: 30 s). */
+    EUREKA_FETCH_INTERVAL: envDuration('30s').pipe(z.number().min(100, 'expected at least 100ms')),
+    /** A Consul agent whose KV serves live configuration to eureka-backed services; unset: files and env only. */
+    EUREKA_CONFIG_KV_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
     DNS_NAMESPACE: dnsName.default('default'),
     DNS_CLUSTER_DOMAIN: dnsName.default('cluster.local'),
     /** The port every Kubernetes Service listens on; unset: the port from SRV records. */
@@ -143,6 +154,7 @@ export type BaseConfig = Omit<z.output<z.ZodObject<BaseShape>>, 'INSTANCE_ID'> &
 export const BASE_SECRET_KEYS = [
   'CONSUL_TOKEN',
   'CONSUL_KEY',
+  'EUREKA_TOKEN',
   'DATABASE_URL',
   'ETCD_PASSWORD',
   'ADMIN_TOKEN',

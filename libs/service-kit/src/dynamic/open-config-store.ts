@@ -17,7 +17,8 @@ export interface DynamicConfigDefinition<D extends z.ZodObject = z.ZodObject> {
 /**
  * The service's live configuration: defaults, config/<service>/*.yaml, then `kv` (the registry's KV
  * store, on the registry's own connection, watched), then mapped environment variables. Without
- * `kv` (the dns and memory backends have none) files and env are all there is.
+ * `kv` (dns, memory, and eureka unless EUREKA_CONFIG_KV_URL names a KV) files and env are all there
+ * is; with dns and eureka the files are watched.
  */
 export async function openConfigStore(o: {
   service: string;
@@ -41,7 +42,10 @@ export async function openConfigStore(o: {
     envMapping: { ...KIT_ENV_MAPPING, ...o.dynamic?.envMapping },
     kv: o.kv,
     secretPaths: o.dynamic?.secretPaths,
-    watchFiles: config.CONFIG_WATCH_FILES ?? config.DISCOVERY_BACKEND === 'dns',
+    // Without a KV store (dns; eureka without EUREKA_CONFIG_KV_URL) files are the live source.
+    watchFiles:
+      config.CONFIG_WATCH_FILES ??
+      (config.DISCOVERY_BACKEND === 'dns' || (config.DISCOVERY_BACKEND === 'eureka' && o.kv === undefined)),
     logger: log,
   });
   return store as ConfigStore<KitSettings & Record<string, unknown>>;
