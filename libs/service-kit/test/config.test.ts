@@ -11,7 +11,7 @@ describe('base configuration', () => {
   it('names every bad variable in one ConfigError', async () => {
     const error = await startWith({
       PORT: 'eighty',
-      DISCOVERY_BACKEND: 'eureka',
+      DISCOVERY_BACKEND: 'nacos',
       CHECK_INTERVAL: 'often',
       CONSUL_URL: 'not a url',
       DATABASE_POOL_MAX: '0',

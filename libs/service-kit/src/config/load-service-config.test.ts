@@ -29,7 +29,7 @@ describe('discovery, balancing and admin settings', () => {
     });
   });
 
-  it.each(['consul', 'etcd', 'zookeeper', 'dns', 'memory'])('accepts DISCOVERY_BACKEND=%s', (backend) => {
+  it.each(['consul', 'etcd', 'zookeeper', 'eureka', 'dns', 'memory'])('accepts DISCOVERY_BACKEND=%s', (backend) => {
     expect(loadServiceConfig(service, { DISCOVERY_BACKEND: backend }).DISCOVERY_BACKEND).toBe(backend);
   });
 
