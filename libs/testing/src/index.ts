@@ -43,3 +43,5 @@ export { createTestPki, opensslRequirement } from './tls/test-pki';
 export type { CertifiedKey, TestPki } from './tls/test-pki';
 export { startTlsProxy } from './tls/tls-proxy';
 export type { TlsProxy } from './tls/tls-proxy';
+export { checkMetricsText, promtool, promtoolRequirement } from './promtool';
+export type { PromtoolResult } from './promtool';
