@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { pipeline } from 'node:stream';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { httpOrigin } from '@lab/common';
 import type { AttemptOutcome, ServiceInstance } from '@lab/discovery';
-import { NotFound, PayloadTooLarge, ServiceUnavailable, type HttpProblem } from '@lab/service-kit';
+import { NotFound, ServiceUnavailable, type HttpProblem } from '@lab/service-kit';
 import {
   classifyAttemptError,
   mayRetryElsewhere,
@@ -19,6 +20,7 @@ import { downstreamResponseHeaders, upstreamRequestHeaders, type HeaderMap } fro
 import { failureOutcome as failureMetric, statusOutcome, type GatewayMetrics } from './gateway-metrics';
 import { BadGateway, GatewayTimeout } from './problems';
 import { matchRoute, type GatewayRoute } from './routes';
+import { endUpstreamSpan, startUpstreamSpan } from './upstream-span';
 
 /**
  * How the gateway chooses an instance of one service and reports each attempt back:
@@ -41,10 +43,6 @@ export interface ProxyOptions {
   upstreamTimeoutMs: number;
   /** Extra attempts, each on another instance, after connection failures. */
   retryAttempts: number;
-  /** Largest request body passed on, in bytes; larger ones are answered 413. */
-  maxBodyBytes: number;
-  /** Whether a socket peer is a proxy whose X-Forwarded-* headers are believed (TRUSTED_PROXIES). */
-  isTrustedProxy(address: string): boolean;
   metrics: GatewayMetrics;
   log: Logger;
 }
@@ -72,17 +70,8 @@ interface Exchange {
 
 /** What one attempt on one instance came to: a response to relay, or why there was none. */
 type AttemptResult =
-  | { readonly response: Dispatcher.ResponseData; readonly started: number }
-  | {
-      readonly failure: AttemptFailure;
-      readonly error: unknown;
-      readonly bodyStarted: boolean;
-      /** The body grew past the limit on the way: the caller's fault, not the instance's. */
-      readonly bodyTooLarge: boolean;
-    };
-
-/** The metric outcome of an attempt cut short because the body grew past the limit. */
-const BODY_TOO_LARGE = 'body_too_large';
+  | { readonly response: Dispatcher.ResponseData; readonly started: number; readonly span: Span | undefined }
+  | { readonly failure: AttemptFailure; readonly error: unknown; readonly bodyStarted: boolean };
 
 /** Whether the request carries a body at all (RFC 9112 §6.3); GETs normally don't. */
 function hasBody(req: IncomingMessage): boolean {
@@ -136,23 +125,14 @@ export class Proxy {
     }
     o.matched(match.route.prefix, res);
     const { service, chooser } = this.targets.get(match.route)!;
-    const length = req.headers['content-length'];
-    if (length !== undefined && Number(length) > this.o.maxBodyBytes) {
-      // The body stays unread on the socket: close it after the answer rather than read it all.
-      res.setHeader('connection', 'close');
-      o.fail(this.tooLarge());
-      return;
-    }
     const abort = new AbortController();
     // Client gone before the upstream answered: abort the attempt (the response pipeline handles
     // a client that goes away later).
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const peer = req.socket.remoteAddress;
     const headers = upstreamRequestHeaders(req.headers, {
-      clientAddress: peer,
-      peerTrusted: peer !== undefined && this.o.isTrustedProxy(peer),
+      clientAddress: req.socket.remoteAddress,
       proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
       requestId: o.requestId,
     });
@@ -185,16 +165,11 @@ export class Proxy {
       }
       const result = await this.attempt(x, instance);
       if ('response' in result) {
-        this.relay(x, instance, result.response, result.started, attempts);
+        this.relay(x, instance, result, attempts);
         return;
       }
       if (x.abort.signal.aborted) return; // nobody left to answer
       const { failure, error, bodyStarted } = result;
-      if (result.bodyTooLarge) {
-        if (!x.req.readableEnded) x.res.setHeader('connection', 'close');
-        x.fail(this.tooLarge());
-        return;
-      }
       if (
         failure === 'connection' &&
         attempts <= this.o.retryAttempts &&
@@ -219,9 +194,11 @@ export class Proxy {
    * chooser's outcome for outlier ejection) here; a response is recorded once it has been relayed.
    */
   private async attempt(x: Exchange, instance: ServiceInstance): Promise<AttemptResult> {
-    const body = x.withBody ? new ForwardedBody(x.req, this.o.maxBodyBytes) : undefined;
+    const body = x.withBody ? new ForwardedBody(x.req) : undefined;
     const started = performance.now();
     x.chooser.started(instance.id);
+    const method = x.req.method ?? 'GET';
+    const span = startUpstreamSpan(x.service, instance, method, x.upstreamPath, x.headers);
     try {
       const response = await this.o.dispatcher.request({
         origin: httpOrigin(instance.address, instance.port),
@@ -232,15 +209,14 @@ export class Proxy {
         signal: x.abort.signal,
         ...this.timeouts,
       });
-      return { response, started };
+      return { response, started, span };
     } catch (error) {
       const aborted = x.abort.signal.aborted;
-      const bodyTooLarge = body?.tooLarge ?? false;
       const failure = classifyAttemptError(aborted ? x.abort.signal.reason : error);
-      const seconds = (performance.now() - started) / 1000;
-      this.o.metrics.record(x.service, bodyTooLarge ? BODY_TOO_LARGE : failureMetric[failure], seconds);
-      x.chooser.finished(instance.id, aborted || bodyTooLarge ? 'neutral' : outcomeOfFailure[failure]);
-      return { failure, error, bodyStarted: body?.started ?? false, bodyTooLarge };
+      endUpstreamSpan(span, { failure });
+      this.o.metrics.record(x.service, failureMetric[failure], (performance.now() - started) / 1000);
+      x.chooser.finished(instance.id, aborted ? 'neutral' : outcomeOfFailure[failure]);
+      return { failure, error, bodyStarted: body?.started ?? false };
     }
   }
 
@@ -248,8 +224,7 @@ export class Proxy {
   private relay(
     x: Exchange,
     instance: ServiceInstance,
-    upstream: Dispatcher.ResponseData,
-    started: number,
+    { response: upstream, started, span }: Extract<AttemptResult, { response: unknown }>,
     attempts: number,
   ): void {
     const status = upstream.statusCode;
@@ -257,6 +232,7 @@ export class Proxy {
     res.writeHead(status, downstreamResponseHeaders(upstream.headers));
     pipeline(upstream.body, res, (error) => {
       const seconds = (performance.now() - started) / 1000;
+      endUpstreamSpan(span, { status, failure: error && !abort.signal.aborted ? 'response ended early' : undefined });
       this.o.metrics.record(service, statusOutcome(status), seconds);
       x.chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
       const { log } = this.o;
@@ -277,10 +253,6 @@ export class Proxy {
         );
       }
     });
-  }
-
-  private tooLarge(): HttpProblem {
-    return new PayloadTooLarge(`The request body is larger than ${this.o.maxBodyBytes} bytes`);
   }
 
   private finalProblem(service: string, failure: AttemptFailure): HttpProblem {

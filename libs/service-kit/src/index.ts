@@ -1,3 +1,6 @@
+// First: when tracing is on, http, express and pg are instrumented as the imports below load them.
+import './tracing/instrument';
+
 export { defineService } from './define-service';
 export type { ServiceContext, ServiceDefinition } from './define-service';
 export type { DynamicConfigDefinition } from './dynamic/open-config-store';

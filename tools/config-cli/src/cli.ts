@@ -1,6 +1,5 @@
 import { ConfigError, defaultConfigDir, loadConfig } from '@lab/config';
 import { createRegistry, RegistryUnavailableError, type ServiceRegistry } from '@lab/discovery';
-import { toolEnvironment } from '@lab/stack-state';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { CommandContext } from './command-context';
@@ -30,10 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    // The running stack of `npm start` says where its registry is, unless the environment says otherwise.
-    settings = loadConfig(cliEnvironment, toolEnvironment(io.env).env, {
-      secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN', 'CONSUL_KEY'],
-    });
+    settings = loadConfig(cliEnvironment, io.env, { secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN', 'CONSUL_KEY'] });
   } catch (error) {
     return usageFailure(error, io);
   }

@@ -2,4 +2,3 @@ export { startStack } from './stack';
 export type { RunningStack, StackInstance, StartStackOptions } from './stack';
 export { parseArgs, SERVICES, UsageError } from './args';
 export type { ServiceName, StackOptions } from './args';
-export { stackStateOf } from './stack-state-of';

@@ -1,3 +1,4 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Dispatcher } from 'undici';
 import type { WatchedInstanceCache } from '../cache/watched-instance-cache';
 import type { AttemptOutcome, InstanceSelector } from './instance-selector';
@@ -28,6 +29,9 @@ export interface ServiceClientOptions {
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** A no-op until a tracer provider is installed (service-kit does when tracing is on). */
+const tracer = trace.getTracer('@lab/discovery');
 
 /** Memoised per instance object: the cache hands out the same objects until the set changes. */
 const origins = new WeakMap<ServiceInstance, string>();
@@ -102,16 +106,32 @@ export class ServiceClient {
     if (instance === undefined) throw new NoHealthyInstanceError(service);
 
     selector.started(instance.id);
+    // Each attempt is a span of its own, naming the instance it went to; the callee's spans hang under it.
+    const span = tracer.startSpan(`${request.method} ${service}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': request.method,
+        'url.path': request.path,
+        'server.address': instance.address,
+        'server.port': instance.port,
+        'peer.service': service,
+        'service.instance.id': instance.id,
+        ...(tried?.length && { 'http.request.resend_count': tried.length }),
+      },
+    });
     let outcome: AttemptOutcome = 'neutral';
     try {
-      const response = await this.exchange<T>(instance, request, signal);
+      const response = await this.exchange<T>(instance, request, signal, span);
+      span.setAttribute('http.response.status_code', response.status);
       outcome = 'success';
       return response;
     } catch (error) {
       outcome = outcomeOf(error, signal);
       tried?.push(instance.id);
+      markFailed(span, error);
       throw error;
     } finally {
+      span.end();
       selector.finished(instance.id, outcome);
     }
   }
@@ -120,6 +140,7 @@ export class ServiceClient {
     instance: ServiceInstance,
     request: ServiceRequestOptions,
     signal: AbortSignal,
+    span: Span,
   ): Promise<ServiceResponse<T>> {
     const { service } = this.o;
     let response: Dispatcher.ResponseData;
@@ -129,7 +150,7 @@ export class ServiceClient {
         origin: originOf(instance),
         path: request.path,
         method: request.method as Dispatcher.HttpMethod,
-        headers: this.headersFor(request),
+        headers: this.headersFor(request, span),
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal,
       });
@@ -154,11 +175,13 @@ export class ServiceClient {
     return { status: response.statusCode, headers: flattenHeaders(response.headers), body: body as T };
   }
 
-  private headersFor(request: ServiceRequestOptions): Record<string, string> {
+  private headersFor(request: ServiceRequestOptions, span: Span): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.o.outboundHeaders !== undefined) Object.assign(headers, this.o.outboundHeaders());
     if (request.headers !== undefined) Object.assign(headers, request.headers);
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    // traceparent naming this attempt's span (nothing is written while tracing is off).
+    propagation.inject(trace.setSpan(context.active(), span), headers);
     return headers;
   }
 }
@@ -172,6 +195,14 @@ function outcomeOf(error: unknown, signal: AbortSignal): AttemptOutcome {
   if (!(error instanceof UpstreamConnectionError)) return 'neutral';
   if (!signal.aborted) return 'failure';
   return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'failure' : 'neutral';
+}
+
+/** An attempt that failed shows as an error span with the failure's name and message. */
+function markFailed(span: Span, error: unknown): void {
+  if (!span.isRecording()) return;
+  if (error instanceof UpstreamStatusError) span.setAttribute('http.response.status_code', error.status);
+  span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
 }
 
 function parseBody(text: string, contentType: string | string[] | undefined): unknown {

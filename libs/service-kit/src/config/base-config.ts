@@ -127,6 +127,12 @@ export function baseConfigShape(defaultPort: number) {
     SHUTDOWN_TIMEOUT_MS: envInt({ min: 0, max: 600_000, default: 10_000 }),
     SHUTDOWN_DRAIN_DELAY_MS: envInt({ min: 0, max: 600_000, default: 0 }),
     OUTBOUND_TIMEOUT_MS: envInt({ min: 1, max: 600_000, default: 2000 }),
+    // OpenTelemetry's own variables (read by tracing-settings before the configuration loads): checked here
+    // so that a misspelt exporter or endpoint stops the start with the others instead of tracing nowhere.
+    OTEL_SDK_DISABLED: envEnum(['true', 'false']).optional(),
+    OTEL_TRACES_EXPORTER: envEnum(['otlp', 'console', 'none']).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: envUrl({ protocols: ['http:', 'https:'] }).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: envUrl({ protocols: ['http:', 'https:'] }).optional(),
     JWT_ISSUER: z.string().default('auth-service'),
     JWT_AUDIENCE: z.string().default('service-discovery-lab'),
     /** The issuer's verification keys (usually JWT_PUBLIC_KEYS_FILE): trusted as configured. */

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -28,11 +29,32 @@ export interface ServiceLoggers {
   requestLog: Logger;
 }
 
-/** The service's loggers, on top of the caller's logger (tests) or a new one writing to stdout. */
-export function createLoggers(o: { name: string; instanceId: string; level: string; logger?: Logger }): ServiceLoggers {
+/**
+ * The ids of the span active when a line is logged, under OpenTelemetry's field names, so a log
+ * line leads to its trace and back. Lines logged outside any request carry none.
+ */
+export function traceIds(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan();
+  // A new object each time: pino merges the line's own fields into what the mixin returns.
+  if (span === undefined) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}
+
+/**
+ * The service's loggers, on top of the caller's logger (tests) or a new one writing to stdout.
+ * With `traceIds` (tracing on) every line carries the active trace and span ids; off, no line pays for it.
+ */
+export function createLoggers(o: {
+  name: string;
+  instanceId: string;
+  level: string;
+  logger?: Logger;
+  traceIds?: boolean;
+}): ServiceLoggers {
   const bindings = { service: o.name, instanceId: o.instanceId };
   const requestLog = o.logger
     ? o.logger.child(bindings, { serializers })
-    : pino({ level: o.level, base: bindings, serializers });
+    : pino({ level: o.level, base: bindings, serializers, ...(o.traceIds && { mixin: traceIds }) });
   return { log: requestLog.child({}, redaction), requestLog };
 }

@@ -1,3 +1,0 @@
-const { projectConfig } = require('../../jest.preset.js');
-
-module.exports = projectConfig(__dirname);
