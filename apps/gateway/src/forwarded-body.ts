@@ -8,12 +8,25 @@ import { Readable } from 'node:stream';
  * connection: no retry, not even a 502. This wrapper is what undici owns and destroys; the
  * caller's stream is only read from, and only once undici starts sending, so `started` tells
  * whether a byte may have left (after which the attempt cannot be repeated).
+ *
+ * It also counts: a body that grows past `limit` bytes (a chunked one, whose length nobody
+ * announced) fails the attempt, and `tooLarge` says why.
  */
 export class ForwardedBody extends Readable {
   private flowing = false;
+  private received = 0;
+  private overLimit = false;
 
-  constructor(private readonly source: Readable) {
+  constructor(
+    private readonly source: Readable,
+    private readonly limit = Infinity,
+  ) {
     super();
+  }
+
+  /** Whether the body grew past the limit; the attempt was failed for it. */
+  get tooLarge(): boolean {
+    return this.overLimit;
   }
 
   /** Whether any of the body may have been sent; a retry is only possible while it is false. */
@@ -46,6 +59,12 @@ export class ForwardedBody extends Readable {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    this.received += chunk.length;
+    if (this.received > this.limit) {
+      this.overLimit = true;
+      this.destroy(new Error(`request body larger than ${this.limit} bytes`));
+      return;
+    }
     if (!this.push(chunk)) this.source.pause();
   };
 

@@ -1,6 +1,6 @@
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
 
-const forwarded = { clientAddress: '10.0.0.7', proto: 'http' as const, requestId: 'req-1' };
+const forwarded = { clientAddress: '10.0.0.7', peerTrusted: false, proto: 'http' as const, requestId: 'req-1' };
 
 describe('upstreamRequestHeaders', () => {
   it('drops hop-by-hop headers and keeps end-to-end ones', () => {
@@ -50,27 +50,36 @@ describe('upstreamRequestHeaders', () => {
     expect(upstreamRequestHeaders({ 'x-request-id': 'bad id' }, forwarded)['x-request-id']).toBe('req-1');
   });
 
-  it('appends the client to an existing x-forwarded-for chain and overwrites proto and host', () => {
-    const out = upstreamRequestHeaders(
-      {
-        host: 'api.example.test',
-        'x-forwarded-for': '203.0.113.9',
-        'x-forwarded-proto': 'https',
-        'x-forwarded-host': 'evil',
-      },
-      forwarded,
-    );
-    expect(out['x-forwarded-for']).toBe('203.0.113.9, 10.0.0.7');
+  const spoofed = {
+    host: 'api.example.test',
+    'x-forwarded-for': '203.0.113.9',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'evil',
+    forwarded: 'for=203.0.113.9;proto=https',
+    'x-real-ip': '203.0.113.9',
+  };
+
+  it("rebuilds x-forwarded-* from what it saw when the peer is not a trusted proxy, dropping the client's", () => {
+    const out = upstreamRequestHeaders(spoofed, forwarded);
+    expect(out['x-forwarded-for']).toBe('10.0.0.7');
     expect(out['x-forwarded-proto']).toBe('http');
     expect(out['x-forwarded-host']).toBe('api.example.test');
+    expect(out.forwarded).toBeUndefined();
+    expect(out['x-real-ip']).toBeUndefined();
   });
 
-  it('leaves x-forwarded-for alone when the client address is unknown', () => {
-    expect(
-      upstreamRequestHeaders({ 'x-forwarded-for': '203.0.113.9' }, { ...forwarded, clientAddress: undefined })[
-        'x-forwarded-for'
-      ],
-    ).toBe('203.0.113.9');
+  it("keeps a trusted proxy's chain ahead of the peer, and its proto and host", () => {
+    const out = upstreamRequestHeaders(spoofed, { ...forwarded, peerTrusted: true });
+    expect(out['x-forwarded-for']).toBe('203.0.113.9, 10.0.0.7');
+    expect(out['x-forwarded-proto']).toBe('https');
+    expect(out['x-forwarded-host']).toBe('evil');
+    expect(out.forwarded).toBeUndefined();
+    expect(out['x-real-ip']).toBeUndefined();
+  });
+
+  it('sends no x-forwarded-for when the client address is unknown, rather than the one the client wrote', () => {
+    const out = upstreamRequestHeaders(spoofed, { ...forwarded, clientAddress: undefined });
+    expect(out['x-forwarded-for']).toBeUndefined();
   });
 });
 

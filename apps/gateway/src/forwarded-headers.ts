@@ -9,9 +9,19 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transf
  * Request headers the gateway replaces rather than passes on: host (the upstream gets its own;
  * the caller's goes in x-forwarded-host), expect (the gateway's HTTP server already answered
  * 100-continue), the request id (the gateway's own, which may be the caller's) and the
- * x-forwarded-* headers it writes itself.
+ * x-forwarded-* headers it writes itself. `forwarded` and `x-real-ip` are dropped: a client could
+ * name any address there, and upstreams that read them would believe it.
  */
-const REPLACED_ON_REQUEST = new Set(['host', 'expect', 'x-request-id', 'x-forwarded-proto', 'x-forwarded-host']);
+const REPLACED_ON_REQUEST = new Set([
+  'host',
+  'expect',
+  'x-request-id',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'forwarded',
+  'x-real-ip',
+]);
 
 /** The gateway keeps its own x-request-id on the response (service-kit set it already). */
 const REPLACED_ON_RESPONSE = new Set(['x-request-id']);
@@ -37,6 +47,11 @@ function copyEndToEnd(headers: IncomingHttpHeaders, replaced: ReadonlySet<string
 export interface ForwardedFor {
   /** The peer that connected to the gateway; undefined once its socket is gone. */
   clientAddress: string | undefined;
+  /**
+   * Whether that peer is a proxy listed in TRUSTED_PROXIES. Only then are the x-forwarded-* headers
+   * it sent believed: its chain stays ahead of it, and its proto and host are passed on.
+   */
+  peerTrusted: boolean;
   /** The scheme the caller used to reach the gateway. */
   proto: 'http' | 'https';
   requestId: string;
@@ -44,18 +59,22 @@ export interface ForwardedFor {
 
 /**
  * The headers to send upstream: the caller's end-to-end headers, the gateway's request id, and
- * x-forwarded-for/-proto/-host. The client address is appended to any x-forwarded-for chain the
- * caller sent (upstreams decide how many hops they trust); proto and host are what the gateway saw.
+ * x-forwarded-for/-proto/-host rebuilt from what the gateway saw. x-forwarded-for is the socket
+ * peer, so its leftmost entry is an address the gateway saw, never one a client wrote; a trusted
+ * proxy's chain is kept ahead of it.
  */
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, forwarded: ForwardedFor): HeaderMap {
   const out = copyEndToEnd(incoming, REPLACED_ON_REQUEST);
   out['x-request-id'] = forwarded.requestId;
-  if (forwarded.clientAddress !== undefined) {
-    const chain = incoming['x-forwarded-for'];
-    out['x-forwarded-for'] = chain ? `${chain}, ${forwarded.clientAddress}` : forwarded.clientAddress;
+  const { clientAddress, peerTrusted } = forwarded;
+  if (clientAddress !== undefined) {
+    const chain = peerTrusted ? incoming['x-forwarded-for'] : undefined;
+    out['x-forwarded-for'] = chain ? `${chain}, ${clientAddress}` : clientAddress;
   }
-  out['x-forwarded-proto'] = forwarded.proto;
-  if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
+  const proto = peerTrusted ? incoming['x-forwarded-proto'] : undefined;
+  out['x-forwarded-proto'] = typeof proto === 'string' ? proto : forwarded.proto;
+  const host = (peerTrusted ? incoming['x-forwarded-host'] : undefined) ?? incoming.host;
+  if (host !== undefined) out['x-forwarded-host'] = host;
   return out;
 }
 

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { httpOrigin } from '@lab/common';
 import type { AttemptOutcome, ServiceInstance } from '@lab/discovery';
-import { NotFound, ServiceUnavailable, type HttpProblem } from '@lab/service-kit';
+import { NotFound, PayloadTooLarge, ServiceUnavailable, type HttpProblem } from '@lab/service-kit';
 import {
   classifyAttemptError,
   mayRetryElsewhere,
@@ -43,6 +43,10 @@ export interface ProxyOptions {
   upstreamTimeoutMs: number;
   /** Extra attempts, each on another instance, after connection failures. */
   retryAttempts: number;
+  /** Largest request body passed on, in bytes; larger ones are answered 413. */
+  maxBodyBytes: number;
+  /** Whether a socket peer is a proxy whose X-Forwarded-* headers are believed (TRUSTED_PROXIES). */
+  isTrustedProxy(address: string): boolean;
   metrics: GatewayMetrics;
   log: Logger;
 }
@@ -71,7 +75,16 @@ interface Exchange {
 /** What one attempt on one instance came to: a response to relay, or why there was none. */
 type AttemptResult =
   | { readonly response: Dispatcher.ResponseData; readonly started: number; readonly span: Span | undefined }
-  | { readonly failure: AttemptFailure; readonly error: unknown; readonly bodyStarted: boolean };
+  | {
+      readonly failure: AttemptFailure;
+      readonly error: unknown;
+      readonly bodyStarted: boolean;
+      /** The body grew past the limit on the way: the caller's fault, not the instance's. */
+      readonly bodyTooLarge: boolean;
+    };
+
+/** The metric outcome of an attempt cut short because the body grew past the limit. */
+const BODY_TOO_LARGE = 'body_too_large';
 
 /** Whether the request carries a body at all (RFC 9112 §6.3); GETs normally don't. */
 function hasBody(req: IncomingMessage): boolean {
@@ -125,14 +138,23 @@ export class Proxy {
     }
     o.matched(match.route.prefix, res);
     const { service, chooser } = this.targets.get(match.route)!;
+    const length = req.headers['content-length'];
+    if (length !== undefined && Number(length) > this.o.maxBodyBytes) {
+      // The body stays unread on the socket: close it after the answer rather than read it all.
+      res.setHeader('connection', 'close');
+      o.fail(this.tooLarge());
+      return;
+    }
     const abort = new AbortController();
     // Client gone before the upstream answered: abort the attempt (the response pipeline handles
     // a client that goes away later).
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
+    const peer = req.socket.remoteAddress;
     const headers = upstreamRequestHeaders(req.headers, {
-      clientAddress: req.socket.remoteAddress,
+      clientAddress: peer,
+      peerTrusted: peer !== undefined && this.o.isTrustedProxy(peer),
       proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
       requestId: o.requestId,
     });
@@ -170,6 +192,11 @@ export class Proxy {
       }
       if (x.abort.signal.aborted) return; // nobody left to answer
       const { failure, error, bodyStarted } = result;
+      if (result.bodyTooLarge) {
+        if (!x.req.readableEnded) x.res.setHeader('connection', 'close');
+        x.fail(this.tooLarge());
+        return;
+      }
       if (
         failure === 'connection' &&
         attempts <= this.o.retryAttempts &&
@@ -194,7 +221,7 @@ export class Proxy {
    * chooser's outcome for outlier ejection) here; a response is recorded once it has been relayed.
    */
   private async attempt(x: Exchange, instance: ServiceInstance): Promise<AttemptResult> {
-    const body = x.withBody ? new ForwardedBody(x.req) : undefined;
+    const body = x.withBody ? new ForwardedBody(x.req, this.o.maxBodyBytes) : undefined;
     const started = performance.now();
     x.chooser.started(instance.id);
     const method = x.req.method ?? 'GET';
@@ -212,11 +239,13 @@ export class Proxy {
       return { response, started, span };
     } catch (error) {
       const aborted = x.abort.signal.aborted;
+      const bodyTooLarge = body?.tooLarge ?? false;
       const failure = classifyAttemptError(aborted ? x.abort.signal.reason : error);
-      endUpstreamSpan(span, { failure });
-      this.o.metrics.record(x.service, failureMetric[failure], (performance.now() - started) / 1000);
-      x.chooser.finished(instance.id, aborted ? 'neutral' : outcomeOfFailure[failure]);
-      return { failure, error, bodyStarted: body?.started ?? false };
+      endUpstreamSpan(span, { failure: bodyTooLarge ? BODY_TOO_LARGE : failure });
+      const seconds = (performance.now() - started) / 1000;
+      this.o.metrics.record(x.service, bodyTooLarge ? BODY_TOO_LARGE : failureMetric[failure], seconds);
+      x.chooser.finished(instance.id, aborted || bodyTooLarge ? 'neutral' : outcomeOfFailure[failure]);
+      return { failure, error, bodyStarted: body?.started ?? false, bodyTooLarge };
     }
   }
 
@@ -253,6 +282,10 @@ export class Proxy {
         );
       }
     });
+  }
+
+  private tooLarge(): HttpProblem {
+    return new PayloadTooLarge(`The request body is larger than ${this.o.maxBodyBytes} bytes`);
   }
 
   private finalProblem(service: string, failure: AttemptFailure): HttpProblem {

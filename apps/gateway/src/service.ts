@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { Agent } from 'undici';
 import { defineService } from '@lab/service-kit';
 import { gatewayConfig } from './config';
@@ -16,8 +17,10 @@ export const gatewayService = defineService({
   defaultPort: 8080,
   config: gatewayConfig,
   dependencies: routedServices(gatewayRoutes),
-  // Bodies are streamed to the upstream as they arrive, never parsed or size-limited here.
+  // Bodies are streamed to the upstream as they arrive, never parsed; GATEWAY_MAX_BODY_BYTES caps them.
   jsonBody: false,
+  // The gateway's port is the public one: what it knows about the system stays behind ADMIN_TOKEN.
+  operationalEndpoints: 'admin',
   routes(ctx) {
     const { config } = ctx;
     // One connection pool per upstream instance, shared by all requests; kept alive between them.
@@ -27,6 +30,8 @@ export const gatewayService = defineService({
       connect: { timeout: Math.min(config.GATEWAY_UPSTREAM_TIMEOUT_MS, 5_000) },
     });
     ctx.onShutdown(() => agent.close());
+    // The same list (and matching rules) Express uses for req.ip, so both agree on who the client is.
+    const trusted = proxyAddr.compile(config.TRUSTED_PROXIES ?? []);
 
     ctx.app.use(
       '/api',
@@ -37,6 +42,8 @@ export const gatewayService = defineService({
         dispatcher: agent,
         upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
         retryAttempts: config.GATEWAY_RETRY_ATTEMPTS,
+        maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+        isTrustedProxy: (address) => trusted(address, 0),
         metrics: createGatewayMetrics(ctx.metrics),
         log: ctx.log,
       }),

@@ -5,6 +5,7 @@ import {
   ejectedFrom,
   gatewaySees,
   send,
+  asAdmin,
   startGateway,
   startUpstream,
   type Upstream,
@@ -97,7 +98,7 @@ describe('gateway balancing and ejection', () => {
     expect(healthy.received).toHaveLength(15);
     expect(ejectedFrom(gateway!, 'product-service')).toEqual(['product-broken']);
 
-    const detailed = JSON.parse((await send(`${gateway!.url}/health/detailed`)).body);
+    const detailed = JSON.parse((await send(`${gateway!.url}/health/detailed`, { headers: asAdmin })).body);
     const products = detailed.services.find((s: { service: string }) => s.service === 'product-service');
     expect(products).toMatchObject({
       instances: 2,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
 import { waitFor } from '@lab/testing';
-import { ejectedFrom, gatewaySees, send, startGateway, startUpstream, type Upstream } from './helpers';
+import { asAdmin, ejectedFrom, gatewaySees, send, startGateway, startUpstream, type Upstream } from './helpers';
 
 function counted(metrics: string, service: string, status: string): number {
   const line = metrics
@@ -48,7 +48,7 @@ describe('gateway when an instance is down', () => {
 
     // Round-robin sent every other request to the crashed instance until its fifth refusal in a
     // row (the outlier detector's default) ejected it; no later request went near it.
-    const metrics = (await send(`${gateway.url}/metrics`)).body;
+    const metrics = (await send(`${gateway.url}/metrics`, { headers: asAdmin })).body;
     expect(counted(metrics, 'product-service', 'connection_error')).toBe(5);
     expect(counted(metrics, 'product-service', '200')).toBe(20);
     expect(ejectedFrom(gateway, 'product-service')).toEqual(['product-crashed']);

@@ -109,14 +109,18 @@ export function send(
   });
 }
 
+/** The admin token the test gateways run with: /health/detailed and /metrics need it. */
+export const ADMIN_TOKEN = 'gateway-test-admin-token';
+export const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 /** The gateway in-process on a free port, its logs silenced; `env` adds gateway settings. */
 export async function startGateway(
   registry: ServiceRegistry,
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<RunningService> {
   return startService(gatewayService, {
     registry,
-    env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DISCOVERY_BACKEND: 'memory', ...env },
+    env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DISCOVERY_BACKEND: 'memory', ADMIN_TOKEN, ...env },
   });
 }
 

@@ -36,6 +36,11 @@ export interface ServiceDefinition<C extends z.ZodObject = NoExtraConfig, D exte
   /** Default true; false leaves bodies unread (a gateway streams them). */
   jsonBody?: boolean;
   /**
+   * 'admin' puts /health/detailed and /metrics behind ADMIN_TOKEN (absent without one), for a
+   * service whose port faces the public: a gateway. Default 'open' (inside the network only).
+   */
+  operationalEndpoints?: 'open' | 'admin';
+  /**
    * Live settings of its own (zod object), merged with service-kit's `logLevel` and
    * `resilience.<dependency>`: read through ctx.configStore, changed through config files and the KV store.
    */

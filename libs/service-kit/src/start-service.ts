@@ -10,6 +10,7 @@ import { createAuthenticator } from './auth/authenticator';
 import { trustedKeySource } from './auth/trusted-key-source';
 import { BASE_SECRET_KEYS, type BaseConfig } from './config/base-config';
 import { mountAdminRoutes } from './admin/admin-routes';
+import { adminTokenGuard } from './admin/admin-token';
 import { mountPolicyRoutes } from './admin/policy-routes';
 import { mountFlagRoutes } from './admin/flag-routes';
 import { loadServiceConfig } from './config/load-service-config';
@@ -224,6 +225,7 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
         }),
       }),
       jsonBodyLimit: def.jsonBody === false ? undefined : config.BODY_LIMIT,
+      operationalGuard: def.operationalEndpoints === 'admin' ? adminTokenGuard(config.ADMIN_TOKEN) : undefined,
     });
     mountAdminRoutes(app, {
       token: config.ADMIN_TOKEN,

@@ -1,5 +1,6 @@
 import { ConfigError, defaultConfigDir, loadConfig } from '@lab/config';
 import { createRegistry, RegistryUnavailableError, type ServiceRegistry } from '@lab/discovery';
+import { toolEnvironment } from '@lab/stack-state';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { CommandContext } from './command-context';
@@ -29,7 +30,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    settings = loadConfig(cliEnvironment, io.env, { secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN', 'CONSUL_KEY'] });
+    // The running stack of `npm start` says where its registry is, unless the environment says otherwise.
+    settings = loadConfig(cliEnvironment, toolEnvironment(io.env).env, {
+      secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN', 'CONSUL_KEY'],
+    });
   } catch (error) {
     return usageFailure(error, io);
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { KvSource } from '@lab/config';
 import { startDevRegistry, type DevRegistry } from '@lab/dev-registry';
 import { ConsulRegistry } from '@lab/discovery';
+import { writeStackState } from '@lab/stack-state';
 import { freePort, waitFor } from '@lab/testing';
 import { runCli } from '../src/cli';
 
@@ -249,5 +250,38 @@ describe('config CLI against the dev registry', () => {
     expect(diff.stdout).toContain('~ config/order-service/cache/ttlSeconds: files 300, KV 60');
     expect((await node('get', '--service', 'order-service', 'missing')).status).toBe(1);
     expect((await node('--bogus')).status).toBe(2);
+  });
+
+  it("finds the running stack's registry in its state file when CONSUL_URL is not set", async () => {
+    const stateFile = path.join(dir, 'state', 'state.json');
+    writeStackState(stateFile, {
+      version: 1,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      gatewayUrl: 'http://127.0.0.1:1',
+      registry: {
+        backend: 'consul',
+        address: registry.url,
+        env: { DISCOVERY_BACKEND: 'consul', CONSUL_URL: registry.url },
+      },
+      adminTokenFile: path.join(dir, 'admin-token'),
+      instances: [],
+    });
+    await kv.put('config/order-service/logLevel', 'debug');
+    const io = (env: NodeJS.ProcessEnv) => {
+      const out: string[] = [];
+      return { out, io: { env, stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => undefined } } };
+    };
+    const fromState = io({ DEV_STACK_STATE: stateFile, CONFIG_DIR: dir });
+    expect(await runCli(['get', '--service', 'order-service', 'logLevel'], fromState.io)).toBe(0);
+    expect(fromState.out.join('')).toBe('debug\n');
+
+    // The environment wins over the state: a registry that does not answer is what it says.
+    const overridden = io({
+      DEV_STACK_STATE: stateFile,
+      CONFIG_DIR: dir,
+      CONSUL_URL: `http://127.0.0.1:${await freePort()}`,
+    });
+    expect(await runCli(['get', '--service', 'order-service', 'logLevel'], overridden.io)).toBe(2);
   });
 });

@@ -2,3 +2,4 @@ export { startStack } from './stack';
 export type { RunningStack, StackInstance, StartStackOptions } from './stack';
 export { parseArgs, SERVICES, UsageError } from './args';
 export type { ServiceName, StackOptions } from './args';
+export { stackStateOf } from './stack-state-of';

@@ -1,7 +1,18 @@
+import path from 'node:path';
+
 import type { InstanceWatch, ServiceRegistry } from '@lab/discovery';
+import {
+  exportLines,
+  removeStackState,
+  stackStatePath,
+  stackVariables,
+  writeStackSecret,
+  writeStackState,
+} from '@lab/stack-state';
 
 import { parseArgs, SERVICES, UsageError } from './args';
 import { startStack, type RunningStack } from './stack';
+import { stackStateOf } from './stack-state-of';
 import { renderTable } from './table';
 
 /** `npm start`: the whole system on this machine with no infrastructure installed. */
@@ -29,6 +40,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // A second shell's tools (config, chaos, load, lab) read where this stack runs from the state file.
+  const stateFile = stackStatePath(process.env);
+  const adminTokenFile = writeStackSecret(path.join(stack.credentialsDir, 'admin-token'), stack.adminToken);
+  const state = stackStateOf(stack, { pid: process.pid, adminTokenFile });
+  writeStackState(stateFile, state);
+
   console.log(
     '\n' +
       renderTable(
@@ -43,10 +60,15 @@ ${
     ? `Dashboard: ${stack.dashboardUrl}/   (live view of every instance, breaker, flag and route; sign in with the admin token: ${stack.adminToken})
 `
     : ''
-}Registry:  ${stack.registry.backend} at ${stack.registry.address}${stack.registry.backend === 'consul' ? `   (services: curl ${stack.registry.address}/v1/catalog/services; web UI: ${stack.registry.address}/ui/)` : ''}${dnsLine(stack.registry.dns)}
+}Registry:  ${stack.registry.backend} at ${stack.registry.address}${state.registry.uiUrl ? `   (web UI: ${state.registry.uiUrl}; services: curl ${stack.registry.address}/v1/catalog/services)` : ''}${dnsLine(stack.registry.dns)}
 Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
 Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
 Secrets:   ${stack.credentialsDir}   (this stack's signing key and service client secrets; removed at stop)
+State:     ${stateFile}   (read by npm run config, chaos, load and lab; removed at stop)
+
+In another shell, these point curl, dig and Consul's tools at this stack (the npm run tools find it themselves):
+${exportLines(stackVariables(state)).join('\n')}
+
 Press Ctrl-C to stop everything.
 `);
 
@@ -57,6 +79,7 @@ Press Ctrl-C to stop everything.
     stopping = true;
     say(`${signal}: stopping (gateway, services, then databases and registry)`);
     watches.forEach((w) => w.close());
+    removeStackState(stateFile);
     await stack.stop();
     say('stopped');
     process.exit(0);

@@ -48,6 +48,8 @@ export interface RunningStack {
   registry: {
     backend: Backend;
     address: string;
+    /** DISCOVERY_BACKEND and its connection variables, as the services were given them. */
+    env: Record<string, string>;
     /** Consul's DNS interface, when the stack started dev-registry. */
     dns?: RegistryServer['dns'];
     /** SIGKILL the registry and leave it down (only one the stack started). */
@@ -208,6 +210,7 @@ function stackHandle(o: {
     registry: {
       backend: registry.backend,
       address: registry.address,
+      env: registry.env,
       dns: registry.dns,
       crash: () => registry.crash(),
       restart: () => registry.restart(),

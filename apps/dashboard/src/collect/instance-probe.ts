@@ -17,8 +17,9 @@ export function instanceUrl(instance: Pick<ServiceInstance, 'address' | 'port'>)
 }
 
 /**
- * Reads an instance's own endpoints: /health/detailed and /metrics (open), /admin/config and the
- * /admin actions (with the admin token from the dashboard's configuration). One keep-alive pool
+ * Reads an instance's own endpoints: /health/detailed and /metrics (open on the services; the
+ * gateway, being public, keeps them behind the admin token, so it is sent when configured),
+ * /admin/config and the /admin actions (with the admin token from the dashboard's configuration). One keep-alive pool
  * for all of them; every call has a deadline.
  */
 export class InstanceProbe {
@@ -26,13 +27,17 @@ export class InstanceProbe {
 
   constructor(private readonly o: { adminToken: string | undefined; timeoutMs: number }) {}
 
+  private get hasToken(): boolean {
+    return this.o.adminToken !== undefined;
+  }
+
   async health(instance: ServiceInstance): Promise<HealthDetail> {
     // 503 is an answer too: an instance that is not ready says why in the same document.
-    return healthDetailSchema.parse(await this.json(instance, 'GET', '/health/detailed', { admin: false }));
+    return healthDetailSchema.parse(await this.json(instance, 'GET', '/health/detailed', { admin: this.hasToken }));
   }
 
   async metrics(instance: ServiceInstance): Promise<MetricSample[]> {
-    const { status, body } = await this.send(instance, 'GET', '/metrics', { admin: false });
+    const { status, body } = await this.send(instance, 'GET', '/metrics', { admin: this.hasToken });
     if (status !== 200) throw new ProbeError(`/metrics answered ${status}`);
     return parsePrometheusText(body);
   }

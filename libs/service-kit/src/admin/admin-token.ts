@@ -16,7 +16,7 @@ function digest(text: string): Buffer {
 export function adminTokenGuard(token: string | undefined) {
   const expected = token === undefined ? undefined : digest(token);
   return function requireAdminToken(req: Request, _res: Response, next: NextFunction): void {
-    if (expected === undefined) return next(new NotFound(`No route for ${req.method} ${req.path}`));
+    if (expected === undefined) return next(new NotFound(`No route for ${req.method} ${req.baseUrl}${req.path}`));
     const presented = BEARER.exec(req.get('authorization') ?? '')?.[1];
     if (presented === undefined)
       return next(new Unauthorized('An admin token is required (Authorization: Bearer <ADMIN_TOKEN>)'));

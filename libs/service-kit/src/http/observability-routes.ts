@@ -1,5 +1,5 @@
 import type { HealthRegistry, HealthResponse } from '@lab/health';
-import type { Express, Request, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Registry } from 'prom-client';
 
 function send(res: Response, health: HealthResponse): void {
@@ -10,12 +10,20 @@ function send(res: Response, health: HealthResponse): void {
 /**
  * The probe endpoints (from the HealthRegistry) and the Prometheus scrape endpoint. `detailed` adds
  * what the service knows about its dependencies: instance caches and resilience policies.
+ * `operationalGuard`, when given, stands in front of /health/detailed and /metrics (a service on a
+ * public port keeps them behind the admin token); the probes stay open for orchestrators.
  */
 export function mountObservabilityRoutes(
   app: Express,
-  o: { health: HealthRegistry; metrics: Registry; details: () => Record<string, unknown> },
+  o: {
+    health: HealthRegistry;
+    metrics: Registry;
+    details: () => Record<string, unknown>;
+    operationalGuard?: RequestHandler;
+  },
 ): void {
   const { health, metrics } = o;
+  if (o.operationalGuard) app.use(['/health/detailed', '/metrics'], o.operationalGuard);
   app.get('/health', (_req: Request, res: Response) => send(res, health.summary()));
   app.get('/health/live', (_req: Request, res: Response) => send(res, health.live()));
   app.get('/health/ready', (_req: Request, res: Response) => send(res, health.ready()));

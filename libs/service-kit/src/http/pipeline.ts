@@ -1,5 +1,5 @@
 import type { HealthRegistry } from '@lab/health';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { jsonBodyParser } from './json-body';
 import type { Logger } from 'pino';
 import { createErrorHandler, notFoundHandler } from './error-handler';
@@ -35,12 +35,19 @@ export function mountBeforeRoutes(
     healthDetails: () => Record<string, unknown>;
     /** express.json's limit, or undefined to leave bodies unread. */
     jsonBodyLimit: string | undefined;
+    /** In front of /health/detailed and /metrics, when they must not be open. */
+    operationalGuard?: RequestHandler;
   },
 ): void {
   app.use(requestIdMiddleware);
   app.use(createRequestLogger(o.requestLog));
   app.use(o.metrics.middleware);
-  mountObservabilityRoutes(app, { health: o.health, metrics: o.metrics.registry, details: o.healthDetails });
+  mountObservabilityRoutes(app, {
+    health: o.health,
+    metrics: o.metrics.registry,
+    details: o.healthDetails,
+    operationalGuard: o.operationalGuard,
+  });
   if (o.jsonBodyLimit !== undefined) {
     app.use(jsonBodyParser(o.jsonBodyLimit));
   }

@@ -1,3 +1,4 @@
+import { toolEnvironment } from '@lab/stack-state';
 import { freePort } from '@lab/testing';
 
 import { checkCheckpoints, formatCheckpointReport } from './check-checkpoints';
@@ -14,8 +15,9 @@ export const LAB_USAGE = `Usage: npm run lab -- <command>
   check <n>     which of lab n's checkpoints your running stack (npm start) meets, and what is missing
   run <n>       runs lab n's steps against a fresh stack of its own and compares their output
 
-check reads CONSUL_HTTP_ADDR (default http://127.0.0.1:8500), CONSUL_HTTP_TOKEN and GW
-(default http://127.0.0.1:8080), the variables a lab's first step exports.`;
+check reads CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN and GW, the variables a lab's first step exports;
+those not set are the running stack's (npm start writes them to .dev-stack/state.json), else
+http://127.0.0.1:8500 and http://127.0.0.1:8080.`;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -44,7 +46,7 @@ export async function labCli(args: string[], io: CliIo): Promise<number> {
     const definition = await loadLabDefinition(folder);
 
     if (command === 'check') {
-      const system = labSystemFromEnv(io.env);
+      const system = labSystemFromEnv(toolEnvironment(io.env).env);
       const report = await checkCheckpoints(definition, system);
       io.out(formatCheckpointReport(document.title, system, report));
       return report.allMet ? 0 : 1;
