@@ -1,5 +1,13 @@
 /** Variables of the shell that would point a test's stack at servers it does not own. */
-const SHARED_SERVERS = ['REDIS_URL', 'CONSUL_URL', 'ETCD_ENDPOINTS', 'ZOOKEEPER_CONNECT', 'DISCOVERY_BACKEND'];
+const SHARED_SERVERS = [
+  'REDIS_URL',
+  'CONSUL_URL',
+  'ETCD_ENDPOINTS',
+  'ZOOKEEPER_CONNECT',
+  'EUREKA_URL',
+  'EUREKA_CONFIG_KV_URL',
+  'DISCOVERY_BACKEND',
+];
 
 /**
  * This process's environment for a stack of the test's own: the embedded default runs without

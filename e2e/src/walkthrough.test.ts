@@ -8,16 +8,18 @@ import { ownStackEnv } from './stack-env';
 
 /**
  * Boots the embedded stack exactly as `npm start` does (separate processes, one embedded Postgres per
- * service, two product-service instances) on each registry — dev-registry speaking Consul's API, and
- * etcd and ZooKeeper from their local binaries — and walks the README's tour through the gateway.
- * Then kills one product instance with SIGKILL and checks that the gateway stops sending to it
- * without a single failed request, and that the registry drops it (check, lease or session expiry).
+ * service, two product-service instances) on each registry — dev-registry speaking Consul's API and
+ * Eureka's, and etcd and ZooKeeper from their local binaries — and walks the README's tour through
+ * the gateway. Then kills one product instance with SIGKILL and checks that the gateway stops sending
+ * to it without a single failed request, and that the registry drops it (check, lease or session
+ * expiry, or Eureka's lease eviction).
  */
 describe('the README walk-through on the consul stack (dev-registry)', () => walkthrough('consul'));
+describe('the README walk-through on the eureka stack (dev-registry)', () => walkthrough('eureka'));
 describeWithInfra(['etcd'], 'the README walk-through on the etcd stack', () => walkthrough('etcd'));
 describeWithInfra(['zookeeper'], 'the README walk-through on the zookeeper stack', () => walkthrough('zookeeper'));
 
-function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
+function walkthrough(backend: 'consul' | 'eureka' | 'etcd' | 'zookeeper'): void {
   let stack: RunningStack;
   let api: Api;
   const admin = { email: 'admin@example.com', password: 'admin-dev-password' };
@@ -165,7 +167,8 @@ function walkthrough(backend: 'consul' | 'etcd' | 'zookeeper'): void {
       if ((await api('GET', `/api/products/${productId}`)).status !== 200) failed++;
       return !(await stack.healthyIds('product-service')).includes(first.id);
     };
-    // Consul's check fails within a second; an etcd lease or a ZooKeeper session lasts up to ~10 s.
+    // Consul's check fails within a second; an etcd lease or a ZooKeeper session lasts up to ~10 s;
+    // the stack's Eureka lease is 3 s, evicted within a second, seen on the next 1 s delta.
     const waitedFrom = Date.now();
     await waitFor(gone, { timeoutMs: 25_000, intervalMs: 100, description: `${first.id} to leave the registry` });
     const removalMs = Date.now() - waitedFrom;

@@ -25,7 +25,7 @@ export const stackStateSchema = z.object({
   gatewayUrl: httpUrl,
   dashboardUrl: httpUrl.optional(),
   registry: z.object({
-    backend: z.enum(['consul', 'etcd', 'zookeeper']),
+    backend: z.enum(['consul', 'etcd', 'zookeeper', 'eureka']),
     /** What a person types to reach it: a URL, endpoints or a ZooKeeper connect string. */
     address: z.string().min(1),
     /** DISCOVERY_BACKEND and its connection variables, as the services were given them. */

@@ -9,6 +9,9 @@ import type { StackState } from './stack-state';
 export function stackVariables(state: StackState): Record<string, string> {
   const variables: Record<string, string> = { ...state.registry.env };
   if (state.registry.backend === 'consul') variables.CONSUL_HTTP_ADDR = state.registry.address;
+  // A eureka stack's live configuration is in the Consul KV beside it: Consul's tools reach it there.
+  if (state.registry.backend === 'eureka' && state.registry.env.EUREKA_CONFIG_KV_URL !== undefined)
+    variables.CONSUL_HTTP_ADDR = state.registry.env.EUREKA_CONFIG_KV_URL;
   if (state.registry.token !== undefined) {
     variables.CONSUL_HTTP_TOKEN = state.registry.token;
     variables.CONSUL_TOKEN ??= state.registry.token;

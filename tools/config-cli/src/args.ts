@@ -16,7 +16,8 @@ Commands:
 Options:
   -s, --service <name>   one folder of config/ (a service, or "shared"); default: all (seed, diff)
   -e, --env <name>       which <env>.yaml to read; default NODE_ENV, else development
-  -b, --backend <name>   consul | etcd | zookeeper; default DISCOVERY_BACKEND, else consul
+  -b, --backend <name>   consul | etcd | zookeeper (eureka: the Consul KV at EUREKA_CONFIG_KV_URL);
+                         default DISCOVERY_BACKEND, else consul
       --config-dir <dir> default CONFIG_DIR, else the repository's config/
       --prune            seed: also remove keys that are not in the files
       --wait <duration>  keep trying a store that cannot be reached yet for this long (30s, 2m);
@@ -24,7 +25,8 @@ Options:
   -h, --help
 
 Keys are relative to config/<service>/ in the KV store: flags/bulk-discount or flags.bulk-discount.
-Connection settings come from CONSUL_URL, CONSUL_TOKEN, ETCD_ENDPOINTS, ZOOKEEPER_CONNECT; those not set
+Connection settings come from CONSUL_URL, CONSUL_TOKEN, ETCD_ENDPOINTS, ZOOKEEPER_CONNECT and
+EUREKA_CONFIG_KV_URL; those not set
 are the running stack's (npm start writes them to .dev-stack/state.json, or where DEV_STACK_STATE says).
 Exit codes: 0 ok, 1 differences found (diff) or key not set (get), 2 usage or connection error.`;
 

@@ -38,7 +38,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return usageFailure(error, io);
   }
 
-  const backend = args.backend ?? settings.DISCOVERY_BACKEND;
+  let backend = args.backend ?? settings.DISCOVERY_BACKEND;
+  // Eureka keeps no keys: its services read the Consul KV that EUREKA_CONFIG_KV_URL names.
+  if (backend === 'eureka' && settings.EUREKA_CONFIG_KV_URL !== undefined) {
+    backend = 'consul';
+    settings = { ...settings, CONSUL_URL: settings.EUREKA_CONFIG_KV_URL };
+  }
   if (!(KV_BACKENDS as readonly string[]).includes(backend)) {
     io.stderr.write(`config: the ${backend} backend has no KV store; use --backend consul, etcd or zookeeper\n`);
     return 2;

@@ -31,6 +31,8 @@ export const cliEnvironment = z.object({
     .string()
     .regex(/^[\w.-]+:\d{1,5}(,[\w.-]+:\d{1,5})*(\/[\w./-]*)?$/, 'expected host:port[,host:port...][/chroot]')
     .default('127.0.0.1:2181'),
+  /** Eureka keeps no keys: eureka-backed services read the Consul KV this names (npm start sets it). */
+  EUREKA_CONFIG_KV_URL: httpUrl.optional(),
   CONFIG_DIR: z.string().optional(),
   NODE_ENV: z.string().optional(),
 });

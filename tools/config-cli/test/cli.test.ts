@@ -148,7 +148,19 @@ describe('config CLI against the dev registry', () => {
     expect((await kv.list('config/')).size).toBe(0);
     expect((await run('set', 'logLevel', 'debug')).err).toMatch(/set needs --service/);
     expect((await run('seed', '--backend', 'dns')).err).toMatch(/dns backend has no KV store/);
+    expect((await run('seed', '--backend', 'eureka')).err).toMatch(/eureka backend has no KV store/);
     expect((await run('nonsense')).code).toBe(2);
+  });
+
+  it('on eureka, writes the Consul KV that EUREKA_CONFIG_KV_URL names (where eureka-backed services read)', async () => {
+    let err = '';
+    const code = await runCli(['set', '--service', 'order-service', 'logLevel', 'debug'], {
+      env: { DISCOVERY_BACKEND: 'eureka', EUREKA_CONFIG_KV_URL: registry.url, CONFIG_DIR: dir },
+      stdout: { write: () => undefined },
+      stderr: { write: (text: string) => (err += text) },
+    });
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    expect((await kv.list('config/order-service/')).get('config/order-service/logLevel')).toBe('debug');
   });
 
   it('reports a broken YAML file as a usage error without quoting it', async () => {

@@ -14,9 +14,10 @@ describe('parseArgs', () => {
   it('takes the registry from --backend, else from DISCOVERY_BACKEND', () => {
     expect(parseArgs(['--backend', 'etcd']).backend).toBe('etcd');
     expect(parseArgs([], { DISCOVERY_BACKEND: 'zookeeper' }).backend).toBe('zookeeper');
+    expect(parseArgs(['--backend', 'eureka']).backend).toBe('eureka');
     expect(parseArgs(['--backend=consul'], { DISCOVERY_BACKEND: 'zookeeper' }).backend).toBe('consul');
     expect(() => parseArgs([], { DISCOVERY_BACKEND: 'dns' })).toThrow(
-      /DISCOVERY_BACKEND must be one of consul, etcd, zookeeper/,
+      /DISCOVERY_BACKEND must be one of consul, etcd, zookeeper, eureka/,
     );
   });
 
@@ -39,7 +40,7 @@ describe('parseArgs', () => {
     [['--logs', 'loud'], /console or files/],
     [['--replicas'], /needs a value/],
     [['--verbose'], /unknown option "--verbose"/],
-    [['--backend', 'eureka'], /--backend must be one of/],
+    [['--backend', 'nacos'], /--backend must be one of/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

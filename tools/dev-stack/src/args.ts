@@ -18,10 +18,11 @@ export class UsageError extends Error {
 
 export const usage = `Usage: npm start -- [options]
 
-  --backend consul|etcd|zookeeper
+  --backend consul|etcd|zookeeper|eureka
                              the registry (default: DISCOVERY_BACKEND or consul). consul runs dev-registry,
-                             etcd and zookeeper run their local binaries unless ETCD_ENDPOINTS or
-                             ZOOKEEPER_CONNECT name a server (likewise CONSUL_URL for consul)
+                             eureka its Eureka API (1 s renewals, 3 s leases), etcd and zookeeper
+                             their local binaries, unless CONSUL_URL, EUREKA_URL, ETCD_ENDPOINTS or
+                             ZOOKEEPER_CONNECT name a server
   --replicas <service>=<n>   run n instances of a service (repeatable, or comma-separated)
   --gateway-port <port>      gateway port (default 8080; 0 picks a free port)
   --registry-port <port>     dev-registry port (default 8500; 0 picks a free port)

@@ -1,5 +1,6 @@
 import path from 'node:path';
 
+import { parseDuration } from '@lab/common';
 import { createRegistry, type ServiceRegistry } from '@lab/discovery';
 import { startLocalEtcd, startLocalZookeeper } from '@lab/testing';
 
@@ -7,7 +8,7 @@ import type { ManagedProcess } from './managed-process';
 import { freePort, preferredDnsPort } from './ports';
 import { waitForHttpOk } from './wait';
 
-export const BACKENDS = ['consul', 'etcd', 'zookeeper'] as const;
+export const BACKENDS = ['consul', 'etcd', 'zookeeper', 'eureka'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /** The registry every process of the stack talks to, and the environment that points them at it. */
@@ -35,67 +36,72 @@ export interface RegistryServerOptions {
   port?: number;
   env: NodeJS.ProcessEnv;
   root: string;
-  spawnNode(name: string, script: string, args: string[]): ManagedProcess;
+  spawnNode(name: string, script: string, args: string[], env?: Record<string, string>): ManagedProcess;
   timeoutMs: number;
 }
 
 /**
  * Starts the chosen registry, or uses the one the environment names (CONSUL_URL, ETCD_ENDPOINTS,
- * ZOOKEEPER_CONNECT). Consul's API comes from dev-registry; etcd and ZooKeeper from their local
- * binaries (the Debian packages etcd-server and zookeeper), on free ports with throw-away data.
+ * ZOOKEEPER_CONNECT, EUREKA_URL). Consul's and Eureka's APIs come from dev-registry; etcd and
+ * ZooKeeper from their local binaries (the Debian packages etcd-server and zookeeper), on free
+ * ports with throw-away data.
  */
 export async function startRegistryServer(o: RegistryServerOptions): Promise<RegistryServer> {
   switch (o.backend) {
     case 'consul': {
       const given = o.env.CONSUL_URL;
-      let url = given;
-      let registry: ManagedProcess | undefined;
-      let launch: () => Promise<void> = notOwned;
-      let dns: RegistryServer['dns'];
-      if (!url) {
-        const port = o.port === 0 ? await freePort() : (o.port ?? 8500);
-        const address = `http://127.0.0.1:${port}`;
-        const script = path.join(o.root, 'apps/dev-registry/dist/main.js');
-        // DNS beside HTTP on 8600, or a free port when HTTP took a free one or 8600 is taken.
-        const wanted =
-          o.port === 0 ? { port: 0, note: 'a free port, as --registry-port 0 asks' } : await preferredDnsPort(8600);
-        let dnsPort = wanted.port;
-        // dev-registry keeps everything in memory: each launch starts empty (on the same ports).
-        launch = async () => {
-          registry = o.spawnNode('dev-registry', script, [
-            '--host',
-            '127.0.0.1',
-            '--port',
-            String(port),
-            '--dns-port',
-            String(dnsPort),
-          ]);
-          await waitForHttpOk(`${address}/v1/status/leader`, registry, o.timeoutMs);
-          dnsPort = await dnsPortOf(address, o.env);
-        };
-        await launch();
-        dns = { host: '127.0.0.1', port: dnsPort, note: wanted.note };
-        url = address;
-      }
-      const consulUrl = url;
-      const crash = async () => {
-        if (!registry) return notOwned();
-        registry.kill('SIGKILL');
-        await registry.exited;
-      };
+      const own = given ? undefined : await launchDevRegistry(o, {});
+      const consulUrl = given ?? own!.address;
       return {
         backend: 'consul',
         address: consulUrl,
-        ...(dns ? { dns } : {}),
+        ...(own ? { dns: own.dns } : {}),
         env: { DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl },
         owned: !given,
-        stop: async () => registry?.stop(),
-        crash,
-        restart: async () => {
-          await crash();
-          await launch();
-        },
+        ...ownedLifecycle(own),
         client: () => createRegistry({ backend: 'consul', consulUrl }),
+      };
+    }
+    case 'eureka': {
+      // Eureka's timings are 30 s renewals, a 90 s lease and 30 s fetches; the stack's are short
+      // enough that a killed instance leaves within seconds (the environment may set others).
+      const timings = {
+        EUREKA_RENEWAL_INTERVAL: o.env.EUREKA_RENEWAL_INTERVAL ?? '1s',
+        EUREKA_LEASE_DURATION: o.env.EUREKA_LEASE_DURATION ?? '3s',
+        EUREKA_FETCH_INTERVAL: o.env.EUREKA_FETCH_INTERVAL ?? '1s',
+      };
+      const given = o.env.EUREKA_URL;
+      // dev-registry looks for expired leases every second instead of every minute.
+      const own = given
+        ? undefined
+        : await launchDevRegistry(o, {
+            DEV_REGISTRY_EUREKA_EVICTION_INTERVAL: o.env.DEV_REGISTRY_EUREKA_EVICTION_INTERVAL ?? '1s',
+          });
+      const eurekaUrl = given ?? `${own!.address}/eureka`;
+      // Eureka keeps no keys: live configuration reads the Consul KV dev-registry serves beside it.
+      const configKvUrl = o.env.EUREKA_CONFIG_KV_URL ?? own?.address;
+      const ms = (duration: string) => parseDuration(duration);
+      return {
+        backend: 'eureka',
+        address: eurekaUrl,
+        ...(own ? { dns: own.dns } : {}),
+        env: {
+          DISCOVERY_BACKEND: 'eureka',
+          EUREKA_URL: eurekaUrl,
+          ...timings,
+          ...(configKvUrl ? { EUREKA_CONFIG_KV_URL: configKvUrl } : {}),
+        },
+        owned: !given,
+        ...ownedLifecycle(own),
+        client: () =>
+          createRegistry({
+            backend: 'eureka',
+            eurekaUrl,
+            eurekaRenewalIntervalMs: ms(timings.EUREKA_RENEWAL_INTERVAL),
+            eurekaLeaseDurationMs: ms(timings.EUREKA_LEASE_DURATION),
+            eurekaFetchIntervalMs: ms(timings.EUREKA_FETCH_INTERVAL),
+            eurekaConfigKvUrl: configKvUrl,
+          }),
       };
     }
     case 'etcd': {
@@ -137,6 +143,57 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       };
     }
   }
+}
+
+/** A dev-registry the stack runs: Consul's HTTP API and DNS, and Eureka's REST API under /eureka. */
+interface OwnDevRegistry {
+  address: string;
+  dns: NonNullable<RegistryServer['dns']>;
+  crash(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function launchDevRegistry(o: RegistryServerOptions, env: Record<string, string>): Promise<OwnDevRegistry> {
+  const port = o.port === 0 ? await freePort() : (o.port ?? 8500);
+  const address = `http://127.0.0.1:${port}`;
+  const script = path.join(o.root, 'apps/dev-registry/dist/main.js');
+  // DNS beside HTTP on 8600, or a free port when HTTP took a free one or 8600 is taken.
+  const wanted =
+    o.port === 0 ? { port: 0, note: 'a free port, as --registry-port 0 asks' } : await preferredDnsPort(8600);
+  let dnsPort = wanted.port;
+  let registry: ManagedProcess | undefined;
+  // dev-registry keeps everything in memory: each launch starts empty (on the same ports).
+  const launch = async () => {
+    const args = ['--host', '127.0.0.1', '--port', String(port), '--dns-port', String(dnsPort)];
+    registry = o.spawnNode('dev-registry', script, args, env);
+    await waitForHttpOk(`${address}/v1/status/leader`, registry, o.timeoutMs);
+    dnsPort = await dnsPortOf(address, o.env);
+  };
+  await launch();
+  const crash = async () => {
+    registry?.kill('SIGKILL');
+    await registry?.exited;
+  };
+  return {
+    address,
+    dns: { host: '127.0.0.1', port: dnsPort, note: wanted.note },
+    crash,
+    restart: async () => {
+      await crash();
+      await launch();
+    },
+    stop: async () => registry?.stop(),
+  };
+}
+
+/** Crash, restart and stop of a registry the stack runs; a given one can only be left alone. */
+function ownedLifecycle(own: OwnDevRegistry | undefined): Pick<RegistryServer, 'crash' | 'restart' | 'stop'> {
+  return {
+    stop: async () => own?.stop(),
+    crash: async () => (own ? own.crash() : notOwned()),
+    restart: async () => (own ? own.restart() : notOwned()),
+  };
 }
 
 /** The DNS port a dev-registry reports where Consul does: DebugConfig.DNSPort of /v1/agent/self. */

@@ -14,7 +14,7 @@ import { StackProcesses } from './stack-processes';
 export type { StackApp, StackInstance } from './stack-instances';
 
 export interface StartStackOptions {
-  /** The registry: consul (dev-registry, default), etcd or zookeeper (local binaries). */
+  /** The registry: consul (dev-registry, default), eureka (dev-registry's Eureka API), etcd or zookeeper (local binaries). */
   backend?: Backend;
   /** Instances per service (default 1 each). */
   replicas?: Partial<Record<ServiceName, number>>;
@@ -125,7 +125,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     // Missing builds are reported before anything starts.
     const postgresScript = processes.entry('libs/embedded-postgres/dist/main.js');
     const backend = options.backend ?? 'consul';
-    if (backend === 'consul' && !env.CONSUL_URL) processes.entry('apps/dev-registry/dist/main.js');
+    if ((backend === 'consul' && !env.CONSUL_URL) || (backend === 'eureka' && !env.EUREKA_URL))
+      processes.entry('apps/dev-registry/dist/main.js');
 
     registry = await startRegistryServer({
       backend,
@@ -133,10 +134,16 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       env,
       root,
       timeoutMs,
-      spawnNode: (name, script, args) => processes.spawn(name, script, args, env),
+      spawnNode: (name, script, args, extra) => processes.spawn(name, script, args, { ...env, ...extra }),
     });
     client = registry.client();
-    const what = backend === 'consul' && registry.owned ? 'dev-registry (Consul API)' : backend;
+    const what = !registry.owned
+      ? backend
+      : backend === 'consul'
+        ? 'dev-registry (Consul API)'
+        : backend === 'eureka'
+          ? 'dev-registry (Eureka API; live configuration in its Consul KV)'
+          : backend;
     progress(`${registry.owned ? 'started' : 'using'} ${what} at ${registry.address}`);
     await seedConfig(processes, { ...env, ...registry.env }, progress, timeoutMs);
 
