@@ -23,10 +23,11 @@ import type { ExtraConfig, NoDynamicConfig, ServiceContext, ServiceDefinition } 
 import { followLogLevel } from './dynamic/live-log-level';
 import { openConfigStore } from './dynamic/open-config-store';
 import { configCheck } from './health/config-check';
-import { registerConfigMetrics } from './observability/config-metrics';
+import { registerConfigMetrics, registerFaultMetrics } from './observability/config-metrics';
 
 import { createLoggers } from './http/logger';
 import { createHttpMetrics } from './http/metrics';
+import { createFaultInjector } from './http/fault-injection';
 import { createApp, mountAfterRoutes, mountBeforeRoutes } from './http/pipeline';
 import { startingGate } from './http/starting-gate';
 import { CleanupStack } from './lifecycle/cleanup-stack';
@@ -244,6 +245,14 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
       log,
     });
     mountFlagRoutes(app, { token: config.ADMIN_TOKEN, flags: ctx.flags });
+    // After health, metrics and admin routes, which are never faulted; before every route of the service.
+    const faults = createFaultInjector({ onFault: registerFaultMetrics(metrics.registry) });
+    faults.update(store.current().fault);
+    cleanup.push(
+      'fault injection',
+      store.subscribe((next) => faults.update(next.fault)),
+    );
+    app.use(faults.middleware);
     const gate = startingGate(def.name);
     app.use(gate.middleware);
 

@@ -9,6 +9,7 @@ describe('resilience settings schema', () => {
     const parsed = schema.parse({ resilience: { 'product-service': { retry: { maxAttempts: 2 }, bulkhead: false } } });
     expect(parsed).toEqual({
       logLevel: 'info',
+      fault: {},
       resilience: { 'product-service': { retry: { maxAttempts: 2 }, bulkhead: false } },
     });
   });

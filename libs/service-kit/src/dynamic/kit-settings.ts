@@ -1,6 +1,7 @@
 import { policySettingsSchema, type PolicyOverrides } from '@lab/resilience';
 import { z } from 'zod';
 import { LOG_LEVELS } from '../config/base-config';
+import { faultInjectionSchema } from '../http/fault-injection';
 
 /**
  * One dependency's call policy as configuration sets it: every field optional. The schema is
@@ -11,12 +12,14 @@ export type PolicySettings = PolicyOverrides;
 /**
  * What service-kit itself reads from the live configuration of every service:
  * - `logLevel`: the level of the service's logs, changed without a restart;
- * - `resilience.<dependency>`: the call policy towards each service it calls.
+ * - `resilience.<dependency>`: the call policy towards each service it calls;
+ * - `fault`: delays and aborts injected into the requests it receives (Istio's HTTPFaultInjection).
  * Feature flags (`flags.<name>`) are read by the store itself.
  */
 export const kitSettingsShape = {
   logLevel: z.enum(LOG_LEVELS).default('info'),
   resilience: z.record(z.string().min(1), policySettingsSchema).default({}),
+  fault: faultInjectionSchema.default({}),
 };
 
 export type KitSettings = z.output<z.ZodObject<typeof kitSettingsShape>>;

@@ -21,3 +21,14 @@ export function registerConfigMetrics(registry: Registry, store: ConfigStore<unk
     },
   });
 }
+
+/** Requests the live `fault` setting delayed or aborted: what an experiment really did. */
+export function registerFaultMetrics(registry: Registry): (kind: 'delay' | 'abort') => void {
+  const injected = new Counter({
+    name: 'fault_injections_total',
+    help: 'Requests delayed or aborted by the fault injection of the live configuration (fault.delay, fault.abort)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  return (kind) => injected.inc({ kind });
+}
