@@ -1,6 +1,6 @@
 // The course's machinery: labs as executable documents, checkpoints against a running stack, and
 // the exercises' graders. `npm run lab` and `npm run exercise` are its commands.
-export type { Checkpoint, CheckpointResult, LabDefinition, LabSystem } from './lab/lab-definition';
+export type { Checkpoint, CheckpointResult, LabDefinition, LabInstance, LabSystem } from './lab/lab-definition';
 export { readLabDocument, LabDocumentError } from './lab/lab-document';
 export type { CommandBlock, Expectation, LabDocument, LabStep } from './lab/lab-document';
 export { compileExpectedOutput, matchOutput, ExpectationSyntaxError, PLACEHOLDERS } from './lab/expected-output';

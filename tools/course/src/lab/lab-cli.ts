@@ -15,9 +15,9 @@ export const LAB_USAGE = `Usage: npm run lab -- <command>
   check <n>     which of lab n's checkpoints your running stack (npm start) meets, and what is missing
   run <n>       runs lab n's steps against a fresh stack of its own and compares their output
 
-check reads CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN and GW, the variables a lab's first step exports;
-those not set are the running stack's (npm start writes them to .dev-stack/state.json), else
-http://127.0.0.1:8500 and http://127.0.0.1:8080.`;
+check reads CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, GW and ADMIN_TOKEN (or ADMIN_TOKEN_FILE), the
+variables a lab's first step exports; those not set are the running stack's (npm start writes them
+to .dev-stack/state.json), else http://127.0.0.1:8500 and http://127.0.0.1:8080.`;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

@@ -9,6 +9,19 @@ export interface LabSystem {
     get<T = unknown>(path: string): Promise<T | undefined>;
   };
   gatewayUrl: string;
+  /** The passing instances of a service, as the registry lists them (`?passing`), by id. */
+  instances(service: string): Promise<LabInstance[]>;
+  /**
+   * GET a URL of the stack (an instance's `/health/detailed`, the gateway); resolves with the JSON
+   * body, or undefined on 404. `admin: true` sends the student's ADMIN_TOKEN, for `/admin/*` routes.
+   */
+  get<T = unknown>(url: string, o?: { admin?: boolean }): Promise<T | undefined>;
+}
+
+export interface LabInstance {
+  id: string;
+  /** Where it answers: http://address:port. */
+  url: string;
 }
 
 export type CheckpointResult = { met: true } | { met: false; missing: string };

@@ -1,4 +1,7 @@
-import { startStack, type RunningStack } from '@lab/dev-stack';
+import path from 'node:path';
+
+import { stackStateOf, startStack, type RunningStack } from '@lab/dev-stack';
+import { writeStackSecret, writeStackState } from '@lab/stack-state';
 
 import type { LabDefinition } from './lab-definition';
 import { REPOSITORY_ROOT } from '../repository-root';
@@ -23,6 +26,9 @@ const INHERITED_CONNECTIONS = [
   'CONSUL_HTTP_TOKEN',
   'CONSUL_DNS_PORT',
   'GW',
+  'ADMIN_TOKEN',
+  'ADMIN_TOKEN_FILE',
+  'DEV_STACK_STATE',
 ];
 
 /**
@@ -42,15 +48,24 @@ export async function startLabStack(lab: LabDefinition, onProgress?: (message: s
     onProgress,
     startTimeoutMs: 90_000,
   });
+  // The lab's tools (config, chaos, load, lab check) find this stack as they find `npm start`'s:
+  // through a state file, here one of its own (in the stack's credentials folder, removed at stop),
+  // never the student's `.dev-stack/state.json`.
+  const adminTokenFile = writeStackSecret(path.join(stack.credentialsDir, 'admin-token'), stack.adminToken);
+  const stateFile = path.join(stack.credentialsDir, 'state.json');
+  writeStackState(stateFile, stackStateOf(stack, { pid: process.pid, adminTokenFile }));
   return {
     stack,
     variables: {
+      DEV_STACK_STATE: stateFile,
+      ADMIN_TOKEN_FILE: adminTokenFile,
       CONSUL_HTTP_ADDR: stack.registry.address,
       // The stack's registry accepts every request without a token today; a lab still sends the
       // header, so the same commands work against a registry with ACLs.
       CONSUL_HTTP_TOKEN: '',
       ...(stack.registry.dns ? { CONSUL_DNS_PORT: String(stack.registry.dns.port) } : {}),
       GW: stack.gatewayUrl,
+      ADMIN_TOKEN: stack.adminToken,
     },
     stop: () => stack.stop(),
   };

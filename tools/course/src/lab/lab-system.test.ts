@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 import { checkCheckpoints, formatCheckpointReport } from './check-checkpoints';
@@ -22,7 +25,17 @@ describe('labSystemFromEnv', () => {
     const server = http.createServer((req, res) => {
       seen.push(req.headers['x-consul-token'] as string | undefined);
       if (req.url === '/v1/agent/service/payments-2') res.end('{"ID":"payments-2"}');
-      else if (req.url === '/v1/secret') res.writeHead(403).end('Permission denied');
+      else if (req.url === '/v1/health/service/order-service?passing') {
+        res.end(
+          JSON.stringify([
+            { Service: { ID: 'order-service-2', Address: '::1', Port: 3104 } },
+            { Service: { ID: 'order-service-1', Address: '127.0.0.1', Port: 3004 } },
+          ]),
+        );
+      } else if (req.url === '/admin/flags') {
+        const admin = req.headers.authorization === 'Bearer admin-s3cret';
+        res.writeHead(admin ? 200 : 403).end(admin ? '{"flags":[]}' : 'The admin token is not valid');
+      } else if (req.url === '/v1/secret') res.writeHead(403).end('Permission denied');
       else res.writeHead(404).end();
     });
     let url: string;
@@ -37,6 +50,30 @@ describe('labSystemFromEnv', () => {
       await expect(system.consul.get('/v1/agent/service/payments-2')).resolves.toEqual({ ID: 'payments-2' });
       await expect(system.consul.get('/v1/agent/service/payments-9')).resolves.toBeUndefined();
       expect(seen.slice(-2)).toEqual(['s3cret', 's3cret']);
+    });
+
+    it("lists a service's passing instances by id, and sends the admin token only when asked", async () => {
+      const system = labSystemFromEnv({ CONSUL_HTTP_ADDR: url, ADMIN_TOKEN: 'admin-s3cret' });
+      await expect(system.instances('order-service')).resolves.toEqual([
+        { id: 'order-service-1', url: 'http://127.0.0.1:3004' },
+        { id: 'order-service-2', url: 'http://[::1]:3104' },
+      ]);
+      await expect(system.get(`${url}/admin/flags`, { admin: true })).resolves.toEqual({ flags: [] });
+      // Or from the file npm start's banner names, as ADMIN_TOKEN_FILE.
+      const dir = mkdtempSync(path.join(tmpdir(), 'lab-system-'));
+      try {
+        writeFileSync(path.join(dir, 'admin-token'), 'admin-s3cret\n');
+        const fromFile = labSystemFromEnv({ CONSUL_HTTP_ADDR: url, ADMIN_TOKEN_FILE: path.join(dir, 'admin-token') });
+        await expect(fromFile.get(`${url}/admin/flags`, { admin: true })).resolves.toEqual({ flags: [] });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(() => labSystemFromEnv({ ADMIN_TOKEN_FILE: path.join(tmpdir(), 'no-such-admin-token') })).toThrow(
+        /ADMIN_TOKEN_FILE names .*no-such-admin-token, which cannot be read \(ENOENT\)/,
+      );
+      await expect(system.get(`${url}/admin/flags`)).rejects.toThrow(
+        `GET ${url}/admin/flags answered 403: The admin token is not valid (export ADMIN_TOKEN with the admin token your stack printed)`,
+      );
     });
 
     it('says what to do about a 403', async () => {
