@@ -52,7 +52,7 @@ describe('readLabDocument', () => {
       'an unknown word',
       doc('# T', '## Step 1: a', fence('sh background', 'x')),
       5,
-      /unknown word "background" after sh \(known: env, timeout; timeout takes =30s\)/,
+      /unknown word "background" after sh \(known: env, timeout, needs; timeout takes =30s, needs =docker\)/,
     ],
     ['a bad duration', doc('# T', '## Step 1: a', fence('sh timeout=1m', 'x')), 5, /whole seconds, as timeout=20s/],
     ['a bad placeholder', doc('# T', '## Step 1: a', fence('sh', 'x'), fence('output', '{{port}}')), 9, /\{\{port\}\}/],

@@ -18,8 +18,18 @@ export interface CommandBlock {
   timeoutMs: number;
   /** An `sh env` block: `export NAME=value` lines whose values the runner may replace (see runLab). */
   env?: ReadonlyArray<{ name: string; value: string }>;
+  /**
+   * `sh needs=docker` (or kubernetes): the block needs what a student may have and this machine may
+   * not. It is shown, and its syntax checked (`bash -n`), but it is not run and its output is not
+   * compared.
+   */
+  needs?: ExternalNeed;
   expect?: Expectation;
 }
+
+/** What a block may need that the runner does not provide. */
+export const EXTERNAL_NEEDS = ['docker', 'kubernetes'] as const;
+export type ExternalNeed = (typeof EXTERNAL_NEEDS)[number];
 
 export interface LabStep {
   number: number;
@@ -98,10 +108,13 @@ export type Fail = (line: number, message: string) => never;
 
 /** An `sh` block as a command: `timeout=`, `env`, and the extra words this kind of document allows. */
 export function commandBlock(block: FencedBlock, fail: Fail, extraWords: string[] = []): CommandBlock {
-  const allowed = new Set(['env', 'timeout', ...extraWords]);
+  const allowed = new Set(['env', 'timeout', 'needs', ...extraWords]);
   for (const key of block.attributes.keys()) {
     if (!allowed.has(key)) {
-      fail(block.line, `unknown word "${key}" after sh (known: ${[...allowed].join(', ')}; timeout takes =30s)`);
+      fail(
+        block.line,
+        `unknown word "${key}" after sh (known: ${[...allowed].join(', ')}; timeout takes =30s, needs =docker)`,
+      );
     }
   }
   const timeout = block.attributes.get('timeout');
@@ -110,6 +123,14 @@ export function commandBlock(block: FencedBlock, fail: Fail, extraWords: string[
     source: block.body,
     timeoutMs: timeout === undefined ? DEFAULT_COMMAND_TIMEOUT_MS : seconds(timeout, 'timeout', block.line, fail),
   };
+  const needs = block.attributes.get('needs');
+  if (needs !== undefined) {
+    if (needs === true || !(EXTERNAL_NEEDS as readonly string[]).includes(needs)) {
+      fail(block.line, `needs= takes ${EXTERNAL_NEEDS.join(' or ')}, as needs=docker`);
+    }
+    if (block.attributes.has('env')) fail(block.line, 'an sh env block always runs: it cannot have needs=');
+    command.needs = needs as ExternalNeed;
+  }
   if (block.attributes.has('env')) {
     command.env = block.body
       .split('\n')

@@ -35,6 +35,31 @@ describe('runLab', () => {
     expect(result).toMatchObject({ ok: true, steps: 2, commands: 3 });
   });
 
+  it('checks the syntax of a needs=docker block but does not run it', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'lab-needs-'));
+    try {
+      const shown = await runLab(
+        lab(
+          '## Step 1: x',
+          fence('sh needs=docker', 'docker compose up -d && touch ran-it'),
+          fence('output', 'this is never compared'),
+          fence('sh', 'test ! -e ran-it && echo not run'),
+          fence('output', 'not run'),
+        ),
+        { ...options, cwd },
+      );
+      expect(shown).toMatchObject({ ok: true, commands: 2 });
+      const broken = await runLab(lab('## Step 1: x', fence('sh needs=kubernetes', 'if kubectl get pods; then')), {
+        ...options,
+        cwd,
+      });
+      expect(broken).toMatchObject({ ok: false, failure: { reason: expect.stringMatching(/^bash cannot parse/) } });
+      expect(() => lab('## Step 1: x', fence('sh needs=podman', 'true'))).toThrow(/needs= takes docker or kubernetes/);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it('stops at the first difference and says where', async () => {
     const result = await runLab(
       lab(

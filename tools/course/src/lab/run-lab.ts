@@ -52,6 +52,12 @@ export async function runLab(lab: LabDocument, options: LabRunOptions): Promise<
       options.onProgress?.(`step ${step.number}: ${step.title}`);
       for (const command of step.commands) {
         commands++;
+        if (command.needs) {
+          const failure = await checkSyntax(shell, command);
+          if (failure) return { ok: false, failure: { step, command, ...failure }, durationMs: Date.now() - started };
+          options.onProgress?.(`  line ${command.line} needs ${command.needs}: syntax checked, not run`);
+          continue;
+        }
         const source = command.env ? await environmentSource(command, options) : command.source;
         const failure = await runCommand(shell, source, command, options.retryIntervalMs ?? 500);
         if (failure) return { ok: false, failure: { step, command, ...failure }, durationMs: Date.now() - started };
@@ -94,6 +100,18 @@ async function runCommand(
     }
     await delay(retryIntervalMs);
   }
+}
+
+/**
+ * A block this machine cannot run (it needs Docker, a cluster) is still parsed by bash (`bash -n`),
+ * so a quoting mistake or a missing `fi` is caught; the session's state is not touched.
+ */
+async function checkSyntax(shell: BashSession, command: CommandBlock): Promise<CommandFailure | undefined> {
+  const marker = '__LAB_SYNTAX_CHECK_END__';
+  if (command.source.split('\n').includes(marker)) return { reason: `a block may not contain the line ${marker}` };
+  const result = await shell.run(`bash -n <<'${marker}'\n${command.source.replace(/\n?$/, '\n')}${marker}\n`, 10_000);
+  if (result.exitCode === 0) return undefined;
+  return { reason: `bash cannot parse the block (needs=${command.needs}, so it is not run)`, ...result };
 }
 
 const LOOKS_LIKE_AN_ADDRESS = /^['"]?(https?:\/\/)?(127\.0\.0\.1|localhost|\[::1\])[:/]/;
