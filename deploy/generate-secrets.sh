@@ -40,6 +40,8 @@ write order-service-database-url "postgres://orders:$(random)@postgres:5432/orde
 write redis-url "redis://:$(random)@redis:6379"
 write admin-password "$(random)"
 write admin-token "$(random)"
+# The Eureka server of the compose profile eureka asks it (user eureka); the services send it.
+write eureka-password "$(random)"
 
 if [ -e "$dir/jwt-private-key" ]; then
   echo "kept    $dir/jwt-private-key"

@@ -137,7 +137,7 @@ describe('docker-compose.yml against the apps', () => {
       { condition: string; required?: boolean }
     >;
     expect(seed.consul).toEqual({ condition: 'service_healthy' });
-    for (const store of ['etcd', 'zookeeper']) {
+    for (const store of ['etcd', 'zookeeper', 'eureka']) {
       // Started only by its profile: required: false lets compose run without it.
       expect(compose.services[store].profiles).toEqual([store]);
       expect(compose.services[store].healthcheck?.test).toBeDefined();
@@ -173,6 +173,71 @@ describe('docker-compose.yml against the apps', () => {
     const etcd = loadComposeFile(repoPath('docker-compose.yml'), { DISCOVERY_BACKEND: 'etcd' });
     for (const { name } of appServices) expect(serviceEnvironment(etcd.services[name]).DISCOVERY_BACKEND).toBe('etcd');
     expect(serviceEnvironment(etcd.services['config-seed']).DISCOVERY_BACKEND).toBe('etcd');
+  });
+});
+
+describe('the eureka and consul-cluster profiles', () => {
+  const commandOf = (service: ComposeService): string[] =>
+    Array.isArray(service.command) ? service.command.map(String) : String(service.command ?? '').split(/\s+/);
+
+  it('eureka: a Spring Cloud Netflix Eureka server, every service on it with its password secret', () => {
+    const onEureka = loadComposeFile(repoPath('docker-compose.yml'), { DISCOVERY_BACKEND: 'eureka' });
+    const eureka = onEureka.services.eureka;
+    expect(eureka.profiles).toEqual(['eureka']);
+    expect(eureka.image).toMatch(/^ghcr\.io\/openzipkin\/zipkin-eureka:\d+\.\d+\.\d+$/);
+    expect(eureka.healthcheck?.test).toBeDefined();
+    // Spring Boot reads eureka.password from the mounted secret.
+    expect(eureka.secrets).toEqual([{ source: 'eureka-password', target: 'eureka.password' }]);
+    expect(serviceEnvironment(eureka).SPRING_CONFIG_IMPORT).toBe('optional:configtree:/run/secrets/');
+    for (const { name } of appServices) {
+      const environment = serviceEnvironment(onEureka.services[name]);
+      expect({ name, backend: environment.DISCOVERY_BACKEND }).toEqual({ name, backend: 'eureka' });
+      expect(new URL(environment.EUREKA_URL).hostname).toBe('eureka');
+      expect(environment.EUREKA_TOKEN_FILE).toBe('/run/secrets/eureka-password');
+      // Eureka has no KV store: live settings come from the Consul agent's.
+      expect(new URL(environment.EUREKA_CONFIG_KV_URL).hostname).toBe('consul');
+    }
+    const seed = serviceEnvironment(onEureka.services['config-seed']);
+    expect(seed.DISCOVERY_BACKEND).toBe('eureka');
+    expect(new URL(seed.EUREKA_CONFIG_KV_URL).hostname).toBe('consul');
+  });
+
+  it('consul-cluster: three servers that expect each other, and every service reaches Consul through the client agent', () => {
+    const cluster = loadComposeFile(repoPath('docker-compose.yml'), { CONSUL_AGENT_HOST: 'consul-agent' });
+    const servers = ['consul-server-1', 'consul-server-2', 'consul-server-3'];
+    for (const name of servers) {
+      const server = cluster.services[name];
+      expect(server.profiles).toEqual(['consul-cluster']);
+      const command = commandOf(server);
+      expect(command).toEqual(expect.arrayContaining(['agent', '-server', '-bootstrap-expect=3']));
+      expect(command).toEqual(expect.arrayContaining(servers.map((s) => `-retry-join=${s}`)));
+      expect(server.ports ?? []).toEqual([]);
+    }
+    const agent = cluster.services['consul-agent'];
+    const agentCommand = commandOf(agent);
+    expect(agentCommand).not.toContain('-server');
+    expect(agentCommand).not.toContain('-dev');
+    expect(agentCommand).toEqual(expect.arrayContaining(['-ui', ...servers.map((s) => `-retry-join=${s}`)]));
+    expect(agent.ports).toEqual(
+      expect.arrayContaining(['127.0.0.1:8501:8500', '127.0.0.1:8600:8600/udp', '127.0.0.1:8600:8600/tcp']),
+    );
+    expect(agent.healthcheck?.test).toBeDefined();
+
+    // Every Consul address a service or the seed is given names an agent that is not a server.
+    const isServer = (host: string) => commandOf(cluster.services[host]).includes('-server');
+    for (const name of [...appServices.map((s) => s.name), 'config-seed']) {
+      const environment = serviceEnvironment(cluster.services[name]);
+      for (const variable of ['CONSUL_URL', 'EUREKA_CONFIG_KV_URL']) {
+        const host = new URL(environment[variable]).hostname;
+        expect({ name, variable, host, server: isServer(host) }).toEqual({
+          name,
+          variable,
+          host: 'consul-agent',
+          server: false,
+        });
+      }
+      expect(dependsOn(cluster.services[name])['consul-agent']).toMatchObject({ condition: 'service_healthy' });
+    }
   });
 });
 

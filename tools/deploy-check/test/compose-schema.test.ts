@@ -14,6 +14,8 @@ const ENVIRONMENTS: Record<string, Record<string, string>> = {
   defaults: {},
   etcd: { DISCOVERY_BACKEND: 'etcd', COMPOSE_PROFILES: 'etcd' },
   zookeeper: { DISCOVERY_BACKEND: 'zookeeper', COMPOSE_PROFILES: 'zookeeper' },
+  eureka: { DISCOVERY_BACKEND: 'eureka', COMPOSE_PROFILES: 'eureka' },
+  'consul-cluster': { CONSUL_AGENT_HOST: 'consul-agent', COMPOSE_PROFILES: 'consul-cluster' },
 };
 
 describe('docker-compose.yml against the Compose Specification', () => {
@@ -61,7 +63,8 @@ function withoutCompose220Keys(text: string): string {
     Pair(_key, pair, ancestors) {
       if (!isScalar(pair.key) || !keys.includes(String(pair.key.value))) return undefined;
       const inDependsOn = ancestors.some(
-        (node) => isPair(node) && isScalar(node.key) && node.key.value === 'depends_on',
+        // depends_on itself, or a shared fragment merged into depends_on (x-app-depends-on).
+        (node) => isPair(node) && isScalar(node.key) && /^(depends_on|x-.*depends-on)$/.test(String(node.key.value)),
       );
       return inDependsOn ? visit.REMOVE : undefined;
     },
@@ -82,7 +85,15 @@ describeWithBinary(`docker-compose config (${dockerCompose.stdout?.trim()})`, ()
 
   it.each([
     ['the default stack', []],
-    ['every profile', ['--profile', 'etcd', '--profile', 'zookeeper', '--profile', 'nginx']],
+    ['the eureka profile', ['--profile', 'eureka']],
+    ['the consul-cluster profile', ['--profile', 'consul-cluster']],
+    [
+      'every profile',
+      [
+        ...['--profile', 'etcd', '--profile', 'zookeeper', '--profile', 'nginx'],
+        ...['--profile', 'eureka', '--profile', 'consul-cluster'],
+      ],
+    ],
   ])('accepts %s', (_name, profiles) => {
     // No secret file needs to exist for the configuration to be checked.
     const result = spawnSync(
