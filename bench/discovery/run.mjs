@@ -5,8 +5,8 @@
 //      address, an undici request to a fixed address (the transport the client uses), and the
 //      discovery-aware ServiceClient (cache + balancer + outlier detector); alternating rounds,
 //      medians, hdr-style latency percentiles;
-//   2. convergence on the consul, etcd and zookeeper backends (etcd and ZooKeeper started from their
-//      local binaries): from the start of a new instance to the first request it serves, and from
+//   2. convergence on the consul, etcd, zookeeper and eureka backends (etcd and ZooKeeper started from
+//      their local binaries, Eureka's API from a dev registry of its own): from the start of a new instance to the first request it serves, and from
 //      SIGKILL of an instance to its removal from every watching client's cache;
 //   3. registry load: 10, 100 and 1000 registered instances watched by 50 clients, registry
 //      requests/s and CPU while nothing changes and while one instance flaps.
@@ -36,7 +36,7 @@ const usage = `usage: node bench/discovery/run.mjs [options]
   --warmup S         seconds of unmeasured calls per variant first (default 1)
   --convergence N    samples per convergence figure; 0 skips that table (default 5)
   --convergence-clients N  watching clients in the convergence table (default 5)
-  --backends LIST    convergence backends, comma-separated (default consul,etcd,zookeeper)
+  --backends LIST    convergence backends, comma-separated (default consul,etcd,zookeeper,eureka)
   --load-sizes LIST  registered instances per registry-load row, comma-separated; "" skips (default 10,100,1000)
   --load-clients N   watching clients in the registry-load table (default 50)
   --load-seconds S   seconds per registry-load figure while one instance flaps (default 10)
@@ -54,7 +54,7 @@ function options(argv) {
       warmup: { type: 'string', default: '1' },
       convergence: { type: 'string', default: '5' },
       'convergence-clients': { type: 'string', default: '5' },
-      backends: { type: 'string', default: 'consul,etcd,zookeeper' },
+      backends: { type: 'string', default: 'consul,etcd,zookeeper,eureka' },
       'load-sizes': { type: 'string', default: '10,100,1000' },
       'load-clients': { type: 'string', default: '50' },
       'load-seconds': { type: 'string', default: '10' },
@@ -110,11 +110,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const children = new Set();
 
-function spawnNode(name, script, args, verbose) {
+function spawnNode(name, script, args, verbose, env = {}) {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
   });
   const entry = { name, child, exited: once(child, 'exit'), lines: [] };
   children.add(entry);
@@ -161,7 +161,7 @@ function freePort() {
   });
 }
 
-async function startRegistry(o) {
+async function startRegistry(o, env = {}) {
   if (o.consulUrl) return { url: o.consulUrl };
   const port = await freePort();
   const entry = spawnNode(
@@ -170,11 +170,12 @@ async function startRegistry(o) {
     // No fixed DNS port: 8600 may be taken, and nothing here asks the registry over DNS.
     ['--port', String(port), '--dns-port', '0'],
     o.verbose,
+    env,
   );
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
     try {
-      if ((await fetch(`${url}/v1/status/leader`)).ok) return { url, pid: entry.child.pid };
+      if ((await fetch(`${url}/v1/status/leader`)).ok) return { url, pid: entry.child.pid, entry };
     } catch {
       // not listening yet
     }
@@ -347,6 +348,9 @@ async function until(condition, timeoutMs, what) {
 // instance leaves when its lease or session runs out, so these bound the removal time.
 const ETCD_LEASE_TTL_SECONDS = 2;
 const ZOOKEEPER_SESSION_TIMEOUT_MS = 3000;
+// Eureka as `npm start -- --backend eureka` runs it: renewals every second, a 3 s lease, eviction
+// runs every second, clients fetching the delta every second (Eureka's own: 30 s, 90 s, 60 s, 30 s).
+const EUREKA_TIMINGS = { eurekaRenewalIntervalMs: 1000, eurekaLeaseDurationMs: 3000, eurekaFetchIntervalMs: 1000 };
 
 /**
  * Each backend: how to get a server (undefined and a reason when it cannot be had here), the
@@ -391,13 +395,31 @@ const convergenceBackends = {
       };
     },
   },
+  eureka: {
+    liveness: 'lease 3s, renewals, eviction runs and delta fetches every 1s',
+    // A dev registry of its own (its Eureka API), evicting every second as npm start's does.
+    start: async (_consulUrl, o) => {
+      const eureka = await startRegistry(
+        { ...o, consulUrl: undefined },
+        { DEV_REGISTRY_EUREKA_EVICTION_INTERVAL: '1s' },
+      );
+      return {
+        registry: { backend: 'eureka', eurekaUrl: `${eureka.url}/eureka`, ...EUREKA_TIMINGS },
+        selfRegistering: true,
+        stop: async () => {
+          eureka.entry.child.kill('SIGTERM');
+          await eureka.entry.exited;
+        },
+      };
+    },
+  },
 };
 
 /** Servers started for the convergence table, stopped on Ctrl-C too. */
 const servers = new Set();
 
 async function convergence(o, name, consulUrl) {
-  const server = await convergenceBackends[name].start(consulUrl);
+  const server = await convergenceBackends[name].start(consulUrl, o);
   servers.add(server);
   const service = `bench-converge-${name}`;
   // `--convergence-clients` independent clients, each with its own registry connection and watch.
@@ -468,6 +490,7 @@ function convergenceTable(figures, skipped, o, consulUrl) {
     consul: o.consulUrl ? consulUrl : 'the dev registry',
     etcd: 'one local etcd',
     zookeeper: 'one local ZooKeeper',
+    eureka: "a dev registry's Eureka API",
   };
   const servers = figures
     .map((f) => `${f.name} on ${where[f.name]}, ${convergenceBackends[f.name].liveness}`)
