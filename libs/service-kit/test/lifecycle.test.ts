@@ -32,7 +32,8 @@ describe('registration', () => {
           tags: ['v1'],
         }),
       ]);
-      expect(instances[0].meta).toEqual({ version: expect.any(String) });
+      // No SERVICE_VERSION: the stable track, as a tag and in the metadata.
+      expect(instances[0].meta).toEqual({ version: 'v1' });
       expect(registered[0].check).toEqual({
         http: `http://10.0.0.7:${service.port}/health/ready`,
         interval: '10s',
@@ -43,6 +44,17 @@ describe('registration', () => {
       await service.stop();
     }
     expect(await registry.healthyInstances('example-service')).toEqual([]);
+  });
+
+  it('registers the SERVICE_VERSION track as its tag and meta.version', async () => {
+    const registry = new MemoryRegistry();
+    const { service } = await startExample({ registry, env: { INSTANCE_ID: 'example-2', SERVICE_VERSION: 'v2' } });
+    try {
+      const [instance] = await registry.healthyInstances('example-service');
+      expect(instance).toMatchObject({ id: 'example-2', tags: ['v2'], meta: { version: 'v2' } });
+    } finally {
+      await service.stop();
+    }
   });
 
   it('starts while the registry refuses, and registers in the background once it accepts', async () => {

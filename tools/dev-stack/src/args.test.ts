@@ -5,6 +5,7 @@ describe('parseArgs', () => {
     expect(parseArgs([])).toEqual({
       backend: 'consul',
       replicas: {},
+      canary: [],
       gatewayPort: 8080,
       registryPort: 8500,
       logs: 'files',
@@ -32,7 +33,17 @@ describe('parseArgs', () => {
     });
   });
 
+  it('takes canaries for services that run two instances or more', () => {
+    expect(parseArgs(['--replicas', 'product-service=2', '--canary', 'product-service']).canary).toEqual([
+      'product-service',
+    ]);
+    expect(parseArgs(['--canary=order-service', '--replicas=order-service=3']).canary).toEqual(['order-service']);
+  });
+
   it.each([
+    [['--canary', 'product-service'], /--canary product-service needs --replicas product-service=2 or more/],
+    [['--canary', 'nope-service', '--replicas', 'product-service=2'], /--canary: unknown service "nope-service"/],
+
     [['--replicas', 'nope-service=2'], /unknown service "nope-service"/],
     [['--replicas', 'product-service=0'], /count from 1 to 9/],
     [['--replicas', 'product-service=two'], /count from 1 to 9/],

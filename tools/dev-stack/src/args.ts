@@ -2,6 +2,8 @@
 export interface StackOptions {
   backend: Backend;
   replicas: Record<string, number>;
+  /** Services whose last instance runs as the canary track (SERVICE_VERSION=v2). */
+  canary: ServiceName[];
   gatewayPort: number;
   registryPort: number;
   logs: 'files' | 'console';
@@ -24,6 +26,9 @@ export const usage = `Usage: npm start -- [options]
                              their local binaries, unless CONSUL_URL, EUREKA_URL, ETCD_ENDPOINTS or
                              ZOOKEEPER_CONNECT name a server
   --replicas <service>=<n>   run n instances of a service (repeatable, or comma-separated)
+  --canary <service>         run the last of its instances as version v2, the others as v1 (needs
+                             --replicas <service>=2 or more); the gateway sends requests with the
+                             header 'canary: true' to v2 and 10% of the rest (config/gateway)
   --gateway-port <port>      gateway port (default 8080; 0 picks a free port)
   --registry-port <port>     dev-registry port (default 8500; 0 picks a free port)
   --logs console|files       stream every process's JSON log here, or write them to .data/logs (default)
@@ -33,6 +38,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
   const options: StackOptions = {
     backend: parseBackend('DISCOVERY_BACKEND', env.DISCOVERY_BACKEND ?? 'consul'),
     replicas: {},
+    canary: [],
     gatewayPort: 8080,
     registryPort: 8500,
     logs: 'files',
@@ -46,6 +52,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         break;
       case '--replicas':
         for (const pair of value().split(',')) Object.assign(options.replicas, parseReplicas(pair));
+        break;
+      case '--canary':
+        for (const name of value().split(',')) options.canary.push(parseService(flag, name));
         break;
       case '--gateway-port':
         options.gatewayPort = parsePort(flag, value());
@@ -66,6 +75,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         throw new UsageError(`unknown option "${argv[i]}"\n\n${usage}`);
     }
   }
+  for (const service of options.canary) {
+    if ((options.replicas[service] ?? 1) < 2)
+      throw new UsageError(
+        `--canary ${service} needs --replicas ${service}=2 or more: one instance runs v2, the others stay v1`,
+      );
+  }
   return options;
 }
 
@@ -84,11 +99,15 @@ function missing(flag: string): never {
   throw new UsageError(`${flag} needs a value`);
 }
 
+function parseService(flag: string, name: string): ServiceName {
+  if (!SERVICES.includes(name as ServiceName))
+    throw new UsageError(`${flag}: unknown service "${name}" (one of ${SERVICES.join(', ')})`);
+  return name as ServiceName;
+}
+
 function parseReplicas(pair: string): Record<string, number> {
   const [name, count] = pair.split('=');
-  if (!SERVICES.includes(name as ServiceName)) {
-    throw new UsageError(`--replicas: unknown service "${name}" (one of ${SERVICES.join(', ')})`);
-  }
+  parseService('--replicas', name);
   const n = Number(count);
   if (!Number.isInteger(n) || n < 1 || n > 9)
     throw new UsageError(`--replicas: ${name} needs a count from 1 to 9, got "${count}"`);

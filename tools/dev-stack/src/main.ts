@@ -12,6 +12,7 @@ import {
 
 import { parseArgs, SERVICES, UsageError } from './args';
 import { startStack, type RunningStack } from './stack';
+import { CANARY_VERSION } from './stack-instances';
 import { stackStateOf } from './stack-state-of';
 import { renderTable } from './table';
 
@@ -49,18 +50,18 @@ async function main(): Promise<void> {
   console.log(
     '\n' +
       renderTable(
-        ['instance', 'url', 'pid'],
-        stack.instances.map((i) => [i.id, i.url, String(i.process.pid ?? '')]),
+        ['instance', 'version', 'url', 'pid'],
+        stack.instances.map((i) => [i.id, i.version, i.url, String(i.process.pid ?? '')]),
       ),
   );
   console.log(`
 Gateway:   ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/api/products)
-${
-  stack.dashboardUrl
-    ? `Dashboard: ${stack.dashboardUrl}/   (live view of every instance, breaker, flag and route; sign in with the admin token: ${stack.adminToken})
+${canaryLine(stack)}${
+    stack.dashboardUrl
+      ? `Dashboard: ${stack.dashboardUrl}/   (live view of every instance, breaker, flag and route; sign in with the admin token: ${stack.adminToken})
 `
-    : ''
-}Registry:  ${stack.registry.backend} at ${stack.registry.address}${state.registry.uiUrl ? `   (web UI: ${state.registry.uiUrl}; services: curl ${stack.registry.address}/v1/catalog/services)` : ''}${dnsLine(stack.registry.dns)}
+      : ''
+  }Registry:  ${stack.registry.backend} at ${stack.registry.address}${state.registry.uiUrl ? `   (web UI: ${state.registry.uiUrl}; services: curl ${stack.registry.address}/v1/catalog/services)` : ''}${dnsLine(stack.registry.dns)}
 Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
 Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
 Secrets:   ${stack.credentialsDir}   (this stack's signing key and service client secrets; removed at stop)
@@ -93,6 +94,14 @@ Press Ctrl-C to stop everything.
         say(`${instance.id} exited (${signal ?? `code ${code}`}); the registry will drop it after its next check`);
     });
   }
+}
+
+/** Which instances run as canaries, and how to reach them through the gateway. */
+function canaryLine(stack: RunningStack): string {
+  const canaries = stack.instances.filter((i) => i.version === CANARY_VERSION);
+  if (canaries.length === 0) return '';
+  return `Canary:    ${canaries.map((i) => `${i.id} runs ${i.version}`).join(', ')}   (try: curl -si -H 'canary: true' ${stack.gatewayUrl}/api/products | grep -i x-served-by; the rest is split 90/10 by config/gateway)
+`;
 }
 
 function dnsLine(dns: RunningStack['registry']['dns']): string {

@@ -13,6 +13,8 @@ export interface StackInstance {
   id: string;
   port: number;
   url: string;
+  /** Its release track (SERVICE_VERSION): v2 for a canary, else v1. */
+  version: string;
   /** The instance's current process: replaced by restartInstance(). */
   process: ManagedProcess;
 }
@@ -23,6 +25,10 @@ const DEFAULT_PORTS: Record<ServiceName, number> = {
   'inventory-service': 3003,
   'order-service': 3004,
 };
+
+/** The tracks `--canary` sets apart, as k8s/istio's DestinationRule subsets name them. */
+export const STABLE_VERSION = 'v1';
+export const CANARY_VERSION = 'v2';
 
 export interface StackInstancesOptions {
   processes: StackProcesses;
@@ -52,6 +58,8 @@ export class StackInstances {
   async startServices(o: {
     databases: StackDatabases;
     replicas: (service: ServiceName) => number;
+    /** Whether the service's last instance runs as the canary, version v2. */
+    canary?: (service: ServiceName) => boolean;
     /** The variables that let an instance sign, verify and get service tokens. */
     trust: { envFor(service: ServiceName): NodeJS.ProcessEnv };
     /** Ports already chosen for the first instance of a service (portFor()). */
@@ -59,9 +67,14 @@ export class StackInstances {
   }): Promise<void> {
     const start = async (service: ServiceName, index: number) => {
       const port = (index === 0 ? o.firstPorts?.[service] : undefined) ?? (await this.portFor(service, index));
-      const env = { ...o.databases.envFor(service), ...o.trust.envFor(service) };
+      const isCanary = index > 0 && index === o.replicas(service) - 1 && (o.canary?.(service) ?? false);
+      const env = {
+        ...o.databases.envFor(service),
+        ...o.trust.envFor(service),
+        ...(isCanary ? { SERVICE_VERSION: CANARY_VERSION } : {}),
+      };
       const instance = await this.launch(service, index, port, env);
-      this.o.progress(`${instance.id} ready on ${instance.url}`);
+      this.o.progress(`${instance.id} (${instance.version}) ready on ${instance.url}`);
     };
     await Promise.all(
       SERVICES.map(async (service) => {
@@ -79,7 +92,8 @@ export class StackInstances {
   /** Starts instance `index` of `service` on `port`; resolves once it answers ready. */
   async launch(service: StackApp, index: number, port: number, extra: NodeJS.ProcessEnv): Promise<StackInstance> {
     const id = `${service}-${index + 1}`;
-    const address = { service, id, port, url: `http://127.0.0.1:${port}` };
+    const version = extra.SERVICE_VERSION ?? STABLE_VERSION;
+    const address = { service, id, port, url: `http://127.0.0.1:${port}`, version };
     this.extras.set(id, extra);
     const instance: StackInstance = { ...address, process: this.spawn(address) };
     this.all.push(instance);

@@ -18,6 +18,8 @@ export interface StartStackOptions {
   backend?: Backend;
   /** Instances per service (default 1 each). */
   replicas?: Partial<Record<ServiceName, number>>;
+  /** Services whose last instance runs as version v2 (needs 2 replicas or more); the others run v1. */
+  canary?: readonly ServiceName[];
   /** 0 picks a free port. */
   gatewayPort?: number;
   /** The dashboard's port (default 8090, or a free one when taken; 0 picks a free one); false: no dashboard. */
@@ -88,6 +90,8 @@ const PER_PROCESS = [
   'HOST',
   'SERVICE_ADDRESS',
   'INSTANCE_ID',
+  // Every instance is v1 unless the stack makes it a canary.
+  'SERVICE_VERSION',
   'DATABASE_URL',
   'DATABASE_POOL_MAX',
   'DISCOVERY_BACKEND',
@@ -169,7 +173,13 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     const authPort = await instances.portFor('auth-service', 0);
     const trust = (credentials = await createDevCredentials(path.join(root, '.data'), `http://127.0.0.1:${authPort}`));
     progress(`signing key and service client secrets made for this stack in ${trust.dir}`);
-    await instances.startServices({ databases, replicas, trust, firstPorts: { 'auth-service': authPort } });
+    await instances.startServices({
+      databases,
+      replicas,
+      canary: (service) => options.canary?.includes(service) ?? false,
+      trust,
+      firstPorts: { 'auth-service': authPort },
+    });
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
     const gateway = await instances.launch('gateway', 0, gatewayPort, trust.envFor('gateway'));
     const dashboard = await launchDashboard(instances, options.dashboardPort ?? (options.freePorts ? 0 : undefined));

@@ -71,7 +71,11 @@ export function baseConfigShape(defaultPort: number) {
       .string()
       .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected letters, digits, ".", "_" or "-" (at most 128)')
       .optional(),
-    SERVICE_VERSION: z.string().max(64).optional(),
+    // A tag and a DNS label (`v2.product-service.service.consul`): no dots or spaces.
+    SERVICE_VERSION: z
+      .string()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/, 'expected letters, digits, "_" or "-" (a DNS label)')
+      .optional(),
     LOG_LEVEL: envEnum(LOG_LEVELS, 'info'),
     NODE_ENV: z.string().default('development'),
     DISCOVERY_BACKEND: envEnum(registryBackends, 'consul'),

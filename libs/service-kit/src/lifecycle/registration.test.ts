@@ -13,7 +13,7 @@ describe('buildRegistration', () => {
     name: 'product-service',
     instanceId: 'p-1',
     port: 3002,
-    version: '1.2.3',
+    version: 'v3',
     deregisterCriticalAfterMs: 60_000,
   };
 
@@ -23,8 +23,8 @@ describe('buildRegistration', () => {
       name: 'product-service',
       address: '10.1.2.3',
       port: 3002,
-      tags: ['v1'],
-      meta: { version: '1.2.3' },
+      tags: ['v3'],
+      meta: { version: 'v3' },
       check: {
         http: 'http://10.1.2.3:3002/health/ready',
         interval: '10s',
@@ -37,7 +37,7 @@ describe('buildRegistration', () => {
 
   it('advertises the zone in the metadata when there is one', () => {
     expect(buildRegistration({ ...base, address: 'a', checkIntervalMs: 1000, zone: 'eu-1a' }).meta).toEqual({
-      version: '1.2.3',
+      version: 'v3',
       zone: 'eu-1a',
     });
   });

@@ -20,6 +20,7 @@ export function buildRegistration(o: {
   instanceId: string;
   address: string;
   port: number;
+  /** The release track (`v1`, `v2`): registered as a tag and as meta.version. */
   version: string;
   checkIntervalMs: number;
   deregisterCriticalAfterMs: number;
@@ -31,7 +32,7 @@ export function buildRegistration(o: {
     name: o.name,
     address: o.address,
     port: o.port,
-    tags: ['v1'],
+    tags: [o.version],
     meta: o.zone === undefined ? { version: o.version } : { version: o.version, zone: o.zone },
     check: {
       http: `${httpOrigin(o.address, o.port)}/health/ready`,

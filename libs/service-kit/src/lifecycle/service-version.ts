@@ -1,22 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 /**
- * The version advertised in the registry's meta: SERVICE_VERSION when set, else the version in the
- * package.json nearest to the entry script (the app's own), else "0.0.0".
+ * The release track an instance belongs to, as Istio's `version` pod label names it: `v1` unless
+ * SERVICE_VERSION says otherwise (`v2` for a canary). It is registered both as a tag (so Consul's
+ * `<tag>.<service>.service.consul` and tag filters find one track) and as `meta.version` (which
+ * the gateway's version-aware routing reads), so the two never disagree.
  */
+export const DEFAULT_SERVICE_VERSION = 'v1';
+
 export function serviceVersion(configured: string | undefined): string {
-  if (configured) return configured;
-  const entry = require.main?.filename;
-  if (entry === undefined || entry.includes(`${path.sep}node_modules${path.sep}`)) return '0.0.0';
-  for (let dir = path.dirname(entry), i = 0; i < 4; dir = path.dirname(dir), i++) {
-    try {
-      const version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown })
-        .version;
-      return typeof version === 'string' ? version : '0.0.0';
-    } catch {
-      // no package.json at this level; look one up
-    }
-  }
-  return '0.0.0';
+  return configured || DEFAULT_SERVICE_VERSION;
 }
