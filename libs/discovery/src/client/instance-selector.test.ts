@@ -53,6 +53,22 @@ describe('InstanceSelector', () => {
     expect(s.pick(['a', 'b', 'c'])).toBeUndefined();
   });
 
+  it('chooses only among accepted instances, ejecting over all of them', () => {
+    const s = selector();
+    const notA = (i: ServiceInstance) => i.id !== 'a';
+    expect([s.pick(undefined, notA), s.pick(undefined, notA), s.pick(undefined, notA)].map((i) => i?.id)).toEqual([
+      'b',
+      'c',
+      'b',
+    ]);
+    failTwice(s, 'b');
+    expect(s.pick(undefined, notA)?.id).toBe('c');
+    // Tried c, b is ejected: b before giving up, never a.
+    expect(s.pick(['c'], notA)?.id).toBe('b');
+    expect(s.pick(['b', 'c'], notA)).toBeUndefined();
+    expect(s.pick(undefined, () => false)).toBeUndefined();
+  });
+
   it('tells the balancer when attempts start and end', () => {
     const balancer = new LeastOutstandingBalancer();
     const s = new InstanceSelector({ source, balancer });

@@ -31,6 +31,10 @@ export class InstanceSelector {
   readonly balancer: Balancer;
   readonly outlier: OutlierDetector | undefined;
   private readonly source: InstanceSource;
+  private readonly narrowedLists = new WeakMap<
+    readonly ServiceInstance[],
+    Map<(instance: ServiceInstance) => boolean, readonly ServiceInstance[]>
+  >();
 
   constructor(o: InstanceSelectorOptions) {
     this.source = o.source;
@@ -41,15 +45,41 @@ export class InstanceSelector {
   /**
    * The instance for the next attempt, or undefined when there is none. `exclude` holds ids this
    * request already tried: they are passed over. If only ejected instances are left untried, one
-   * of them is chosen rather than refusing the request on the strength of a guess.
+   * of them is chosen rather than refusing the request on the strength of a guess. `accept`
+   * narrows the choice to some instances (a gateway's version subset); ejection is still decided
+   * over all of them, so a subset does not change how many may be ejected at once.
    */
-  pick(exclude?: readonly string[]): ServiceInstance | undefined {
-    const all = this.source.instances();
-    const usable = this.outlier === undefined ? all : this.outlier.available(all);
+  pick(exclude?: readonly string[], accept?: (instance: ServiceInstance) => boolean): ServiceInstance | undefined {
+    const every = this.source.instances();
+    const everyUsable = this.outlier === undefined ? every : this.outlier.available(every);
+    const noneEjected = everyUsable === every;
+    const all = accept === undefined ? every : this.narrowed(every, accept);
+    const usable = accept === undefined ? everyUsable : noneEjected ? all : this.narrowed(everyUsable, accept);
     if (exclude === undefined || exclude.length === 0) return this.balancer.pick(usable);
     const untried = usable.filter((instance) => !exclude.includes(instance.id));
-    if (untried.length > 0 || usable === all) return this.balancer.pick(untried);
+    if (untried.length > 0 || noneEjected) return this.balancer.pick(untried);
     return this.balancer.pick(all.filter((instance) => !exclude.includes(instance.id)));
+  }
+
+  /**
+   * `list` narrowed by `accept`, the same array for as long as `list` is: lists change only when the
+   * registry's answer or the ejections do, and a balancer steps fastest through an array it knows.
+   */
+  private narrowed(
+    list: readonly ServiceInstance[],
+    accept: (instance: ServiceInstance) => boolean,
+  ): readonly ServiceInstance[] {
+    let byFilter = this.narrowedLists.get(list);
+    if (byFilter === undefined) {
+      byFilter = new Map();
+      this.narrowedLists.set(list, byFilter);
+    }
+    let narrowed = byFilter.get(accept);
+    if (narrowed === undefined) {
+      narrowed = list.filter(accept);
+      byFilter.set(accept, narrowed);
+    }
+    return narrowed;
   }
 
   /** An attempt to `instanceId` is being sent. */
