@@ -21,6 +21,7 @@ import { failureOutcome as failureMetric, statusOutcome, type GatewayMetrics } f
 import { BadGateway, GatewayTimeout } from './problems';
 import { matchRoute, type GatewayRoute } from './routes';
 import { endUpstreamSpan, startUpstreamSpan } from './upstream-span';
+import { instanceVersion, SERVED_BY_HEADER, servedBy, type VersionRouter } from './version-routing';
 
 /**
  * How the gateway chooses an instance of one service and reports each attempt back:
@@ -28,7 +29,8 @@ import { endUpstreamSpan, startUpstreamSpan } from './upstream-span';
  * outliers, chosen by the configured balancer) fits.
  */
 export interface InstanceChooser {
-  pick(exclude?: readonly string[]): ServiceInstance | undefined;
+  /** `accept` narrows the choice to a version subset. */
+  pick(exclude?: readonly string[], accept?: (instance: ServiceInstance) => boolean): ServiceInstance | undefined;
   started(instanceId: string): void;
   finished(instanceId: string, outcome: AttemptOutcome): void;
 }
@@ -48,6 +50,8 @@ export interface ProxyOptions {
   /** Whether a socket peer is a proxy whose X-Forwarded-* headers are believed (TRUSTED_PROXIES). */
   isTrustedProxy(address: string): boolean;
   metrics: GatewayMetrics;
+  /** Version-aware routing: which subset of a service's instances a request may go to. */
+  versions: VersionRouter;
   log: Logger;
 }
 
@@ -175,12 +179,14 @@ export class Proxy {
   /** Attempts on one instance after another until one answers, a failure is final or none is left. */
   private async forward(x: Exchange): Promise<void> {
     let tried: string[] | undefined;
+    // The one place version-aware routing enters: the rules narrow which instances may be picked.
+    const candidates = this.o.versions.forRequest(x.chooser, x.service, x.req.headers);
     for (let attempts = 1; ; attempts++) {
-      const instance = x.chooser.pick(tried);
+      const instance = candidates.pick(tried);
       if (instance === undefined) {
         x.fail(
           tried === undefined
-            ? new ServiceUnavailable(`No healthy instance of ${x.service}`)
+            ? new ServiceUnavailable(candidates.unavailable)
             : new BadGateway(`${x.service} could not be reached (tried ${tried.length} instance(s))`),
         );
         return;
@@ -243,7 +249,8 @@ export class Proxy {
       const failure = classifyAttemptError(aborted ? x.abort.signal.reason : error);
       endUpstreamSpan(span, { failure: bodyTooLarge ? BODY_TOO_LARGE : failure });
       const seconds = (performance.now() - started) / 1000;
-      this.o.metrics.record(x.service, bodyTooLarge ? BODY_TOO_LARGE : failureMetric[failure], seconds);
+      const outcome = bodyTooLarge ? BODY_TOO_LARGE : failureMetric[failure];
+      this.o.metrics.record(x.service, instanceVersion(instance), outcome, seconds);
       x.chooser.finished(instance.id, aborted || bodyTooLarge ? 'neutral' : outcomeOfFailure[failure]);
       return { failure, error, bodyStarted: body?.started ?? false, bodyTooLarge };
     }
@@ -258,11 +265,13 @@ export class Proxy {
   ): void {
     const status = upstream.statusCode;
     const { res, abort, service, requestId } = x;
-    res.writeHead(status, downstreamResponseHeaders(upstream.headers));
+    const responseHeaders = downstreamResponseHeaders(upstream.headers);
+    responseHeaders[SERVED_BY_HEADER] = servedBy(instance);
+    res.writeHead(status, responseHeaders);
     pipeline(upstream.body, res, (error) => {
       const seconds = (performance.now() - started) / 1000;
       endUpstreamSpan(span, { status, failure: error && !abort.signal.aborted ? 'response ended early' : undefined });
-      this.o.metrics.record(service, statusOutcome(status), seconds);
+      this.o.metrics.record(service, instanceVersion(instance), statusOutcome(status), seconds);
       x.chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
       const { log } = this.o;
       if (error && !abort.signal.aborted) {
@@ -273,6 +282,7 @@ export class Proxy {
             requestId,
             service,
             instance: instance.id,
+            version: instanceVersion(instance),
             status,
             attempts,
             durationMs: Math.round(seconds * 1e5) / 100,

@@ -1,10 +1,12 @@
 import proxyAddr from 'proxy-addr';
 import { Agent } from 'undici';
+import { z } from 'zod';
 import { defineService } from '@lab/service-kit';
 import { gatewayConfig } from './config';
 import { createGatewayMetrics } from './gateway-metrics';
 import { createProxyHandler } from './proxy';
 import { gatewayRoutes, routedServices } from './routes';
+import { routingSchema, VersionRouter } from './version-routing';
 
 /**
  * The API gateway: server-side discovery. Callers know one address; the gateway finds a healthy
@@ -16,6 +18,10 @@ export const gatewayService = defineService({
   name: 'gateway',
   defaultPort: 8080,
   config: gatewayConfig,
+  dynamicConfig: {
+    // routing.<service>: version-aware routing rules (config/gateway), changed live through the KV store.
+    schema: z.object({ routing: routingSchema(routedServices(gatewayRoutes)) }),
+  },
   dependencies: routedServices(gatewayRoutes),
   // Bodies are streamed to the upstream as they arrive, never parsed; GATEWAY_MAX_BODY_BYTES caps them.
   jsonBody: false,
@@ -33,6 +39,22 @@ export const gatewayService = defineService({
     // The same list (and matching rules) Express uses for req.ip, so both agree on who the client is.
     const trusted = proxyAddr.compile(config.TRUSTED_PROXIES ?? []);
 
+    const versions = new VersionRouter();
+    // DNS names carry no metadata to tell versions apart: under Kubernetes the mesh (k8s/istio,
+    // with the same rules) routes by version, and the gateway sends to the Service as it is.
+    const byMesh = config.DISCOVERY_BACKEND === 'dns';
+    const applyRouting = () => {
+      if (byMesh) return;
+      versions.update(ctx.configStore.current().routing);
+      ctx.log.info({ services: versions.routedServices() }, 'version routing rules in force');
+    };
+    if (byMesh) ctx.log.info('version routing left to the mesh: DNS discovery carries no instance versions');
+    applyRouting();
+    // Only rules the schema accepted get here; a refused change leaves the last good ones in force.
+    ctx.configStore.subscribe((_next, changed) => {
+      if (changed.some((path) => path === 'routing' || path.startsWith('routing.'))) applyRouting();
+    });
+
     ctx.app.use(
       '/api',
       createProxyHandler({
@@ -45,6 +67,7 @@ export const gatewayService = defineService({
         maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
         isTrustedProxy: (address) => trusted(address, 0),
         metrics: createGatewayMetrics(ctx.metrics),
+        versions,
         log: ctx.log,
       }),
     );

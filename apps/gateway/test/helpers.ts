@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import type { KvSource } from '@lab/config';
 import type { ServiceRegistry } from '@lab/discovery';
 import { startService, type RunningService } from '@lab/service-kit';
 import { waitFor } from '@lab/testing';
@@ -70,7 +71,8 @@ export async function startUpstream(
       await crash();
     },
   };
-  await registry.register({ id, name, address: host, port, meta });
+  // Like every instance service-kit registers: on a release track, v1 unless the test says otherwise.
+  await registry.register({ id, name, address: host, port, meta: { version: 'v1', ...meta } });
   return upstream;
 }
 
@@ -117,9 +119,11 @@ export const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 export async function startGateway(
   registry: ServiceRegistry,
   env: Record<string, string | undefined> = {},
+  kv?: KvSource,
 ): Promise<RunningService> {
   return startService(gatewayService, {
     registry,
+    kv,
     env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DISCOVERY_BACKEND: 'memory', ADMIN_TOKEN, ...env },
   });
 }
