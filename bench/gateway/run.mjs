@@ -2,9 +2,13 @@
 // What the gateway costs: GET /products/:id straight to product-service against the same request
 // through the gateway (/api/products/:id), measured in alternating rounds in one run so both see the
 // same machine state. Starts its own dev registry, embedded Postgres, product-service and gateway
-// from their dist/ folders, prints a markdown table of medians, and stops everything again.
+// from their dist/ folders, prints markdown tables of medians, and stops everything again.
 //
-//   npm run bench:gateway -- --duration 10 --connections 50 --rounds 3
+// Two measurements: at saturation (autocannon, closed loop: throughput and latency under as much
+// load as the machine takes), and at fixed rates (open loop: latency added over direct at p50, p90
+// and p99, and the gateway's CPU per 1000 req/s), with nginx as a peer proxy in the same rounds.
+//
+//   npm run bench:gateway -- --duration 10 --connections 50 --rounds 3 --rates 500,1000
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -13,6 +17,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { ensureNginx, startNginx } from './nginx-peer.mjs';
+import { fixedRate } from './open-loop.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -23,6 +29,11 @@ const usage = `usage: node bench/gateway/run.mjs [options]
   --warmup S        seconds of unmeasured load on each target first (default 2)
   --pipelining N    requests in flight per connection (default 1)
   --redis URL       give product-service a Redis cache (default: none, every read hits Postgres)
+  --mode M          saturation, fixed-rate or both (default both)
+  --rates LIST      fixed rates in requests/s, comma-separated (default 500,1000)
+  --rate-duration S seconds per fixed-rate run (default 10)
+  --no-nginx        leave nginx out of the fixed-rate rounds
+  --gateway-env K=V extra environment for the gateway (repeatable), e.g. NODE_OPTIONS=--cpu-prof
   --verbose         pass the children's output through`;
 
 function parseOptions(argv) {
@@ -35,6 +46,11 @@ function parseOptions(argv) {
       warmup: { type: 'string', default: '2' },
       pipelining: { type: 'string', default: '1' },
       redis: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      rates: { type: 'string', default: '500,1000' },
+      'rate-duration': { type: 'string', default: '10' },
+      'no-nginx': { type: 'boolean', default: false },
+      'gateway-env': { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -43,6 +59,10 @@ function parseOptions(argv) {
     console.log(usage);
     process.exit(0);
   }
+  const oneOf = (name, allowed) => {
+    if (!allowed.includes(values[name])) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
+    return values[name];
+  };
   const int = (name, min, max) => {
     const raw = values[name];
     const value = Number(raw);
@@ -57,6 +77,21 @@ function parseOptions(argv) {
     warmup: int('warmup', 0, 600),
     pipelining: int('pipelining', 1, 100),
     redisUrl: values.redis,
+    mode: oneOf('mode', ['saturation', 'fixed-rate', 'both']),
+    rates: values.rates.split(',').map((rate) => {
+      if (!/^\d+$/.test(rate) || Number(rate) < 1 || Number(rate) > 100_000)
+        throw new Error(`--rates must list integers from 1 to 100000, got "${values.rates}"`);
+      return Number(rate);
+    }),
+    rateDuration: int('rate-duration', 1, 3600),
+    nginx: !values['no-nginx'],
+    gatewayEnv: Object.fromEntries(
+      values['gateway-env'].map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`--gateway-env takes NAME=value, got "${pair}"`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    ),
     verbose: values.verbose,
   };
 }
@@ -77,6 +112,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Children we started; stopped in reverse order, whatever happens. */
 const children = [];
+/** Stop functions of what is not a plain child (nginx), run before the children stop. */
+const stoppers = [];
 
 function start(name, script, args, env, verbose) {
   const child = spawn(process.execPath, [path.join(root, script), ...args], {
@@ -106,6 +143,7 @@ function describeExit(entry) {
 }
 
 async function stopAll() {
+  for (const stop of stoppers.splice(0)) await stop().catch(() => undefined);
   for (const { child, exited } of [...children].reverse()) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     child.kill('SIGTERM');
@@ -178,7 +216,7 @@ function summarise(runs) {
   };
 }
 
-function table(direct, gateway, o) {
+function saturationTable(direct, gateway, o) {
   const fmt = (n, digits = 2) => n.toFixed(digits);
   const ratio = (a, b) => (b === 0 ? 'n/a' : `${fmt(a / b)}x`);
   return [
@@ -192,14 +230,80 @@ function table(direct, gateway, o) {
   ].join('\n');
 }
 
+/**
+ * Fixed-rate rounds: at each rate, every target once per round in an order that rotates between
+ * rounds; the added latency is taken against direct within the same round, then the median over rounds.
+ */
+async function fixedRateRounds(o, targets, pids) {
+  const names = Object.keys(targets);
+  const results = {};
+  for (const rate of o.rates) {
+    results[rate] = Object.fromEntries(names.map((name) => [name, []]));
+    for (let round = 1; round <= o.rounds; round++) {
+      const order = names.map((_, i) => names[(i + round - 1) % names.length]);
+      for (const name of order) {
+        console.error(`fixed rate ${rate}/s, round ${round}/${o.rounds}: ${name} (${o.rateDuration}s) ...`);
+        results[rate][name].push(await fixedRate(targets[name], { rate, seconds: o.rateDuration, pids: pids[name] }));
+      }
+    }
+  }
+  return results;
+}
+
+function fixedRateTable(results, o) {
+  const fmt = (n, digits = 2) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
+  const signed = (n) => (n === undefined || Number.isNaN(n) ? 'n/a' : `${n >= 0 ? '+' : ''}${n.toFixed(2)}`);
+  const lines = [
+    `GET /products/:id at fixed rates (open loop, latency from each request's scheduled start), ${o.rounds} round(s) of ${o.rateDuration}s per target, order rotating; medians of rounds`,
+    '',
+    '| target | rate/s | p50 ms | p90 ms | p99 ms | p50 added | p90 added | p99 added | vCPU per 1000 req/s | failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const rate of o.rates) {
+    const byTarget = results[rate];
+    const direct = byTarget.direct;
+    const cpu = {};
+    for (const [name, runs] of Object.entries(byTarget)) {
+      // Added latency per round against that round's direct run, so both saw the same machine state.
+      const added = (key) => median(runs.map((run, round) => run[key] - direct[round][key]));
+      cpu[name] = median(runs.map((run) => run.vcpuPer1000));
+      const label = name === 'direct' ? 'direct (product-service CPU)' : name;
+      lines.push(
+        `| ${label} | ${rate} | ${fmt(median(runs.map((r) => r.p50)))} | ${fmt(median(runs.map((r) => r.p90)))} | ` +
+          `${fmt(median(runs.map((r) => r.p99)))} | ${name === 'direct' ? '' : signed(added('p50'))} | ` +
+          `${name === 'direct' ? '' : signed(added('p90'))} | ${name === 'direct' ? '' : signed(added('p99'))} | ` +
+          `${fmt(cpu[name], 3)} | ${runs.reduce((sum, r) => sum + r.failed, 0)} |`,
+      );
+    }
+    if (cpu.nginx !== undefined)
+      lines.push(`| gateway CPU / nginx CPU | ${rate} | | | | | | | ${fmt(cpu.gateway / cpu.nginx)}x | |`);
+  }
+  const lagged = Math.max(
+    ...Object.values(results).flatMap((t) =>
+      Object.values(t)
+        .flat()
+        .map((r) => r.laggedShare),
+    ),
+  );
+  if (lagged > 0.01)
+    lines.push(
+      '',
+      `(the load generator itself fell more than 5 ms behind on up to ${(lagged * 100).toFixed(1)}% of requests)`,
+    );
+  return lines.join('\n');
+}
+
 async function main() {
   const o = parseOptions(process.argv.slice(2));
-  const [registryPort, postgresPort, productPort, gatewayPort] = await Promise.all([
+  const [registryPort, postgresPort, productPort, gatewayPort, nginxPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
+  const withNginx = o.mode !== 'saturation' && o.nginx;
+  const nginxBinary = withNginx ? ensureNginx((line) => console.error(line)) : undefined;
   const consulUrl = `http://127.0.0.1:${registryPort}`;
   // Same log level for both services, so neither pays more for logging than the other.
   const common = { CONSUL_URL: consulUrl, CHECK_INTERVAL: '1s', LOG_LEVEL: 'warn', DISCOVERY_BACKEND: 'consul' };
@@ -234,7 +338,7 @@ async function main() {
     'gateway',
     'apps/gateway/dist/main.js',
     [],
-    { ...common, PORT: String(gatewayPort) },
+    { ...common, PORT: String(gatewayPort), ...o.gatewayEnv },
     o.verbose,
   );
   const all = [registry, postgres, product, gateway];
@@ -248,22 +352,36 @@ async function main() {
   // Passing only once the registry has seen product-service's check pass and the gateway's watch caught up.
   await waitFor(targets.gateway, { entries: all, what: 'gateway route to product-service' });
 
-  if (o.warmup > 0) {
-    console.error(`warming up (${o.warmup}s per target) ...`);
-    await load(targets.direct, o, o.warmup);
-    await load(targets.gateway, o, o.warmup);
+  const pids = { direct: [product.child.pid], gateway: [gateway.child.pid] };
+  if (withNginx) {
+    const nginx = await startNginx({ binary: nginxBinary, listenPort: nginxPort, upstreamPort: productPort });
+    stoppers.push(nginx.stop);
+    targets.nginx = `http://127.0.0.1:${nginxPort}/api/products/${id}`;
+    pids.nginx = nginx.pids;
+    await waitFor(targets.nginx, { entries: all, what: 'nginx route to product-service' });
   }
 
-  const runs = { direct: [], gateway: [] };
-  for (let round = 1; round <= o.rounds; round++) {
-    // Alternate which target goes first, so neither always runs on a warmer or more tired machine.
-    const order = round % 2 ? ['direct', 'gateway'] : ['gateway', 'direct'];
-    for (const target of order) {
-      console.error(`round ${round}/${o.rounds}: ${target} (${o.duration}s) ...`);
-      runs[target].push(await load(targets[target], o, o.duration));
-    }
+  if (o.warmup > 0) {
+    console.error(`warming up (${o.warmup}s per target) ...`);
+    for (const url of Object.values(targets)) await load(url, o, o.warmup);
   }
-  console.log(table(summarise(runs.direct), summarise(runs.gateway), o));
+
+  if (o.mode !== 'fixed-rate') {
+    const runs = { direct: [], gateway: [] };
+    for (let round = 1; round <= o.rounds; round++) {
+      // Alternate which target goes first, so neither always runs on a warmer or more tired machine.
+      const order = round % 2 ? ['direct', 'gateway'] : ['gateway', 'direct'];
+      for (const target of order) {
+        console.error(`round ${round}/${o.rounds}: ${target} (${o.duration}s) ...`);
+        runs[target].push(await load(targets[target], o, o.duration));
+      }
+    }
+    console.log(saturationTable(summarise(runs.direct), summarise(runs.gateway), o));
+  }
+  if (o.mode !== 'saturation') {
+    if (o.mode === 'both') console.log('');
+    console.log(fixedRateTable(await fixedRateRounds(o, targets, pids), o));
+  }
 }
 
 let exitCode = 0;
