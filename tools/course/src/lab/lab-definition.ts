@@ -13,9 +13,10 @@ export interface LabSystem {
   instances(service: string): Promise<LabInstance[]>;
   /**
    * GET a URL of the stack (an instance's `/health/detailed`, the gateway); resolves with the JSON
-   * body, or undefined on 404. `admin: true` sends the student's ADMIN_TOKEN, for `/admin/*` routes.
+   * body (`text: true`: the body as text, say `/metrics`), or undefined on 404. `admin: true` sends
+   * the student's ADMIN_TOKEN, for `/admin/*` routes.
    */
-  get<T = unknown>(url: string, o?: { admin?: boolean }): Promise<T | undefined>;
+  get<T = unknown>(url: string, o?: { admin?: boolean; text?: boolean }): Promise<T | undefined>;
 }
 
 export interface LabInstance {

@@ -45,7 +45,7 @@ export function labSystemFromEnv(env: NodeJS.ProcessEnv, timeoutMs = 5000): LabS
 
   async function getJson<T>(
     url: string,
-    o: { what: string; shown: string; headers: Record<string, string>; forbidden: string },
+    o: { what: string; shown: string; headers: Record<string, string>; forbidden: string; text?: boolean },
   ): Promise<T | undefined> {
     let response: Response;
     try {
@@ -60,7 +60,7 @@ export function labSystemFromEnv(env: NodeJS.ProcessEnv, timeoutMs = 5000): LabS
       const hint = response.status === 401 || response.status === 403 ? ` (${o.forbidden})` : '';
       throw new SystemRequestError(`GET ${o.shown} answered ${response.status}: ${body.trim()}${hint}`);
     }
-    return JSON.parse(body) as T;
+    return (o.text ? body : JSON.parse(body)) as T;
   }
 
   const consulGet = <T>(requestPath: string) =>
@@ -84,8 +84,9 @@ export function labSystemFromEnv(env: NodeJS.ProcessEnv, timeoutMs = 5000): LabS
         }))
         .sort((a, b) => a.id.localeCompare(b.id));
     },
-    get<T>(url: string, o: { admin?: boolean } = {}) {
+    get<T>(url: string, o: { admin?: boolean; text?: boolean } = {}) {
       return getJson<T>(url, {
+        text: o.text,
         what: url,
         shown: url,
         headers: o.admin && ADMIN_TOKEN ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {},
