@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { startStack, type RunningStack } from '@lab/dev-stack';
-import { describeWithRequirement } from '@lab/testing';
+import { describeWithRequirement, waitFor } from '@lab/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { ownStackEnv } from '../stack-env';
@@ -62,6 +62,8 @@ describeWithRequirement(
     beforeAll(async () => {
       stack = await startStack({
         replicas: { 'product-service': 2 },
+        // product-service-2 runs v2, so the gateway's traffic split by version has two rows.
+        canary: ['product-service'],
         gatewayPort: 0,
         registryPort: 0,
         freePorts: true,
@@ -192,6 +194,43 @@ describeWithRequirement(
         await page
           .locator('#traffic tr[data-service="product-service"][data-route="GET /products"]')
           .waitFor({ timeout: 5000 });
+      });
+    });
+
+    it('shows the gateway’s traffic split by version, from the version label of its upstream metric', async () => {
+      await step('version-split', async () => {
+        // The canary (product-service-2, v2) was killed above: bring it back and wait until the gateway uses it.
+        const canary = stack.instancesOf('product-service')[1];
+        expect(canary.version).toBe('v2');
+        await stack.restartInstance(canary.id);
+        const servedBy = async (headers: Record<string, string>) => {
+          const res = await fetch(`${stack.gatewayUrl}/api/products?pageSize=1`, { headers });
+          await res.arrayBuffer();
+          expect(res.status).toBe(200);
+          return res.headers.get('x-served-by');
+        };
+        await waitFor(
+          async () => (await servedBy({ canary: 'true' }).catch(() => null)) === `${canary.id}; version=v2`,
+          {
+            timeoutMs: 10_000,
+            intervalMs: 100,
+          },
+        );
+        // `canary: true` goes to v2 only; the rest 90/10. Far more v2 than v1 in the window, then.
+        for (let i = 0; i < 60; i++) expect(await servedBy({ canary: 'true' })).toBe(`${canary.id}; version=v2`);
+        for (let i = 0; i < 10; i++) await servedBy({});
+
+        const row = (version: string) =>
+          page.locator(`#traffic tr[data-upstream="product-service"][data-version="${version}"]`);
+        const shareOf = async (version: string) => parseFloat((await row(version).locator('td').nth(1).textContent())!);
+        await row('v1').waitFor({ timeout: 5000 });
+        await row('v2').waitFor({ timeout: 5000 });
+        await timeUntil(
+          'v2 holding most of the split',
+          5000,
+          async () => (await shareOf('v2')) > (await shareOf('v1')),
+        );
+        console.log(`dashboard: split v1 ${await shareOf('v1')}%, v2 ${await shareOf('v2')}%`);
       });
     });
   },
