@@ -12,7 +12,7 @@
 //      requests/s and CPU while nothing changes and while one instance flaps.
 // Prints markdown tables on stdout; progress on stderr.
 //
-//   npm run build && node bench/discovery/run.mjs [--duration 5] [--concurrency 16] [--rounds 3]
+//   npm run build && node bench/discovery/run.mjs [--duration 0.5] [--concurrency 16] [--rounds 30]
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -22,6 +22,8 @@ import path from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Agent } from 'undici';
 import { ConsulRegistry, ServiceDirectory, WatchedInstanceCache, createBalancer, createRegistry } from '@lab/discovery';
 import { findEtcd, findZookeeper, startLocalEtcd, startLocalZookeeper } from '@lab/testing';
@@ -30,9 +32,9 @@ const root = path.resolve(import.meta.dirname, '../..');
 const here = import.meta.dirname;
 
 const usage = `usage: node bench/discovery/run.mjs [options]
-  --duration S       seconds per measured run (default 5)
+  --duration S       seconds per measured run, fractions allowed (default 0.5)
   --concurrency N    calls in flight at once (default 16)
-  --rounds N         rounds; each measures every variant once; 0 skips the per-call table (default 3)
+  --rounds N         rounds; each measures every variant once; 0 skips the per-call table (default 30)
   --warmup S         seconds of unmeasured calls per variant first (default 1)
   --convergence N    samples per convergence figure; 0 skips that table (default 5)
   --convergence-clients N  watching clients in the convergence table (default 5)
@@ -48,9 +50,9 @@ function options(argv) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '0.5' },
       concurrency: { type: 'string', default: '16' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '30' },
       warmup: { type: 'string', default: '1' },
       convergence: { type: 'string', default: '5' },
       'convergence-clients': { type: 'string', default: '5' },
@@ -75,10 +77,17 @@ function options(argv) {
     }
     return value;
   };
+  const seconds = (name, min, max) => {
+    const value = Number(values[name]);
+    if (!/^\d+(\.\d+)?$/.test(values[name]) || value < min || value > max) {
+      throw new Error(`--${name} must be a number of seconds from ${min} to ${max}, got "${values[name]}"`);
+    }
+    return value;
+  };
   return {
-    duration: int('duration', 1, 600),
+    duration: seconds('duration', 0.1, 600),
     concurrency: int('concurrency', 1, 1000),
-    rounds: int('rounds', 0, 50),
+    rounds: int('rounds', 0, 500),
     warmup: int('warmup', 0, 60),
     convergence: int('convergence', 0, 100),
     convergenceClients: int('convergence-clients', 1, 100),
@@ -231,6 +240,21 @@ async function measure(call, concurrency, seconds) {
   };
 }
 
+// A full collection on demand, without a command-line flag: the per-call rounds start each
+// variant on a clean heap rather than in the middle of the previous variant's garbage.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
+
+/** A copy of `items` in random order (Fisher-Yates). */
+function shuffled(items) {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -282,15 +306,17 @@ async function perCallCost(o, consulUrl) {
       for (const v of variants) await measure(v.call, o.concurrency, o.warmup);
     }
     for (let round = 0; round < o.rounds; round++) {
-      // A different variant goes first each round, so none always meets a colder or hotter machine.
-      const order = variants.map((_, i) => variants[(i + round) % variants.length]);
-      for (const v of order) {
+      // A new order each round, so that no variant always follows the same one (and inherits its
+      // garbage and its leftover timers), and a collection first, so that it starts clean.
+      for (const v of shuffled(variants)) {
         progress(`round ${round + 1}/${o.rounds}: ${v.name}`);
+        collectGarbage();
         results.get(v.name).push(await measure(v.call, o.concurrency, o.duration));
       }
     }
     return [...results].map(([name, runs]) => ({
       name,
+      runs,
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
@@ -308,9 +334,14 @@ async function perCallCost(o, consulUrl) {
 function costTable(rows, o) {
   const fmt = (n, digits = 2) => n.toFixed(digits);
   const [fetchRow, undiciRow] = rows;
-  const ratio = (a, b) => (b === 0 ? 'n/a' : `${fmt(a / b)}x`);
+  // The median of each round's own ratio: a busy machine drifts between rounds, and a ratio of two
+  // runs from the same round shares most of that drift.
+  const ratio = (row, base, key) => {
+    const ratios = row.runs.map((run, i) => run[key] / base.runs[i][key]).filter(Number.isFinite);
+    return ratios.length === 0 ? 'n/a' : `${fmt(median(ratios))}x`;
+  };
   const lines = [
-    `GET /items from one process, ${o.concurrency} calls in flight, ${o.rounds} round(s) of ${o.duration}s each; medians`,
+    `GET /items from one process, ${o.concurrency} calls in flight, ${o.rounds} round(s) of ${o.duration}s each; medians (of each round's ratio in the ratio rows)`,
     '',
     '| client | requests/s | p50 ms | p99 ms | client CPU µs/call | failed |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -325,7 +356,7 @@ function costTable(rows, o) {
       ['undici', undiciRow],
     ]) {
       lines.push(
-        `| ${r.name} / ${label} | ${ratio(r.rps, base.rps)} | ${ratio(r.p50, base.p50)} | ${ratio(r.p99, base.p99)} | ${ratio(r.cpuUs, base.cpuUs)} | |`,
+        `| ${r.name} / ${label} | ${ratio(r, base, 'rps')} | ${ratio(r, base, 'p50')} | ${ratio(r, base, 'p99')} | ${ratio(r, base, 'cpuUs')} | |`,
       );
     }
   }

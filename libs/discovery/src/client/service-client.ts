@@ -1,4 +1,12 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import type { Dispatcher } from 'undici';
 import type { WatchedInstanceCache } from '../cache/watched-instance-cache';
 import type { AttemptOutcome, InstanceSelector } from './instance-selector';
@@ -29,9 +37,11 @@ export interface ServiceClientOptions {
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+const ACCEPT_JSON: Record<string, string> = Object.freeze({ accept: 'application/json' });
 
 /** A no-op until a tracer provider is installed (service-kit does when tracing is on). */
 const tracer = trace.getTracer('@lab/discovery');
+const CLIENT_SPAN = { kind: SpanKind.CLIENT } as const;
 
 /** Memoised per instance object: the cache hands out the same objects until the set changes. */
 const origins = new WeakMap<ServiceInstance, string>();
@@ -53,6 +63,7 @@ function originOf(instance: ServiceInstance): string {
  */
 export class ServiceClient {
   private firstAnswer: Promise<void> | undefined;
+  private readonly spanNames = new Map<string, string>();
 
   constructor(private readonly o: ServiceClientOptions) {}
 
@@ -60,27 +71,22 @@ export class ServiceClient {
     return this.o.service;
   }
 
-  async request<T = unknown>(options: ServiceRequestOptions): Promise<ServiceResponse<T>> {
-    if (!options.path.startsWith('/')) throw new TypeError(`path must start with "/": ${options.path}`);
-    const method = options.method.toUpperCase();
-    let request = method === options.method ? options : { ...options, method };
-    const { cache, policy, timeoutMs, credentials } = this.o;
-    if (credentials !== undefined) request = { ...request, headers: { ...(await credentials()), ...request.headers } };
-    if (!cache.loaded) {
-      // Calls made right at start-up may come before the watch's first answer: they share one wait
-      // of up to timeoutMs. After that wait, calls pick from whatever is known without waiting.
-      this.firstAnswer ??= cache.ready(timeoutMs).catch(() => undefined);
-      await this.firstAnswer;
+  /**
+   * One call. Without credentials to fetch or a first registry answer to wait for, no promise is
+   * made here: the call is the policy's (or the attempt's) promise itself.
+   */
+  request<T = unknown>(options: ServiceRequestOptions): Promise<ServiceResponse<T>> {
+    if (!options.path.startsWith('/')) {
+      return Promise.reject(new TypeError(`path must start with "/": ${options.path}`));
     }
-    if (policy === undefined) return this.attempt<T>(request, AbortSignal.timeout(timeoutMs), undefined);
-    const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
-    // Ids of instances that failed this call, filled only when an attempt fails.
-    const tried: string[] = [];
-    return policy.execute((signal) => this.attempt<T>(request, signal, tried), { idempotent });
+    const method = options.method.toUpperCase();
+    const request = method === options.method ? options : { ...options, method };
+    if (this.o.credentials !== undefined || !this.o.cache.loaded) return this.prepared<T>(request);
+    return this.guarded<T>(request);
   }
 
   get<T = unknown>(path: string, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
-    return this.request<T>({ ...o, method: 'GET', path });
+    return this.request<T>(o === undefined ? { method: 'GET', path } : { ...o, method: 'GET', path });
   }
 
   post<T = unknown>(path: string, body: unknown, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
@@ -92,97 +98,127 @@ export class ServiceClient {
   }
 
   delete<T = unknown>(path: string, o?: ServiceCallOptions): Promise<ServiceResponse<T>> {
-    return this.request<T>({ ...o, method: 'DELETE', path });
+    return this.request<T>(o === undefined ? { method: 'DELETE', path } : { ...o, method: 'DELETE', path });
   }
 
+  /** The slow start of a call: its credentials, and the first registry answer right after start-up. */
+  private async prepared<T>(options: ServiceRequestOptions): Promise<ServiceResponse<T>> {
+    const { cache, credentials, timeoutMs } = this.o;
+    let request = options;
+    if (credentials !== undefined) request = { ...request, headers: { ...(await credentials()), ...request.headers } };
+    if (!cache.loaded) {
+      // Calls made right at start-up may come before the watch's first answer: they share one wait
+      // of up to timeoutMs. After that wait, calls pick from whatever is known without waiting.
+      this.firstAnswer ??= cache.ready(timeoutMs).catch(() => undefined);
+      await this.firstAnswer;
+    }
+    return this.guarded<T>(request);
+  }
+
+  /** The call under its policy, or under the plain deadline when there is none. */
+  private guarded<T>(request: ServiceRequestOptions): Promise<ServiceResponse<T>> {
+    const { policy } = this.o;
+    if (policy === undefined) {
+      // Not AbortSignal.timeout: its timer outlives the call by up to timeoutMs, so at thousands of
+      // calls a second thousands of timers pile up; this one is cleared when the attempt ends.
+      const deadline = new AbortController();
+      const timer = setTimeout(abortForTimeout, this.o.timeoutMs, deadline);
+      return this.attempt<T>(request, deadline.signal, undefined, timer);
+    }
+    const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
+    // Ids of instances that failed this call, filled only when an attempt fails.
+    const tried: string[] = [];
+    return policy.execute((signal) => this.attempt<T>(request, signal, tried), { idempotent });
+  }
+
+  /**
+   * One attempt on one instance: chosen by the selector, which hears how it went. The timer of a
+   * call without a policy (`deadline`) is cleared when the attempt ends.
+   */
   private async attempt<T>(
     request: ServiceRequestOptions,
     signal: AbortSignal,
     tried: string[] | undefined,
+    deadline?: NodeJS.Timeout,
   ): Promise<ServiceResponse<T>> {
     const { service, selector } = this.o;
     // Every instance tried already (more attempts than instances): start over rather than give up.
     const instance = selector.pick(tried) ?? (tried?.length ? selector.pick() : undefined);
-    if (instance === undefined) throw new NoHealthyInstanceError(service);
+    if (instance === undefined) {
+      clearTimeout(deadline);
+      throw new NoHealthyInstanceError(service);
+    }
 
     selector.started(instance.id);
-    // Each attempt is a span of its own, naming the instance it went to; the callee's spans hang under it.
-    const span = tracer.startSpan(`${request.method} ${service}`, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'http.request.method': request.method,
-        'url.path': request.path,
-        'server.address': instance.address,
-        'server.port': instance.port,
-        'peer.service': service,
-        'service.instance.id': instance.id,
-        ...(tried?.length && { 'http.request.resend_count': tried.length }),
-      },
-    });
+    // Each attempt is a span of its own, naming the instance it went to; the callee's spans hang under
+    // it. With tracing off the span is a shared no-op: its attributes are not even built.
+    const span = tracer.startSpan(this.spanName(request.method), CLIENT_SPAN);
+    if (span.isRecording()) describeAttempt(span, service, request, instance, tried);
     let outcome: AttemptOutcome = 'neutral';
     try {
-      const response = await this.exchange<T>(instance, request, signal, span);
-      span.setAttribute('http.response.status_code', response.status);
+      let response: Dispatcher.ResponseData;
+      let text: string;
+      try {
+        response = await this.o.dispatcher.request({
+          origin: originOf(instance),
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: this.headersFor(request, span),
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          signal,
+        });
+        text = await response.body.text();
+      } catch (error) {
+        const detail = signal.aborted ? abortDetail(signal) : describeError(error);
+        this.o.logger.debug({ service, instance: instance.id, err: detail }, 'upstream call failed');
+        throw new UpstreamConnectionError(service, detail, instance.id, { cause: error });
+      }
+      const { statusCode, headers } = response;
+      const body = parseBody(text, headers['content-type']);
+      if (statusCode >= 500) {
+        this.o.logger.debug({ service, instance: instance.id, status: statusCode }, 'upstream answered 5xx');
+        throw new UpstreamStatusError(service, statusCode, body, instance.id, parseRetryAfter(headers['retry-after']));
+      }
+      span.setAttribute('http.response.status_code', statusCode);
       outcome = 'success';
-      return response;
+      return { status: statusCode, headers: flattenHeaders(headers), body: body as T };
     } catch (error) {
       outcome = outcomeOf(error, signal);
       tried?.push(instance.id);
       markFailed(span, error);
       throw error;
     } finally {
+      clearTimeout(deadline);
       span.end();
       selector.finished(instance.id, outcome);
     }
   }
 
-  private async exchange<T>(
-    instance: ServiceInstance,
-    request: ServiceRequestOptions,
-    signal: AbortSignal,
-    span: Span,
-  ): Promise<ServiceResponse<T>> {
-    const { service } = this.o;
-    let response: Dispatcher.ResponseData;
-    let text: string;
-    try {
-      response = await this.o.dispatcher.request({
-        origin: originOf(instance),
-        path: request.path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: this.headersFor(request, span),
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-      });
-      text = await response.body.text();
-    } catch (error) {
-      const detail = signal.aborted ? abortDetail(signal) : describeError(error);
-      this.o.logger.debug({ service, instance: instance.id, err: detail }, 'upstream call failed');
-      throw new UpstreamConnectionError(service, detail, instance.id, { cause: error });
-    }
-
-    const body = parseBody(text, response.headers['content-type']);
-    if (response.statusCode >= 500) {
-      this.o.logger.debug({ service, instance: instance.id, status: response.statusCode }, 'upstream answered 5xx');
-      throw new UpstreamStatusError(
-        service,
-        response.statusCode,
-        body,
-        instance.id,
-        parseRetryAfter(response.headers['retry-after']),
-      );
-    }
-    return { status: response.statusCode, headers: flattenHeaders(response.headers), body: body as T };
-  }
-
   private headersFor(request: ServiceRequestOptions, span: Span): Record<string, string> {
+    const { outboundHeaders } = this.o;
+    // A span context worth passing on exists only while tracing is on (or a caller's trace runs).
+    const traced = isSpanContextValid(span.spanContext());
+    // The common call adds nothing: one shared object, which undici only reads.
+    if (outboundHeaders === undefined && request.headers === undefined && request.body === undefined && !traced) {
+      return ACCEPT_JSON;
+    }
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.o.outboundHeaders !== undefined) Object.assign(headers, this.o.outboundHeaders());
+    if (outboundHeaders !== undefined) Object.assign(headers, outboundHeaders());
     if (request.headers !== undefined) Object.assign(headers, request.headers);
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    // traceparent naming this attempt's span (nothing is written while tracing is off).
-    propagation.inject(trace.setSpan(context.active(), span), headers);
+    // traceparent naming this attempt's span.
+    if (traced) propagation.inject(trace.setSpan(context.active(), span), headers);
     return headers;
+  }
+
+  /** `GET product-service`: one string per method, not one per call. */
+  private spanName(method: string): string {
+    let name = this.spanNames.get(method);
+    if (name === undefined) {
+      name = `${method} ${this.o.service}`;
+      this.spanNames.set(method, name);
+    }
+    return name;
   }
 }
 
@@ -195,6 +231,25 @@ function outcomeOf(error: unknown, signal: AbortSignal): AttemptOutcome {
   if (!(error instanceof UpstreamConnectionError)) return 'neutral';
   if (!signal.aborted) return 'failure';
   return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'failure' : 'neutral';
+}
+
+/** What a recording span says about its attempt. */
+function describeAttempt(
+  span: Span,
+  service: string,
+  request: ServiceRequestOptions,
+  instance: ServiceInstance,
+  tried: string[] | undefined,
+): void {
+  span.setAttributes({
+    'http.request.method': request.method,
+    'url.path': request.path,
+    'server.address': instance.address,
+    'server.port': instance.port,
+    'peer.service': service,
+    'service.instance.id': instance.id,
+    ...(tried?.length && { 'http.request.resend_count': tried.length }),
+  });
 }
 
 /** An attempt that failed shows as an error span with the failure's name and message. */
@@ -219,11 +274,25 @@ function parseBody(text: string, contentType: string | string[] | undefined): un
 }
 
 function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  // undici gives repeated headers as arrays; without any (the usual answer) its object is already flat.
+  let repeated = false;
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') {
+      repeated = true;
+      break;
+    }
+  }
+  if (!repeated) return headers as Record<string, string>;
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
+}
+
+/** Aborts as AbortSignal.timeout does, with a TimeoutError, which outcomeOf and abortDetail read. */
+function abortForTimeout(deadline: AbortController): void {
+  deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
 }
 
 function abortDetail(signal: AbortSignal): string {
