@@ -87,11 +87,12 @@ describeWithBinary(`docker-compose config (${dockerCompose.stdout?.trim()})`, ()
     ['the default stack', []],
     ['the eureka profile', ['--profile', 'eureka']],
     ['the consul-cluster profile', ['--profile', 'consul-cluster']],
+    ['the observability profile', ['--profile', 'observability']],
     [
       'every profile',
       [
         ...['--profile', 'etcd', '--profile', 'zookeeper', '--profile', 'nginx'],
-        ...['--profile', 'eureka', '--profile', 'consul-cluster'],
+        ...['--profile', 'eureka', '--profile', 'consul-cluster', '--profile', 'observability'],
       ],
     ],
   ])('accepts %s', (_name, profiles) => {
