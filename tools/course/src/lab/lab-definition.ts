@@ -37,6 +37,10 @@ export interface Checkpoint {
 /** A lab's `lab.ts`: what its steps need from the stack, and its checkpoints. */
 export interface LabDefinition {
   /** The stack the runner starts for this lab (default: one instance of each service). */
-  stack?: { replicas?: Partial<Record<ServiceName, number>> };
+  stack?: {
+    replicas?: Partial<Record<ServiceName, number>>;
+    /** Services whose last instance runs as version v2 (`npm start -- --canary <service>`). */
+    canary?: ServiceName[];
+  };
   checkpoints: Checkpoint[];
 }

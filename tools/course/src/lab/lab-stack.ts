@@ -41,6 +41,7 @@ export async function startLabStack(lab: LabDefinition, onProgress?: (message: s
   const stack = await startStack({
     rootDir: REPOSITORY_ROOT,
     replicas: lab.stack?.replicas,
+    canary: lab.stack?.canary,
     gatewayPort: 0,
     registryPort: 0,
     freePorts: true,
