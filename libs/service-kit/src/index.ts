@@ -5,6 +5,8 @@ export { defineService } from './define-service';
 export type { ServiceContext, ServiceDefinition } from './define-service';
 export type { DynamicConfigDefinition } from './dynamic/open-config-store';
 export type { KitSettings, PolicySettings } from './dynamic/kit-settings';
+// The live `fault` setting's schema: tools and the dashboard refuse what the services would.
+export { faultInjectionSchema, type FaultInjection } from './http/fault-injection';
 export { startService } from './start-service';
 export type { RunningService, StartOptions } from './start-service';
 export { runService } from './run-service';
