@@ -80,6 +80,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       const eurekaUrl = given ?? `${own!.address}/eureka`;
       // Eureka keeps no keys: live configuration reads the Consul KV dev-registry serves beside it.
       const configKvUrl = o.env.EUREKA_CONFIG_KV_URL ?? own?.address;
+      // A dev-registry with an ACL token asks it of Eureka clients too (as HTTP Basic's password).
+      const token = o.env.EUREKA_TOKEN ?? o.env.DEV_REGISTRY_ACL_TOKEN;
       const ms = (duration: string) => parseDuration(duration);
       return {
         backend: 'eureka',
@@ -90,6 +92,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
           EUREKA_URL: eurekaUrl,
           ...timings,
           ...(configKvUrl ? { EUREKA_CONFIG_KV_URL: configKvUrl } : {}),
+          ...(token ? { EUREKA_TOKEN: token } : {}),
         },
         owned: !given,
         ...ownedLifecycle(own),
@@ -101,6 +104,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
             eurekaLeaseDurationMs: ms(timings.EUREKA_LEASE_DURATION),
             eurekaFetchIntervalMs: ms(timings.EUREKA_FETCH_INTERVAL),
             eurekaConfigKvUrl: configKvUrl,
+            eurekaToken: token,
           }),
       };
     }

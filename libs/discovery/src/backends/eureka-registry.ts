@@ -15,7 +15,7 @@ import type {
 import { ConsulHttp } from './consul-http';
 import { EurekaRegistryCopy, type EurekaCopyStats } from './eureka-copy';
 import { EurekaHttp } from './eureka-http';
-import { appName, type EurekaRecord, readApplication, registrationBody } from './eureka-wire';
+import { appName, type EurekaRecord, eurekaStatus, readApplication, registrationBody } from './eureka-wire';
 
 export interface EurekaRegistryOptions {
   /**
@@ -208,7 +208,8 @@ export class EurekaRegistry implements ServiceRegistry {
 
   private async renewOnce(own: OwnLease): Promise<'ok' | 'unknown'> {
     const { registration: r, dirtyTimestamp } = own;
-    const query = `status=UP&lastDirtyTimestamp=${dirtyTimestamp}`;
+    // The status the instance registered with (DOWN for one that is not passing), as Eureka's client sends it.
+    const query = `status=${eurekaStatus(r.status)}&lastDirtyTimestamp=${dirtyTimestamp}`;
     const path = `/apps/${encodeURIComponent(appName(r.name))}/${encodeURIComponent(r.id)}?${query}`;
     const answer = await this.http.call('PUT', path, { okStatuses: [404], timeoutMs: this.requestTimeoutMs });
     return answer.status === 404 ? 'unknown' : 'ok';
