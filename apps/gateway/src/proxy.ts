@@ -1,13 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { pipeline } from 'node:stream';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { httpOrigin } from '@lab/common';
 import type { AttemptOutcome, ServiceInstance } from '@lab/discovery';
-import { NotFound, PayloadTooLarge, ServiceUnavailable, type HttpProblem } from '@lab/service-kit';
+import {
+  NotFound,
+  PayloadTooLarge,
+  ServiceUnavailable,
+  type FirstHandlerExchange,
+  type HttpProblem,
+} from '@lab/service-kit';
 import {
   classifyAttemptError,
   mayRetryElsewhere,
@@ -90,6 +94,18 @@ type AttemptResult =
 /** The metric outcome of an attempt cut short because the body grew past the limit. */
 const BODY_TOO_LARGE = 'body_too_large';
 
+/** Origins by instance: the cache's instance objects live until the instance changes, so each is built once. */
+const origins = new WeakMap<ServiceInstance, string>();
+
+function originOf(instance: ServiceInstance): string {
+  let origin = origins.get(instance);
+  if (origin === undefined) {
+    origin = httpOrigin(instance.address, instance.port);
+    origins.set(instance, origin);
+  }
+  return origin;
+}
+
 /** Whether the request carries a body at all (RFC 9112 §6.3); GETs normally don't. */
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
@@ -122,31 +138,24 @@ export class Proxy {
   }
 
   /**
-   * Proxies one request whose target (`url`) starts with /api; an unrouted one is answered 404
-   * through `fail`. `matched` hears the route prefix (the label for metrics and logs) first.
+   * Proxies one request under /api (served ahead of Express: see ctx.serveFirst); an unrouted one
+   * is answered 404. The exchange carries the request id, the route label and the problem answer.
    */
-  route(
-    req: IncomingMessage,
-    res: ServerResponse,
-    o: {
-      url: string;
-      requestId: string;
-      fail: (problem: HttpProblem) => void;
-      matched: (prefix: string, res: ServerResponse) => void;
-    },
-  ): void {
-    const match = matchRoute(this.o.routes, o.url);
+  readonly route = (req: IncomingMessage, res: ServerResponse, exchange: FirstHandlerExchange): void => {
+    const { fail } = exchange;
+    const match = matchRoute(this.o.routes, req.url ?? '');
     if (match === undefined) {
-      o.fail(new NotFound('No service is routed at this path'));
+      fail(new NotFound('No service is routed at this path'));
       return;
     }
-    o.matched(match.route.prefix, res);
+    // Names the route in metrics and the request log without one label per URL.
+    exchange.route = match.route.prefix;
     const { service, chooser } = this.targets.get(match.route)!;
     const length = req.headers['content-length'];
     if (length !== undefined && Number(length) > this.o.maxBodyBytes) {
       // The body stays unread on the socket: close it after the answer rather than read it all.
       res.setHeader('connection', 'close');
-      o.fail(this.tooLarge());
+      fail(this.tooLarge());
       return;
     }
     const abort = new AbortController();
@@ -160,21 +169,21 @@ export class Proxy {
       clientAddress: peer,
       peerTrusted: peer !== undefined && this.o.isTrustedProxy(peer),
       proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
-      requestId: o.requestId,
+      requestId: exchange.id,
     });
     void this.forward({
       req,
       res,
-      requestId: o.requestId,
+      requestId: exchange.id,
       service,
       chooser,
       upstreamPath: match.upstreamPath,
       headers,
       withBody: hasBody(req),
       abort,
-      fail: o.fail,
+      fail,
     });
-  }
+  };
 
   /** Attempts on one instance after another until one answers, a failure is final or none is left. */
   private async forward(x: Exchange): Promise<void> {
@@ -234,7 +243,7 @@ export class Proxy {
     const span = startUpstreamSpan(x.service, instance, method, x.upstreamPath, x.headers);
     try {
       const response = await this.o.dispatcher.request({
-        origin: httpOrigin(instance.address, instance.port),
+        origin: originOf(instance),
         path: x.upstreamPath,
         method: x.req.method as Dispatcher.HttpMethod,
         headers: x.headers,
@@ -256,7 +265,11 @@ export class Proxy {
     }
   }
 
-  /** Streams the upstream's answer to the client, then records the attempt. */
+  /**
+   * Streams the upstream's answer to the client, then records the attempt. Piped by hand rather
+   * than with stream.pipeline, which builds and aborts an AbortController (and its DOMException)
+   * for every response it finishes.
+   */
   private relay(
     x: Exchange,
     instance: ServiceInstance,
@@ -264,34 +277,60 @@ export class Proxy {
     attempts: number,
   ): void {
     const status = upstream.statusCode;
-    const { res, abort, service, requestId } = x;
+    const { res } = x;
+    const body = upstream.body;
+    let failure: Error | undefined;
     const responseHeaders = downstreamResponseHeaders(upstream.headers);
     responseHeaders[SERVED_BY_HEADER] = servedBy(instance);
     res.writeHead(status, responseHeaders);
-    pipeline(upstream.body, res, (error) => {
-      const seconds = (performance.now() - started) / 1000;
-      endUpstreamSpan(span, { status, failure: error && !abort.signal.aborted ? 'response ended early' : undefined });
-      this.o.metrics.record(service, instanceVersion(instance), statusOutcome(status), seconds);
-      x.chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
-      const { log } = this.o;
-      if (error && !abort.signal.aborted) {
-        log.warn({ requestId, service, instance: instance.id, status, err: error }, 'upstream response ended early');
-      } else if (log.isLevelEnabled('debug')) {
-        log.debug(
-          {
-            requestId,
-            service,
-            instance: instance.id,
-            version: instanceVersion(instance),
-            status,
-            attempts,
-            durationMs: Math.round(seconds * 1e5) / 100,
-            ...(error && { aborted: true }),
-          },
-          'proxied',
-        );
-      }
+    // The upstream broke off mid-response: the status line is out, so the client's connection
+    // is cut to tell it so.
+    body.once('error', (error) => {
+      failure ??= error;
+      res.destroy(error);
     });
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        failure ??= new Error('the client closed the connection before the response ended');
+        body.destroy();
+      }
+      this.relayed(x, instance, { status, span, attempts, seconds: (performance.now() - started) / 1000 }, failure);
+    });
+    body.pipe(res);
+  }
+
+  private relayed(
+    x: Exchange,
+    instance: ServiceInstance,
+    done: { status: number; span: Span | undefined; attempts: number; seconds: number },
+    error: Error | undefined,
+  ): void {
+    const { abort, service, requestId } = x;
+    const { status, seconds } = done;
+    endUpstreamSpan(done.span, {
+      status,
+      failure: error && !abort.signal.aborted ? 'response ended early' : undefined,
+    });
+    this.o.metrics.record(service, instanceVersion(instance), statusOutcome(status), seconds);
+    x.chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
+    const { log } = this.o;
+    if (error && !abort.signal.aborted) {
+      log.warn({ requestId, service, instance: instance.id, status, err: error }, 'upstream response ended early');
+    } else if (log.isLevelEnabled('debug')) {
+      log.debug(
+        {
+          requestId,
+          service,
+          instance: instance.id,
+          version: instanceVersion(instance),
+          status,
+          attempts: done.attempts,
+          durationMs: Math.round(seconds * 1e5) / 100,
+          ...(error && { aborted: true }),
+        },
+        'proxied',
+      );
+    }
   }
 
   private tooLarge(): HttpProblem {
@@ -305,17 +344,4 @@ export class Proxy {
       failure === 'connection' ? `${service} could not be reached` : `${service} gave no usable answer`,
     );
   }
-}
-
-/** Names the route in service-kit's metrics and request log without one label per URL. */
-function nameRoute(prefix: string, res: ServerResponse): void {
-  (res as Response).locals.route = prefix;
-}
-
-/** The proxy as Express middleware, mounted under /api; problems go to service-kit's error handler. */
-export function createProxyHandler(o: ProxyOptions): RequestHandler {
-  const proxy = new Proxy(o);
-  return function proxyHandler(req: Request, res: Response, next: NextFunction): void {
-    proxy.route(req, res, { url: req.originalUrl, requestId: req.id, fail: next, matched: nameRoute });
-  };
 }

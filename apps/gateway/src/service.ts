@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineService } from '@lab/service-kit';
 import { gatewayConfig } from './config';
 import { createGatewayMetrics } from './gateway-metrics';
-import { createProxyHandler } from './proxy';
+import { Proxy } from './proxy';
 import { gatewayRoutes, routedServices } from './routes';
 import { routingSchema, VersionRouter } from './version-routing';
 
@@ -55,21 +55,21 @@ export const gatewayService = defineService({
       if (changed.some((path) => path === 'routing' || path.startsWith('routing.'))) applyRouting();
     });
 
-    ctx.app.use(
-      '/api',
-      createProxyHandler({
-        routes: gatewayRoutes,
-        // Shared with ctx.services' own clients, so /health/detailed shows the gateway's ejections.
-        chooserFor: (service) => ctx.services.selector(service),
-        dispatcher: agent,
-        upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
-        retryAttempts: config.GATEWAY_RETRY_ATTEMPTS,
-        maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-        isTrustedProxy: (address) => trusted(address, 0),
-        metrics: createGatewayMetrics(ctx.metrics),
-        versions,
-        log: ctx.log,
-      }),
-    );
+    // A plain node:http handler ahead of Express: the proxy path pays for no router or middleware
+    // chain; health, metrics and admin stay on Express.
+    const proxy = new Proxy({
+      routes: gatewayRoutes,
+      // Shared with ctx.services' own clients, so /health/detailed shows the gateway's ejections.
+      chooserFor: (service) => ctx.services.selector(service),
+      dispatcher: agent,
+      upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      retryAttempts: config.GATEWAY_RETRY_ATTEMPTS,
+      maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+      isTrustedProxy: (address) => trusted(address, 0),
+      metrics: createGatewayMetrics(ctx.metrics),
+      versions,
+      log: ctx.log,
+    });
+    ctx.serveFirst('/api', proxy.route);
   },
 });

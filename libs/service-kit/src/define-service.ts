@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { ServiceAuth } from './auth/authenticator';
 import type { BaseConfig } from './config/base-config';
 import type { Migration } from './db/types';
+import type { FirstHandler } from './http/first-handler';
 import type { DynamicConfigDefinition } from './dynamic/open-config-store';
 import type { KitSettings } from './dynamic/kit-settings';
 
@@ -71,6 +72,13 @@ export interface ServiceContext<C = unknown, D = unknown> {
   onShutdown(fn: () => Promise<void> | void): void;
   /** Shows a policy the service built itself (around its database, say) in /health/detailed and /metrics. */
   trackPolicy(policy: CallPolicy): void;
+  /**
+   * Serves every request under `prefix` ('/api': '/api', '/api/…', '/api?…') with a plain node:http
+   * handler ahead of Express: no router, no middleware chain, no body parser. Request id, metrics
+   * and the request log line still apply, and `exchange.fail` answers the same problem documents.
+   * For a hot path that only forwards (the gateway); everything else belongs in `app`.
+   */
+  serveFirst(prefix: string, handler: FirstHandler): void;
 }
 
 /** Identity at run time; exists so a definition's config and routes are typed together. */

@@ -2,6 +2,7 @@
 import './tracing/instrument';
 
 export { defineService } from './define-service';
+export type { FirstHandler, FirstHandlerExchange } from './http/first-handler';
 export type { ServiceContext, ServiceDefinition } from './define-service';
 export type { DynamicConfigDefinition } from './dynamic/open-config-store';
 export type { KitSettings, PolicySettings } from './dynamic/kit-settings';

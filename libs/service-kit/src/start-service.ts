@@ -29,6 +29,7 @@ import { createLoggers } from './http/logger';
 import { createHttpMetrics } from './http/metrics';
 import { createFaultInjector } from './http/fault-injection';
 import { createApp, mountAfterRoutes, mountBeforeRoutes } from './http/pipeline';
+import { FirstHandlers } from './http/first-handler';
 import { startingGate } from './http/starting-gate';
 import { CleanupStack } from './lifecycle/cleanup-stack';
 import { boundPort, drainServer, listen } from './lifecycle/http-server';
@@ -175,6 +176,7 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
     const shutdownHooks = new ShutdownHooks();
     cleanup.push('shutdown hooks', () => shutdownHooks.run(log));
     const app = createApp(config.TRUSTED_PROXIES);
+    const firstHandlers = new FirstHandlers({ app, metrics, requestLog, log });
     // Created once the port is known; /health/detailed reads its state.
     const registered: { current?: InstanceRegistration } = {};
     const ctx: ServiceContext<ExtraConfig<C>, ExtraConfig<D>> = {
@@ -210,6 +212,7 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
       flags: store.flags(),
       onShutdown: (fn) => shutdownHooks.add(fn),
       trackPolicy: (policy) => dependencies.track(policy),
+      serveFirst: (prefix, handler) => firstHandlers.set(prefix, handler),
     };
 
     mountBeforeRoutes(app, {
@@ -253,10 +256,11 @@ export async function startService<C extends z.ZodObject, D extends z.ZodObject 
       store.subscribe((next) => faults.update(next.fault)),
     );
     app.use(faults.middleware);
+    firstHandlers.injectFaults(faults);
     const gate = startingGate(def.name);
     app.use(gate.middleware);
 
-    const server = await listen(app, config.PORT, config.HOST);
+    const server = await listen(firstHandlers.listener, config.PORT, config.HOST);
     const port = boundPort(server);
     cleanup.push('http server', () => drainServer(server));
 

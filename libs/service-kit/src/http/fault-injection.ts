@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 
 import type { NextFunction, Request, Response } from 'express';
@@ -55,6 +56,8 @@ export function isFaultActive(fault: FaultInjection | undefined): fault is Fault
 
 export interface FaultInjector {
   middleware(req: Request, res: Response, next: NextFunction): void;
+  /** The same for a handler outside Express (ctx.serveFirst): `answer` sends the abort's problem. */
+  intercept(res: ServerResponse, next: () => void, answer: (problem: HttpProblem) => void): void;
   /** Applies a new setting (from the live configuration); undefined turns fault injection off. */
   update(fault: FaultInjection | undefined): void;
 }
@@ -68,23 +71,29 @@ export function createFaultInjector(
 ): FaultInjector {
   const random = o.random ?? Math.random;
   let active: FaultInjection | undefined;
+  // A plain function, not a method: the middleware is handed to Express unbound.
+  function intercept(res: ServerResponse, next: () => void, answer: (problem: HttpProblem) => void): void {
+    if (active === undefined) return next();
+    const { delayMs, abortStatus } = decideFault(active, random);
+    const proceed = () => {
+      if (abortStatus === undefined) return next();
+      o.onFault?.('abort');
+      answer(abortProblem(abortStatus));
+    };
+    if (delayMs === 0) return proceed();
+    o.onFault?.('delay');
+    res.setHeader('x-fault-delay-ms', String(delayMs));
+    setTimeout(proceed, delayMs);
+  }
   return {
     update(fault) {
       active = isFaultActive(fault) ? fault : undefined;
     },
     middleware(req, res, next) {
       if (active === undefined) return next();
-      const { delayMs, abortStatus } = decideFault(active, random);
-      const proceed = () => {
-        if (abortStatus === undefined) return next();
-        o.onFault?.('abort');
-        sendProblem(req, res, abortProblem(abortStatus));
-      };
-      if (delayMs === 0) return proceed();
-      o.onFault?.('delay');
-      res.setHeader('x-fault-delay-ms', String(delayMs));
-      setTimeout(proceed, delayMs);
+      intercept(res, next, (problem) => sendProblem(req, res, problem));
     },
+    intercept,
   };
 }
 

@@ -53,8 +53,13 @@ export function createLoggers(o: {
   traceIds?: boolean;
 }): ServiceLoggers {
   const bindings = { service: o.name, instanceId: o.instanceId };
+  // Written asynchronously: a request never waits for stdout (a slow pipe, a busy log collector).
+  // Lines queue while a write is in flight and go out together; pino flushes what is left on exit.
   const requestLog = o.logger
     ? o.logger.child(bindings, { serializers })
-    : pino({ level: o.level, base: bindings, serializers, ...(o.traceIds && { mixin: traceIds }) });
+    : pino(
+        { level: o.level, base: bindings, serializers, ...(o.traceIds && { mixin: traceIds }) },
+        pino.destination({ dest: 1, sync: false }),
+      );
   return { log: requestLog.child({}, redaction), requestLog };
 }

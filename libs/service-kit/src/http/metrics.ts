@@ -11,6 +11,8 @@ const statusLabels: string[] = Array.from({ length: 600 }, (_, code) => String(c
 export interface HttpMetrics {
   registry: Registry;
   middleware(req: Request, res: Response, next: NextFunction): void;
+  /** One served request; for handlers outside Express (see ctx.serveFirst). */
+  record(method: string, route: string, statusCode: number, seconds: number): void;
 }
 
 /** One prom-client registry per service: default process metrics plus the HTTP RED metrics. */
@@ -32,18 +34,21 @@ export function createHttpMetrics(labels: Record<string, string>): HttpMetrics {
     registers: [registry],
   });
 
+  function record(method: string, route: string, statusCode: number, seconds: number): void {
+    const status = statusLabels[statusCode] ?? String(statusCode);
+    requests.labels(method, route, status).inc();
+    duration.labels(method, route, status).observe(seconds);
+  }
+
   // Hoisted: `this` is the response, so no closure is created per request.
   function onFinish(this: Response): void {
     const req = this.req;
-    const status = statusLabels[this.statusCode] ?? String(this.statusCode);
-    const route = routeLabel(req, this);
-    const seconds = (performance.now() - requestStartTime(req)) / 1000;
-    requests.labels(req.method, route, status).inc();
-    duration.labels(req.method, route, status).observe(seconds);
+    record(req.method, routeLabel(req, this), this.statusCode, (performance.now() - requestStartTime(req)) / 1000);
   }
 
   return {
     registry,
+    record,
     middleware(_req, res, next) {
       res.once('finish', onFinish);
       next();
