@@ -1,4 +1,4 @@
-import { parseLoadArgs, SPLIT_HEADERS } from './load-args';
+import { parseLoadArgs, servedByKey, SPLIT_HEADERS } from './load-args';
 import { UsageError } from './usage-error';
 
 describe('parseLoadArgs', () => {
@@ -33,5 +33,10 @@ describe('parseLoadArgs', () => {
   ])('refuses %j', (argv, message) => {
     expect(() => parseLoadArgs(argv)).toThrow(UsageError);
     expect(() => parseLoadArgs(argv)).toThrow(message);
+  });
+
+  it('counts the gateway header by its version, or by the instance when it names none', () => {
+    expect(servedByKey('product-service-2; version=v2')).toBe('v2');
+    expect(servedByKey('product-service-1')).toBe('product-service-1');
   });
 });

@@ -8,8 +8,8 @@ export const LOAD_USAGE = `Usage: npm run load -- [--rate R] [--duration D] [--h
   --rate R          requests per second, sent on schedule whatever the answers take (open loop); default 10
   --duration D      how long: seconds (30) or a duration (30s, 2m); default 10s
   --header 'n: v'   a request header (repeatable), e.g. --header 'canary: true'
-  --by HEADER       the response header that names the serving instance or version; default: the first
-                    of x-served-version, x-served-by that responses carry
+  --by HEADER       the response header that names the serving instance and version; default
+                    x-served-by (the gateway's), counted by its version= part
   path              through the gateway; default /api/products
 
 Each second prints the answers that arrived in it: successes, failures by status, p50/p99 latency
@@ -26,10 +26,15 @@ export interface LoadOptions {
 }
 
 /**
- * Response headers that name what served a request, tried in order: the version, then the instance.
- * The gateway sets them on every response it relays.
+ * The response header that names what served a request: the gateway's
+ * `x-served-by: product-service-2; version=v2`, counted by its version (by the instance without one).
  */
-export const SPLIT_HEADERS = ['x-served-version', 'x-served-by'];
+export const SPLIT_HEADERS = ['x-served-by'];
+
+/** What a split header counts: its `version=` parameter when it has one, else the whole value. */
+export function servedByKey(value: string): string {
+  return /(?:^|;)\s*version=([^;\s]+)/.exec(value)?.[1] ?? value.trim();
+}
 
 export function parseLoadArgs(argv: readonly string[]): LoadOptions | 'help' {
   let parsed;

@@ -1,6 +1,6 @@
 import { toolEnvironment } from '@lab/stack-state';
 
-import { LOAD_USAGE, parseLoadArgs, type LoadOptions } from './load-args';
+import { LOAD_USAGE, parseLoadArgs, servedByKey, type LoadOptions } from './load-args';
 import { formatSummary, summarize, type LoadSample } from './load-stats';
 import { runOpenLoop } from './open-loop';
 import { UsageError } from './usage-error';
@@ -62,7 +62,7 @@ async function send(url: URL, options: LoadOptions, dueAt: number, timeoutMs: nu
     return {
       status: response.status,
       latencyMs: performance.now() - dueAt,
-      ...(servedBy !== undefined && servedBy !== null ? { servedBy } : {}),
+      ...(servedBy !== undefined && servedBy !== null ? { servedBy: servedByKey(servedBy) } : {}),
     };
   } catch {
     return { status: 'error', latencyMs: performance.now() - dueAt };
