@@ -1,10 +1,11 @@
 import { CliUsageError, parseCliOptions } from './cli-options';
 
 describe('parseCliOptions', () => {
-  it('defaults to 127.0.0.1:8500 without ACLs', () => {
+  it('defaults to 127.0.0.1:8500 with ACLs on', () => {
     expect(parseCliOptions([], {})).toEqual({
       host: '127.0.0.1',
       port: 8500,
+      acl: 'on',
       dnsTtlSeconds: 0,
       dnsOnlyPassing: false,
       logLevel: 'info',
@@ -25,6 +26,10 @@ describe('parseCliOptions', () => {
       logLevel: 'debug',
     });
     expect(parseCliOptions(['--port', '0', '--host', '::1'], env)).toMatchObject({ host: '::1', port: 0 });
+    expect(parseCliOptions(['--acl', 'off', '--acl-file', 'acl.json'], {})).toMatchObject({
+      acl: 'off',
+      aclFile: 'acl.json',
+    });
   });
 
   it('reads the Eureka settings from variables', () => {
@@ -51,6 +56,7 @@ describe('parseCliOptions', () => {
     [['--verbose'], {}, "Unknown option '--verbose'"],
     [[], { DEV_REGISTRY_ACL_TOKEN: '' }, 'DEV_REGISTRY_ACL_TOKEN must not be empty'],
     [[], { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [[], { DEV_REGISTRY_ACL: 'maybe' }, 'DEV_REGISTRY_ACL must be on or off'],
     [['--dns-port', '65536'], {}, '--dns-port must be an integer'],
     [['--dns-ttl', '1.5s'], {}, '--dns-ttl must be a duration in whole seconds'],
     [[], { DEV_REGISTRY_DNS_TTL: 'soon' }, 'DEV_REGISTRY_DNS_TTL must be a duration'],

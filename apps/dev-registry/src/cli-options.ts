@@ -9,9 +9,11 @@ export class CliUsageError extends Error {
 export const usage =
   'usage: dev-registry [--host H (default 127.0.0.1)] [--port N (default 8500; 0 = free port)]\n' +
   '                    [--dns-port N (default 8600, free when --port is 0)] [--dns-ttl DURATION (default 0s)] [--dns-only-passing]\n' +
+  '                    [--acl on|off (default on)] [--acl-file FILE (policies and tokens, JSON)]\n' +
   'environment: DEV_REGISTRY_HOST, DEV_REGISTRY_PORT, DEV_REGISTRY_DNS_PORT, DEV_REGISTRY_DNS_TTL,\n' +
   '             DEV_REGISTRY_DNS_ONLY_PASSING, DEV_REGISTRY_EUREKA_SELF_PRESERVATION, DEV_REGISTRY_EUREKA_EVICTION_INTERVAL,\n' +
-  '             DEV_REGISTRY_ACL_TOKEN, LOG_LEVEL (flags win over the environment)';
+  '             DEV_REGISTRY_ACL, DEV_REGISTRY_ACL_FILE, DEV_REGISTRY_ACL_TOKEN (the management token; generated\n' +
+  '             and printed when ACLs are on and it is unset), LOG_LEVEL (flags win over the environment)';
 
 const port = z
   .string()
@@ -52,7 +54,9 @@ const settingsSchema = z.object({
   dnsOnlyPassing: flag.default(false),
   eurekaSelfPreservation: flag.optional(),
   eurekaEvictionIntervalMs: positiveDuration.optional(),
-  aclToken: z.string().min(1, 'must not be empty (unset it to disable ACLs)').optional(),
+  acl: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  aclFile: z.string().trim().min(1, 'must not be empty').optional(),
+  aclToken: z.string().min(1, 'must not be empty (unset it to have one generated)').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -67,6 +71,8 @@ const SOURCES = {
   dnsOnlyPassing: { flag: 'dns-only-passing', variable: 'DEV_REGISTRY_DNS_ONLY_PASSING', boolean: true },
   eurekaSelfPreservation: { variable: 'DEV_REGISTRY_EUREKA_SELF_PRESERVATION' },
   eurekaEvictionIntervalMs: { variable: 'DEV_REGISTRY_EUREKA_EVICTION_INTERVAL' },
+  acl: { flag: 'acl', variable: 'DEV_REGISTRY_ACL' },
+  aclFile: { flag: 'acl-file', variable: 'DEV_REGISTRY_ACL_FILE' },
   aclToken: { variable: 'DEV_REGISTRY_ACL_TOKEN' },
   logLevel: { variable: 'LOG_LEVEL' },
 } satisfies Record<keyof CliOptions, { flag?: string; variable: string; boolean?: boolean }>;

@@ -5,9 +5,12 @@ import { dnsCatalogOf } from './dns/catalog-view';
 import { respondToQuery } from './dns/dns-responder';
 import { startDnsServer, type DnsServer } from './dns/dns-server';
 import type { EurekaOptions } from './eureka/eureka-options';
+import { AclTokens, aclConfigSchema, type AclConfigInput } from './acl/acl-tokens';
 import { createRegistryCore } from './registry';
 
 export type { EurekaOptions } from './eureka/eureka-options';
+export type { AclConfigInput } from './acl/acl-tokens';
+export type { Rules as AclRules } from './acl/acl-rules';
 
 export interface DevRegistryOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -18,9 +21,13 @@ export interface DevRegistryOptions {
   /** Check intervals below this are raised to it. Consul's floor is 1000 ms; tests lower it. */
   minCheckIntervalMs?: number;
   /**
-   * When set, requests need this token (X-Consul-Token, Bearer, ?token=, or the password of HTTP
-   * Basic auth, which is how Eureka clients send it); others get 403.
+   * Consul's ACLs, default deny: a management token with every right, policies in Consul's rule
+   * language (JSON) and tokens holding policies or service identities. A token is read from
+   * X-Consul-Token, Bearer, ?token= or the password of HTTP Basic auth (Eureka clients). Unset: no
+   * ACLs, every request may do everything (the `dev-registry` command turns them on by default).
    */
+  acl?: AclConfigInput;
+  /** Shorthand for `acl: { managementToken: aclToken }`: one token with every right. */
   aclToken?: string;
   /**
    * Port of Consul's DNS interface, UDP and TCP; 0 picks a free one, false turns DNS off. Default
@@ -59,6 +66,7 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   const minCheckIntervalMs = options.minCheckIntervalMs ?? 1_000;
   if (!(minCheckIntervalMs > 0)) throw new RangeError('minCheckIntervalMs must be greater than 0');
   if (options.aclToken === '') throw new RangeError('aclToken must not be empty (omit it to disable ACLs)');
+  const acl = aclOf(options);
   const dnsOptions = {
     domain: 'consul',
     ttlSeconds: options.dnsTtlSeconds ?? 0,
@@ -71,7 +79,7 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   if (!(Number.isInteger(dnsOptions.udpAnswerLimit) && dnsOptions.udpAnswerLimit >= 1))
     throw new RangeError('dnsUdpAnswerLimit must be a whole number, 1 or more');
 
-  const core = createRegistryCore({ logger, minCheckIntervalMs, aclToken: options.aclToken, eureka: options.eureka });
+  const core = createRegistryCore({ logger, minCheckIntervalMs, acl, eureka: options.eureka });
   const server = createServer(core.handle);
   const port = options.port ?? 8500;
   await listen(server, port, host);
@@ -96,7 +104,7 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
   const httpPort = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(host)}:${httpPort}`;
   logger.info(
-    { url, dns: core.listeners.dns, acl: options.aclToken !== undefined, minCheckIntervalMs },
+    { url, dns: core.listeners.dns, acl: acl ? 'default deny' : 'off', minCheckIntervalMs },
     'dev-registry listening',
   );
 
@@ -113,6 +121,18 @@ export async function startDevRegistry(options: DevRegistryOptions = {}): Promis
     return closing;
   };
   return { url, eurekaUrl: `${url}/eureka`, port: httpPort, dns: core.listeners.dns, close };
+}
+
+/** The ACL set-up, checked whole before anything listens; a RangeError names each bad field. */
+function aclOf(options: DevRegistryOptions): AclTokens | undefined {
+  const input = options.acl ?? (options.aclToken === undefined ? undefined : { managementToken: options.aclToken });
+  if (input === undefined) return undefined;
+  const result = aclConfigSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `acl.${issue.path.join('.')}: ${issue.message}`);
+    throw new RangeError(problems.join('; '));
+  }
+  return new AclTokens(result.data);
 }
 
 /** Fisher-Yates, in place: Consul shuffles DNS answers so clients spread their load. */

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent } from './agent/agent';
 import { Reaper } from './agent/reaper';
+import type { AclTokens } from './acl/acl-tokens';
 import { createDispatcher } from './api/dispatcher';
+import { aclRoutes } from './api/routes/acl-routes';
 import { agentRoutes } from './api/routes/agent-routes';
 import { catalogRoutes } from './api/routes/catalog-routes';
 import type { ApiDeps, Listeners } from './api/routes/deps';
@@ -21,7 +23,7 @@ import { KvStore } from './state/kv-store';
 export interface RegistryCoreOptions {
   logger: Logger;
   minCheckIntervalMs: number;
-  aclToken?: string;
+  acl?: AclTokens;
   eureka?: EurekaOptions;
 }
 
@@ -55,6 +57,7 @@ export function createRegistryCore(options: RegistryCoreOptions): RegistryCore {
   const handle = createDispatcher({
     routes: [
       ...statusRoutes(),
+      ...aclRoutes(),
       ...agentRoutes(deps),
       ...healthRoutes(deps),
       ...catalogRoutes(deps),
@@ -63,7 +66,7 @@ export function createRegistryCore(options: RegistryCoreOptions): RegistryCore {
       ...eurekaRoutes({ registry: eureka, defaultLeaseDurationMs: eurekaOptions.defaultLeaseDurationMs, logger }),
     ],
     logger,
-    aclToken: options.aclToken,
+    acl: options.acl,
   });
   return {
     ...deps,

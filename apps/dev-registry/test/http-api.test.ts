@@ -188,11 +188,12 @@ describe('ACL token', () => {
   });
   afterAll(() => registry.close());
 
-  it('refuses requests without the token with 403 "Permission denied"', async () => {
-    for (const path of ['/v1/agent/services', '/v1/health/service/web', '/v1/kv/x']) {
+  it('refuses requests without the token with 403 "Permission denied", and filters lists as Consul does', async () => {
+    for (const path of ['/v1/agent/self', '/v1/kv/x']) {
       const response = await call(registry.url, path);
       expect([path, response.status, response.text]).toEqual([path, 403, 'Permission denied']);
     }
+    expect((await call(registry.url, '/v1/health/service/web')).json()).toEqual([]);
     expect((await call(registry.url, '/v1/kv/x', { headers: { 'x-consul-token': 'wrong' } })).status).toBe(403);
     expect((await put(registry.url, '/v1/agent/service/register', { Name: 'web' })).status).toBe(403);
   });

@@ -25,9 +25,9 @@ Options:
   -h, --help
 
 Keys are relative to config/<service>/ in the KV store: flags/bulk-discount or flags.bulk-discount.
-Connection settings come from CONSUL_URL, CONSUL_TOKEN, ETCD_ENDPOINTS, ZOOKEEPER_CONNECT and
-EUREKA_CONFIG_KV_URL; those not set
-are the running stack's (npm start writes them to .dev-stack/state.json, or where DEV_STACK_STATE says).
+Connection settings come from CONSUL_URL, CONSUL_TOKEN (else CONSUL_HTTP_TOKEN), ETCD_ENDPOINTS,
+ZOOKEEPER_CONNECT and EUREKA_CONFIG_KV_URL; those not set are the running stack's (npm start writes them
+to .dev-stack/state.json, or where DEV_STACK_STATE says).
 Exit codes: 0 ok, 1 differences found (diff) or key not set (get), 2 usage or connection error.`;
 
 export interface CliArgs {

@@ -30,8 +30,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    // The running stack of `npm start` says where its registry is, unless the environment says otherwise.
-    settings = loadConfig(cliEnvironment, toolEnvironment(io.env).env, {
+    // The running stack of `npm start` says where its registry is, unless the environment says otherwise;
+    // Consul's own variable, CONSUL_HTTP_TOKEN, stands in for the services' CONSUL_TOKEN.
+    const env = toolEnvironment(io.env).env;
+    const ownToken = env.CONSUL_TOKEN !== undefined || env.CONSUL_TOKEN_FILE !== undefined;
+    settings = loadConfig(cliEnvironment, ownToken ? env : { ...env, CONSUL_TOKEN: env.CONSUL_HTTP_TOKEN }, {
       secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN', 'CONSUL_KEY'],
     });
   } catch (error) {

@@ -61,7 +61,7 @@ ${canaryLine(stack)}${
       ? `Dashboard: ${stack.dashboardUrl}/   (live view of every instance, breaker, flag and route; sign in with the admin token: ${stack.adminToken})
 `
       : ''
-  }Registry:  ${stack.registry.backend} at ${stack.registry.address}${state.registry.uiUrl ? `   (web UI: ${state.registry.uiUrl}; services: curl ${stack.registry.address}/v1/catalog/services)` : ''}${dnsLine(stack.registry.dns)}
+  }Registry:  ${stack.registry.backend} at ${stack.registry.address}${state.registry.uiUrl ? `   (web UI: ${state.registry.uiUrl}; services: curl ${stack.registry.address}/v1/catalog/services)` : ''}${dnsLine(stack.registry.dns)}${aclLine(stack.registry)}
 Admin:     ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin-dev-password'}
 Logs:      ${options.logs === 'files' ? stack.logDir : 'streamed above'}
 Secrets:   ${stack.credentialsDir}   (this stack's signing key and service client secrets; removed at stop)
@@ -102,6 +102,12 @@ function canaryLine(stack: RunningStack): string {
   if (canaries.length === 0) return '';
   return `Canary:    ${canaries.map((i) => `${i.id} runs ${i.version}`).join(', ')}   (try: curl -si -H 'canary: true' ${stack.gatewayUrl}/api/products | grep -i x-served-by; the rest is split 90/10 by config/gateway)
 `;
+}
+
+/** Whether the registry enforces ACLs; its management token is among the export lines (CONSUL_HTTP_TOKEN). */
+function aclLine(registry: RunningStack['registry']): string {
+  if (!registry.tokens) return '';
+  return `\nACLs:      on, default deny: writes need a token, each service holds its own; yours is CONSUL_HTTP_TOKEN below`;
 }
 
 function dnsLine(dns: RunningStack['registry']['dns']): string {

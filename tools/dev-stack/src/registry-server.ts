@@ -5,11 +5,25 @@ import { createRegistry, type ServiceRegistry } from '@lab/discovery';
 import { startLocalEtcd, startLocalZookeeper } from '@lab/testing';
 
 import type { ManagedProcess } from './managed-process';
+import { createRegistryAcl, type RegistryAcl } from './registry-acl';
+import type { StackApp } from './stack-instances';
 import { freePort, preferredDnsPort } from './ports';
 import { waitForHttpOk } from './wait';
 
 export const BACKENDS = ['consul', 'etcd', 'zookeeper', 'eureka'] as const;
 export type Backend = (typeof BACKENDS)[number];
+
+/** Who may do what in the registry: Consul ACL tokens (dev-registry's, or the environment's CONSUL_HTTP_TOKEN). */
+export interface RegistryTokens {
+  /** Every right: CONSUL_HTTP_TOKEN for a person at the shell. */
+  management: string;
+  /** Writes config/ only: the config tooling. */
+  configWriter: string;
+  /** Reads everything, writes nothing. */
+  readOnly: string;
+  /** An app's own token: registers its own name only, reads the catalog and config/. */
+  forApp(app: StackApp): string;
+}
 
 /** The registry every process of the stack talks to, and the environment that points them at it. */
 export interface RegistryServer {
@@ -22,6 +36,9 @@ export interface RegistryServer {
   env: Record<string, string>;
   /** Whether the stack started it (and so stops it). */
   owned: boolean;
+  /** The ACL tokens, when the registry has ACLs (dev-registry always; a given Consul with CONSUL_HTTP_TOKEN). */
+  tokens?: RegistryTokens;
+  /** A client of the registry with the read-only token. */
   client(): ServiceRegistry;
   /** Kills the registry (SIGKILL) and leaves it down, as a crash would. Only for a registry the stack owns. */
   crash(): Promise<void>;
@@ -38,6 +55,8 @@ export interface RegistryServerOptions {
   root: string;
   spawnNode(name: string, script: string, args: string[], env?: Record<string, string>): ManagedProcess;
   timeoutMs: number;
+  /** The apps that get a registry token of their own. */
+  apps: readonly StackApp[];
 }
 
 /**
@@ -52,14 +71,16 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       const given = o.env.CONSUL_URL;
       const own = given ? undefined : await launchDevRegistry(o, {});
       const consulUrl = given ?? own!.address;
+      const tokens = own ? own.tokens : sharedToken(o.env.CONSUL_HTTP_TOKEN);
       return {
         backend: 'consul',
         address: consulUrl,
         ...(own ? { dns: own.dns } : {}),
         env: { DISCOVERY_BACKEND: 'consul', CONSUL_URL: consulUrl },
         owned: !given,
+        ...(tokens ? { tokens } : {}),
         ...ownedLifecycle(own),
-        client: () => createRegistry({ backend: 'consul', consulUrl }),
+        client: () => createRegistry({ backend: 'consul', consulUrl, consulToken: tokens?.readOnly }),
       };
     }
     case 'eureka': {
@@ -95,11 +116,13 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
           ...(token ? { EUREKA_TOKEN: token } : {}),
         },
         owned: !given,
+        ...(own ? { tokens: own.tokens } : {}),
         ...ownedLifecycle(own),
         client: () =>
           createRegistry({
             backend: 'eureka',
             eurekaUrl,
+            eurekaToken: own?.tokens.readOnly,
             eurekaRenewalIntervalMs: ms(timings.EUREKA_RENEWAL_INTERVAL),
             eurekaLeaseDurationMs: ms(timings.EUREKA_LEASE_DURATION),
             eurekaFetchIntervalMs: ms(timings.EUREKA_FETCH_INTERVAL),
@@ -153,6 +176,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
 interface OwnDevRegistry {
   address: string;
   dns: NonNullable<RegistryServer['dns']>;
+  /** Its ACL tokens: ACLs are on, default deny, with tokens made for this stack. */
+  tokens: RegistryTokens;
   crash(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -167,12 +192,14 @@ async function launchDevRegistry(o: RegistryServerOptions, env: Record<string, s
     o.port === 0 ? { port: 0, note: 'a free port, as --registry-port 0 asks' } : await preferredDnsPort(8600);
   let dnsPort = wanted.port;
   let registry: ManagedProcess | undefined;
+  // ACLs on, default deny: each stack makes its own tokens, removed when it stops (kept across restarts).
+  const acl = await createRegistryAcl(o.root, path.join(o.root, '.data'), o.apps);
   // dev-registry keeps everything in memory: each launch starts empty (on the same ports).
   const launch = async () => {
-    const args = ['--host', '127.0.0.1', '--port', String(port), '--dns-port', String(dnsPort)];
+    const args = ['--host', '127.0.0.1', '--port', String(port), '--dns-port', String(dnsPort), '--acl-file', acl.file];
     registry = o.spawnNode('dev-registry', script, args, env);
     await waitForHttpOk(`${address}/v1/status/leader`, registry, o.timeoutMs);
-    dnsPort = await dnsPortOf(address, o.env);
+    dnsPort = await dnsPortOf(address, acl.managementToken);
   };
   await launch();
   const crash = async () => {
@@ -182,12 +209,16 @@ async function launchDevRegistry(o: RegistryServerOptions, env: Record<string, s
   return {
     address,
     dns: { host: '127.0.0.1', port: dnsPort, note: wanted.note },
+    tokens: tokensOf(acl),
     crash,
     restart: async () => {
       await crash();
       await launch();
     },
-    stop: async () => registry?.stop(),
+    stop: async () => {
+      await registry?.stop();
+      await acl.remove();
+    },
   };
 }
 
@@ -200,10 +231,24 @@ function ownedLifecycle(own: OwnDevRegistry | undefined): Pick<RegistryServer, '
   };
 }
 
+function tokensOf(acl: RegistryAcl): RegistryTokens {
+  return {
+    management: acl.managementToken,
+    configWriter: acl.configWriterToken,
+    readOnly: acl.readOnlyToken,
+    forApp: (app) => acl.tokenFor(app),
+  };
+}
+
+/** A Consul the environment names, with its CONSUL_HTTP_TOKEN: one token for every role, the operator's choice. */
+function sharedToken(token: string | undefined): RegistryTokens | undefined {
+  if (!token) return undefined;
+  return { management: token, configWriter: token, readOnly: token, forApp: () => token };
+}
+
 /** The DNS port a dev-registry reports where Consul does: DebugConfig.DNSPort of /v1/agent/self. */
-async function dnsPortOf(address: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const token = env.DEV_REGISTRY_ACL_TOKEN ?? env.CONSUL_HTTP_TOKEN;
-  const response = await fetch(`${address}/v1/agent/self`, { headers: token ? { 'x-consul-token': token } : {} });
+async function dnsPortOf(address: string, token: string): Promise<number> {
+  const response = await fetch(`${address}/v1/agent/self`, { headers: { 'x-consul-token': token } });
   const self = (await response.json()) as { DebugConfig?: { DNSPort?: number } };
   const port = self.DebugConfig?.DNSPort;
   if (!response.ok || typeof port !== 'number' || port <= 0)

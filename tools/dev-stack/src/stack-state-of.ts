@@ -8,7 +8,8 @@ import type { RunningStack } from './stack';
  */
 export function stackStateOf(stack: RunningStack, o: { pid: number; adminTokenFile: string }): StackState {
   const { registry } = stack;
-  const token = registry.env.CONSUL_HTTP_TOKEN ?? registry.env.CONSUL_TOKEN;
+  // The management token: a person's tools (config, chaos, load, lab, Consul's CLI) act with every right.
+  const token = registry.tokens?.management ?? registry.env.CONSUL_HTTP_TOKEN ?? registry.env.CONSUL_TOKEN;
   return {
     version: 1,
     pid: o.pid,

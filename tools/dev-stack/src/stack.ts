@@ -6,7 +6,7 @@ import type { ServiceRegistry } from '@lab/discovery';
 import { SERVICES, type ServiceName } from './args';
 import { createDevCredentials, type DevCredentials } from './dev-credentials';
 import { freePort, preferredPort } from './ports';
-import { startRegistryServer, type Backend, type RegistryServer } from './registry-server';
+import { startRegistryServer, type Backend, type RegistryServer, type RegistryTokens } from './registry-server';
 import { StackDatabases, type DatabaseUrls } from './stack-databases';
 import { StackInstances, type StackApp, type StackInstance } from './stack-instances';
 import { StackProcesses } from './stack-processes';
@@ -58,6 +58,12 @@ export interface RunningStack {
     crash(): Promise<void>;
     /** Kill it if it runs and start it again on the same address, empty. */
     restart(): Promise<void>;
+    /**
+     * Its ACL tokens (Consul's): `management` is what `npm start` prints as CONSUL_HTTP_TOKEN;
+     * `configWriter` writes config/ only; `readOnly` reads everything. Undefined without ACLs
+     * (etcd, ZooKeeper, a given Consul without CONSUL_HTTP_TOKEN).
+     */
+    tokens?: RegistryTokens;
   };
   logDir: string;
   /** Every service's ADMIN_TOKEN (for /admin/* and the dashboard): the environment's, else one made for this stack. */
@@ -102,7 +108,17 @@ const PER_PROCESS = [
   ]),
   'JWKS_URL',
   'AUTH_TOKEN_URL',
+  // Registry tokens are per app; a shell's CONSUL_TOKEN would give every app the same rights.
+  'CONSUL_TOKEN',
+  'CONSUL_TOKEN_FILE',
+  'DASHBOARD_CONFIG_TOKEN',
+  'DASHBOARD_CONFIG_TOKEN_FILE',
+  'EUREKA_TOKEN',
+  'EUREKA_TOKEN_FILE',
 ];
+
+/** Every app the stack runs, each registering under its own name with its own registry token. */
+const STACK_APPS: readonly StackApp[] = [...SERVICES, 'gateway', 'dashboard'];
 
 /**
  * Starts the embedded default as separate processes: dev-registry (the Consul API), one embedded
@@ -139,6 +155,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       root,
       timeoutMs,
       spawnNode: (name, script, args, extra) => processes.spawn(name, script, args, { ...env, ...extra }),
+      apps: STACK_APPS,
     });
     client = registry.client();
     const what = !registry.owned
@@ -149,7 +166,17 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
           ? 'dev-registry (Eureka API; live configuration in its Consul KV)'
           : backend;
     progress(`${registry.owned ? 'started' : 'using'} ${what} at ${registry.address}`);
-    await seedConfig(processes, { ...env, ...registry.env }, progress, timeoutMs);
+    const tokens = registry.tokens;
+    const configWriter: NodeJS.ProcessEnv = tokens ? { CONSUL_TOKEN: tokens.configWriter } : {};
+    await seedConfig(processes, { ...env, ...registry.env, ...configWriter }, progress, timeoutMs);
+    // Each app registers with its own token; the dashboard writes config with the config tooling's.
+    const registryEnv = (app: StackApp): NodeJS.ProcessEnv =>
+      tokens
+        ? {
+            CONSUL_TOKEN: tokens.forApp(app),
+            ...(app === 'dashboard' ? { DASHBOARD_CONFIG_TOKEN: tokens.configWriter } : {}),
+          }
+        : {};
 
     const databases = await StackDatabases.open({
       processes,
@@ -173,16 +200,24 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     const authPort = await instances.portFor('auth-service', 0);
     const trust = (credentials = await createDevCredentials(path.join(root, '.data'), `http://127.0.0.1:${authPort}`));
     progress(`signing key and service client secrets made for this stack in ${trust.dir}`);
+    const serviceTrust = { envFor: (service: ServiceName) => ({ ...trust.envFor(service), ...registryEnv(service) }) };
     await instances.startServices({
       databases,
       replicas,
       canary: (service) => options.canary?.includes(service) ?? false,
-      trust,
+      trust: serviceTrust,
       firstPorts: { 'auth-service': authPort },
     });
     const gatewayPort = options.gatewayPort === 0 ? await freePort() : (options.gatewayPort ?? 8080);
-    const gateway = await instances.launch('gateway', 0, gatewayPort, trust.envFor('gateway'));
-    const dashboard = await launchDashboard(instances, options.dashboardPort ?? (options.freePorts ? 0 : undefined));
+    const gateway = await instances.launch('gateway', 0, gatewayPort, {
+      ...trust.envFor('gateway'),
+      ...registryEnv('gateway'),
+    });
+    const dashboard = await launchDashboard(
+      instances,
+      options.dashboardPort ?? (options.freePorts ? 0 : undefined),
+      registryEnv('dashboard'),
+    );
 
     const healthyIds = healthyIdsIn(client);
     await waitUntilRegistered(healthyIds, instances.all, timeoutMs);
@@ -231,6 +266,7 @@ function stackHandle(o: {
       dns: registry.dns,
       crash: () => registry.crash(),
       restart: () => registry.restart(),
+      ...(registry.tokens ? { tokens: registry.tokens } : {}),
     },
     registryClient: o.client,
     logDir: o.processes.logDir,
@@ -254,10 +290,11 @@ function stackHandle(o: {
 async function launchDashboard(
   instances: StackInstances,
   port: number | false | undefined,
+  env: NodeJS.ProcessEnv,
 ): Promise<StackInstance | undefined> {
   if (port === false) return undefined;
   const chosen = port === 0 ? await freePort() : await preferredPort(port ?? 8090);
-  return instances.launch('dashboard', 0, chosen, {});
+  return instances.launch('dashboard', 0, chosen, env);
 }
 
 /** Ids of the instances of `service` the registry reports healthy now. */

@@ -1,5 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Authorizer } from '../acl/acl-tokens';
+import type { Resource } from '../acl/acl-rules';
+import { HttpError } from './http-error';
 
 /**
  * The token a client sent: X-Consul-Token, `Authorization: Bearer`, `?token=` (Consul's ways), or
@@ -19,9 +21,10 @@ export function requestToken(req: IncomingMessage, query: URLSearchParams): stri
   return query.get('token') ?? undefined;
 }
 
-/** A constant-time comparison against the one token this registry accepts. */
-export function tokenMatcher(expected: string): (candidate: string | undefined) => boolean {
-  const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-  const wanted = digest(expected);
-  return (candidate) => candidate !== undefined && timingSafeEqual(digest(candidate), wanted);
+/** Consul's answer to a request its token does not allow. */
+export const permissionDenied = (): HttpError => new HttpError(403, 'Permission denied');
+
+/** Throws 403 "Permission denied" unless the token may `wanted` the named resource. */
+export function requireAccess(acl: Authorizer, resource: Resource, name: string, wanted: 'read' | 'write'): void {
+  if (!acl.allows(resource, name, wanted)) throw permissionDenied();
 }

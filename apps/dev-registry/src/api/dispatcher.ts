@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@lab/common';
-import { requestToken, tokenMatcher } from './acl';
+import { allowEverything, type AclTokens } from '../acl/acl-tokens';
+import { requestToken } from './acl';
 import { HttpError } from './http-error';
 import { sendText } from './respond';
 import { Router, type Method, type Route } from './router';
@@ -8,8 +9,8 @@ import { Router, type Method, type Route } from './router';
 export interface DispatcherOptions {
   routes: readonly Route[];
   logger: Logger;
-  /** When set, every non-public route needs this token. */
-  aclToken?: string;
+  /** When set, requests are authorized by their token (Consul's ACLs, default deny). */
+  acl?: AclTokens;
 }
 
 const METHODS = new Set<string>(['GET', 'PUT', 'POST', 'DELETE']);
@@ -17,7 +18,6 @@ const METHODS = new Set<string>(['GET', 'PUT', 'POST', 'DELETE']);
 /** Turns a request into a route call: 404, 405, 403 and error answers are decided here. */
 export function createDispatcher(options: DispatcherOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const router = new Router(options.routes);
-  const accepts = options.aclToken === undefined ? undefined : tokenMatcher(options.aclToken);
   const { logger } = options;
 
   const dispatch = async (
@@ -33,8 +33,9 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     if (!handler) {
       throw new HttpError(405, `method ${method} not allowed`, { allow: Object.keys(match.route.methods).join(', ') });
     }
-    if (accepts && !match.route.public && !accepts(requestToken(req, query)))
-      throw new HttpError(403, 'Permission denied');
+    const held = options.acl?.resolve(requestToken(req, query));
+    // Consul's answer to a secret it does not know, whatever the route needs.
+    if (options.acl && !held && !match.route.public) throw new HttpError(403, 'ACL not found');
 
     let param: string;
     try {
@@ -46,7 +47,15 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    await handler({ req, res, query, param, signal: abort.signal });
+    await handler({
+      req,
+      res,
+      query,
+      param,
+      signal: abort.signal,
+      acl: held?.authorizer ?? allowEverything,
+      token: held?.info,
+    });
   };
 
   return (req, res) => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authorizer, TokenInfo } from '../acl/acl-tokens';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
@@ -10,6 +11,10 @@ export interface RequestContext {
   param: string;
   /** Aborts when the client disconnects before the answer is written. */
   signal: AbortSignal;
+  /** What the request's token may do (everything when the registry runs without ACLs). */
+  acl: Authorizer;
+  /** The request's token, when the registry runs with ACLs. */
+  token?: TokenInfo;
 }
 
 export type Handler = (ctx: RequestContext) => void | Promise<void>;

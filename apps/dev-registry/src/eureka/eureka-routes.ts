@@ -1,9 +1,10 @@
 // Eureka's REST operations, under Netflix's `/eureka/v2` and Spring Cloud Netflix's `/eureka`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { permissionDenied, requireAccess } from '../api/acl';
 import { HttpError, badRequest, notFound } from '../api/http-error';
 import { parseJson, readBody } from '../api/request-body';
 import { sendEmpty } from '../api/respond';
-import type { RequestContext, Route } from '../api/router';
+import type { Handler, RequestContext, Route } from '../api/router';
 import { validate } from '../api/validate';
 import type { Logger } from '@lab/common';
 import {
@@ -31,7 +32,29 @@ export interface EurekaRouteDeps {
 }
 
 export function eurekaRoutes(deps: EurekaRouteDeps): Route[] {
-  return EUREKA_PREFIXES.flatMap((prefix) => routesUnder(prefix, deps));
+  return EUREKA_PREFIXES.flatMap((prefix) => routesUnder(prefix, deps)).map(guarded);
+}
+
+/**
+ * Eureka's ACLs, in Consul's terms: a write under apps/<app> needs service write on the app's name in
+ * lower case (so a service's own token registers it), a read needs read on every service, since
+ * Eureka's answers list the whole registry.
+ */
+function guarded(route: Route): Route {
+  const guard =
+    (method: string, handler: Handler): Handler =>
+    (ctx) => {
+      if (method === 'GET') {
+        if (!ctx.acl.allowsAllUnder('service', '', 'read')) throw permissionDenied();
+      } else {
+        requireAccess(ctx.acl, 'service', (pathParts(ctx.param)[0] ?? '').toLowerCase(), 'write');
+      }
+      return handler(ctx);
+    };
+  const methods = Object.fromEntries(
+    Object.entries(route.methods).map(([method, handler]) => [method, guard(method, handler)]),
+  );
+  return { ...route, methods };
 }
 
 function routesUnder(prefix: string, deps: EurekaRouteDeps): Route[] {

@@ -61,9 +61,8 @@ export async function startLabStack(lab: LabDefinition, onProgress?: (message: s
       DEV_STACK_STATE: stateFile,
       ADMIN_TOKEN_FILE: adminTokenFile,
       CONSUL_HTTP_ADDR: stack.registry.address,
-      // The stack's registry accepts every request without a token today; a lab still sends the
-      // header, so the same commands work against a registry with ACLs.
-      CONSUL_HTTP_TOKEN: '',
+      // The stack's management token, as `npm start` prints it: the registry's ACLs deny writes without one.
+      CONSUL_HTTP_TOKEN: stack.registry.tokens?.management ?? '',
       ...(stack.registry.dns ? { CONSUL_DNS_PORT: String(stack.registry.dns.port) } : {}),
       GW: stack.gatewayUrl,
       ADMIN_TOKEN: stack.adminToken,

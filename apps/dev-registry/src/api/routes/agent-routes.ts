@@ -1,5 +1,6 @@
 import type { TtlUpdate } from '../../agent/agent';
-import type { CheckStatus } from '../../state/types';
+import type { CheckRecord, CheckStatus } from '../../state/types';
+import { requireAccess } from '../acl';
 import type { HttpError } from '../http-error';
 import { badRequest, notFound } from '../http-error';
 import { booleanParam } from '../query';
@@ -11,7 +12,7 @@ import { checkRegistrationSchema, checkUpdateSchema } from '../schemas/check-sch
 import { serviceRegistrationSchema, toRegistration } from '../schemas/service-schema';
 import { validate } from '../validate';
 import type { ApiDeps, Listeners } from './deps';
-import { filterParam, json } from './helpers';
+import { filterParam, json, readable } from './helpers';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -30,6 +31,17 @@ async function jsonBody(ctx: RequestContext): Promise<unknown> {
 export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
   const { node } = store;
 
+  /** Writing a check needs write on its service, or on the node for a node check. */
+  const requireCheckWrite = (ctx: RequestContext, check: CheckRecord | undefined): void => {
+    if (!check) return;
+    if (check.serviceId === '') return requireAccess(ctx.acl, 'node', node.name, 'write');
+    requireAccess(ctx.acl, 'service', store.service(check.serviceId)?.name ?? '', 'write');
+  };
+  const mayReadCheck = (ctx: RequestContext) => (check: { ServiceName: string }) =>
+    check.ServiceName === ''
+      ? ctx.acl.allows('node', node.name, 'read')
+      : ctx.acl.allows('service', check.ServiceName, 'read');
+
   const answerTtl = (ctx: RequestContext, result: TtlUpdate): void => {
     if (result === 'unknown') throw unknownCheck(ctx.param);
     // Consul answers this with a 500; it is the caller's mistake, so here it is a 400.
@@ -39,14 +51,20 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
   const ttlRoute = (verb: string, status: CheckStatus): Route => ({
     path: `/v1/agent/check/${verb}`,
     prefix: true,
-    methods: { PUT: (ctx) => answerTtl(ctx, agent.updateTtl(ctx.param, status, ctx.query.get('note') ?? '')) },
+    methods: {
+      PUT: (ctx) => {
+        requireCheckWrite(ctx, store.check(ctx.param));
+        answerTtl(ctx, agent.updateTtl(ctx.param, status, ctx.query.get('note') ?? ''));
+      },
+    },
   });
 
   return [
     {
       path: '/v1/agent/self',
       methods: {
-        GET: (ctx) =>
+        GET: (ctx) => {
+          requireAccess(ctx.acl, 'agent', node.name, 'read');
           json(ctx, {
             Config: {
               Datacenter: node.datacenter,
@@ -60,21 +78,29 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
             DebugConfig: dnsDebugConfig(listeners),
             Member: member(node.name, node.address, node.datacenter),
             Meta: { 'consul-network-segment': '' },
-          }),
+          });
+        },
       },
     },
     {
       path: '/v1/agent/members',
-      methods: { GET: (ctx) => json(ctx, [member(node.name, node.address, node.datacenter)]) },
+      methods: {
+        GET: (ctx) =>
+          json(
+            ctx,
+            readable(ctx, [member(node.name, node.address, node.datacenter)], (m) =>
+              ctx.acl.allows('node', m.Name, 'read'),
+            ),
+          ),
+      },
     },
     {
       path: '/v1/agent/services',
       methods: {
         GET: (ctx) => {
           const filter = filterParam(ctx);
-          const services = store
-            .allServices()
-            .filter((s) => s.agentManaged)
+          const managed = store.allServices().filter((s) => s.agentManaged);
+          const services = readable(ctx, managed, (s) => ctx.acl.allows('service', s.name, 'read'))
             .map((s) => renderAgentService(s, node.datacenter))
             .filter(filter);
           json(ctx, Object.fromEntries(services.map((s) => [s.ID, s])));
@@ -88,6 +114,7 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
         GET: (ctx) => {
           const service = store.service(ctx.param);
           if (!service?.agentManaged) throw unknownService(ctx.param);
+          requireAccess(ctx.acl, 'service', service.name, 'read');
           json(ctx, renderAgentService(service, node.datacenter));
         },
       },
@@ -99,22 +126,35 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
           const replaceExistingChecks = booleanParam(ctx.query, 'replace-existing-checks');
           const { service, checks } = toRegistration(validate(serviceRegistrationSchema, await jsonBody(ctx)));
           if (service.id === 'consul') throw badRequest('Service ID "consul" is reserved for the registry itself');
+          requireAccess(ctx.acl, 'service', service.name, 'write');
+          // Taking over an ID needs write on the service that holds it too: a token for one service
+          // must not replace another's instance by reusing its ID.
+          const holder = store.service(service.id);
+          if (holder) requireAccess(ctx.acl, 'service', holder.name, 'write');
           agent.registerService(service, checks, replaceExistingChecks);
           sendEmpty(ctx.res);
         },
       },
     },
-    removalRoute('/v1/agent/service/deregister', (id) => agent.deregisterService(id), unknownService),
+    removalRoute(
+      '/v1/agent/service/deregister',
+      (ctx) => {
+        const service = store.service(ctx.param);
+        if (service) requireAccess(ctx.acl, 'service', service.name, 'write');
+      },
+      (id) => agent.deregisterService(id),
+      unknownService,
+    ),
     {
       path: '/v1/agent/checks',
       methods: {
         GET: (ctx) => {
           const filter = filterParam(ctx);
-          const checks = store
+          const defined = store
             .allChecks()
             .filter((c) => c.definition !== undefined)
-            .map((c) => renderCheck(c, store))
-            .filter(filter);
+            .map((c) => renderCheck(c, store));
+          const checks = readable(ctx, defined, mayReadCheck(ctx)).filter(filter);
           json(ctx, Object.fromEntries(checks.map((c) => [c.CheckID, c])));
         },
       },
@@ -125,6 +165,9 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
         PUT: async (ctx) => {
           const check = validate(checkRegistrationSchema, await jsonBody(ctx));
           const serviceId = check.serviceId ?? '';
+          if (serviceId === '') requireAccess(ctx.acl, 'node', node.name, 'write');
+          else requireAccess(ctx.acl, 'service', store.service(serviceId)?.name ?? '', 'write');
+          requireCheckWrite(ctx, store.check(check.checkId ?? check.name!));
           const record = agent.registerCheck({
             checkId: check.checkId ?? check.name!,
             name: check.name!,
@@ -138,7 +181,12 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
         },
       },
     },
-    removalRoute('/v1/agent/check/deregister', (id) => agent.deregisterCheck(id), unknownCheck),
+    removalRoute(
+      '/v1/agent/check/deregister',
+      (ctx) => requireCheckWrite(ctx, store.check(ctx.param)),
+      (id) => agent.deregisterCheck(id),
+      unknownCheck,
+    ),
     ttlRoute('pass', 'passing'),
     ttlRoute('warn', 'warning'),
     ttlRoute('fail', 'critical'),
@@ -147,6 +195,7 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
       prefix: true,
       methods: {
         PUT: async (ctx) => {
+          requireCheckWrite(ctx, store.check(ctx.param));
           const update = validate(checkUpdateSchema, await jsonBody(ctx));
           answerTtl(ctx, agent.updateTtl(ctx.param, update.Status, update.Output ?? ''));
         },
@@ -155,13 +204,19 @@ export function agentRoutes({ store, agent, listeners }: ApiDeps): Route[] {
   ];
 }
 
-/** PUT <path>/:id removing one thing by ID; 404 when there was nothing to remove. */
-function removalRoute(path: string, remove: (id: string) => boolean, unknown: (id: string) => HttpError): Route {
+/** PUT <path>/:id removing one thing by ID, once `authorize` let it; 404 when there was nothing to remove. */
+function removalRoute(
+  path: string,
+  authorize: (ctx: RequestContext) => void,
+  remove: (id: string) => boolean,
+  unknown: (id: string) => HttpError,
+): Route {
   return {
     path,
     prefix: true,
     methods: {
       PUT: (ctx) => {
+        authorize(ctx);
         if (!remove(ctx.param)) throw unknown(ctx.param);
         sendEmpty(ctx.res);
       },

@@ -1,7 +1,7 @@
 import { renderCatalogService, renderNode } from '../render';
 import type { Route } from '../router';
 import type { ApiDeps } from './deps';
-import { blockingRead, filterParam, json } from './helpers';
+import { blockingRead, filterParam, json, readable } from './helpers';
 
 /** Instances carrying every one of `tags` (Consul ANDs repeated `tag` parameters). */
 export function hasAllTags(serviceTags: readonly string[], tags: readonly string[]): boolean {
@@ -16,7 +16,7 @@ export function catalogRoutes({ store, feed }: ApiDeps): Route[] {
         GET: async (ctx) => {
           if (!(await blockingRead(ctx, feed, () => store.servicesTableIndex))) return;
           const byName: Record<string, string[]> = {};
-          for (const service of store.allServices()) {
+          for (const service of readable(ctx, store.allServices(), (s) => ctx.acl.allows('service', s.name, 'read'))) {
             const tags = (byName[service.name] ??= []);
             for (const tag of service.tags) if (!tags.includes(tag)) tags.push(tag);
           }
@@ -32,8 +32,7 @@ export function catalogRoutes({ store, feed }: ApiDeps): Route[] {
           const tags = ctx.query.getAll('tag');
           const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(ctx.param)))) return;
-          const rows = store
-            .instancesOf(ctx.param)
+          const rows = readable(ctx, store.instancesOf(ctx.param), (s) => ctx.acl.allows('service', s.name, 'read'))
             .filter((s) => hasAllTags(s.tags, tags))
             .map((s) => renderCatalogService(store.node, s))
             .filter(filter);
@@ -46,7 +45,10 @@ export function catalogRoutes({ store, feed }: ApiDeps): Route[] {
       methods: {
         GET: async (ctx) => {
           if (!(await blockingRead(ctx, feed, () => store.node.modifyIndex))) return;
-          json(ctx, [renderNode(store.node)]);
+          json(
+            ctx,
+            readable(ctx, [renderNode(store.node)], (n) => ctx.acl.allows('node', n.Node, 'read')),
+          );
         },
       },
     },

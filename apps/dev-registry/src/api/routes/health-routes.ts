@@ -1,14 +1,18 @@
 import { badRequest } from '../http-error';
 import { booleanParam } from '../query';
 import { renderCheck, renderHealthEntry } from '../render';
-import type { Route } from '../router';
+import type { RequestContext, Route } from '../router';
 import { hasAllTags } from './catalog-routes';
 import type { ApiDeps } from './deps';
-import { blockingRead, filterParam, json } from './helpers';
+import { blockingRead, filterParam, json, readable } from './helpers';
 
 const STATES = ['any', 'passing', 'warning', 'critical'];
 
 export function healthRoutes({ store, feed }: ApiDeps): Route[] {
+  const mayReadCheck = (ctx: RequestContext) => (check: { ServiceName: string; Node: string }) =>
+    check.ServiceName === ''
+      ? ctx.acl.allows('node', check.Node, 'read')
+      : ctx.acl.allows('service', check.ServiceName, 'read');
   return [
     {
       path: '/v1/health/service',
@@ -20,8 +24,7 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
           const tags = ctx.query.getAll('tag');
           const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(name)))) return;
-          const entries = store
-            .instancesOf(name)
+          const entries = readable(ctx, store.instancesOf(name), (s) => ctx.acl.allows('service', s.name, 'read'))
             .filter((s) => hasAllTags(s.tags, tags))
             .map((s) => renderHealthEntry(s, store))
             // `passing` drops an instance when any check covering it (node checks included) is
@@ -40,7 +43,8 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
           const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.serviceNameIndex(ctx.param)))) return;
           const checks = store.instancesOf(ctx.param).flatMap((s) => store.checksOfService(s.id));
-          json(ctx, checks.map((c) => renderCheck(c, store)).filter(filter));
+          const rendered = checks.map((c) => renderCheck(c, store));
+          json(ctx, readable(ctx, rendered, mayReadCheck(ctx)).filter(filter));
         },
       },
     },
@@ -55,7 +59,8 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
           const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.checksTableIndex))) return;
           const checks = store.allChecks().filter((c) => state === 'any' || c.status === state);
-          json(ctx, checks.map((c) => renderCheck(c, store)).filter(filter));
+          const rendered = checks.map((c) => renderCheck(c, store));
+          json(ctx, readable(ctx, rendered, mayReadCheck(ctx)).filter(filter));
         },
       },
     },
@@ -67,7 +72,8 @@ export function healthRoutes({ store, feed }: ApiDeps): Route[] {
           const filter = filterParam(ctx);
           if (!(await blockingRead(ctx, feed, () => store.checksTableIndex))) return;
           const checks = ctx.param === store.node.name ? store.allChecks() : [];
-          json(ctx, checks.map((c) => renderCheck(c, store)).filter(filter));
+          const rendered = checks.map((c) => renderCheck(c, store));
+          json(ctx, readable(ctx, rendered, mayReadCheck(ctx)).filter(filter));
         },
       },
     },

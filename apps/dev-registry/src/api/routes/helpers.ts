@@ -39,3 +39,13 @@ export function filterParam(ctx: RequestContext): FilterPredicate {
     throw error;
   }
 }
+
+/**
+ * The items the request's token may read. When some were left out, Consul says so with
+ * X-Consul-Results-Filtered-By-ACLs, so a client can tell "nothing there" from "nothing for you".
+ */
+export function readable<T>(ctx: RequestContext, items: readonly T[], mayRead: (item: T) => boolean): T[] {
+  const kept = items.filter(mayRead);
+  if (kept.length < items.length) ctx.res.setHeader('x-consul-results-filtered-by-acls', 'true');
+  return kept;
+}

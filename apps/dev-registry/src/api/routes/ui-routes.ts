@@ -1,5 +1,6 @@
 import type { CatalogStore } from '../../state/catalog-store';
 import type { CheckRecord, ServiceRecord } from '../../state/types';
+import type { Authorizer } from '../../acl/acl-tokens';
 import type { Route } from '../router';
 import type { ApiDeps } from './deps';
 
@@ -7,7 +8,7 @@ import type { ApiDeps } from './deps';
 export function uiRoutes({ store }: ApiDeps): Route[] {
   const page: Route['methods'] = {
     GET: (ctx) => {
-      const html = renderPage(store);
+      const html = renderPage(store, ctx.acl);
       ctx.res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'content-length': Buffer.byteLength(html),
@@ -38,9 +39,12 @@ export function uiRoutes({ store }: ApiDeps): Route[] {
 const escape = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function renderPage(store: CatalogStore): string {
+function renderPage(store: CatalogStore, acl: Authorizer): string {
   const byName = new Map<string, ServiceRecord[]>();
-  for (const service of store.allServices()) {
+  const all = store.allServices();
+  const shown = all.filter((s) => acl.allows('service', s.name, 'read'));
+  const hidden = all.length - shown.length;
+  for (const service of shown) {
     const list = byName.get(service.name) ?? [];
     list.push(service);
     byName.set(service.name, list);
@@ -65,7 +69,7 @@ body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:
 td,th{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:left;vertical-align:top}small{color:#777;font-weight:normal}
 .passing{color:#137333}.warning{color:#b06000}.critical{color:#c5221f}code{color:#555}</style></head><body>
 <h1>dev-registry <small>single-node, in-memory Consul API for development; datacenter ${escape(store.node.datacenter)}, node ${escape(store.node.name)}</small></h1>
-${sections}</body></html>`;
+${sections}${hidden > 0 ? `<p><small>${hidden} instance${hidden === 1 ? '' : 's'} hidden: this token may not read them (open /ui/?token=&lt;token&gt;)</small></p>` : ''}</body></html>`;
 }
 
 function renderCheck(check: CheckRecord): string {
