@@ -96,8 +96,10 @@ export async function startChaosStack(): Promise<ChaosStack> {
       }
     },
     async setLive(service, key, value) {
+      const token = stack.registry.tokens?.configWriter;
       const res = await fetch(`${stack.registry.address}/v1/kv/config/${service}/${key}`, {
         method: 'PUT',
+        headers: token ? { 'x-consul-token': token } : {},
         body: JSON.stringify(value),
         signal: AbortSignal.timeout(5000),
       });

@@ -124,8 +124,10 @@ describeWithRequirement(
       await step('flag-change', async () => {
         const value = page.locator('#config tr[data-service="order-service"][data-flag="bulk-discount"] .flag-value');
         expect(await value.textContent()).toBe('{"enabled":false}');
+        // Written as the config tooling writes it: with its registry token (ACLs deny it without).
         const written = await fetch(`${stack.registry.address}/v1/kv/config/order-service/flags/bulk-discount`, {
           method: 'PUT',
+          headers: { 'x-consul-token': stack.registry.tokens!.configWriter },
           body: '{"enabled":true,"rolloutPercent":40}',
         });
         expect(written.status).toBe(200);

@@ -297,3 +297,30 @@ describe('config CLI against the dev registry', () => {
     expect(await runCli(['get', '--service', 'order-service', 'logLevel'], overridden.io)).toBe(2);
   });
 });
+
+describe('config CLI against a registry with ACLs', () => {
+  it('writes with CONSUL_HTTP_TOKEN, as `npm start` prints it, and is refused without a token', async () => {
+    const registry = await startDevRegistry({ port: 0, dnsPort: false, aclToken: 'management-token-for-cli' });
+    const run = async (env: NodeJS.ProcessEnv) => {
+      let err = '';
+      const code = await runCli(['set', '--service', 'order-service', 'logLevel', 'debug'], {
+        env: { CONSUL_URL: registry.url, ...env },
+        stdout: { write: () => undefined },
+        stderr: { write: (text: string) => (err += text) },
+      });
+      return { code, err };
+    };
+    try {
+      const refused = await run({});
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('403');
+      expect((await run({ CONSUL_HTTP_TOKEN: 'management-token-for-cli' })).code).toBe(0);
+      const stored = await fetch(`${registry.url}/v1/kv/config/order-service/logLevel?raw`, {
+        headers: { 'x-consul-token': 'management-token-for-cli' },
+      });
+      expect(await stored.text()).toBe('debug');
+    } finally {
+      await registry.close();
+    }
+  });
+});
