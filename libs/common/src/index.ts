@@ -1,5 +1,6 @@
 // The public entry of @lab/common: small helpers every lib shares. It imports nothing of ours.
 export { httpOrigin } from './http-origin';
+export { isHostAddress } from './host-address';
 export { silentLogger, type Logger } from './logger';
 export { describeError, errorMessage } from './error-message';
 export { sleep } from './sleep';

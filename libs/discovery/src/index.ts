@@ -9,6 +9,7 @@ export type {
   InstanceListener,
   InstanceStatus,
   InstanceWatch,
+  RegisteredEntry,
   RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,

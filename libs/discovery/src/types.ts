@@ -40,6 +40,15 @@ export interface ServiceRegistration {
   status?: InstanceStatus;
 }
 
+/** What a registry holds for one instance ID, as far as a keeper checks it. */
+export interface RegisteredEntry {
+  name: string;
+  address: string;
+  port: number;
+  /** The targets of its checks: `http <url>`, `tcp <host:port>`, `ttl`. */
+  checks: string[];
+}
+
 /** An instance matches when it carries every listed tag and every listed meta pair. */
 export interface InstanceFilter {
   tags?: string[];
@@ -86,6 +95,12 @@ export interface ServiceRegistry {
    * when the registry cannot be asked.
    */
   isRegistered(id: string): Promise<boolean>;
+  /**
+   * What the registry holds under `id` now (name, address, port, health check), or undefined when
+   * it holds nothing; for a keeper to see that someone else re-registered its ID elsewhere.
+   * Backends whose entries only their owner can write (etcd leases, ZooKeeper sessions) may leave it out.
+   */
+  registeredAs?(id: string): Promise<RegisteredEntry | undefined>;
   /**
    * Backends that notice a lost registration by themselves (etcd lease lost, ZooKeeper session
    * expired) call `listener` with its id at once, so a keeper need not wait for its next poll.

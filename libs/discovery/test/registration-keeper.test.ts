@@ -57,6 +57,37 @@ describe('RegistrationKeeper against a Consul HTTP API that restarts', () => {
     }
   });
 
+  it('takes its registration back when someone re-registers its ID at another address, port or check', async () => {
+    const server = await startEmbeddedConsul();
+    const registry = new ConsulRegistry({ url: server.url, ...fast });
+    const intruder = new ConsulRegistry({ url: server.url, ...fast });
+    const me = { ...registrationFor('keeper-takeover'), check: { ttl: '30s' } };
+    const keeper = new RegistrationKeeper(registry, me, { checkIntervalMs: CHECK_INTERVAL_MS, maxRetryDelayMs: 200 });
+    const held = async () => {
+      const entry = await registry.registeredAs(me.id);
+      return `${entry?.address}:${entry?.port} ${entry?.checks.join(',')}`;
+    };
+    try {
+      await keeper.start();
+      expect(await held()).toBe('127.0.0.1:4101 ttl');
+      for (const rogue of [
+        { ...me, port: 6666 },
+        { ...me, address: '10.9.9.9' },
+        { ...me, check: { http: 'http://127.0.0.1:6666/health', interval: '10s' } },
+      ]) {
+        await intruder.register(rogue);
+        expect(await held()).not.toBe('127.0.0.1:4101 ttl');
+        // Back within a few check intervals (100 ms each).
+        await waitFor(async () => (await held()) === '127.0.0.1:4101 ttl', { timeoutMs: 1500, intervalMs: 20 });
+      }
+      expect(keeper.state).toBe('registered');
+    } finally {
+      await keeper.stop();
+      await Promise.all([registry.close(), intruder.close()]);
+      await server.close();
+    }
+  });
+
   it('lets the service start while the registry is down and registers once it is up', async () => {
     const port = await freePort();
     const registry = new ConsulRegistry({ url: `http://127.0.0.1:${port}`, ...fast });

@@ -1,4 +1,4 @@
-import { type BackoffOptions, type Logger, OpenWatches, parseDuration, silentLogger } from '@lab/common';
+import { type BackoffOptions, isHostAddress, type Logger, OpenWatches, parseDuration, silentLogger } from '@lab/common';
 import { byId, matchesFilter } from '../internal/instances';
 import { instanceDelivery } from '../internal/watch-delivery';
 import { RegistryUnavailableError } from '../errors';
@@ -7,6 +7,7 @@ import type {
   InstanceFilter,
   InstanceListener,
   InstanceWatch,
+  RegisteredEntry,
   RegistryCapabilities,
   ServiceInstance,
   ServiceRegistration,
@@ -122,6 +123,28 @@ export class ConsulRegistry implements ServiceRegistry {
     return answer.status !== 404;
   }
 
+  async registeredAs(id: string): Promise<RegisteredEntry | undefined> {
+    const path = encodeURIComponent(id);
+    const service = await this.http.call('GET', `/v1/agent/service/${path}`, {
+      json: true,
+      okStatuses: [404],
+      timeoutMs: this.requestTimeoutMs,
+    });
+    if (service.status === 404) return undefined;
+    const s = service.body as { Service?: unknown; Address?: unknown; Port?: unknown };
+    const filter = encodeURIComponent(`ServiceID == ${JSON.stringify(id)}`);
+    const checks = await this.http.call('GET', `/v1/agent/checks?filter=${filter}`, {
+      json: true,
+      timeoutMs: this.requestTimeoutMs,
+    });
+    return {
+      name: String(s.Service ?? ''),
+      address: String(s.Address ?? ''),
+      port: Number(s.Port),
+      checks: Object.values((checks.body ?? {}) as Record<string, ConsulAgentCheck>).map(checkTarget),
+    };
+  }
+
   async healthyInstances(name: string, filter?: InstanceFilter): Promise<ServiceInstance[]> {
     const page = await this.fetchHealth(name, filter, 0, this.requestTimeoutMs);
     return page.value;
@@ -182,6 +205,18 @@ export class ConsulRegistry implements ServiceRegistry {
   }
 }
 
+interface ConsulAgentCheck {
+  Type?: string;
+  Definition?: { HTTP?: string; TCP?: string };
+}
+
+/** A check's target as RegisteredEntry names it. */
+function checkTarget(check: ConsulAgentCheck): string {
+  if (check.Definition?.HTTP) return `http ${check.Definition.HTTP}`;
+  if (check.Definition?.TCP) return `tcp ${check.Definition.TCP}`;
+  return check.Type ?? '';
+}
+
 function toConsulCheck(check: HealthCheckSpec): Record<string, string | undefined> {
   return {
     HTTP: check.http,
@@ -198,7 +233,8 @@ function toInstance(entry: HealthEntry, name: string): ServiceInstance | undefin
   if (s === undefined || typeof s.ID !== 'string' || typeof s.Port !== 'number') return undefined;
   // An empty service address means "the node's address" in Consul.
   const address = typeof s.Address === 'string' && s.Address !== '' ? s.Address : entry.Node?.Address;
-  if (typeof address !== 'string' || address === '') return undefined;
+  // Only a host may become the host of a URL: `user@host` or a path in a registration is ignored.
+  if (typeof address !== 'string' || !isHostAddress(address)) return undefined;
   return {
     id: s.ID,
     name: typeof s.Service === 'string' ? s.Service : name,

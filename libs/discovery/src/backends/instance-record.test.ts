@@ -27,6 +27,11 @@ describe('instance records', () => {
     );
   });
 
+  it('ignores a record whose address is not only a host (user@host, a port or a path)', () => {
+    for (const address of ['mallory@evil.example', 'evil.example/login', 'evil.example:80'])
+      expect(decodeInstanceRecord(encodeInstanceRecord({ ...registration, address }))).toBeUndefined();
+  });
+
   it('keeps the check out of the record: liveness is the lease or the session', () => {
     const stored = JSON.parse(encodeInstanceRecord({ ...registration, check: { http: 'http://x/health' } }));
     expect(Object.keys(stored).sort()).toEqual(['address', 'id', 'meta', 'name', 'port', 'status', 'tags']);

@@ -1,3 +1,4 @@
+import { isHostAddress } from '@lab/common';
 import { byId, matchesFilter } from '../internal/instances';
 import type { InstanceFilter, InstanceStatus, ServiceInstance, ServiceRegistration } from '../types';
 
@@ -52,6 +53,8 @@ export function decodeInstanceRecord(text: string): InstanceRecord | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.id !== 'string' || typeof v.name !== 'string' || typeof v.address !== 'string') return undefined;
+  // Only a host may become the host of a URL: `user@host` or a path in a record is ignored.
+  if (!isHostAddress(v.address)) return undefined;
   if (typeof v.port !== 'number' || !Number.isInteger(v.port)) return undefined;
   const tags = Array.isArray(v.tags) ? v.tags.filter((t): t is string => typeof t === 'string') : [];
   const meta: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import { backoffDelay, type BackoffOptions, errorMessage, type Logger, silentLogger } from '@lab/common';
-import type { ServiceRegistration, ServiceRegistry } from '../types';
+import type { HealthCheckSpec, RegisteredEntry, ServiceRegistration, ServiceRegistry } from '../types';
 
 export type RegistrationState = 'registering' | 'registered' | 'withdrawn' | 'lost' | 'stopped';
 
@@ -201,20 +201,30 @@ export class RegistrationKeeper {
     }
     if (this.current === 'registered') {
       if (!poll) return;
-      if (!(await this.stillRegistered())) this.markLost('the registry no longer lists it');
+      const held = await this.stillRegistered();
+      if (held === 'missing') this.markLost('the registry no longer lists it');
+      else if (held !== 'ours') this.markLost(`someone changed it: ${held}`);
       else return;
     }
     await this.register();
   }
 
-  private async stillRegistered(): Promise<boolean> {
+  /**
+   * 'ours' while the registry holds our registration as we made it; 'missing' when it holds none;
+   * otherwise what differs. Where the backend can say what it holds, name, address, port and check
+   * are compared, not just the ID: anyone who could register under our ID would get our traffic.
+   */
+  private async stillRegistered(): Promise<'ours' | 'missing' | string> {
     try {
-      return await this.registry.isRegistered(this.registration.id);
+      if (this.registry.registeredAs === undefined)
+        return (await this.registry.isRegistered(this.registration.id)) ? 'ours' : 'missing';
+      const held = await this.registry.registeredAs(this.registration.id);
+      return held === undefined ? 'missing' : (differences(this.registration, held) ?? 'ours');
     } catch (error) {
       // The registry cannot be asked; the watchers' caches say so. When it answers again, the
       // next check tells whether it still knows us.
       this.logger.debug({ ...this.fields(), err: errorMessage(error) }, 'could not check the registration');
-      return true;
+      return 'ours';
     }
   }
 
@@ -282,4 +292,22 @@ export class RegistrationKeeper {
   private fields(): Record<string, unknown> {
     return { service: this.registration.name, id: this.registration.id, registry: this.registry.kind };
   }
+}
+
+/** What a registry holds that differs from our registration, or undefined when nothing does. */
+function differences(mine: ServiceRegistration, held: RegisteredEntry): string | undefined {
+  const found: string[] = [];
+  if (held.name !== mine.name) found.push(`name ${held.name}`);
+  if (held.address !== mine.address || held.port !== mine.port) found.push(`address ${held.address}:${held.port}`);
+  const check = checkTargetOf(mine.check);
+  if (check !== undefined && !held.checks.includes(check)) found.push(`checks [${held.checks.join(', ')}]`);
+  return found.length === 0 ? undefined : found.join(', ');
+}
+
+/** The check target a registration asks for, in RegisteredEntry's terms; undefined without a check. */
+function checkTargetOf(check: HealthCheckSpec | undefined): string | undefined {
+  if (check?.http !== undefined) return `http ${check.http}`;
+  if (check?.tcp !== undefined) return `tcp ${check.tcp}`;
+  if (check?.ttl !== undefined) return 'ttl';
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { isHostAddress } from '@lab/common';
 import { envBool, envDuration, envEnum, envInt, envPem, envPort, envUrl } from '@lab/config';
 import { BALANCER_KINDS, registryBackends } from '@lab/discovery';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 const BODY_LIMIT = /^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i;
 
 /** A host name or IP address, without scheme or port. */
-const hostSchema = z.string().regex(/^[A-Za-z0-9._:-]+$/, 'expected a host name or IP address');
+const hostSchema = z.string().refine(isHostAddress, 'expected a host name or IP address (no user@, port or path)');
 
 /** "a,b,c" -> ['a', 'b', 'c'], each item checked by `item`; empty items are ignored. */
 function commaList(item: z.ZodType<string, string>, what: string) {

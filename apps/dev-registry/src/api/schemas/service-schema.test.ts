@@ -12,6 +12,13 @@ const reason = (body: unknown): string => {
 };
 
 describe('service registration body', () => {
+  it('takes an IP address or a host name as Address, and nothing that could redirect a client', () => {
+    expect(parse({ Name: 'web', Address: '10.0.0.2' }).service.address).toBe('10.0.0.2');
+    expect(parse({ Name: 'web', Address: 'web-1.lab.local' }).service.address).toBe('web-1.lab.local');
+    for (const address of ['mallory@evil.example', 'evil.example/login', 'evil.example:8080', 'http://evil.example'])
+      expect(reason({ Name: 'web', Address: address })).toMatch(/^Address: must be an IP address or a host name/);
+  });
+
   it('fills Consul defaults: ID from Name, weights 1/1, empty tags and meta', () => {
     const { service, checks } = parse({ Name: 'web' });
     expect(service).toEqual({

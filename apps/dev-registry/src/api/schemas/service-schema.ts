@@ -1,3 +1,4 @@
+import { isHostAddress } from '@lab/common';
 import { z } from 'zod';
 import type { CheckInput, ServiceInput } from '../../state/types';
 import { checkSchema, isBlankCheck, type ParsedCheck } from './check-schema';
@@ -67,7 +68,11 @@ export const serviceRegistrationSchema = z.preprocess(
       ID: z.string().nullish(),
       Name: z.string({ error: 'Missing service name' }).min(1, 'Missing service name'),
       Tags: z.array(z.string()).nullish(),
-      Address: z.string().nullish(),
+      // Empty means the node's address, as in Consul; anything else must be only a host.
+      Address: z
+        .string()
+        .refine((a) => a === '' || isHostAddress(a), 'must be an IP address or a host name (no user@, port or path)')
+        .nullish(),
       Port: z.number().int().min(0).max(65535).nullish(),
       Meta: metaField,
       EnableTagOverride: z.boolean().nullish(),
