@@ -173,7 +173,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     const registryEnv = (app: StackApp): NodeJS.ProcessEnv =>
       tokens
         ? {
+            // CONSUL_TOKEN for Consul, EUREKA_TOKEN for the Eureka API and the Consul KV beside it.
             CONSUL_TOKEN: tokens.forApp(app),
+            EUREKA_TOKEN: tokens.forApp(app),
             ...(app === 'dashboard' ? { DASHBOARD_CONFIG_TOKEN: tokens.configWriter } : {}),
           }
         : {};
