@@ -60,8 +60,14 @@ describe('canary routing through npm start', () => {
       },
     ]);
 
+  /** Written as the config tooling writes: with its registry token (the stack's own client only reads). */
   async function writeRules(value: string): Promise<void> {
-    await stack.registryClient.kv!.put(HTTP_KEY, value);
+    const res = await fetch(`${stack.registry.address}/v1/kv/${HTTP_KEY}`, {
+      method: 'PUT',
+      headers: { 'x-consul-token': stack.registry.tokens!.configWriter },
+      body: value,
+    });
+    if (!res.ok) throw new Error(`KV put ${HTTP_KEY}: HTTP ${res.status}`);
   }
 
   it('runs product-service-2 as v2 and registers each instance with its version', async () => {
