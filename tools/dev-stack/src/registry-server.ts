@@ -101,8 +101,9 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       const eurekaUrl = given ?? `${own!.address}/eureka`;
       // Eureka keeps no keys: live configuration reads the Consul KV dev-registry serves beside it.
       const configKvUrl = o.env.EUREKA_CONFIG_KV_URL ?? own?.address;
-      // A dev-registry with an ACL token asks it of Eureka clients too (as HTTP Basic's password).
-      const token = o.env.EUREKA_TOKEN ?? o.env.DEV_REGISTRY_ACL_TOKEN;
+      // Eureka clients send their token as HTTP Basic's password: ours has a token per app (set per
+      // instance), a given registry the one EUREKA_TOKEN names, for every role.
+      const tokens = own ? own.tokens : sharedToken(o.env.EUREKA_TOKEN);
       const ms = (duration: string) => parseDuration(duration);
       return {
         backend: 'eureka',
@@ -113,21 +114,19 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
           EUREKA_URL: eurekaUrl,
           ...timings,
           ...(configKvUrl ? { EUREKA_CONFIG_KV_URL: configKvUrl } : {}),
-          ...(token ? { EUREKA_TOKEN: token } : {}),
         },
         owned: !given,
-        ...(own ? { tokens: own.tokens } : {}),
+        ...(tokens ? { tokens } : {}),
         ...ownedLifecycle(own),
         client: () =>
           createRegistry({
             backend: 'eureka',
             eurekaUrl,
-            eurekaToken: own?.tokens.readOnly,
+            eurekaToken: tokens?.readOnly,
             eurekaRenewalIntervalMs: ms(timings.EUREKA_RENEWAL_INTERVAL),
             eurekaLeaseDurationMs: ms(timings.EUREKA_LEASE_DURATION),
             eurekaFetchIntervalMs: ms(timings.EUREKA_FETCH_INTERVAL),
             eurekaConfigKvUrl: configKvUrl,
-            eurekaToken: token,
           }),
       };
     }

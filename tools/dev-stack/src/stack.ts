@@ -113,8 +113,6 @@ const PER_PROCESS = [
   'CONSUL_TOKEN_FILE',
   'DASHBOARD_CONFIG_TOKEN',
   'DASHBOARD_CONFIG_TOKEN_FILE',
-  'EUREKA_TOKEN',
-  'EUREKA_TOKEN_FILE',
 ];
 
 /** Every app the stack runs, each registering under its own name with its own registry token. */
