@@ -10,7 +10,7 @@ import {
 } from '@lab/service-kit';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import { breakerAction, flagAction, settingAction } from './actions/action-inputs';
+import { breakerAction, faultAction, flagAction, settingAction } from './actions/action-inputs';
 import { openConfigKv } from './actions/config-writer';
 import { DashboardActions } from './actions/dashboard-actions';
 import { ConsulCatalog } from './collect/consul-catalog';
@@ -214,4 +214,5 @@ function mountDashboard(ctx: ServiceContext<DashboardConfig>, options: Dashboard
   action('/actions/breaker', breakerAction, (input) => actions.breaker(input));
   action('/actions/flag', flagAction, (input) => actions.flag(input));
   action('/actions/setting', settingAction, (input) => actions.setting(input));
+  action('/actions/fault', faultAction, (input) => actions.fault(input));
 }

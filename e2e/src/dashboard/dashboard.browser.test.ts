@@ -6,6 +6,7 @@ import { startStack, type RunningStack } from '@lab/dev-stack';
 import { describeWithRequirement, waitFor } from '@lab/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+import { call } from '../http';
 import { ownStackEnv } from '../stack-env';
 
 /**
@@ -13,7 +14,8 @@ import { ownStackEnv } from '../stack-env';
  * (never a downloaded browser): it lists every instance, drops one killed with SIGKILL within its
  * check interval plus a second (and lists it as failing its check, with the check's output), shows a flag change written to the KV store within a second, shows
  * a breaker forced open as OPEN and CLOSED again after the reset (both buttons used from the
- * keyboard), and shows a refused configuration change with the service's reasons.
+ * keyboard), shows a refused configuration change with the service's reasons, and injects an abort
+ * into inventory-service from the page (orders through the gateway then answer 503) and clears it.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -187,6 +189,81 @@ describeWithRequirement(
         expect(((await config.json()) as { values: Record<string, { value: unknown }> }).values.logLevel.value).toBe(
           'info',
         );
+      });
+    });
+
+    it('injects an abort into inventory-service from the page, refuses a bad percent, and clears it', async () => {
+      await step('faults', async () => {
+        const api = (method: string, p: string, options?: Parameters<typeof call>[3]) =>
+          call(stack.gatewayUrl, method, p, options);
+        const admin = await api('POST', '/api/auth/login', {
+          body: { email: 'admin@example.com', password: 'admin-dev-password' },
+        });
+        const customer = { email: `faults-${Date.now()}@example.com`, password: 'correct horse battery' };
+        await api('POST', '/api/auth/register', { body: customer });
+        const customerToken = (await api('POST', '/api/auth/login', { body: customer })).body.accessToken as string;
+        const product = await api('POST', '/api/products', {
+          token: admin.body.accessToken,
+          body: { sku: `FAULT-${Date.now()}`, name: 'Fault lamp', priceCents: 1000 },
+        });
+        expect(product.status).toBe(201);
+        const stocked = await api('PUT', `/api/inventory/${product.body.id}`, {
+          token: admin.body.accessToken,
+          body: { quantity: 100 },
+        });
+        expect(stocked.status).toBe(200);
+        let orderNo = 0;
+        const order = async () =>
+          (
+            await api('POST', '/api/orders', {
+              token: customerToken,
+              headers: { 'idempotency-key': `faults-${Date.now()}-${orderNo++}` },
+              body: { items: [{ productId: product.body.id, quantity: 1 }] },
+            })
+          ).status;
+        expect(await order()).toBe(201);
+
+        const inForce = page.locator('#config p.fault[data-service="inventory-service"] .fault-value');
+        expect(await inForce.textContent()).toBe('none');
+        const notice = page.locator('#notice');
+
+        // Inject: 100% of inventory-service's requests aborted with 503, from the keyboard.
+        await page.getByLabel('Fault service', { exact: true }).selectOption('inventory-service');
+        await page.getByLabel('Percent of requests', { exact: true }).fill('100');
+        await page.getByLabel('Abort status', { exact: true }).fill('503');
+        await page.getByRole('button', { name: 'Inject abort' }).focus();
+        await page.keyboard.press('Enter');
+        await notice.getByText('config/inventory-service/fault/abort').waitFor();
+        expect(await notice.textContent()).toMatch(
+          /\{"percentage":100,"httpStatus":503\} written\. Applied by inventory-service-1/,
+        );
+        await timeUntil(
+          'the abort in force',
+          2000,
+          async () => (await inForce.textContent()) === 'abort 100% with 503',
+        );
+        expect(await order()).toBe(503);
+
+        // A percent the services' schema refuses: nothing is written, the abort stays as it was.
+        await page.getByLabel('Fault service', { exact: true }).selectOption('inventory-service');
+        await page.getByLabel('Percent of requests', { exact: true }).fill('150');
+        await page.getByLabel('Delay (ms)', { exact: true }).fill('800');
+        await page.getByRole('button', { name: 'Inject delay' }).click();
+        await notice.getByText('Refused before anything was written').waitFor();
+        expect(await notice.textContent()).toMatch(/body\.percent: .*100/);
+        const kv = await fetch(`${stack.registry.address}/v1/kv/config/inventory-service/fault/delay`, {
+          headers: { 'x-consul-token': stack.registry.tokens!.configWriter },
+        });
+        expect(kv.status).toBe(404);
+        expect(await inForce.textContent()).toBe('abort 100% with 503');
+
+        // Clear from the service's own line, from the keyboard: orders succeed again (once order-service's
+        // breaker towards inventory-service, opened by the 503s, lets a trial call through).
+        await page.getByRole('button', { name: 'Clear the faults of inventory-service' }).focus();
+        await page.keyboard.press('Enter');
+        await notice.getByText('config/inventory-service/fault/* removed').waitFor();
+        await timeUntil('no fault in force', 2000, async () => (await inForce.textContent()) === 'none');
+        await waitFor(async () => (await order()) === 201, { timeoutMs: 30_000, intervalMs: 250 });
       });
     });
 

@@ -1,4 +1,4 @@
-import { settingAction, storedValue } from './action-inputs';
+import { faultAction, faultEntry, settingAction, storedValue } from './action-inputs';
 
 describe('settingAction', () => {
   it('takes dotted or slashed keys and names the field it refuses', () => {
@@ -24,5 +24,29 @@ describe('storedValue', () => {
     expect(storedValue('flags/x', '{"enabled":true,"rolloutPercent":150}')).toEqual({
       issue: expect.stringMatching(/rolloutPercent/),
     });
+  });
+});
+
+describe('faultEntry', () => {
+  const form = (fields: Record<string, string>) => faultAction.parse({ service: 'inventory-service', ...fields });
+
+  it('writes each kind under its own key, with Istio’s default of 100 percent and 503', () => {
+    expect(faultEntry({ ...form({ kind: 'abort', percent: '' }), kind: 'abort' })).toEqual({
+      key: 'fault/abort',
+      value: { percentage: 100, httpStatus: 503 },
+    });
+    expect(faultEntry({ ...form({ kind: 'delay', percent: '50', ms: '800' }), kind: 'delay' })).toEqual({
+      key: 'fault/delay',
+      value: { percentage: 50, fixedDelayMs: 800 },
+    });
+  });
+
+  it('refuses what the services would, naming the form field', () => {
+    const fields = (entry: ReturnType<typeof faultEntry>) =>
+      'issues' in entry ? entry.issues.map((i) => i.field) : [];
+    expect(fields(faultEntry({ ...form({ kind: 'abort', percent: '150' }), kind: 'abort' }))).toEqual(['body.percent']);
+    expect(fields(faultEntry({ ...form({ kind: 'abort', status: '200' }), kind: 'abort' }))).toEqual(['body.status']);
+    expect(fields(faultEntry({ ...form({ kind: 'delay', ms: 'soon' }), kind: 'delay' }))).toEqual(['body.ms']);
+    expect(fields(faultEntry({ ...form({ kind: 'delay' }), kind: 'delay' }))).toEqual(['body.ms']);
   });
 });

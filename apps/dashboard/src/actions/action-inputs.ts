@@ -1,4 +1,5 @@
 import { flagDefinitionSchema } from '@lab/config';
+import { faultInjectionSchema, type FaultInjection } from '@lab/service-kit';
 import { z } from 'zod';
 
 const serviceName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a service name');
@@ -57,4 +58,49 @@ export function storedValue(key: string, value: string): { text: string } | { is
     }
   }
   return { text: looksJson ? JSON.stringify(json) : trimmed };
+}
+
+/** A number typed into the form; blank counts as left out. */
+const typedNumber = z
+  .string()
+  .trim()
+  .max(20)
+  .optional()
+  .transform((text) => (text === undefined || text === '' ? undefined : Number(text)));
+
+export const faultAction = z.object({
+  service: serviceName,
+  kind: z.enum(['delay', 'abort', 'clear']),
+  percent: typedNumber,
+  ms: typedNumber,
+  status: typedNumber,
+});
+
+/** The form field each field of the `fault` setting comes from, to name it in a refusal. */
+const FIELD_OF: Record<string, string> = { percentage: 'percent', fixedDelayMs: 'ms', httpStatus: 'status' };
+
+/**
+ * The `fault` entry a delay or an abort writes (`fault/delay` or `fault/abort`), checked with the
+ * services' own schema so the page refuses exactly what they would; or the issues on `body.<field>`.
+ */
+export function faultEntry(
+  input: z.output<typeof faultAction> & { kind: 'delay' | 'abort' },
+):
+  | { key: string; value: NonNullable<FaultInjection['delay'] | FaultInjection['abort']> }
+  | { issues: { field: string; message: string }[] } {
+  const fault =
+    input.kind === 'delay'
+      ? { delay: { percentage: input.percent, fixedDelayMs: input.ms } }
+      : { abort: { percentage: input.percent, httpStatus: input.status ?? 503 } };
+  const parsed = faultInjectionSchema.safeParse(fault);
+  if (!parsed.success) {
+    return {
+      issues: parsed.error.issues.map((issue) => {
+        const field = String(issue.path.at(-1) ?? 'kind');
+        return { field: `body.${FIELD_OF[field] ?? field}`, message: issue.message };
+      }),
+    };
+  }
+  const value = parsed.data[input.kind];
+  return { key: `fault/${input.kind}`, value: value! };
 }

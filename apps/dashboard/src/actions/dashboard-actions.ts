@@ -5,7 +5,14 @@ import type { SystemCollector } from '../collect/system-collector';
 import type { InstanceProbe } from '../collect/instance-probe';
 import type { Notice } from '../page/layout';
 import type { InstanceView, SystemView } from '../view/system-view';
-import { storedValue, type breakerAction, type flagAction, type settingAction } from './action-inputs';
+import {
+  faultEntry,
+  storedValue,
+  type breakerAction,
+  type faultAction,
+  type flagAction,
+  type settingAction,
+} from './action-inputs';
 
 export interface DashboardActionsOptions {
   collector: SystemCollector;
@@ -77,7 +84,39 @@ export class DashboardActions {
     return this.write(input.service, input.key, checked.text);
   }
 
-  private async write(service: string, key: string, text: string): Promise<Notice> {
+  /**
+   * Injects a delay or an abort into every instance of a service, or clears both, as the chaos tool
+   * does: each kind under its own key (config/<service>/fault/delay, .../abort), so the two can stand
+   * together, checked with the services' schema first.
+   */
+  async fault(input: z.output<typeof faultAction>): Promise<Notice> {
+    if (input.kind === 'clear') {
+      const prefix = `config/${input.service}/fault/`;
+      return this.change(input.service, `${prefix}*`, `${prefix}* removed`, async (kv) => {
+        for (const key of (await kv.list(prefix)).keys()) await kv.delete(key);
+      });
+    }
+    const entry = faultEntry({ ...input, kind: input.kind });
+    if ('issues' in entry)
+      throw new ValidationProblem(
+        entry.issues,
+        'Refused before anything was written: the services’ fault schema does not accept it',
+      );
+    return this.write(input.service, entry.key, JSON.stringify(entry.value));
+  }
+
+  private write(service: string, key: string, text: string): Promise<Notice> {
+    const fullKey = `config/${service}/${key}`;
+    return this.change(service, fullKey, `${fullKey} = ${text} written`, (kv) => kv.put(fullKey, text));
+  }
+
+  /** Changes `target` in the KV store and reports what the instances of `service` made of it. */
+  private async change(
+    service: string,
+    target: string,
+    done: string,
+    apply: (kv: KvSource) => Promise<void>,
+  ): Promise<Notice> {
     const { kv, collector } = this.o;
     if (kv === undefined) {
       throw new ServiceUnavailable(
@@ -85,14 +124,13 @@ export class DashboardActions {
       );
     }
     const before = marks(await collector.refresh(service), service);
-    const fullKey = `config/${service}/${key}`;
     try {
-      await kv.put(fullKey, text);
+      await apply(kv);
     } catch (error) {
-      return { kind: 'error', text: `the KV store did not take ${fullKey}: ${(error as Error).message}` };
+      return { kind: 'error', text: `the KV store did not take ${target}: ${(error as Error).message}` };
     }
     const verdict = await this.verdict(service, before);
-    return { kind: verdict.kind, text: `${fullKey} = ${text} written. ${verdict.text}` };
+    return { kind: verdict.kind, text: `${done}. ${verdict.text}` };
   }
 
   /** Watches the instances of `service` until each has applied or refused the change, or time is up. */

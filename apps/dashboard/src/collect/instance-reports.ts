@@ -58,8 +58,6 @@ export const healthDetailSchema = z.object({
   policies: z.array(policySnapshot).catch([]),
   config: configStatusSchema.optional().catch(undefined),
   checks: z.record(z.string(), checkDetail).catch({}),
-  /** The faults live setting in force, where the service supports fault injection. */
-  faults: z.unknown().optional(),
 });
 
 export const configReportSchema = z.object({

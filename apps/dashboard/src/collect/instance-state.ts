@@ -1,4 +1,5 @@
 import type { ServiceInstance } from '@lab/discovery';
+import { faultInjectionSchema, type FaultInjection } from '@lab/service-kit';
 import type { InstanceView, RegistryHealth, SettingView } from '../view/system-view';
 import type { ConfigReport, HealthDetail } from './instance-reports';
 import { TrafficWindow } from './traffic';
@@ -34,7 +35,7 @@ export class InstanceState {
     const flags: SettingView[] = [];
     for (const [path, { value, source }] of Object.entries(values ?? {})) {
       if (path.startsWith('flags.')) flags.push({ path: path.slice('flags.'.length), value, source });
-      else if (path !== 'faults' && !path.startsWith('faults.')) settings.push({ path, value, source });
+      else if (!path.startsWith('fault.')) settings.push({ path, value, source });
     }
     const caches = new Map((health?.services ?? []).map((c) => [c.service, c]));
     const policies = new Map((health?.policies ?? []).map((p) => [p.name, p]));
@@ -63,15 +64,22 @@ export class InstanceState {
         flags: values && flags,
         error: this.config?.error,
       },
-      faults: faultsInForce(health, values),
+      fault: faultInForce(values),
     };
   }
 }
 
-/** The faults setting as the instance reports it in /health/detailed, or its live value. */
-function faultsInForce(health: HealthDetail | undefined, values: ConfigReport['values'] | undefined): unknown {
-  const reported = health?.faults ?? values?.faults?.value;
-  if (reported === undefined || reported === null) return undefined;
-  if (typeof reported === 'object' && Object.keys(reported).length === 0) return undefined;
-  return reported;
+/**
+ * The fault injection in force, rebuilt from the leaves /admin/config reports (`fault.abort.httpStatus`)
+ * and read with the services' own schema; undefined when nothing is injected.
+ */
+function faultInForce(values: ConfigReport['values'] | undefined): FaultInjection | undefined {
+  const fault: Record<string, Record<string, unknown>> = {};
+  for (const [path, { value }] of Object.entries(values ?? {})) {
+    const [root, kind, field] = path.split('.');
+    if (root !== 'fault' || kind === undefined || field === undefined) continue;
+    (fault[kind] ??= {})[field] = value;
+  }
+  const parsed = faultInjectionSchema.safeParse(fault);
+  return parsed.success && Object.keys(parsed.data).length > 0 ? parsed.data : undefined;
 }

@@ -1,3 +1,5 @@
+import type { FaultInjection } from '@lab/service-kit';
+
 /** Numbers and values as a person reads them on the page. */
 
 export function perSecond(n: number): string {
@@ -24,4 +26,12 @@ export function clock(iso: string | undefined): string {
   if (iso === undefined || iso === '') return '';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(11, 19);
+}
+
+/** The fault injection in force, in the chaos tool's words: "abort 100% with 503; delay 50% by 800 ms". */
+export function faultText(fault: FaultInjection | undefined): string {
+  const parts: string[] = [];
+  if (fault?.delay) parts.push(`delay ${fault.delay.percentage}% by ${fault.delay.fixedDelayMs} ms`);
+  if (fault?.abort) parts.push(`abort ${fault.abort.percentage}% with ${fault.abort.httpStatus}`);
+  return parts.length > 0 ? parts.join('; ') : 'none';
 }

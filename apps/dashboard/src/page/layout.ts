@@ -50,6 +50,32 @@ function settingForm(services: readonly string[]): Html {
   </form>`;
 }
 
+/** Outside the live section, so an update never wipes what is being typed. */
+function faultForm(services: readonly string[]): Html {
+  return html`<form method="post" action="/actions/fault" class="fault-form">
+    <fieldset>
+      <legend>Inject a fault</legend>
+      <label for="fault-service">Fault service</label>
+      <select id="fault-service" name="service">
+        ${services.map((s) => html`<option value="${s}">${s}</option>`)}
+      </select>
+      <label for="fault-percent">Percent of requests</label>
+      <input id="fault-percent" name="percent" inputmode="decimal" value="100" autocomplete="off" />
+      <label for="fault-ms">Delay (ms)</label>
+      <input id="fault-ms" name="ms" inputmode="numeric" value="1000" autocomplete="off" />
+      <label for="fault-status">Abort status</label>
+      <input id="fault-status" name="status" inputmode="numeric" value="503" autocomplete="off" />
+      <button type="submit" name="kind" value="delay" id="fault-delay">Inject delay</button>
+      <button type="submit" name="kind" value="abort" id="fault-abort">Inject abort</button>
+      <button type="submit" name="kind" value="clear" id="fault-clear">Clear faults</button>
+      <p class="hint">
+        Every instance of the service applies it within a second, through its live configuration
+        (<code>config/&lt;service&gt;/fault/</code>); health, metrics and admin routes are never faulted.
+      </p>
+    </fieldset>
+  </form>`;
+}
+
 /**
  * The whole page, complete without JavaScript: every section rendered on the server. The script
  * only keeps the same sections current from the server-sent events of /events.
@@ -86,7 +112,7 @@ export function dashboardPage(
         ${noticeBlock(o.notice)} ${section('instances', 'Services and instances')}
         ${section('dependencies', 'Dependencies: breakers, retries, bulkheads, ejections')}
         ${section('traffic', 'Traffic per route and by version')}
-        ${section('config', 'Live configuration and flags', settingForm(o.services))}
+        ${section('config', 'Live configuration and flags', html`${settingForm(o.services)}${faultForm(o.services)}`)}
         <section aria-labelledby="changes-heading">
           <h2 id="changes-heading">Recent changes</h2>
           <ol id="changes" role="log" aria-live="polite">

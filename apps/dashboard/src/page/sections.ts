@@ -1,6 +1,6 @@
 import type { DependencyView, InstanceView, ServiceView, SystemView } from '../view/system-view';
 import type { ChangeEvent } from '../view/change-events';
-import { clock, configText, milliseconds, percent, perSecond } from './format';
+import { clock, configText, faultText, milliseconds, percent, perSecond } from './format';
 import { html, type Html } from './html';
 
 /** The parts of the page that live updates replace, by the id of their container. */
@@ -294,6 +294,27 @@ function flagRows(service: ServiceView, instance: InstanceView): Html[] {
   });
 }
 
+/** The fault injection the service's instances have in force (as `instance` holds it), and a way to clear it. */
+function faultLine(service: ServiceView, instance: InstanceView): Html {
+  return html`<p class="fault" data-service="${service.name}">
+    Fault injection (as ${instance.id} holds it): <code class="fault-value">${faultText(instance.fault)}</code>
+    ${
+      instance.fault
+        ? html`<form method="post" action="/actions/fault" class="inline-form">
+            <input type="hidden" name="service" value="${service.name}" /><input
+              type="hidden"
+              name="kind"
+              value="clear"
+            />
+            <button type="submit" id="fault-clear-${service.name}" aria-label="Clear the faults of ${service.name}">
+              Clear
+            </button>
+          </form>`
+        : ''
+    }
+  </p>`;
+}
+
 export function configSection(view: SystemView): Html {
   return html`${view.services.map((s) => {
     const first = s.instances.find((i) => i.config.settings !== undefined) ?? s.instances[0];
@@ -328,6 +349,7 @@ export function configSection(view: SystemView): Html {
         </tbody>
       </table>
       ${first.config.error ? html`<p class="output">Settings not shown: ${first.config.error}</p>` : ''}
+      ${faultLine(s, first)}
       <table>
         <caption>
           Feature flags (as ${first.id} holds them)

@@ -17,7 +17,7 @@ tbody th { font-weight: 500; }
 .state-critical, .state-open { color: var(--bad); }
 .output { color: #666; font-size: 0.85rem; margin: 0.2rem 0 0; padding-left: 1rem; white-space: pre-wrap; word-break: break-word; }
 .refusal { color: var(--bad); }
-.actions form { display: inline; }
+.actions form, .inline-form { display: inline; }
 button, input, select { font: inherit; padding: 0.25rem 0.6rem; }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .skip { position: absolute; left: -10000px; }

@@ -1,3 +1,4 @@
+import type { FaultInjection } from '@lab/service-kit';
 import type { CacheSnapshot, ConfigStatus, PolicySnapshot } from '../collect/instance-reports';
 import type { RouteTraffic, VersionShare } from '../collect/traffic';
 
@@ -53,8 +54,8 @@ export interface InstanceView {
   probe: InstanceProbe;
   dependencies: DependencyView[];
   config: InstanceConfigView;
-  /** The faults setting in force, as the instance reports it; undefined when none or unsupported. */
-  faults?: unknown;
+  /** The `fault` setting in force, as the instance reports it; undefined when nothing is injected. */
+  fault?: FaultInjection;
 }
 
 export interface ServiceView {
