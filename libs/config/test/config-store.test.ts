@@ -145,14 +145,16 @@ describe('createConfigStore', () => {
     await kv.put('config/svc/cache', JSON.stringify({ ttlSeconds: 0, prefix: 'new:' }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.status().rejections).toBe(1);
+    // A valid change beside the bad key applies; the bad key stays refused (and is not counted again).
     await kv.put('config/svc/logLevel', 'debug');
-    await waitFor(() => store.status().rejections === 2, { intervalMs: 20 });
-    expect(store.current().logLevel).toBe('info');
+    await waitFor(() => store.current().logLevel === 'debug', { intervalMs: 20 });
+    expect(store.current().cache).toEqual({ prefix: 'p:', ttlSeconds: 60 });
+    expect(store.status().rejections).toBe(1);
 
     await kv.put('config/svc/cache/ttlSeconds', '15');
     await waitFor(() => store.current().cache.ttlSeconds === 15, { intervalMs: 20 });
     expect(store.current()).toMatchObject({ logLevel: 'debug', cache: { prefix: 'new:', ttlSeconds: 15 } });
-    expect(listener.mock.calls.at(-1)?.[1]).toEqual(['cache.prefix', 'cache.ttlSeconds', 'logLevel']);
+    expect(listener.mock.calls.at(-1)?.[1]).toEqual(['cache.prefix', 'cache.ttlSeconds']);
     await store.close();
   });
 
@@ -219,6 +221,49 @@ describe('createConfigStore', () => {
     expect(explained['database.url']).toEqual({ value: 'postgres://app:[redacted]@db/app', source: 'kv' });
     expect(explained['resilience.x.timeoutMs'].value).toBe('[redacted]');
     expect(explained.logLevel).toEqual({ value: 'info', source: 'default' });
+    await store.close();
+  });
+
+  it('refuses a bad key alone: the valid changes beside it apply, and the bad key keeps its last valid value', async () => {
+    const kv = new MemoryKv({ 'config/svc/resilience/product-service/timeoutMs': '800' });
+    const logger = new RecordingLogger();
+    const store = await createConfigStore({ service: 'svc', schema, configDir: dir, kv, env: {}, logger });
+    expect(store.current().resilience['product-service']?.timeoutMs).toBe(800);
+
+    await kv.put('config/svc/resilience/product-service/timeoutMs', '-1');
+    await kv.put('config/svc/logLevel', 'debug');
+    await waitFor(() => store.current().logLevel === 'debug', { intervalMs: 20 });
+    await waitFor(() => store.status().lastRejection !== undefined, { intervalMs: 20 });
+    expect(store.current().resilience['product-service']?.timeoutMs).toBe(800);
+    expect(store.status().lastRejection).toMatchObject({
+      source: 'kv',
+      keys: ['config/svc/resilience/product-service/timeoutMs'],
+      issues: [{ path: 'resilience.product-service.timeoutMs' }],
+    });
+    const refusal = logger.lines.find((l) => l.level === 'warn');
+    expect(refusal?.obj).toMatchObject({ source: 'kv', keys: ['config/svc/resilience/product-service/timeoutMs'] });
+    expect(logger.lines.some((l) => l.msg === 'configuration change applied')).toBe(true);
+    await store.close();
+  });
+
+  it('refuses a value nested 20 000 levels deep under an unknown key without walking it, and still explains', async () => {
+    const kv = new MemoryKv({});
+    const store = await createConfigStore({
+      service: 'svc',
+      schema,
+      configDir: dir,
+      kv,
+      env: {},
+      logger: new RecordingLogger(),
+    });
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    await kv.put('config/svc/unknown', deep);
+    await kv.put('config/svc/logLevel', 'warn');
+    await waitFor(() => store.current().logLevel === 'warn', { intervalMs: 20 });
+    await waitFor(() => store.status().lastRejection !== undefined, { intervalMs: 20 });
+    expect(store.status().lastRejection).toMatchObject({ keys: ['config/svc/unknown'] });
+    expect(store.status().lastRejection?.issues[0]?.message).toMatch(/deeper than 32 levels/);
+    expect(() => store.explain()).not.toThrow();
     await store.close();
   });
 

@@ -7,6 +7,8 @@ export interface ConfigRejection {
   /** What triggered the rejected rebuild: 'kv', 'file', or both joined with '+'. */
   source: string;
   issues: ConfigPathIssue[];
+  /** The KV keys refused, when the rest of the change applied. */
+  keys?: string[];
 }
 
 export interface ConfigStatus {

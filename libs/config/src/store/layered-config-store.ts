@@ -10,7 +10,15 @@ import { configFilePaths, readFileLayer, type FileLayerOptions } from '../layers
 import { kvEntriesToTree, kvPrefix, SHARED_SCOPE } from '../layers/kv-layout';
 import type { KvSource, KvWatch } from '../kv/kv-source';
 import type { ConfigTree } from '../tree/config-tree';
-import { changedPaths, deepFreeze, isPlainObject, mergeTrees, sameJson } from '../tree/config-tree';
+import {
+  changedPaths,
+  deepFreeze,
+  isPlainObject,
+  MAX_CONFIG_DEPTH,
+  mergeTrees,
+  nestingDepth,
+  sameJson,
+} from '../tree/config-tree';
 import { CoalescingRunner } from './coalescing-runner';
 import type { ConfigListener, ConfigRejection, ConfigStatus, ConfigStore } from './config-store';
 import { DirectoryWatcher } from './directory-watcher';
@@ -42,6 +50,18 @@ interface Applied<T> {
   layers: { file: ConfigTree; env: ConfigTree; kv: ConfigTree };
 }
 
+/** One KV entry as the tree it contributes, in the order entries are layered. */
+interface KvItem {
+  key: string;
+  tree: ConfigTree;
+}
+
+/** The KV layer split: what may be applied, and each refused key with its problems. */
+interface ScreenedKv {
+  kv: ConfigTree;
+  refused: { key: string; issues: ConfigPathIssue[] }[];
+}
+
 interface KvPrefixState {
   prefix: string;
   entries: ReadonlyMap<string, string>;
@@ -63,9 +83,12 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
   private rejections = 0;
   private lastRejection: ConfigRejection | undefined;
   private lastRejected: unknown;
+  private lastRefusedKeys: string[] | undefined;
   private fileTree: ConfigTree = {};
   private envLayer: EnvLayer = { tree: {}, fromFile: [], pinned: {}, issues: [] };
   private readonly kvPrefixes: KvPrefixState[];
+  /** Each KV key's last accepted value: what a refused write to it leaves in force. */
+  private lastGoodKv = new Map<string, ConfigTree>();
   private readonly listeners = new Set<ConfigListener<z.output<S>>>();
   private readonly runner: CoalescingRunner<Trigger>;
   private readonly flagEvaluator = new LiveFlagEvaluator(() => this.applied.flags);
@@ -99,19 +122,14 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     }
     await this.startKv();
 
-    const full = this.candidate();
+    // A bad value in the KV store must not stop a service from starting (or restarting): its key is
+    // left out and reported, the valid keys apply.
+    const screened = this.screenKv();
+    const full = this.candidate(screened.kv);
     const result = validateCandidate(this.o.schema, full.tree);
-    if (result.ok) {
-      this.apply(result, full.layers, 'start');
-    } else {
-      // A bad value in the KV store must not stop a service from starting (or restarting): start on
-      // the files and the environment, and report the KV candidate as rejected.
-      const withoutKv = { ...full.layers, kv: {} };
-      const fallback = validateCandidate(this.o.schema, layered(withoutKv));
-      if (Object.keys(full.layers.kv).length === 0 || !fallback.ok) throw toConfigError(result.issues);
-      this.apply(fallback, withoutKv, 'start');
-      this.reject('kv', result.issues, full.tree);
-    }
+    if (!result.ok) throw toConfigError(result.issues);
+    this.apply(result, full.layers, 'start');
+    if (screened.refused.length > 0) this.refuseKeys('kv', screened.refused);
     this.started = true;
     if (this.o.watchFiles) this.watchFiles();
   }
@@ -209,13 +227,82 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     );
   }
 
-  private candidate(): { tree: ConfigTree; layers: Applied<unknown>['layers'] } {
-    const kv = this.kvPrefixes.reduce<ConfigTree>(
-      (tree, p) => mergeTrees(tree, kvEntriesToTree(p.entries, p.prefix)),
-      {},
-    );
+  private candidate(kv: ConfigTree): { tree: ConfigTree; layers: Applied<unknown>['layers'] } {
     const layers = { file: this.fileTree, env: this.envLayer.tree, kv };
     return { tree: layered(layers), layers };
+  }
+
+  /** The KV entries one by one, shared scope first, shallow keys before deeper ones (kvEntriesToTree's order). */
+  private kvItems(): { items: KvItem[]; tooDeep: ScreenedKv['refused'] } {
+    const items: KvItem[] = [];
+    const tooDeep: ScreenedKv['refused'] = [];
+    for (const p of this.kvPrefixes) {
+      const keys = [...p.entries.keys()].sort(
+        (a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b),
+      );
+      for (const key of keys) {
+        const tree = kvEntriesToTree(new Map([[key, p.entries.get(key)!]]), p.prefix);
+        if (Object.keys(tree).length === 0) continue;
+        // Checked before the value is merged or walked: those recurse, a hostile depth would overflow.
+        if (nestingDepth(tree) > MAX_CONFIG_DEPTH) {
+          const path = key.slice(p.prefix.length).split('/').filter(Boolean).join('.');
+          tooDeep.push({ key, issues: [{ path, message: `nests deeper than ${MAX_CONFIG_DEPTH} levels` }] });
+          continue;
+        }
+        items.push({ key, tree });
+      }
+    }
+    return { items, tooDeep };
+  }
+
+  /**
+   * Validates the KV layer key by key: all together first (the usual case, one validation), and
+   * when that fails, each key on top of those already accepted, so that one bad key is refused and
+   * reported alone while every valid change, a kill switch included, still applies. Keys refused
+   * in a pass are tried again after it, for changes that are only valid together.
+   */
+  private screenKv(): ScreenedKv {
+    const { items, tooDeep } = this.kvItems();
+    const all = items.reduce<ConfigTree>((tree, item) => mergeTrees(tree, item.tree), {});
+    if (validateCandidate(this.o.schema, this.candidate(all).tree).ok) {
+      this.lastGoodKv = new Map(items.map((item) => [item.key, item.tree]));
+      return { kv: all, refused: tooDeep };
+    }
+    // Accepted items are merged in their layering order, so a deeper key still wins over a shallower one.
+    const order = new Map(items.map((item, i) => [item.key, i]));
+    const acceptedItems: KvItem[] = [];
+    const mergeInOrder = (list: KvItem[]) =>
+      [...list]
+        .sort((a, b) => order.get(a.key)! - order.get(b.key)!)
+        .reduce<ConfigTree>((tree, item) => mergeTrees(tree, item.tree), {});
+    const tryItem = (item: KvItem) => {
+      const result = validateCandidate(this.o.schema, this.candidate(mergeInOrder([...acceptedItems, item])).tree);
+      if (result.ok) acceptedItems.push(item);
+      return result;
+    };
+    let pending = items;
+    let refused: ScreenedKv['refused'] = [];
+    for (;;) {
+      const stillBad: KvItem[] = [];
+      refused = [];
+      for (const item of pending) {
+        const result = tryItem(item);
+        if (!result.ok) {
+          stillBad.push(item);
+          refused.push({ key: item.key, issues: result.issues });
+        }
+      }
+      if (stillBad.length === pending.length) break;
+      pending = stillBad;
+    }
+    // A refused key keeps the value it had before the bad write, when that one still fits.
+    for (const item of pending) {
+      const previous = this.lastGoodKv.get(item.key);
+      if (previous !== undefined) tryItem({ key: item.key, tree: previous });
+    }
+    this.lastGoodKv = new Map(acceptedItems.map((item) => [item.key, item.tree]));
+    const accepted = mergeInOrder(acceptedItems);
+    return { kv: accepted, refused: [...tooDeep, ...refused] };
   }
 
   private async rebuild(reasons: ReadonlySet<Trigger>): Promise<void> {
@@ -227,10 +314,29 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
       if (files.issues.length > 0) return this.reject(source, files.issues, files.issues);
       this.fileTree = files.tree;
     }
-    const next = this.candidate();
+    const screened = this.screenKv();
+    const next = this.candidate(screened.kv);
     const result = validateCandidate(this.o.schema, next.tree);
+    // Without any KV key the files themselves are wrong: nothing of this change applies.
     if (!result.ok) return this.reject(source, result.issues, next.tree);
     this.apply(result, next.layers, source);
+    if (screened.refused.length > 0) this.refuseKeys(source, screened.refused);
+    else this.lastRefusedKeys = undefined;
+  }
+
+  /** Records KV keys refused while the rest of a change applied: one line naming each key and why. */
+  private refuseKeys(source: string, refused: ScreenedKv['refused']): void {
+    // The same keys refused again (a redelivery, or another change beside them) count once.
+    const fingerprint = refused.map((r) => r.key);
+    if (this.lastRefusedKeys !== undefined && sameJson(fingerprint, this.lastRefusedKeys)) return;
+    this.lastRefusedKeys = fingerprint;
+    this.rejections += 1;
+    const issues = refused.flatMap((r) => r.issues);
+    this.lastRejection = { at: new Date().toISOString(), source, issues, keys: refused.map((r) => r.key) };
+    this.o.logger.warn(
+      { service: this.o.service, source, version: this.version, keys: refused.map((r) => r.key), issues },
+      'configuration keys rejected; the other changes applied and these keep their last valid value',
+    );
   }
 
   private apply(

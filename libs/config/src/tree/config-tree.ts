@@ -103,3 +103,25 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Deepest nesting a configuration value may have: real settings need a handful of levels. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * How deeply `value` nests objects and arrays (a scalar is 0), counted without recursion and
+ * stopping once past `limit`, so that a hostile value nested 20 000 levels deep costs little and
+ * never overflows the stack.
+ */
+export function nestingDepth(value: unknown, limit = MAX_CONFIG_DEPTH): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) stack.push([child, level]);
+  }
+  return deepest;
+}
