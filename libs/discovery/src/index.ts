@@ -35,6 +35,7 @@ export { EtcdRegistry } from './backends/etcd-registry';
 export { ZookeeperRegistry } from './backends/zookeeper-registry';
 export { EurekaRegistry, type EurekaRegistryOptions } from './backends/eureka-registry';
 export { DnsRegistry } from './backends/dns-registry';
+export { isDnsNameTemplate } from './backends/dns-lookup';
 export { MemoryRegistry } from './backends/memory-registry';
 export type { RegistryKv } from './kv/registry-kv';
 

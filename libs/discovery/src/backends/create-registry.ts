@@ -41,6 +41,8 @@ export interface CreateRegistryOptions {
   eurekaFetchIntervalMs?: number;
   /** A Consul agent whose KV serves live configuration (Eureka has none); unset: files and env only. */
   eurekaConfigKvUrl?: string;
+  /** dns: SRV name with `{service}` in it, e.g. `{service}.service.consul`; unset: Kubernetes names. */
+  dnsNameTemplate?: string;
   /** dns: port for A/AAAA answers without SRV. */
   dnsPort?: number;
   /** Default 'default'. */
@@ -87,6 +89,7 @@ export function createRegistry(o: CreateRegistryOptions): ServiceRegistry {
       });
     case 'dns':
       return new DnsRegistry({
+        nameTemplate: o.dnsNameTemplate,
         port: o.dnsPort,
         namespace: o.dnsNamespace,
         clusterDomain: o.dnsClusterDomain,

@@ -4,12 +4,17 @@ import { byId } from '../internal/instances';
 import { describeError } from '@lab/common';
 import type { ServiceInstance } from '../types';
 
-export interface KubernetesDnsOptions {
+export interface ServiceDnsOptions {
+  /**
+   * The name to ask for SRV records, `{service}` standing for the service's name, e.g.
+   * `{service}.service.consul` for Consul's DNS interface. Unset: Kubernetes names.
+   */
+  nameTemplate?: string;
   namespace: string;
   clusterDomain: string;
   /** Port used with plain A/AAAA answers (a Service without a named port, or no SRV support). */
   port?: number;
-  /** The Service's port name, looked up as `_<portName>._tcp.<host>`. */
+  /** The Service's port name, looked up as `_<portName>._tcp.<host>` (Kubernetes names only). */
   portName: string;
   /** DNS servers as "ip" or "ip:port"; default the system's resolvers. */
   servers?: string[];
@@ -23,31 +28,47 @@ export interface DnsAnswer {
   minTtlSeconds?: number;
 }
 
+/** Stands for the service's name in a DNS name template. */
+export const SERVICE_PLACEHOLDER = '{service}';
+
+/** Lower-case labels (letters, digits, inner hyphens; a leading `_` as SRV names have), no trailing dot. */
+const DNS_NAME = /^(?=.{1,253}$)_?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\._?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** True for a DNS name holding `{service}` exactly once, e.g. `{service}.service.consul`. */
+export function isDnsNameTemplate(template: string): boolean {
+  const parts = template.split(SERVICE_PLACEHOLDER);
+  return parts.length === 2 && DNS_NAME.test(parts.join('service-name'));
+}
+
 /** Answers that mean "this name has no such records", as opposed to "DNS failed". */
 const NO_RECORDS = new Set(['ENOTFOUND', 'ENODATA']);
 
 /**
- * Finds a Kubernetes Service's endpoints through cluster DNS: the SRV record
+ * Finds a service's endpoints through DNS. With Kubernetes names the SRV record
  * `_<portName>._tcp.<name>.<namespace>.svc.<domain>` gives targets and ports (one per ready pod
- * for a headless Service, the Service itself otherwise), each target's A/AAAA records give the
- * addresses. Without an SRV record the A/AAAA records of `<name>.<namespace>.svc.<domain>` are
- * used with the configured port. Kubernetes publishes only ready endpoints, so all are healthy.
+ * for a headless Service, the Service itself otherwise); with a name template (Consul's
+ * `<name>.service.consul`) the templated name's SRV records do, one per passing instance. Each
+ * target's A/AAAA records give the addresses: node:dns does not hand over the additional section
+ * the server sent along, so they are asked for again. Without an SRV record the A/AAAA records of
+ * the service's host are used with the configured port. Both Kubernetes and Consul publish only
+ * ready (passing) endpoints, so all are healthy.
  */
-export class KubernetesDnsLookup {
+export class ServiceDnsLookup {
   private readonly resolver: Resolver;
 
-  constructor(private readonly o: KubernetesDnsOptions) {
+  constructor(private readonly o: ServiceDnsOptions) {
     this.resolver = new Resolver({ timeout: o.timeoutMs, tries: 2 });
     if (o.servers !== undefined && o.servers.length > 0) this.resolver.setServers(o.servers);
   }
 
   serviceHost(name: string): string {
+    if (this.o.nameTemplate !== undefined) return this.o.nameTemplate.replace(SERVICE_PLACEHOLDER, name);
     return `${name}.${this.o.namespace}.svc.${this.o.clusterDomain}`;
   }
 
   async lookup(name: string): Promise<DnsAnswer> {
     const host = this.serviceHost(name);
-    const srvName = `_${this.o.portName}._tcp.${host}`;
+    const srvName = this.o.nameTemplate !== undefined ? host : `_${this.o.portName}._tcp.${host}`;
     const srv = await this.query(srvName, () => this.resolver.resolveSrv(srvName));
     const targets = srv.length > 0 ? srv.map((record) => ({ host: record.name, port: record.port })) : undefined;
     if (targets === undefined) {

@@ -11,10 +11,16 @@ import type {
   ServiceRegistration,
   ServiceRegistry,
 } from '../types';
-import { KubernetesDnsLookup } from './dns-lookup';
+import { isDnsNameTemplate, ServiceDnsLookup } from './dns-lookup';
 import { nextRefreshDelay } from './dns-refresh';
 
 export interface DnsRegistryOptions {
+  /**
+   * Ask `{service}`'s SRV records under this name instead of Kubernetes', e.g.
+   * `{service}.service.consul` for Consul's DNS interface (namespace, clusterDomain and portName
+   * are then unused).
+   */
+  nameTemplate?: string;
   /** Kubernetes namespace of the Services. Default 'default'. */
   namespace?: string;
   /** Default 'cluster.local'. */
@@ -33,16 +39,17 @@ export interface DnsRegistryOptions {
 }
 
 /**
- * Discovery through Kubernetes DNS. Kubernetes registers and deregisters pods itself and the
- * Service's endpoints list only ready pods, so register, deregister and heartbeat do nothing and
- * every instance found is healthy. DNS cannot push, so a watch polls: every `refreshMs`, or sooner
+ * Discovery through Kubernetes DNS, or any DNS server that publishes only healthy instances as SRV
+ * records (Consul's DNS interface, with `nameTemplate`). The platform registers and deregisters
+ * instances itself and DNS lists only ready ones, so register, deregister and heartbeat do nothing
+ * and every instance found is healthy. DNS cannot push, so a watch polls: every `refreshMs`, or sooner
  * when the records' TTL runs out sooner. DNS names carry no tags or metadata: a filter that asks
  * for some matches nothing.
  */
 export class DnsRegistry implements ServiceRegistry {
   readonly kind = 'dns';
   readonly capabilities: RegistryCapabilities = { healthChecks: false, pushWatch: false, selfRegistration: false };
-  private readonly lookup: KubernetesDnsLookup;
+  private readonly lookup: ServiceDnsLookup;
   private readonly refreshMs: number;
   private readonly logger: Logger;
   private readonly watches = new OpenWatches<DnsServiceWatch>();
@@ -50,7 +57,11 @@ export class DnsRegistry implements ServiceRegistry {
   constructor(o: DnsRegistryOptions = {}) {
     this.refreshMs = o.refreshMs ?? 5000;
     this.logger = o.logger ?? silentLogger;
-    this.lookup = new KubernetesDnsLookup({
+    if (o.nameTemplate !== undefined && !isDnsNameTemplate(o.nameTemplate)) {
+      throw new TypeError(`nameTemplate "${o.nameTemplate}" must be a DNS name holding {service} once`);
+    }
+    this.lookup = new ServiceDnsLookup({
+      nameTemplate: o.nameTemplate,
       namespace: o.namespace ?? 'default',
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       port: o.port,
@@ -99,7 +110,7 @@ export class DnsRegistry implements ServiceRegistry {
 }
 
 interface DnsWatchOptions {
-  lookup: KubernetesDnsLookup;
+  lookup: ServiceDnsLookup;
   service: string;
   filter: InstanceFilter | undefined;
   refreshMs: number;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isHostAddress } from '@lab/common';
 import { envBool, envDuration, envEnum, envInt, envPem, envPort, envUrl } from '@lab/config';
-import { BALANCER_KINDS, registryBackends } from '@lab/discovery';
+import { BALANCER_KINDS, isDnsNameTemplate, registryBackends } from '@lab/discovery';
 import { z } from 'zod';
 import { parseTrustedKeys, UntrustedKeyError } from '../auth/trusted-keys';
 
@@ -59,6 +59,15 @@ const proxyAddress = z.string().refine((text) => {
 /** A DNS label, as a Kubernetes namespace or cluster domain part is. */
 const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'expected a lower-case DNS name');
 
+/** A DNS server as node:dns takes it: an IP address, `ip:port` or `[ipv6]:port`. */
+const dnsServer = z.string().refine((text) => {
+  if (isIP(text) !== 0) return true;
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  if (match === null) return false;
+  const port = Number(match[3]);
+  return isIP(match[1] ?? match[2] ?? '') !== 0 && port >= 1 && port <= 65535;
+}, 'expected DNS servers as ip, ip:port or [ipv6]:port');
+
 /**
  * The environment every service reads, on top of its own variables. Durations are parsed to
  * milliseconds; INSTANCE_ID is filled in after parsing when it is not set.
@@ -104,11 +113,16 @@ export function baseConfigShape(defaultPort: number) {
     EUREKA_FETCH_INTERVAL: envDuration('30s').pipe(z.number().min(100, 'expected at least 100ms')),
     /** A Consul agent whose KV serves live configuration to eureka-backed services; unset: files and env only. */
     EUREKA_CONFIG_KV_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
+    /** Where the dns backend asks for SRV records, e.g. `{service}.service.consul`; unset: Kubernetes names. */
+    DNS_NAME_TEMPLATE: z
+      .string()
+      .refine(isDnsNameTemplate, 'expected a lower-case DNS name holding {service} once, e.g. {service}.service.consul')
+      .optional(),
     DNS_NAMESPACE: dnsName.default('default'),
     DNS_CLUSTER_DOMAIN: dnsName.default('cluster.local'),
     /** The port every Kubernetes Service listens on; unset: the port from SRV records. */
     DNS_SERVICE_PORT: envInt({ min: 1, max: 65535 }).optional(),
-    DNS_SERVERS: commaList(z.string().min(1), 'DNS servers').optional(),
+    DNS_SERVERS: commaList(dnsServer, 'DNS servers (ip or ip:port)').optional(),
     LB_STRATEGY: envEnum(BALANCER_KINDS, 'round-robin'),
     ZONE: z
       .string()

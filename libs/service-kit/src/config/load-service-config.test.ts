@@ -70,6 +70,28 @@ describe('discovery, balancing and admin settings', () => {
     expect(issues.ADMIN_TOKEN).not.toContain('short-secret');
   });
 
+  it('takes a DNS name template and resolvers with ports for Consul DNS, and names bad ones', () => {
+    expect(
+      loadServiceConfig(service, {
+        DISCOVERY_BACKEND: 'dns',
+        DNS_NAME_TEMPLATE: '{service}.service.consul',
+        DNS_SERVERS: '127.0.0.1:8600,[::1]:8600,10.0.0.10',
+      }),
+    ).toMatchObject({
+      DNS_NAME_TEMPLATE: '{service}.service.consul',
+      DNS_SERVERS: ['127.0.0.1:8600', '[::1]:8600', '10.0.0.10'],
+    });
+    for (const [template, servers] of [
+      ['product-service.service.consul', 'consul:8600'],
+      ['{service}.{service}.consul', '127.0.0.1:0'],
+      ['{service}.Service..consul', '127.0.0.1:99999'],
+    ]) {
+      const issues = issuesOf({ DNS_NAME_TEMPLATE: template!, DNS_SERVERS: servers! });
+      expect(Object.keys(issues).sort()).toEqual(['DNS_NAME_TEMPLATE', 'DNS_SERVERS']);
+      expect(issues.DNS_NAME_TEMPLATE).toContain('{service}');
+    }
+  });
+
   describe('Consul TLS', () => {
     let dir: string;
     beforeAll(() => {

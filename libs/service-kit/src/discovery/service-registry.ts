@@ -24,6 +24,7 @@ export function createServiceRegistry(config: BaseConfig, log: Logger): ServiceR
     eurekaLeaseDurationMs: config.EUREKA_LEASE_DURATION,
     eurekaFetchIntervalMs: config.EUREKA_FETCH_INTERVAL,
     eurekaConfigKvUrl: config.EUREKA_CONFIG_KV_URL,
+    dnsNameTemplate: config.DNS_NAME_TEMPLATE,
     dnsNamespace: config.DNS_NAMESPACE,
     dnsClusterDomain: config.DNS_CLUSTER_DOMAIN,
     dnsPort: config.DNS_SERVICE_PORT,
