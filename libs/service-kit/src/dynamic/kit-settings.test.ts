@@ -1,6 +1,6 @@
 import { createCallPolicy, InvalidPolicyOptionsError, POLICY_LIMITS, type PolicyOverrides } from '@lab/resilience';
 import { z } from 'zod';
-import { kitSettingsShape } from './kit-settings';
+import { kitSettingsShape, LIVE_POLICY_FLOORS } from './kit-settings';
 
 const schema = z.object(kitSettingsShape);
 
@@ -28,6 +28,14 @@ describe('resilience settings schema', () => {
     expect(result.error?.issues.map((i) => i.path.join('.'))).toContainEqual(
       expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}`)),
     );
+  });
+
+  it('refuses a timeout under the live floor, naming it, and takes one at the floor', () => {
+    const result = schema.safeParse({ resilience: { a: { timeoutMs: 1 } } });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['resilience.a.timeoutMs', `must be >= ${LIVE_POLICY_FLOORS.timeoutMs} in live configuration`],
+    ]);
+    expect(schema.safeParse({ resilience: { a: { timeoutMs: LIVE_POLICY_FLOORS.timeoutMs } } }).success).toBe(true);
   });
 
   it('rejects an unknown log level', () => {
@@ -77,8 +85,12 @@ describe('the settings schema and the policy agree', () => {
     ['a flag that is not a boolean', { retriesEnabled: 'yes' }],
   ];
 
+  // The one intended difference: the live floors, which the policy itself does not have.
+  const underFloor = (settings: unknown) =>
+    ((settings as PolicyOverrides).timeoutMs ?? Infinity) < LIVE_POLICY_FLOORS.timeoutMs;
+
   it.each(cases)('%s: both take it or both refuse it', (_, settings) => {
-    expect(policyAccepts(settings as PolicyOverrides)).toBe(configAccepts(settings));
+    expect(policyAccepts(settings as PolicyOverrides) && !underFloor(settings)).toBe(configAccepts(settings));
   });
 
   it('includes values that each side refuses and values each side takes', () => {

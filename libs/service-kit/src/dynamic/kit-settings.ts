@@ -10,6 +10,19 @@ import { faultInjectionSchema } from '../http/fault-injection';
 export type PolicySettings = PolicyOverrides;
 
 /**
+ * Floors the live configuration adds to the policy's own limits. A value under one is valid for a
+ * policy (a unit test may well want a 10 ms timeout) but, written into a running system's KV store,
+ * makes every call fail: `timeoutMs: 1` stopped every order. Such a change is refused like any
+ * invalid one, and the last good value stays in force.
+ */
+export const LIVE_POLICY_FLOORS = Object.freeze({ timeoutMs: 50 });
+
+const livePolicySettingsSchema = policySettingsSchema.refine(
+  (settings) => settings.timeoutMs === undefined || settings.timeoutMs >= LIVE_POLICY_FLOORS.timeoutMs,
+  { path: ['timeoutMs'], error: `must be >= ${LIVE_POLICY_FLOORS.timeoutMs} in live configuration` },
+);
+
+/**
  * What service-kit itself reads from the live configuration of every service:
  * - `logLevel`: the level of the service's logs, changed without a restart;
  * - `resilience.<dependency>`: the call policy towards each service it calls;
@@ -18,7 +31,7 @@ export type PolicySettings = PolicyOverrides;
  */
 export const kitSettingsShape = {
   logLevel: z.enum(LOG_LEVELS).default('info'),
-  resilience: z.record(z.string().min(1), policySettingsSchema).default({}),
+  resilience: z.record(z.string().min(1), livePolicySettingsSchema).default({}),
   fault: faultInjectionSchema.default({}),
 };
 
