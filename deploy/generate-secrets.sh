@@ -66,3 +66,18 @@ write inventory-service-client-secret "$(random)"
 write order-service-client-secret "$(random)"
 write service-client-secrets "$(printf '{"inventory-service":"%s","order-service":"%s"}' \
   "$(cat "$dir/inventory-service-client-secret")" "$(cat "$dir/order-service-client-secret")")"
+
+# Consul ACL tokens (docker-compose.yml): secret IDs must be UUIDs. deploy/consul/acl-init.sh
+# creates a token with each; every container reads only its own.
+uuid() {
+  openssl rand -hex 16 | sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)/\1-\2-\3-\4-/'
+}
+for name in management agent config-writer read-only; do
+  write "consul-$name-token" "$(uuid)"
+done
+for app in auth-service product-service inventory-service order-service gateway dashboard; do
+  write "consul-token-$app" "$(uuid)"
+done
+# The agents' own settings file (HCL), holding the two tokens every Consul agent starts with.
+write consul-acl-tokens "$(printf 'acl {\n  tokens {\n    initial_management = "%s"\n    agent = "%s"\n  }\n}' \
+  "$(cat "$dir/consul-management-token")" "$(cat "$dir/consul-agent-token")")"

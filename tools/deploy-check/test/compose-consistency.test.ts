@@ -113,7 +113,9 @@ describe('docker-compose.yml against the apps', () => {
     const gateway = (descriptions.get('gateway') as AppDescription).defaultPort;
     expect(compose.services.gateway.ports).toEqual([`127.0.0.1:${gateway}:${gateway}`]);
     expect(compose.services.consul.ports).toEqual(['127.0.0.1:8500:8500']);
-    expect(compose.services.consul.command).toMatch(/agent -dev -ui -client 0\.0\.0\.0/);
+    expect(compose.services.consul.command).toEqual(
+      expect.arrayContaining(['agent', '-dev', '-ui', '-client=0.0.0.0']),
+    );
     expect(compose.services.consul.image).toMatch(/^hashicorp\/consul:\d+\.\d+\.\d+$/);
   });
 

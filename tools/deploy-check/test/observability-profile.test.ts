@@ -26,9 +26,11 @@ describeWithRequirement(promtoolRequirement(), 'compose profile observability (p
 
   it('has a Prometheus configuration promtool accepts', () => {
     const file = path.join(work, 'prometheus.yml');
-    // The container reads the gateway's token from a secret; promtool wants the file to exist.
-    const text = readFileSync(file, 'utf8').replaceAll('/run/secrets/admin-token', path.join(work, 'admin-token'));
-    writeFileSync(path.join(work, 'admin-token'), 'token\n');
+    // The container reads the gateway's and Consul's tokens from secrets; promtool wants the files to exist.
+    const text = readFileSync(file, 'utf8').replaceAll(/\/run\/secrets\/([a-z-]+)/g, (_path, name: string) => {
+      writeFileSync(path.join(work, name), 'token\n');
+      return path.join(work, name);
+    });
     writeFileSync(file, promtoolKnowsConsulSd() ? text : withConsulSdCheckedApart(text));
     const result = promtool(['check', 'config', file]);
     expect(result.output).toContain('SUCCESS');
