@@ -1,5 +1,6 @@
 import { MemoryRegistry } from '@lab/discovery';
 import type { RunningService } from '@lab/service-kit';
+import { waitFor } from '@lab/testing';
 import { asAdmin, gatewaySees, send, startGateway, startUpstream, type Upstream } from './helpers';
 
 // The proxy path runs ahead of Express (ctx.serveFirst): what Express's chain gave it must still hold.
@@ -37,7 +38,14 @@ describe('gateway hot path', () => {
   });
 
   it("reports the gateway's event-loop delay in /health/detailed", async () => {
-    const detailed = JSON.parse((await send(`${gateway.url}/health/detailed`, { headers: asAdmin })).body);
+    // The delay histogram is empty (null) until its first sample, and again when a window begins.
+    const detailed = await waitFor(
+      async () => {
+        const body = JSON.parse((await send(`${gateway.url}/health/detailed`, { headers: asAdmin })).body);
+        return body.eventLoop?.delay ? body : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 20, description: 'an event-loop delay sample' },
+    );
     expect(detailed.eventLoop).toMatchObject({ stalled: false });
     expect(detailed.eventLoop.delay).toEqual({
       p50Ms: expect.any(Number),
