@@ -3,8 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { httpOrigin } from '@lab/common';
-import type { AttemptOutcome, ServiceInstance } from '@lab/discovery';
+import { instanceOrigin, type AttemptOutcome, type ServiceInstance } from '@lab/discovery';
 import {
   NotFound,
   PayloadTooLarge,
@@ -93,18 +92,6 @@ type AttemptResult =
 
 /** The metric outcome of an attempt cut short because the body grew past the limit. */
 const BODY_TOO_LARGE = 'body_too_large';
-
-/** Origins by instance: the cache's instance objects live until the instance changes, so each is built once. */
-const origins = new WeakMap<ServiceInstance, string>();
-
-function originOf(instance: ServiceInstance): string {
-  let origin = origins.get(instance);
-  if (origin === undefined) {
-    origin = httpOrigin(instance.address, instance.port);
-    origins.set(instance, origin);
-  }
-  return origin;
-}
 
 /** Whether the request carries a body at all (RFC 9112 §6.3); GETs normally don't. */
 function hasBody(req: IncomingMessage): boolean {
@@ -243,7 +230,7 @@ export class Proxy {
     const span = startUpstreamSpan(x.service, instance, method, x.upstreamPath, x.headers);
     try {
       const response = await this.o.dispatcher.request({
-        origin: originOf(instance),
+        origin: instanceOrigin(instance),
         path: x.upstreamPath,
         method: x.req.method as Dispatcher.HttpMethod,
         headers: x.headers,

@@ -45,6 +45,7 @@ export { RegistrationKeeper, type RegistrationState } from './registration/regis
 // Finding and calling instances.
 export { ServiceDirectory } from './client/service-directory';
 export { ServiceClient } from './client/service-client';
+export { instanceOrigin } from './client/instance-origin';
 export { WatchedInstanceCache } from './cache/watched-instance-cache';
 export { InstanceSelector, type AttemptOutcome } from './client/instance-selector';
 export { BALANCER_KINDS, createBalancer, type BalancerKind } from './balancers/create-balancer';

@@ -10,8 +10,9 @@ import {
 import type { Dispatcher } from 'undici';
 import type { WatchedInstanceCache } from '../cache/watched-instance-cache';
 import type { AttemptOutcome, InstanceSelector } from './instance-selector';
+import { instanceOrigin } from './instance-origin';
 import { NoHealthyInstanceError, UpstreamConnectionError, UpstreamStatusError } from '../errors';
-import { describeError, errorMessage, httpOrigin, type Logger, parseRetryAfter } from '@lab/common';
+import { describeError, errorMessage, type Logger, parseRetryAfter } from '@lab/common';
 import type {
   CallPolicyLike,
   ServiceCallOptions,
@@ -42,18 +43,6 @@ const ACCEPT_JSON: Record<string, string> = Object.freeze({ accept: 'application
 /** A no-op until a tracer provider is installed (service-kit does when tracing is on). */
 const tracer = trace.getTracer('@lab/discovery');
 const CLIENT_SPAN = { kind: SpanKind.CLIENT } as const;
-
-/** Memoised per instance object: the cache hands out the same objects until the set changes. */
-const origins = new WeakMap<ServiceInstance, string>();
-
-function originOf(instance: ServiceInstance): string {
-  let origin = origins.get(instance);
-  if (origin === undefined) {
-    origin = httpOrigin(instance.address, instance.port);
-    origins.set(instance, origin);
-  }
-  return origin;
-}
 
 /**
  * Calls one service by name. Each attempt asks the selector for an instance (healthy, not ejected,
@@ -160,7 +149,7 @@ export class ServiceClient {
       let text: string;
       try {
         response = await this.o.dispatcher.request({
-          origin: originOf(instance),
+          origin: instanceOrigin(instance),
           path: request.path,
           method: request.method as Dispatcher.HttpMethod,
           headers: this.headersFor(request, span),
