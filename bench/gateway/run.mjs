@@ -10,6 +10,7 @@
 //
 //   npm run bench:gateway -- --duration 10 --connections 50 --rounds 3 --rates 500,1000
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
@@ -305,15 +306,24 @@ async function main() {
   const withNginx = o.mode !== 'saturation' && o.nginx;
   const nginxBinary = withNginx ? ensureNginx((line) => console.error(line)) : undefined;
   const consulUrl = `http://127.0.0.1:${registryPort}`;
+  // The dev registry enforces ACLs (default deny); both services use the management token made for
+  // this run, which is all a benchmark of the proxy path needs.
+  const aclToken = randomUUID();
   // Same log level for both services, so neither pays more for logging than the other.
-  const common = { CONSUL_URL: consulUrl, CHECK_INTERVAL: '1s', LOG_LEVEL: 'warn', DISCOVERY_BACKEND: 'consul' };
+  const common = {
+    CONSUL_URL: consulUrl,
+    CONSUL_TOKEN: aclToken,
+    CHECK_INTERVAL: '1s',
+    LOG_LEVEL: 'warn',
+    DISCOVERY_BACKEND: 'consul',
+  };
 
   console.error('starting dev registry and embedded Postgres ...');
   const registry = start(
     'dev-registry',
     'apps/dev-registry/dist/main.js',
     ['--port', String(registryPort)],
-    {},
+    { DEV_REGISTRY_ACL_TOKEN: aclToken },
     o.verbose,
   );
   const postgres = start(
