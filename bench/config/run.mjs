@@ -7,6 +7,7 @@
 //
 //   npm run build && node bench/config/run.mjs --stores 5 --writes 50 --rounds 3
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -210,8 +211,8 @@ function onPath(name) {
   return false;
 }
 
-async function startProcess(command, args, ready) {
-  const child = spawn(command, args, { stdio: 'ignore' });
+async function startProcess(command, args, ready, env = {}) {
+  const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ...env } });
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
@@ -235,15 +236,19 @@ const servers = {
   async consul() {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    // The dev registry enforces ACLs (default deny): the writer and every store use the management
+    // token made for this run, so the figures are the watch's, not an authorisation's.
+    const token = randomUUID();
     const stop = await startProcess(
       process.execPath,
       // No fixed DNS port: 8600 may be taken, and nothing here asks the registry over DNS.
       [path.join(root, 'apps/dev-registry/dist/main.js'), '--port', String(port), '--dns-port', '0'],
       async () => (await fetch(`${url}/v1/status/leader`)).ok,
+      { DEV_REGISTRY_ACL_TOKEN: token },
     );
     return {
       source: 'dev registry (Consul HTTP API), blocking queries',
-      connect: () => kvOf(new ConsulRegistry({ url })),
+      connect: () => kvOf(new ConsulRegistry({ url, token })),
       stop,
     };
   },

@@ -14,6 +14,7 @@
 //
 //   npm run build && node bench/discovery/run.mjs [--duration 0.5] [--concurrency 16] [--rounds 30]
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { once } from 'node:events';
@@ -43,7 +44,7 @@ const usage = `usage: node bench/discovery/run.mjs [options]
   --load-clients N   watching clients in the registry-load table (default 50)
   --load-seconds S   seconds per registry-load figure while one instance flaps (default 10)
   --load-wait S      the watchers' blocking-query wait; the idle figure lasts 1.2 times as long (default 30)
-  --consul-url URL   use this Consul agent instead of starting a dev registry
+  --consul-url URL   use this Consul agent instead of starting a dev registry (its ACL token from CONSUL_HTTP_TOKEN)
   --verbose          pass the children's output through`;
 
 function options(argv) {
@@ -153,9 +154,13 @@ function jsonLine(entry, key) {
   });
 }
 
-/** `self`: { registry: CreateRegistryOptions, service } to have the target register itself. */
+/**
+ * `self`: { registry: CreateRegistryOptions, service } to have the target register itself. It goes
+ * in the environment, not the command line, since the registry options may carry a token.
+ */
 async function startTarget(id, verbose, self) {
-  const entry = spawnNode(id, path.join(here, 'target.mjs'), self ? [id, JSON.stringify(self)] : [id], verbose);
+  const env = self ? { BENCH_TARGET_REGISTRATION: JSON.stringify(self) } : {};
+  const entry = spawnNode(id, path.join(here, 'target.mjs'), [id], verbose, env);
   const { port } = await jsonLine(entry, 'port');
   return { id, port, entry, startedAt: Date.now() };
 }
@@ -170,21 +175,25 @@ function freePort() {
   });
 }
 
+/** A dev registry on a free port, or the given Consul: its URL, the ACL token to send, and its process. */
 async function startRegistry(o, env = {}) {
-  if (o.consulUrl) return { url: o.consulUrl };
+  if (o.consulUrl) return { url: o.consulUrl, token: process.env.CONSUL_HTTP_TOKEN || undefined };
   const port = await freePort();
+  // The dev registry enforces ACLs (default deny); everything here uses the management token made
+  // for this run, so that what is measured is discovery, not authorisation.
+  const token = randomUUID();
   const entry = spawnNode(
     'dev-registry',
     path.join(root, 'apps/dev-registry/dist/main.js'),
     // No fixed DNS port: 8600 may be taken, and nothing here asks the registry over DNS.
     ['--port', String(port), '--dns-port', '0'],
     o.verbose,
-    env,
+    { ...env, DEV_REGISTRY_ACL_TOKEN: token },
   );
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
     try {
-      if ((await fetch(`${url}/v1/status/leader`)).ok) return { url, pid: entry.child.pid, entry };
+      if ((await fetch(`${url}/v1/status/leader`)).ok) return { url, token, pid: entry.child.pid, entry };
     } catch {
       // not listening yet
     }
@@ -261,9 +270,9 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-async function perCallCost(o, consulUrl) {
+async function perCallCost(o, registryInfo) {
   const target = await startTarget('bench-target-1', o.verbose);
-  const registry = new ConsulRegistry({ url: consulUrl });
+  const registry = new ConsulRegistry({ url: registryInfo.url, token: registryInfo.token });
   await registry.register({ id: target.id, name: 'bench-target', address: '127.0.0.1', port: target.port });
   const directory = new ServiceDirectory({ registry, timeoutMs: 5_000 });
   const leastOutstanding = new ServiceDirectory({
@@ -392,8 +401,8 @@ const convergenceBackends = {
     liveness: 'HTTP check every 1s',
     // The dev registry that the rest of the run uses; the targets are registered from here with an
     // HTTP check, as service-kit does, since Consul notices a death by its failing check.
-    start: async (consulUrl) => ({
-      registry: { backend: 'consul', consulUrl },
+    start: async (registryInfo) => ({
+      registry: { backend: 'consul', consulUrl: registryInfo.url, consulToken: registryInfo.token },
       selfRegistering: false,
       stop: async () => undefined,
     }),
@@ -429,13 +438,18 @@ const convergenceBackends = {
   eureka: {
     liveness: 'lease 3s, renewals, eviction runs and delta fetches every 1s',
     // A dev registry of its own (its Eureka API), evicting every second as npm start's does.
-    start: async (_consulUrl, o) => {
+    start: async (_registryInfo, o) => {
       const eureka = await startRegistry(
         { ...o, consulUrl: undefined },
         { DEV_REGISTRY_EUREKA_EVICTION_INTERVAL: '1s' },
       );
       return {
-        registry: { backend: 'eureka', eurekaUrl: `${eureka.url}/eureka`, ...EUREKA_TIMINGS },
+        registry: {
+          backend: 'eureka',
+          eurekaUrl: `${eureka.url}/eureka`,
+          eurekaToken: eureka.token,
+          ...EUREKA_TIMINGS,
+        },
         selfRegistering: true,
         stop: async () => {
           eureka.entry.child.kill('SIGTERM');
@@ -449,8 +463,8 @@ const convergenceBackends = {
 /** Servers started for the convergence table, stopped on Ctrl-C too. */
 const servers = new Set();
 
-async function convergence(o, name, consulUrl) {
-  const server = await convergenceBackends[name].start(consulUrl, o);
+async function convergence(o, name, registryInfo) {
+  const server = await convergenceBackends[name].start(registryInfo, o);
   servers.add(server);
   const service = `bench-converge-${name}`;
   // `--convergence-clients` independent clients, each with its own registry connection and watch.
@@ -600,7 +614,7 @@ async function window(seconds, counter, pid, during) {
 }
 
 async function registryLoad(o, registryInfo) {
-  const admin = new ConsulRegistry({ url: registryInfo.url });
+  const admin = new ConsulRegistry({ url: registryInfo.url, token: registryInfo.token });
   const proxy = await countingProxy(registryInfo.url);
   const service = 'bench-load';
   const rows = [];
@@ -620,7 +634,11 @@ async function registryLoad(o, registryInfo) {
       registered = size;
 
       const clients = Array.from({ length: o.loadClients }, () => {
-        const registry = new ConsulRegistry({ url: proxy.url, blockingWait: `${o.loadWait}s` });
+        const registry = new ConsulRegistry({
+          url: proxy.url,
+          token: registryInfo.token,
+          blockingWait: `${o.loadWait}s`,
+        });
         const cache = new WatchedInstanceCache(registry, service);
         cache.start();
         return { registry, cache };
@@ -681,7 +699,7 @@ async function main() {
   const consulUrl = registryInfo.url;
   progress(`registry at ${consulUrl}`);
   if (o.rounds > 0) {
-    const rows = await perCallCost(o, consulUrl);
+    const rows = await perCallCost(o, registryInfo);
     console.log(`## Per-call cost\n\n${costTable(rows, o)}\n`);
   }
   if (o.convergence > 0) {
@@ -694,7 +712,7 @@ async function main() {
         skipped.push([name, missing]);
         continue;
       }
-      figures.push(await convergence(o, name, consulUrl));
+      figures.push(await convergence(o, name, registryInfo));
     }
     console.log(`## Convergence\n\n${convergenceTable(figures, skipped, o, consulUrl)}\n`);
   }

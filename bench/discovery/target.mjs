@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // The server every variant of the benchmark calls: answers any request with a small JSON body that
-// names the instance, and prints {"port": N} once it listens. `node target.mjs <id> [options]`
+// names the instance, and prints {"port": N} once it listens. `node target.mjs <id>`
 //
-// With a second argument, JSON { registry: CreateRegistryOptions, service }, it then registers
-// itself through @lab/discovery, as a deployed service would, and prints {"registered": id}. The
+// With BENCH_TARGET_REGISTRATION set to JSON { registry: CreateRegistryOptions, service } (in the
+// environment, as the options may carry the registry's token), it then registers itself through
+// @lab/discovery, as a deployed service would, and prints {"registered": id}. The
 // registration then lives exactly as long as this process (etcd lease, ZooKeeper session): the
 // benchmark SIGKILLs it, so nothing here deregisters.
 import http from 'node:http';
 
 const id = process.argv[2] ?? 'target';
-const self = process.argv[3] === undefined ? undefined : JSON.parse(process.argv[3]);
+const registration = process.env.BENCH_TARGET_REGISTRATION;
+const self = registration ? JSON.parse(registration) : undefined;
 // Loaded before listening, as a service has its libraries loaded before it takes traffic.
 const discovery = self ? await import('@lab/discovery') : undefined;
 const body = JSON.stringify({ id, items: [{ sku: 'BENCH-1', price: 1999 }] });
