@@ -33,7 +33,7 @@ export {
 export { ConsulRegistry } from './backends/consul-registry';
 export { EtcdRegistry } from './backends/etcd-registry';
 export { ZookeeperRegistry } from './backends/zookeeper-registry';
-export { EurekaRegistry, type EurekaRegistryOptions } from './backends/eureka-registry';
+export { EurekaRegistry, eurekaLeaseOutlastsRenewal, type EurekaRegistryOptions } from './backends/eureka-registry';
 export { DnsRegistry } from './backends/dns-registry';
 export { isDnsNameTemplate } from './backends/dns-lookup';
 export { MemoryRegistry } from './backends/memory-registry';

@@ -60,6 +60,15 @@ describe('createRegistry', () => {
     expect(() =>
       createRegistry({ backend: 'eureka', eurekaUrl: 'http://e/eureka', eurekaLeaseDurationMs: 1000 }),
     ).toThrow(/leaseDurationMs must be longer than renewalIntervalMs/);
+    // The lease goes out in whole seconds: 1.4 s is the 1 s the renewals come every.
+    expect(() =>
+      createRegistry({
+        backend: 'eureka',
+        eurekaUrl: 'http://e/eureka',
+        eurekaRenewalIntervalMs: 1000,
+        eurekaLeaseDurationMs: 1400,
+      }),
+    ).toThrow(/leaseDurationMs must be longer than renewalIntervalMs/);
     expect(() => createRegistry({ backend: 'nacos' as 'consul' })).toThrow(/unknown discovery backend "nacos"/);
   });
 

@@ -52,6 +52,15 @@ interface OwnLease {
 const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
 
 /**
+ * Whether a lease of `leaseDurationMs` (whole seconds on the wire, as the server keeps it) outlasts
+ * one renewal interval: if not, every lease runs out before it is renewed. Exported so that the
+ * services' configuration refuses such settings before a registry is built.
+ */
+export function eurekaLeaseOutlastsRenewal(renewalIntervalMs: number, leaseDurationMs: number): boolean {
+  return seconds(leaseDurationMs) * 1000 > renewalIntervalMs;
+}
+
+/**
  * The registry contract over Eureka's REST API, as Eureka's own client works: an instance registers
  * and then renews its lease every renewal interval (a renewal answered 404 means the server lost it,
  * and it registers again at once); a process that dies stops renewing and the server evicts it
@@ -83,7 +92,7 @@ export class EurekaRegistry implements ServiceRegistry {
     this.leaseDurationMs = o.leaseDurationMs ?? 90_000;
     this.requestTimeoutMs = o.requestTimeoutMs ?? 5000;
     if (!(this.renewalIntervalMs > 0)) throw new RangeError('renewalIntervalMs must be above 0');
-    if (!(this.leaseDurationMs > this.renewalIntervalMs))
+    if (!eurekaLeaseOutlastsRenewal(this.renewalIntervalMs, this.leaseDurationMs))
       throw new RangeError('leaseDurationMs must be longer than renewalIntervalMs, or every lease runs out');
     this.copy = new EurekaRegistryCopy({
       http: this.http,

@@ -92,6 +92,26 @@ describe('discovery, balancing and admin settings', () => {
     }
   });
 
+  it('refuses a Eureka lease that runs out before the next renewal, naming both variables', () => {
+    for (const [renewal, lease] of [
+      ['30s', '10s'],
+      ['5s', '5s'],
+    ]) {
+      const issues = issuesOf({ EUREKA_RENEWAL_INTERVAL: renewal!, EUREKA_LEASE_DURATION: lease! });
+      expect(Object.keys(issues)).toEqual(['EUREKA_LEASE_DURATION']);
+      expect(issues.EUREKA_LEASE_DURATION).toMatch(/longer than EUREKA_RENEWAL_INTERVAL/);
+    }
+    // The stack's own timings, and Eureka's defaults.
+    expect(loadServiceConfig(service, { EUREKA_RENEWAL_INTERVAL: '1s', EUREKA_LEASE_DURATION: '3s' })).toMatchObject({
+      EUREKA_RENEWAL_INTERVAL: 1000,
+      EUREKA_LEASE_DURATION: 3000,
+    });
+    expect(loadServiceConfig(service, {})).toMatchObject({
+      EUREKA_RENEWAL_INTERVAL: 30_000,
+      EUREKA_LEASE_DURATION: 90_000,
+    });
+  });
+
   describe('Consul TLS', () => {
     let dir: string;
     beforeAll(() => {

@@ -1,4 +1,6 @@
+import { formatDuration } from '@lab/common';
 import { loadConfig } from '@lab/config';
+import { eurekaLeaseOutlastsRenewal } from '@lab/discovery';
 import { z } from 'zod';
 import { BASE_SECRET_KEYS, baseConfigShape, defaultInstanceId, type BaseConfig } from './base-config';
 
@@ -29,6 +31,18 @@ export function serviceConfigSchema(def: ConfigurableService, env: Record<string
       if ((cert === undefined) !== (key === undefined)) {
         const missing = cert === undefined ? 'CONSUL_CERT' : 'CONSUL_KEY';
         ctx.addIssue({ code: 'custom', path: [missing], message: 'CONSUL_CERT and CONSUL_KEY go together' });
+      }
+      // Caught here, with both names, rather than as a stack trace when the Eureka registry is built.
+      const { EUREKA_RENEWAL_INTERVAL: renewal, EUREKA_LEASE_DURATION: lease } = config as {
+        EUREKA_RENEWAL_INTERVAL: number;
+        EUREKA_LEASE_DURATION: number;
+      };
+      if (!eurekaLeaseOutlastsRenewal(renewal, lease)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EUREKA_LEASE_DURATION'],
+          message: `expected longer than EUREKA_RENEWAL_INTERVAL (${formatDuration(renewal)}), or every lease runs out before it is renewed`,
+        });
       }
       // A token endpoint without a secret (or the reverse) would send calls without a credential.
       const { AUTH_TOKEN_URL: tokenUrl, SERVICE_CLIENT_SECRET: secret } = config as {
