@@ -243,6 +243,16 @@ describe('createConfigStore', () => {
     const refusal = logger.lines.find((l) => l.level === 'warn');
     expect(refusal?.obj).toMatchObject({ source: 'kv', keys: ['config/svc/resilience/product-service/timeoutMs'] });
     expect(logger.lines.some((l) => l.msg === 'configuration change applied')).toBe(true);
+    // Refused while it is still in the KV store, however many other changes apply beside it...
+    expect(store.status().rejected).toBe(true);
+    await kv.put('config/svc/cache/ttlSeconds', '30');
+    await waitFor(() => store.current().cache.ttlSeconds === 30, { intervalMs: 20 });
+    expect(store.status()).toMatchObject({ rejected: true, rejections: 1 });
+    // ...and no longer once the value in force is written back, though nothing changes.
+    const { version } = store.status();
+    await kv.put('config/svc/resilience/product-service/timeoutMs', '800');
+    await waitFor(() => !store.status().rejected, { intervalMs: 20 });
+    expect(store.status()).toMatchObject({ version, rejections: 1 });
     await store.close();
   });
 
@@ -422,10 +432,12 @@ describe('createConfigStore', () => {
       await waitFor(() => store.status().rejections === 1, { intervalMs: 20 });
       expect(store.status().lastRejection).toMatchObject({ source: 'file', issues: [{ path: 'svc/default.yaml' }] });
       expect(store.current().logLevel).toBe('error');
+      expect(store.status().rejected).toBe(true);
 
       swap('..v4', 'logLevel: debug\n');
       await waitFor(() => store.current().logLevel === 'debug', { intervalMs: 20 });
       expect(store.current().cache.ttlSeconds).toBe(60);
+      expect(store.status().rejected).toBe(false);
       await store.close();
     });
   });

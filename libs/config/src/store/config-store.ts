@@ -16,7 +16,14 @@ export interface ConfigStatus {
   version: number;
   lastAppliedAt?: string;
   rejections: number;
+  /** The latest refusal, kept as history after a later change clears it (see `rejected`). */
   lastRejection?: ConfigRejection;
+  /**
+   * True while something the sources hold is refused: a KV key, a change, or files that do not read.
+   * False again once a rebuild takes everything in, even when that changes nothing (the value in
+   * force written back over a refused one).
+   */
+  rejected: boolean;
   kv?: { kind: string; connected: boolean };
 }
 

@@ -84,6 +84,13 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
   private lastRejection: ConfigRejection | undefined;
   private lastRejected: unknown;
   private lastRefusedKeys: string[] | undefined;
+  /**
+   * Whether the latest rebuild left out something the sources hold (a KV key, or the whole change),
+   * and whether the files failed to read when last read: while either holds, what an operator wrote
+   * is not all in force. Kept apart from lastRejection, which stays as history once a fix applies.
+   */
+  private refusing = false;
+  private filesRefused = false;
   private fileTree: ConfigTree = {};
   private envLayer: EnvLayer = { tree: {}, fromFile: [], pinned: {}, issues: [] };
   private readonly kvPrefixes: KvPrefixState[];
@@ -129,7 +136,8 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     const result = validateCandidate(this.o.schema, full.tree);
     if (!result.ok) throw toConfigError(result.issues);
     this.apply(result, full.layers, 'start');
-    if (screened.refused.length > 0) this.refuseKeys('kv', screened.refused);
+    this.refusing = screened.refused.length > 0;
+    if (this.refusing) this.refuseKeys('kv', screened.refused);
     this.started = true;
     if (this.o.watchFiles) this.watchFiles();
   }
@@ -162,6 +170,7 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
       lastAppliedAt: this.lastAppliedAt,
       rejections: this.rejections,
       lastRejection: this.lastRejection,
+      rejected: this.refusing || this.filesRefused,
       kv: this.o.kv ? { kind: this.o.kv.kind, connected: this.kvPrefixes.every((p) => p.connected) } : undefined,
     };
   }
@@ -311,13 +320,15 @@ export class LayeredConfigStore<S extends z.ZodType> implements ConfigStore<z.ou
     if (reasons.has('file')) {
       const files = await readFileLayer(this.o.files);
       if (this.closed) return;
-      if (files.issues.length > 0) return this.reject(source, files.issues, files.issues);
+      this.filesRefused = files.issues.length > 0;
+      if (this.filesRefused) return this.reject(source, files.issues, files.issues);
       this.fileTree = files.tree;
     }
     const screened = this.screenKv();
     const next = this.candidate(screened.kv);
     const result = validateCandidate(this.o.schema, next.tree);
     // Without any KV key the files themselves are wrong: nothing of this change applies.
+    this.refusing = !result.ok || screened.refused.length > 0;
     if (!result.ok) return this.reject(source, result.issues, next.tree);
     this.apply(result, next.layers, source);
     if (screened.refused.length > 0) this.refuseKeys(source, screened.refused);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type ConfigStore, createConfigStore, type KvSource, kvPrefix } from '@lab/config';
 import { describeWithInfra, waitFor } from '@lab/testing';
+import { configCheck } from '../../src/health/config-check';
 import { type KvBackend, namespacedKv } from './kv-backends';
 
 export const reloadSchema = z.object({
@@ -127,6 +128,36 @@ export function liveReloadSuite(backend: KvBackend): void {
         description: 'the fix',
       });
       expect(stores.map((s) => s.store.current().logLevel)).toEqual(['warn', 'warn']);
+    });
+
+    it('clears the config health check when the value in force is written back over a refused one', async () => {
+      const checks = stores.map((s) => configCheck(() => s.store.status()));
+      const outcomes = () =>
+        Promise.all(
+          checks.map((check) =>
+            check.run(new AbortController().signal).then(
+              () => 'pass',
+              () => 'fail',
+            ),
+          ),
+        );
+      await writer.put(key('cache/ttlSeconds'), '-5');
+      await waitFor(() => stores.every((s) => s.store.status().rejections === 1), {
+        timeoutMs: 5_000,
+        description: 'both stores to refuse the key',
+      });
+      expect(await outcomes()).toEqual(['fail', 'fail']);
+
+      // The value in force (the files' 60): nothing changes, and nothing is refused any more.
+      await writer.put(key('cache/ttlSeconds'), '60');
+      await waitFor(async () => (await outcomes()).every((o) => o === 'pass'), {
+        timeoutMs: 5_000,
+        description: 'the config check to pass again',
+      });
+      for (const { store, seen } of stores) {
+        expect(store.status()).toMatchObject({ version: 1, rejections: 1, rejected: false });
+        expect(seen).toEqual([]);
+      }
     });
 
     it('ends a burst of 20 changes at the last one', async () => {
