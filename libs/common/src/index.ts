@@ -11,3 +11,5 @@ export { DurationError, formatDuration, parseDuration } from './duration';
 export { TokenBucket } from './token-bucket';
 export { OpenWatches } from './open-watches';
 export { assertKvKey } from './kv-key';
+export { parseCommandLine, UsageError, type CommandLineConfig } from './command-line';
+export { runCommandMain, type Command, type CommandIo, type CommandProcess } from './command-main';

@@ -1,5 +1,5 @@
+import { UsageError } from '@lab/common';
 import { parseChaosArgs } from './chaos-args';
-import { UsageError } from './usage-error';
 
 describe('parseChaosArgs', () => {
   it('reads delay and abort into the live fault setting, with Istio-like defaults', () => {

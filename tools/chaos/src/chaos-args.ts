@@ -1,8 +1,5 @@
-import { parseArgs } from 'node:util';
-
+import { parseCommandLine, UsageError } from '@lab/common';
 import { faultInjectionSchema, type FaultInjection } from '@lab/service-kit';
-
-import { UsageError } from './usage-error';
 
 export const CHAOS_USAGE = `Usage: npm run chaos -- <command> <service> [options]
 
@@ -31,24 +28,16 @@ const OPTION_OF: Record<string, string> = { percentage: '--percent', fixedDelayM
 
 /** Parses a chaos command line; 'help' for --help; UsageError naming what is wrong otherwise. */
 export function parseChaosArgs(argv: readonly string[]): ChaosCommand | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ms: { type: 'string' },
-        percent: { type: 'string' },
-        status: { type: 'string' },
-        instance: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    allowPositionals: true,
+    options: {
+      ms: { type: 'string' },
+      percent: { type: 'string' },
+      status: { type: 'string' },
+      instance: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return 'help';
   const [command, service, ...rest] = positionals;
   if (!(COMMANDS as readonly string[]).includes(command ?? ''))

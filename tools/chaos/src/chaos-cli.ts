@@ -1,16 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 
+import { UsageError, type CommandIo } from '@lab/common';
 import { isAlive, toolEnvironment, type StackState, type StackStateInstance } from '@lab/stack-state';
 
 import { CHAOS_USAGE, parseChaosArgs, type ChaosCommand } from './chaos-args';
 import { faultInForce, flattenFault, readAdminToken, type FaultValues } from './instance-config';
 import { openStackRegistry } from './stack-registry';
-import { UsageError } from './usage-error';
 
-export interface ChaosIo {
-  env: NodeJS.ProcessEnv;
-  out(line: string): void;
-  err(line: string): void;
+export interface ChaosIo extends CommandIo {
   /** How long to wait for every instance to apply a change (default 5 s). */
   applyTimeoutMs?: number;
 }

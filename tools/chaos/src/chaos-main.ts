@@ -1,14 +1,6 @@
 #!/usr/bin/env node
+import { runCommandMain } from '@lab/common';
+
 import { runChaos } from './chaos-cli';
 
-void runChaos(process.argv.slice(2), {
-  env: process.env,
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-}).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`chaos: ${(error as Error).message}`);
-    process.exit(2);
-  },
-);
+void runCommandMain('chaos', runChaos);

@@ -1,5 +1,5 @@
+import { UsageError } from '@lab/common';
 import { parseLoadArgs, servedByKey, SPLIT_HEADERS } from './load-args';
-import { UsageError } from './usage-error';
 
 describe('parseLoadArgs', () => {
   it('has defaults, and reads rate, duration, headers, split header and path', () => {

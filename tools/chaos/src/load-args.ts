@@ -1,7 +1,4 @@
-import { parseDuration } from '@lab/common';
-import { parseArgs } from 'node:util';
-
-import { UsageError } from './usage-error';
+import { parseCommandLine, parseDuration, UsageError } from '@lab/common';
 
 export const LOAD_USAGE = `Usage: npm run load -- [--rate R] [--duration D] [--header 'name: value']... [--by HEADER] [path]
 
@@ -37,24 +34,16 @@ export function servedByKey(value: string): string {
 }
 
 export function parseLoadArgs(argv: readonly string[]): LoadOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        header: { type: 'string', multiple: true },
-        by: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    allowPositionals: true,
+    options: {
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      by: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return 'help';
   if (positionals.length > 1) throw new UsageError(`one path at most, got ${positionals.join(' ')}`);
   const path = positionals[0] ?? '/api/products';

@@ -1,15 +1,11 @@
+import { UsageError, type CommandIo } from '@lab/common';
 import { toolEnvironment } from '@lab/stack-state';
 
 import { LOAD_USAGE, parseLoadArgs, servedByKey, type LoadOptions } from './load-args';
 import { formatSummary, summarize, type LoadSample } from './load-stats';
 import { runOpenLoop } from './open-loop';
-import { UsageError } from './usage-error';
 
-export interface LoadIo {
-  env: NodeJS.ProcessEnv;
-  out(line: string): void;
-  err(line: string): void;
-}
+export type LoadIo = CommandIo;
 
 /** `npm run load -- ...`; resolves to the exit code: 0 done (whatever the answers), 2 usage or no gateway. */
 export async function runLoad(argv: readonly string[], io: LoadIo): Promise<number> {

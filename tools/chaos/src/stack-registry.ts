@@ -1,7 +1,6 @@
+import { UsageError } from '@lab/common';
 import { createRegistry, type ServiceRegistry } from '@lab/discovery';
 import type { StackState } from '@lab/stack-state';
-
-import { UsageError } from './usage-error';
 
 /**
  * A client of the running stack's registry, from the tool's environment (the shell's variables over

@@ -1,5 +1,5 @@
+import { UsageError } from '@lab/common';
 import { parseCliArgs } from './args';
-import { UsageError } from './usage-error';
 
 describe('parseCliArgs', () => {
   it('reads a command with its options and positionals', () => {

@@ -1,6 +1,5 @@
+import { parseCommandLine, UsageError } from '@lab/common';
 import { envDuration } from '@lab/config';
-import { parseArgs } from 'node:util';
-import { UsageError } from './usage-error';
 
 export const COMMANDS = ['seed', 'diff', 'get', 'set'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -45,26 +44,18 @@ export interface CliArgs {
 
 /** Parses argv; returns 'help' for --help, throws UsageError for anything it cannot use. */
 export function parseCliArgs(argv: readonly string[]): CliArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        service: { type: 'string', short: 's' },
-        env: { type: 'string', short: 'e' },
-        backend: { type: 'string', short: 'b' },
-        'config-dir': { type: 'string' },
-        prune: { type: 'boolean', default: false },
-        wait: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    allowPositionals: true,
+    options: {
+      service: { type: 'string', short: 's' },
+      env: { type: 'string', short: 'e' },
+      backend: { type: 'string', short: 'b' },
+      'config-dir': { type: 'string' },
+      prune: { type: 'boolean', default: false },
+      wait: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return 'help';
   const [command, ...rest] = positionals;
   if (!command) throw new UsageError('missing command (seed, diff, get or set)');

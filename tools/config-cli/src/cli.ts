@@ -1,3 +1,4 @@
+import { UsageError } from '@lab/common';
 import { ConfigError, defaultConfigDir, loadConfig } from '@lab/config';
 import { createRegistry, RegistryUnavailableError, type ServiceRegistry } from '@lab/discovery';
 import { toolEnvironment } from '@lab/stack-state';
@@ -9,7 +10,6 @@ import { get } from './commands/get';
 import { seed } from './commands/seed';
 import { set } from './commands/set';
 import { cliEnvironment, type CliEnvironment } from './settings';
-import { UsageError } from './usage-error';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

@@ -1,6 +1,6 @@
+import { UsageError } from '@lab/common';
 import { isSecretName, redactSecrets } from '@lab/config';
 import type { CliArgs } from './args';
-import { UsageError } from './usage-error';
 
 /** What every command needs besides the KV store: its arguments, where the files are, and output. */
 export class CommandContext {

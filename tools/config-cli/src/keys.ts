@@ -1,5 +1,5 @@
+import { UsageError } from '@lab/common';
 import { kvPrefix } from '@lab/config';
-import { UsageError } from './usage-error';
 
 /**
  * The full KV key for a key given relative to a service: `flags/bulk-discount` and

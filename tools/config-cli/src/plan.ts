@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from '@lab/common';
 import type { KvSource } from '@lab/config';
 import {
   kvPrefix,
@@ -10,7 +11,6 @@ import {
   SHARED_SCOPE,
   treeToKvEntries,
 } from '@lab/config';
-import { UsageError } from './usage-error';
 
 /** One KV key compared with the files: missing from KV, different, only in KV, or the same. */
 export interface KeyComparison {

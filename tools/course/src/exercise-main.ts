@@ -1,5 +1,6 @@
-import { runMain } from './cli-main';
+import { runCommandMain } from '@lab/common';
+
 import { exerciseCli } from './exercise/exercise-cli';
 
 /** `npm run exercise -- list | start <n> | check <n> [--solution | --starter | --dir <path>]` */
-runMain(exerciseCli);
+void runCommandMain('exercise', exerciseCli);

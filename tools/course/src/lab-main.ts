@@ -1,5 +1,6 @@
-import { runMain } from './cli-main';
+import { runCommandMain } from '@lab/common';
+
 import { labCli } from './lab/lab-cli';
 
 /** `npm run lab -- list | check <n> | run <n>` */
-runMain(labCli);
+void runCommandMain('lab', labCli);

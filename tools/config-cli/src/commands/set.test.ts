@@ -1,4 +1,4 @@
-import { UsageError } from '../usage-error';
+import { UsageError } from '@lab/common';
 import { checkedValue } from './set';
 
 describe('checkedValue', () => {

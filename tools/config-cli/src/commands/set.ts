@@ -1,8 +1,8 @@
+import { UsageError } from '@lab/common';
 import type { KvSource } from '@lab/config';
 import { flagDefinitionSchema } from '@lab/config';
 import type { CommandContext } from '../command-context';
 import { keyOf } from '../keys';
-import { UsageError } from '../usage-error';
 
 /**
  * Writes one key. A value that looks like JSON must be JSON (it is stored compact); a flag must be a

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import type { CliIo } from '../lab/lab-cli';
+import type { CommandIo } from '@lab/common';
 import { REPOSITORY_ROOT } from '../repository-root';
 import { grade, type Submission } from './grade';
 import {
@@ -24,7 +24,7 @@ export const EXERCISE_USAGE = `Usage: npm run exercise -- <command>
   --verbose                also prints Jest's own report and your tests' console output`;
 
 /** `npm run exercise -- ...`; resolves with the exit code (0 passed, 1 not yet, 2 usage). */
-export async function exerciseCli(args: string[], io: CliIo): Promise<number> {
+export async function exerciseCli(args: string[], io: CommandIo): Promise<number> {
   const verbose = args.includes('--verbose');
   const [command, number, ...rest] = args.filter((a) => a !== '--verbose');
   if (command === undefined || command === '--help' || command === '-h') {

@@ -1,3 +1,4 @@
+import type { CommandIo } from '@lab/common';
 import { toolEnvironment } from '@lab/stack-state';
 import { freePort } from '@lab/testing';
 
@@ -19,14 +20,8 @@ check reads CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, GW and ADMIN_TOKEN (or ADMIN_TO
 variables a lab's first step exports; those not set are the running stack's (npm start writes them
 to .dev-stack/state.json), else http://127.0.0.1:8500 and http://127.0.0.1:8080.`;
 
-export interface CliIo {
-  env: NodeJS.ProcessEnv;
-  out(text: string): void;
-  err(text: string): void;
-}
-
 /** `npm run lab -- ...`; resolves with the exit code (0 done, 1 not met or failed, 2 usage). */
-export async function labCli(args: string[], io: CliIo): Promise<number> {
+export async function labCli(args: string[], io: CommandIo): Promise<number> {
   const [command, number, ...rest] = args;
   if (command === undefined || command === '--help' || command === '-h') {
     io.out(LAB_USAGE);
