@@ -4,9 +4,42 @@ import { clock, configText, faultText, milliseconds, percent, perSecond } from '
 import { html, type Html } from './html';
 
 /** The parts of the page that live updates replace, by the id of their container. */
-export type SectionId = 'status' | 'instances' | 'dependencies' | 'traffic' | 'config' | 'faults';
+export type SectionId = 'status' | 'instances' | 'dependencies' | 'traffic' | 'config';
 
 const BREAKER_WORDS = { closed: 'CLOSED', open: 'OPEN', 'half-open': 'HALF-OPEN' } as const;
+
+interface TableParts {
+  /** The table element's attributes, such as its class. */
+  attributes?: Html;
+  caption: string;
+  columns: readonly string[];
+  rows: readonly Html[];
+  /** What a table without rows says, in one row across every column; without it, the body is empty. */
+  empty?: string;
+}
+
+/** Every table of the page: a caption, a header row of column headings, and the rows. */
+function table(t: TableParts): Html {
+  const rows =
+    t.rows.length > 0 || t.empty === undefined
+      ? t.rows
+      : html`<tr>
+          <td colspan="${t.columns.length}">${t.empty}</td>
+        </tr>`;
+  return html`<table${t.attributes ? html` ${t.attributes}` : ''}>
+    <caption>
+      ${t.caption}
+    </caption>
+    <thead>
+      <tr>
+        ${t.columns.map((c) => html`<th scope="col">${c}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
 
 function registryCell(instance: Pick<InstanceView, 'registry'>): Html {
   const { status, output } = instance.registry;
@@ -63,33 +96,16 @@ function instanceRows(service: ServiceView): Html[] {
 }
 
 export function instancesSection(view: SystemView): Html {
-  return html`${view.services.map(
-    (s) =>
-      html`<table class="instances" data-service="${s.name}">
-        <caption>
-          ${s.name}: ${s.instances.length} healthy
-          ${s.instances.length === 1 ? 'instance' : 'instances'}${s.stale ? ' (registry unreachable: last known list)' : ''}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Instance</th>
-            <th scope="col">Version</th>
-            <th scope="col">Zone</th>
-            <th scope="col">Address</th>
-            <th scope="col">Registry check</th>
-            <th scope="col">Own health</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            instanceRows(s).length > 0
-              ? instanceRows(s)
-              : html`<tr>
-                  <td colspan="6">No instance registered.</td>
-                </tr>`
-          }
-        </tbody>
-      </table>`,
+  return html`${view.services.map((s) =>
+    table({
+      attributes: html`class="instances" data-service="${s.name}"`,
+      caption: `${s.name}: ${s.instances.length} healthy ${s.instances.length === 1 ? 'instance' : 'instances'}${
+        s.stale ? ' (registry unreachable: last known list)' : ''
+      }`,
+      columns: ['Instance', 'Version', 'Zone', 'Address', 'Registry check', 'Own health'],
+      rows: instanceRows(s),
+      empty: 'No instance registered.',
+    }),
   )}`;
 }
 
@@ -137,26 +153,21 @@ function dependencyRow(instance: InstanceView, d: DependencyView): Html {
 export function dependenciesSection(view: SystemView): Html {
   const rows = view.services.flatMap((s) => s.instances.flatMap((i) => i.dependencies.map((d) => dependencyRow(i, d))));
   if (rows.length === 0) return html`<p>No instance reports a dependency.</p>`;
-  return html`<table class="dependencies">
-    <caption>
-      Each instance's view of the services it calls
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Caller → dependency</th>
-        <th scope="col">Breaker</th>
-        <th scope="col">Calls in window</th>
-        <th scope="col">Retries</th>
-        <th scope="col">Bulkhead</th>
-        <th scope="col">Instances</th>
-        <th scope="col">Ejected</th>
-        <th scope="col">Actions</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return table({
+    attributes: html`class="dependencies"`,
+    caption: "Each instance's view of the services it calls",
+    columns: [
+      'Caller → dependency',
+      'Breaker',
+      'Calls in window',
+      'Retries',
+      'Bulkhead',
+      'Instances',
+      'Ejected',
+      'Actions',
+    ],
+    rows,
+  });
 }
 
 export function trafficSection(view: SystemView): Html {
@@ -173,80 +184,43 @@ export function trafficSection(view: SystemView): Html {
     ),
   );
   const split = view.gatewaySplit.filter((s) => s.version !== '');
-  const byVersion =
+  // The gateway's own split when its metrics carry versions, else what the services say they served.
+  const versions =
     split.length > 0
-      ? split.map(
-          (s) =>
-            html`<tr data-upstream="${s.upstream}" data-version="${s.version}">
-              <th scope="row">${s.upstream} ${s.version}</th>
-              <td>${perSecond(s.requestsPerSecond)}</td>
-              <td>
-                ${share(
-                  s.requestsPerSecond,
-                  split.filter((o) => o.upstream === s.upstream),
-                )}
-              </td>
-            </tr>`,
-        )
+      ? split.map((s) => ({ ...s, group: split.filter((o) => o.upstream === s.upstream) }))
       : view.servedByVersion
           .filter((s) => s.service !== 'gateway')
-          .map(
-            (s) =>
-              html`<tr data-upstream="${s.service}" data-version="${s.version}">
-                <th scope="row">${s.service} ${s.version || '(no version)'}</th>
-                <td>${perSecond(s.requestsPerSecond)}</td>
-                <td>
-                  ${share(
-                    s.requestsPerSecond,
-                    view.servedByVersion.filter((o) => o.service === s.service),
-                  )}
-                </td>
-              </tr>`,
-          );
-  return html`<table class="routes">
-      <caption>
-        Requests per route over the last 10 seconds (probes and scrapes left out)
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Service and route</th>
-          <th scope="col">Requests/s</th>
-          <th scope="col">Errors (5xx)</th>
-          <th scope="col">p50</th>
-          <th scope="col">p95</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          routes.length > 0
-            ? routes
-            : html`<tr>
-                <td colspan="5">No requests in the window.</td>
-              </tr>`
-        }
-      </tbody>
-    </table>
-    <table class="split">
-      <caption>
-        ${split.length > 0 ? 'The gateway’s upstream attempts by version' : 'Requests served by version (the gateway reports no version label)'}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Service and version</th>
-          <th scope="col">Requests/s</th>
-          <th scope="col">Share</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          byVersion.length > 0
-            ? byVersion
-            : html`<tr>
-                <td colspan="3">No traffic yet.</td>
-              </tr>`
-        }
-      </tbody>
-    </table>`;
+          .map((s) => ({
+            upstream: s.service,
+            version: s.version,
+            requestsPerSecond: s.requestsPerSecond,
+            group: view.servedByVersion.filter((o) => o.service === s.service),
+          }));
+  const byVersion = versions.map(
+    (v) =>
+      html`<tr data-upstream="${v.upstream}" data-version="${v.version}">
+        <th scope="row">${v.upstream} ${v.version || '(no version)'}</th>
+        <td>${perSecond(v.requestsPerSecond)}</td>
+        <td>${share(v.requestsPerSecond, v.group)}</td>
+      </tr>`,
+  );
+  return html`${table({
+    attributes: html`class="routes"`,
+    caption: 'Requests per route over the last 10 seconds (probes and scrapes left out)',
+    columns: ['Service and route', 'Requests/s', 'Errors (5xx)', 'p50', 'p95'],
+    rows: routes,
+    empty: 'No requests in the window.',
+  })}
+  ${table({
+    attributes: html`class="split"`,
+    caption:
+      split.length > 0
+        ? 'The gateway’s upstream attempts by version'
+        : 'Requests served by version (the gateway reports no version label)',
+    columns: ['Service and version', 'Requests/s', 'Share'],
+    rows: byVersion,
+    empty: 'No traffic yet.',
+  })}`;
 }
 
 function share(n: number, group: { requestsPerSecond: number }[]): string {
@@ -319,83 +293,45 @@ export function configSection(view: SystemView): Html {
   return html`${view.services.map((s) => {
     const first = s.instances.find((i) => i.config.settings !== undefined) ?? s.instances[0];
     if (first === undefined) return html``;
-    const flags = flagRows(s, first);
     return html`<article class="service-config" data-service="${s.name}" aria-labelledby="config-${s.name}">
       <h3 id="config-${s.name}">${s.name}</h3>
-      <table>
-        <caption>
-          Live configuration per instance
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Instance</th>
-            <th scope="col">Version</th>
-            <th scope="col">KV store</th>
-            <th scope="col">Last refused change</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${s.instances.map(
-            (i) =>
-              html`<tr data-instance="${i.id}">
-                <th scope="row">${i.id}</th>
-                <td>${i.config.status?.version ?? '–'}</td>
-                <td>
-                  ${i.config.status?.kv ? `${i.config.status.kv.kind}, ${i.config.status.kv.connected ? 'connected' : 'not connected'}` : 'none'}
-                </td>
-                ${rejectionCell(i)}
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${table({
+        caption: 'Live configuration per instance',
+        columns: ['Instance', 'Version', 'KV store', 'Last refused change'],
+        rows: s.instances.map(
+          (i) =>
+            html`<tr data-instance="${i.id}">
+              <th scope="row">${i.id}</th>
+              <td>${i.config.status?.version ?? '–'}</td>
+              <td>
+                ${i.config.status?.kv ? `${i.config.status.kv.kind}, ${i.config.status.kv.connected ? 'connected' : 'not connected'}` : 'none'}
+              </td>
+              ${rejectionCell(i)}
+            </tr>`,
+        ),
+      })}
       ${first.config.error ? html`<p class="output">Settings not shown: ${first.config.error}</p>` : ''}
       ${faultLine(s, first)}
-      <table>
-        <caption>
-          Feature flags (as ${first.id} holds them)
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Flag</th>
-            <th scope="col">Definition</th>
-            <th scope="col">Layer</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            flags.length > 0
-              ? flags
-              : html`<tr>
-                  <td colspan="4">No flag defined.</td>
-                </tr>`
-          }
-        </tbody>
-      </table>
+      ${table({
+        caption: `Feature flags (as ${first.id} holds them)`,
+        columns: ['Flag', 'Definition', 'Layer', 'Action'],
+        rows: flagRows(s, first),
+        empty: 'No flag defined.',
+      })}
       <details id="settings-${s.name}">
         <summary>Every setting and its layer (${first.config.settings?.length ?? 0})</summary>
-        <table>
-          <caption>
-            Settings of ${first.id}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Setting</th>
-              <th scope="col">Value</th>
-              <th scope="col">Layer</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${(first.config.settings ?? []).map(
-              (v) =>
-                html`<tr data-setting="${v.path}">
-                  <th scope="row"><code>${v.path}</code></th>
-                  <td><code>${configText(v.value)}</code></td>
-                  <td>${v.source}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${table({
+          caption: `Settings of ${first.id}`,
+          columns: ['Setting', 'Value', 'Layer'],
+          rows: (first.config.settings ?? []).map(
+            (v) =>
+              html`<tr data-setting="${v.path}">
+                <th scope="row"><code>${v.path}</code></th>
+                <td><code>${configText(v.value)}</code></td>
+                <td>${v.source}</td>
+              </tr>`,
+          ),
+        })}
       </details>
     </article>`;
   })}`;
@@ -410,7 +346,7 @@ export function changeItem(event: ChangeEvent): Html {
   return html`<li data-seq="${event.seq}"><time datetime="${event.at}">${clock(event.at)}</time> ${event.text}</li>`;
 }
 
-export function renderSections(view: SystemView): Record<Exclude<SectionId, 'faults'>, Html> {
+export function renderSections(view: SystemView): Record<SectionId, Html> {
   return {
     status: statusSection(view),
     instances: instancesSection(view),
