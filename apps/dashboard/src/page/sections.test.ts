@@ -1,20 +1,13 @@
+import { instanceView } from '../../test/support/instance-view';
 import type { InstanceView, ServiceView, SystemView } from '../view/system-view';
 import { dashboardPage } from './layout';
 import { configSection, instancesSection, renderSections, trafficSection } from './sections';
 
-function instance(id: string, patch: Partial<InstanceView> = {}): InstanceView {
-  return {
-    service: 'order-service',
-    id,
-    address: '127.0.0.1',
-    port: 3004,
-    version: 'v1',
-    registry: { status: 'passing' },
-    probe: { reachable: true, status: 'pass', failingChecks: [] },
-    dependencies: [],
+/** An instance whose settings are read and that defines no flag. */
+function instance(id: string): InstanceView {
+  return instanceView(id, {
     config: { status: { version: 1, rejections: 0 }, settings: [{ path: 'logLevel', value: 'info', source: 'file' }] },
-    ...patch,
-  };
+  });
 }
 
 function view(services: Partial<ServiceView>[], patch: Partial<SystemView> = {}): SystemView {

@@ -1,23 +1,6 @@
 import { ChangeLog, describeChanges } from './change-events';
+import { instanceView as instance } from '../../test/support/instance-view';
 import type { InstanceView, SystemView } from './system-view';
-
-function instance(id: string, patch: Partial<InstanceView> = {}): InstanceView {
-  return {
-    service: 'order-service',
-    id,
-    address: '127.0.0.1',
-    port: 3004,
-    version: 'v1',
-    registry: { status: 'passing' },
-    probe: { reachable: true, status: 'pass', failingChecks: [] },
-    dependencies: [],
-    config: {
-      status: { version: 1, rejections: 0 },
-      flags: [{ path: 'bulk-discount', value: { enabled: false }, source: 'kv' }],
-    },
-    ...patch,
-  };
-}
 
 function view(...instances: InstanceView[]): SystemView {
   return {
