@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Span } from '@opentelemetry/api';
+import { context, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { instanceOrigin, type AttemptOutcome, type ServiceInstance } from '@lab/discovery';
@@ -24,7 +24,13 @@ import { failureOutcome as failureMetric, statusOutcome, type GatewayMetrics } f
 import { BadGateway, GatewayTimeout } from './problems';
 import { matchRoute, type GatewayRoute } from './routes';
 import { endUpstreamSpan, startUpstreamSpan } from './upstream-span';
-import { instanceVersion, SERVED_BY_HEADER, servedBy, type VersionRouter } from './version-routing';
+import {
+  instanceVersion,
+  SERVED_BY_HEADER,
+  servedBy,
+  type RequestChooser,
+  type VersionRouter,
+} from './version-routing';
 
 /**
  * How the gateway chooses an instance of one service and reports each attempt back:
@@ -63,33 +69,6 @@ interface Target {
   readonly chooser: InstanceChooser;
 }
 
-/** One request on its way through the gateway: what every step of it reads. */
-interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly requestId: string;
-  readonly service: string;
-  readonly chooser: InstanceChooser;
-  readonly upstreamPath: string;
-  readonly headers: HeaderMap;
-  readonly withBody: boolean;
-  /** Aborted when the client goes away before the upstream has answered. */
-  readonly abort: AbortController;
-  /** Answers the client with a problem (no response has started yet). */
-  readonly fail: (problem: HttpProblem) => void;
-}
-
-/** What one attempt on one instance came to: a response to relay, or why there was none. */
-type AttemptResult =
-  | { readonly response: Dispatcher.ResponseData; readonly started: number; readonly span: Span | undefined }
-  | {
-      readonly failure: AttemptFailure;
-      readonly error: unknown;
-      readonly bodyStarted: boolean;
-      /** The body grew past the limit on the way: the caller's fault, not the instance's. */
-      readonly bodyTooLarge: boolean;
-    };
-
 /** The metric outcome of an attempt cut short because the body grew past the limit. */
 const BODY_TOO_LARGE = 'body_too_large';
 
@@ -100,18 +79,18 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * The gateway's proxy, split by step: `route` finds the service, `forward` runs attempts until one
- * gets a response or none is left, `attempt` sends the request to one instance, and `relay`
- * streams the answer back. Connection failures move on to another instance when that is safe;
- * everything else becomes a problem response. Every attempt is reported back to the chooser, so
- * in-flight counts and outlier ejection see the gateway's traffic.
+ * The gateway's proxy: `route` finds the service and hands the request to a ProxiedRequest, which
+ * runs attempts until one gets a response or none is left and streams the answer back. Connection
+ * failures move on to another instance when that is safe; everything else becomes a problem
+ * response. Every attempt is reported back to the chooser, so in-flight counts and outlier ejection
+ * see the gateway's traffic.
  */
 export class Proxy {
-  private readonly timeouts: { headersTimeout: number; bodyTimeout: number };
+  readonly timeouts: { readonly headersTimeout: number; readonly bodyTimeout: number };
   /** One chooser per service, shared by every route that leads to it, so the balancing stays even. */
   private readonly targets = new Map<GatewayRoute, Target>();
 
-  constructor(private readonly o: ProxyOptions) {
+  constructor(readonly o: ProxyOptions) {
     this.timeouts = { headersTimeout: o.upstreamTimeoutMs, bodyTimeout: o.upstreamTimeoutMs };
     const byService = new Map<string, Target>();
     for (const route of o.routes) {
@@ -145,12 +124,6 @@ export class Proxy {
       fail(this.tooLarge());
       return;
     }
-    const abort = new AbortController();
-    // Client gone before the upstream answered: abort the attempt (the response pipeline handles
-    // a client that goes away later).
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
     const peer = req.socket.remoteAddress;
     const headers = upstreamRequestHeaders(req.headers, {
       clientAddress: peer,
@@ -158,177 +131,241 @@ export class Proxy {
       proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
       requestId: exchange.id,
     });
-    void this.forward({
-      req,
-      res,
-      requestId: exchange.id,
-      service,
-      chooser,
-      upstreamPath: match.upstreamPath,
-      headers,
-      withBody: hasBody(req),
-      abort,
-      fail,
-    });
+    // The one place version-aware routing enters: the rules narrow which instances may be picked.
+    const candidates = this.o.versions.forRequest(chooser, service, req.headers);
+    new ProxiedRequest(this, req, res, exchange, service, chooser, candidates, match.upstreamPath, headers).next();
   };
 
-  /** Attempts on one instance after another until one answers, a failure is final or none is left. */
-  private async forward(x: Exchange): Promise<void> {
-    let tried: string[] | undefined;
-    // The one place version-aware routing enters: the rules narrow which instances may be picked.
-    const candidates = this.o.versions.forRequest(x.chooser, x.service, x.req.headers);
-    for (let attempts = 1; ; attempts++) {
-      const instance = candidates.pick(tried);
-      if (instance === undefined) {
-        x.fail(
-          tried === undefined
-            ? new ServiceUnavailable(candidates.unavailable)
-            : new BadGateway(`${x.service} could not be reached (tried ${tried.length} instance(s))`),
-        );
-        return;
-      }
-      const result = await this.attempt(x, instance);
-      if ('response' in result) {
-        this.relay(x, instance, result, attempts);
-        return;
-      }
-      if (x.abort.signal.aborted) return; // nobody left to answer
-      const { failure, error, bodyStarted } = result;
-      if (result.bodyTooLarge) {
-        if (!x.req.readableEnded) x.res.setHeader('connection', 'close');
-        x.fail(this.tooLarge());
-        return;
-      }
-      if (
-        failure === 'connection' &&
-        attempts <= this.o.retryAttempts &&
-        mayRetryElsewhere(x.req.method ?? '', x.req.headers, bodyStarted)
-      ) {
-        (tried ??= []).push(instance.id);
-        this.o.log.debug(
-          { requestId: x.requestId, service: x.service, instance: instance.id, err: error },
-          'upstream connection failed, retrying on another instance',
-        );
-        continue;
-      }
-      // Part of the body may still sit unread on the caller's socket: close it after the answer.
-      if (bodyStarted && !x.req.readableEnded) x.res.setHeader('connection', 'close');
-      x.fail(this.finalProblem(x.service, failure));
-      return;
-    }
-  }
-
-  /**
-   * One request to one instance, up to its response headers. A failure is recorded (metric, and the
-   * chooser's outcome for outlier ejection) here; a response is recorded once it has been relayed.
-   */
-  private async attempt(x: Exchange, instance: ServiceInstance): Promise<AttemptResult> {
-    const body = x.withBody ? new ForwardedBody(x.req, this.o.maxBodyBytes) : undefined;
-    const started = performance.now();
-    x.chooser.started(instance.id);
-    const method = x.req.method ?? 'GET';
-    const span = startUpstreamSpan(x.service, instance, method, x.upstreamPath, x.headers);
-    try {
-      const response = await this.o.dispatcher.request({
-        origin: instanceOrigin(instance),
-        path: x.upstreamPath,
-        method: x.req.method as Dispatcher.HttpMethod,
-        headers: x.headers,
-        body,
-        signal: x.abort.signal,
-        ...this.timeouts,
-      });
-      return { response, started, span };
-    } catch (error) {
-      const aborted = x.abort.signal.aborted;
-      const bodyTooLarge = body?.tooLarge ?? false;
-      const failure = classifyAttemptError(aborted ? x.abort.signal.reason : error);
-      endUpstreamSpan(span, { failure: bodyTooLarge ? BODY_TOO_LARGE : failure });
-      const seconds = (performance.now() - started) / 1000;
-      const outcome = bodyTooLarge ? BODY_TOO_LARGE : failureMetric[failure];
-      this.o.metrics.record(x.service, instanceVersion(instance), outcome, seconds);
-      x.chooser.finished(instance.id, aborted || bodyTooLarge ? 'neutral' : outcomeOfFailure[failure]);
-      return { failure, error, bodyStarted: body?.started ?? false, bodyTooLarge };
-    }
-  }
-
-  /**
-   * Streams the upstream's answer to the client, then records the attempt. Piped by hand rather
-   * than with stream.pipeline, which builds and aborts an AbortController (and its DOMException)
-   * for every response it finishes.
-   */
-  private relay(
-    x: Exchange,
-    instance: ServiceInstance,
-    { response: upstream, started, span }: Extract<AttemptResult, { response: unknown }>,
-    attempts: number,
-  ): void {
-    const status = upstream.statusCode;
-    const { res } = x;
-    const body = upstream.body;
-    let failure: Error | undefined;
-    const responseHeaders = downstreamResponseHeaders(upstream.headers);
-    responseHeaders[SERVED_BY_HEADER] = servedBy(instance);
-    res.writeHead(status, responseHeaders);
-    // The upstream broke off mid-response: the status line is out, so the client's connection
-    // is cut to tell it so.
-    body.once('error', (error) => {
-      failure ??= error;
-      res.destroy(error);
-    });
-    res.once('close', () => {
-      if (!res.writableFinished) {
-        failure ??= new Error('the client closed the connection before the response ended');
-        body.destroy();
-      }
-      this.relayed(x, instance, { status, span, attempts, seconds: (performance.now() - started) / 1000 }, failure);
-    });
-    body.pipe(res);
-  }
-
-  private relayed(
-    x: Exchange,
-    instance: ServiceInstance,
-    done: { status: number; span: Span | undefined; attempts: number; seconds: number },
-    error: Error | undefined,
-  ): void {
-    const { abort, service, requestId } = x;
-    const { status, seconds } = done;
-    endUpstreamSpan(done.span, {
-      status,
-      failure: error && !abort.signal.aborted ? 'response ended early' : undefined,
-    });
-    this.o.metrics.record(service, instanceVersion(instance), statusOutcome(status), seconds);
-    x.chooser.finished(instance.id, outcomeOfResponse(status, error, abort.signal.aborted));
-    const { log } = this.o;
-    if (error && !abort.signal.aborted) {
-      log.warn({ requestId, service, instance: instance.id, status, err: error }, 'upstream response ended early');
-    } else if (log.isLevelEnabled('debug')) {
-      log.debug(
-        {
-          requestId,
-          service,
-          instance: instance.id,
-          version: instanceVersion(instance),
-          status,
-          attempts: done.attempts,
-          durationMs: Math.round(seconds * 1e5) / 100,
-          ...(error && { aborted: true }),
-        },
-        'proxied',
-      );
-    }
-  }
-
-  private tooLarge(): HttpProblem {
+  tooLarge(): HttpProblem {
     return new PayloadTooLarge(`The request body is larger than ${this.o.maxBodyBytes} bytes`);
   }
 
-  private finalProblem(service: string, failure: AttemptFailure): HttpProblem {
+  finalProblem(service: string, failure: AttemptFailure): HttpProblem {
     if (failure === 'timeout')
       return new GatewayTimeout(`${service} did not answer within ${this.o.upstreamTimeoutMs} ms`);
     return new BadGateway(
       failure === 'connection' ? `${service} could not be reached` : `${service} gave no usable answer`,
     );
   }
+}
+
+/**
+ * One request on its way through the gateway, and undici's handler for each of its attempts: the
+ * low-level dispatch API hands the upstream's status, headers and body chunks straight to these
+ * methods, which write them to the caller as they come. Against undici's `request` that saves, per
+ * request, a promise, an AbortSignal listener and a body stream piped into the response.
+ *
+ * Attempts run one after another: `next` picks an instance and dispatches; a failure before the
+ * response started (onResponseError) either tries the next instance or answers with a problem; once
+ * the response started, the caller's response belongs to this attempt, and its end (or the
+ * caller's going away) records it.
+ */
+class ProxiedRequest implements Dispatcher.DispatchHandler {
+  private readonly o: ProxyOptions;
+  /** The trace context of the caller's request: retries start from an undici callback, outside it. */
+  private readonly traceParent: Context;
+  /** Instances already tried and failed (connection errors), skipped by the next pick. */
+  private tried: string[] | undefined;
+  private attempts = 0;
+  private readonly withBody: boolean;
+  /** The caller went away: nothing left to answer. */
+  private clientGone = false;
+
+  // The attempt under way.
+  private instance!: ServiceInstance;
+  private body: ForwardedBody | undefined;
+  private span: Span | undefined;
+  private started = 0;
+  private controller: Dispatcher.DispatchController | undefined;
+  /** Set when the upstream's response has started: the caller's response is this attempt's now. */
+  private status: number | undefined;
+  /** Why the relayed response did not end well (the upstream broke off, the caller left). */
+  private streamError: Error | undefined;
+  private onDrain: (() => void) | undefined;
+
+  constructor(
+    private readonly proxy: Proxy,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly exchange: FirstHandlerExchange,
+    private readonly service: string,
+    private readonly chooser: InstanceChooser,
+    private readonly candidates: RequestChooser,
+    private readonly upstreamPath: string,
+    private readonly headers: HeaderMap,
+  ) {
+    this.o = proxy.o;
+    this.withBody = hasBody(req);
+    this.traceParent = context.active();
+    res.once('close', this.onClientClose);
+  }
+
+  /** Dispatches the next attempt, or answers with a problem when no instance is left. */
+  next(): void {
+    const instance = this.candidates.pick(this.tried);
+    if (instance === undefined) {
+      this.exchange.fail(
+        this.tried === undefined
+          ? new ServiceUnavailable(this.candidates.unavailable)
+          : new BadGateway(`${this.service} could not be reached (tried ${this.tried.length} instance(s))`),
+      );
+      return;
+    }
+    const { req } = this;
+    this.attempts++;
+    this.instance = instance;
+    this.controller = undefined;
+    this.body = this.withBody ? new ForwardedBody(req, this.o.maxBodyBytes) : undefined;
+    this.started = performance.now();
+    this.chooser.started(instance.id);
+    const method = req.method ?? 'GET';
+    this.span = startUpstreamSpan(this.traceParent, this.service, instance, method, this.upstreamPath, this.headers);
+    this.o.dispatcher.dispatch(
+      {
+        origin: instanceOrigin(instance),
+        path: this.upstreamPath,
+        method: method as Dispatcher.HttpMethod,
+        headers: this.headers,
+        body: this.body,
+        ...this.proxy.timeouts,
+      },
+      this,
+    );
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.clientGone) controller.abort(clientGoneError());
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    upstreamHeaders: IncomingHttpHeaders,
+  ): void {
+    // 1xx answers are the upstream's business with the gateway (100-continue); the caller gets the final one.
+    if (status < 200) return;
+    const headers = downstreamResponseHeaders(upstreamHeaders);
+    headers[SERVED_BY_HEADER] = servedBy(this.instance);
+    // A header Node refuses to send throws here: undici then reports it to onResponseError, and
+    // with no status recorded yet the caller gets a 502 rather than a cut connection.
+    this.res.writeHead(status, headers);
+    this.status = status;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.res.write(chunk)) return;
+    // The caller reads slower than the upstream sends: stop reading the upstream until it drains.
+    controller.pause();
+    this.onDrain ??= () => this.controller?.resume();
+    this.res.once('drain', this.onDrain);
+  }
+
+  onResponseEnd(): void {
+    this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.status !== undefined) {
+      // The upstream broke off mid-response: the status line is out, so the caller's connection
+      // is cut to tell it so (and onClientClose records the attempt).
+      this.streamError ??= error;
+      this.res.destroy(error);
+      return;
+    }
+    this.failed(error);
+  }
+
+  /** The attempt ended without a response: record it, then retry elsewhere or answer with a problem. */
+  private failed(error: Error): void {
+    const { instance, body } = this;
+    const bodyTooLarge = body?.tooLarge ?? false;
+    const failure = this.clientGone ? 'aborted' : classifyAttemptError(error);
+    endUpstreamSpan(this.span, { failure: bodyTooLarge ? BODY_TOO_LARGE : failure });
+    const seconds = (performance.now() - this.started) / 1000;
+    this.o.metrics.record(
+      this.service,
+      instanceVersion(instance),
+      bodyTooLarge ? BODY_TOO_LARGE : failureMetric[failure],
+      seconds,
+    );
+    this.chooser.finished(instance.id, this.clientGone || bodyTooLarge ? 'neutral' : outcomeOfFailure[failure]);
+    if (this.clientGone) return; // nobody left to answer
+    const { req, res } = this;
+    if (bodyTooLarge) {
+      if (!req.readableEnded) res.setHeader('connection', 'close');
+      this.exchange.fail(this.proxy.tooLarge());
+      return;
+    }
+    const bodyStarted = body?.started ?? false;
+    if (
+      failure === 'connection' &&
+      this.attempts <= this.o.retryAttempts &&
+      mayRetryElsewhere(req.method ?? '', req.headers, bodyStarted)
+    ) {
+      (this.tried ??= []).push(instance.id);
+      this.o.log.debug(
+        { requestId: this.exchange.id, service: this.service, instance: instance.id, err: error },
+        'upstream connection failed, retrying on another instance',
+      );
+      this.next();
+      return;
+    }
+    // Part of the body may still sit unread on the caller's socket: close it after the answer.
+    if (bodyStarted && !req.readableEnded) res.setHeader('connection', 'close');
+    this.exchange.fail(this.proxy.finalProblem(this.service, failure));
+  }
+
+  /** The caller's response closed: finished, or the caller went away first. */
+  private readonly onClientClose = (): void => {
+    const { res } = this;
+    if (!res.writableFinished) {
+      this.clientGone = true;
+      // An attempt under way is abandoned (onResponseError then records it); one not yet started
+      // is aborted as soon as it starts.
+      this.controller?.abort(clientGoneError());
+      if (this.status !== undefined) this.streamError ??= clientGoneError();
+    }
+    if (this.status !== undefined) this.relayed();
+  };
+
+  /** Records an attempt whose response was relayed (whole, or cut short by either side). */
+  private relayed(): void {
+    const { instance, status, streamError, clientGone } = this;
+    const seconds = (performance.now() - this.started) / 1000;
+    endUpstreamSpan(this.span, {
+      status,
+      failure: streamError && !clientGone ? 'response ended early' : undefined,
+    });
+    this.o.metrics.record(this.service, instanceVersion(instance), statusOutcome(status!), seconds);
+    this.chooser.finished(instance.id, outcomeOfResponse(status!, streamError, clientGone));
+    const { log } = this.o;
+    const requestId = this.exchange.id;
+    if (streamError && !clientGone) {
+      log.warn(
+        { requestId, service: this.service, instance: instance.id, status, err: streamError },
+        'upstream response ended early',
+      );
+    } else if (log.isLevelEnabled('debug')) {
+      log.debug(
+        {
+          requestId,
+          service: this.service,
+          instance: instance.id,
+          version: instanceVersion(instance),
+          status,
+          attempts: this.attempts,
+          durationMs: Math.round(seconds * 1e5) / 100,
+          ...(clientGone && { aborted: true }),
+        },
+        'proxied',
+      );
+    }
+  }
+}
+
+function clientGoneError(): Error {
+  const error = new Error('the client closed the connection before the response ended');
+  error.name = 'AbortError';
+  return error;
 }

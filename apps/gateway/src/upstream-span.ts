@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { ServiceInstance } from '@lab/discovery';
 import type { HeaderMap } from './forwarded-headers';
 
@@ -8,16 +8,18 @@ const tracer = trace.getTracer('@lab/gateway');
  * One span per upstream attempt, a child of the request's server span, naming the instance it went
  * to; the traceparent sent upstream names it, so the service's spans hang under this attempt.
  * Returns undefined, having done nothing else, when the request is not traced (tracing off): the
- * incoming traceparent, if any, then travels upstream untouched with the other headers.
+ * incoming traceparent, if any, then travels upstream untouched with the other headers. `parent`
+ * is the caller's request context, taken when it arrived: a retry starts from an undici callback,
+ * outside that context.
  */
 export function startUpstreamSpan(
+  parent: Context,
   service: string,
   instance: ServiceInstance,
   method: string,
   path: string,
   headers: HeaderMap,
 ): Span | undefined {
-  const parent = context.active();
   if (trace.getSpan(parent) === undefined) return undefined;
   const span = tracer.startSpan(
     `${method} ${service}`,

@@ -161,6 +161,41 @@ describe('gateway proxying', () => {
     expect(reply).toEqual({ status: 200, first: 'first;', rest: 'second;third' });
   });
 
+  it('holds the upstream back while a slow client reads a large response, and passes it whole', async () => {
+    largeWrittenAt = undefined;
+    const expected = createHash('sha256');
+    const chunk = Buffer.alloc(LARGE_CHUNK, 'abcdefghijklmnopqrstuvwxyz');
+    for (let i = 0; i < LARGE_BYTES / LARGE_CHUNK; i++) expected.update(chunk);
+    const { bytes, sha256, resumedAt } = await new Promise<{ bytes: number; sha256: string; resumedAt: number }>(
+      (resolve, reject) => {
+        http
+          .get(`${gateway.url}/api/products/large`, { agent: false }, (res) => {
+            const hash = createHash('sha256');
+            let received = 0;
+            let resumedAt = 0;
+            res.on('data', (data: Buffer) => {
+              if (received === 0) {
+                // Stop reading for a while: the gateway must stop reading the upstream meanwhile.
+                res.pause();
+                setTimeout(() => {
+                  resumedAt = performance.now();
+                  res.resume();
+                }, 300);
+              }
+              received += data.length;
+              hash.update(data);
+            });
+            res.on('end', () => resolve({ bytes: received, sha256: hash.digest('hex'), resumedAt }));
+          })
+          .on('error', reject);
+      },
+    );
+    expect({ bytes, sha256 }).toEqual({ bytes: LARGE_BYTES, sha256: expected.digest('hex') });
+    // Had the gateway kept reading (and buffering) while the client paused, the upstream would have
+    // finished writing during the pause.
+    expect(largeWrittenAt).toBeGreaterThan(resumedAt);
+  });
+
   it('answers an unknown /api path with a 404 problem', async () => {
     for (const path of [
       '/api/unknown',
@@ -198,6 +233,11 @@ function sha256(data: Buffer): string {
 
 /** Product upstream: hashes uploads, streams on request, and echoes everything else. */
 let releaseStream: (() => void) | undefined;
+const LARGE_CHUNK = 64 * 1024;
+/** More than loopback's socket buffers on both hops can hold, so only backpressure can hold it back. */
+const LARGE_BYTES = 1024 * LARGE_CHUNK;
+let largeWrittenAt: number | undefined;
+
 const productHandler = (req: http.IncomingMessage, res: http.ServerResponse, upstream: Upstream): void => {
   if (req.url === '/products/upload') {
     const hash = createHash('sha256');
@@ -213,6 +253,24 @@ const productHandler = (req: http.IncomingMessage, res: http.ServerResponse, ups
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write('first;');
     releaseStream = () => res.end('second;third');
+    return;
+  }
+  if (req.url === '/products/large') {
+    // LARGE_BYTES of a repeating pattern, written as fast as the gateway takes them.
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(LARGE_BYTES) });
+    const chunk = Buffer.alloc(LARGE_CHUNK, 'abcdefghijklmnopqrstuvwxyz');
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < LARGE_BYTES) {
+        sent += LARGE_CHUNK;
+        if (!res.write(chunk)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end(() => (largeWrittenAt = performance.now()));
+    };
+    pump();
     return;
   }
   if (req.url === '/products/release') {

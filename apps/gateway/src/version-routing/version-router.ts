@@ -26,6 +26,8 @@ interface CompiledRule {
   readonly matches: ((headers: IncomingHttpHeaders) => boolean) | undefined;
   /** Destinations with a weight above 0; weights add up to 100 (a lone destination has 100). */
   readonly destinations: readonly { subset: CompiledSubset; weight: number }[];
+  /** The 503's detail when none of the rule's subsets has an instance; built once, not per request. */
+  readonly unavailable: string;
 }
 
 function compileStringMatch(m: StringMatch): (value: string) => boolean {
@@ -48,7 +50,7 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function compileService(rules: ServiceRouting): CompiledRule[] {
+function compileService(service: string, rules: ServiceRouting): CompiledRule[] {
   const subsets = new Map<string, CompiledSubset>();
   for (const { name, labels } of rules.subsets) {
     const wanted = Object.entries(labels);
@@ -65,12 +67,17 @@ function compileService(rules: ServiceRouting): CompiledRule[] {
       });
       return (headers: IncomingHttpHeaders) => checks.every((check) => check(headers));
     });
+    const name = rule.name ?? `rule ${index + 1}`;
+    const destinations = rule.route
+      .map((d) => ({ subset: subsets.get(d.destination.subset)!, weight: d.weight ?? 100 }))
+      .filter((d) => d.weight > 0);
     return {
-      name: rule.name ?? `rule ${index + 1}`,
+      name,
       matches: alternatives && ((headers) => alternatives.some((matches) => matches(headers))),
-      destinations: rule.route
-        .map((d) => ({ subset: subsets.get(d.destination.subset)!, weight: d.weight ?? 100 }))
-        .filter((d) => d.weight > 0),
+      destinations,
+      unavailable: `No healthy instance of ${service} in subset ${destinations
+        .map((d) => d.subset.name)
+        .join(' or ')} (route "${name}")`,
     };
   });
 }
@@ -95,7 +102,7 @@ export class VersionRouter {
 
   /** Replaces the rules in force; called with rules the configuration schema already accepted. */
   update(rules: RoutingRules): void {
-    this.rules = new Map(Object.entries(rules).map(([service, r]) => [service, compileService(r)]));
+    this.rules = new Map(Object.entries(rules).map(([service, r]) => [service, compileService(service, r)]));
   }
 
   /** Services that have rules now. */
@@ -122,9 +129,7 @@ export class VersionRouter {
         }
         return undefined;
       },
-      unavailable: `No healthy instance of ${service} in subset ${rule.destinations
-        .map((d) => d.subset.name)
-        .join(' or ')} (route "${rule.name}")`,
+      unavailable: rule.unavailable,
     };
   }
 
