@@ -24,6 +24,7 @@ export { defaultConfigDir } from './default-config-dir';
 // The files and the KV layout, for tools that keep the KV store in step with config/ (config-cli).
 export { readYamlFiles, scopeFilePaths } from './layers/file-layer';
 export { kvPrefix, treeToKvEntries, SHARED_SCOPE } from './layers/kv-layout';
+export { checkKvValue, type KvValueCheck } from './layers/kv-value';
 export { parseValue } from './tree/parse-value';
 export { sameJson } from './tree/config-tree';
 export { isSecretName } from './secrets';

@@ -10,7 +10,8 @@ Commands:
   seed            write config/<service>/<env>.yaml (over default.yaml) into the KV store
   diff            show what differs between the files and the KV store (exit 1 when something does)
   get [key]       print one key, or every key of --service
-  set <key> <v>   write one key (JSON values are checked; flags/<name> must be a flag definition)
+  set <key> <v>   write one key (JSON values are checked; flags/<name> must be a flag definition;
+                  an object is refused where the settings are one key each: set those keys)
 
 Options:
   -s, --service <name>   one folder of config/ (a service, or "shared"); default: all (seed, diff)

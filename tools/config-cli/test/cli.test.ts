@@ -152,6 +152,27 @@ describe('config CLI against the dev registry', () => {
     expect((await run('nonsense')).code).toBe(2);
   });
 
+  it('refuses a JSON object at a key that holds settings (the keys beneath it would win), naming the keys to set', async () => {
+    // Seeded one key per setting, as the services' KV layout has it: cache/ttlSeconds = 60.
+    expect((await run('seed', '--service', 'order-service')).code).toBe(0);
+    const before = await kv.list('config/');
+    const refused = await run('set', '--service', 'order-service', 'cache', '{"ttlSeconds": 30, "prefix": "o:"}');
+    expect(refused).toEqual({
+      code: 2,
+      out: '',
+      err:
+        'config: config/order-service/cache holds settings, one key each (a key beneath it wins over a JSON object' +
+        ' here): set cache/ttlSeconds 30 and cache/prefix o: instead\nRun with --help for usage.\n',
+    });
+    expect(await kv.list('config/')).toEqual(before);
+    // A flag is one value; so are a list and an empty object.
+    expect((await run('set', '--service', 'order-service', 'flags/x', '{"enabled":true}')).code).toBe(0);
+    expect((await run('set', '--service', 'order-service', 'tags', '[{"a":1}]')).code).toBe(0);
+    expect((await run('set', '--service', 'order-service', 'flags', '{"x":{"enabled":false}}')).err).toMatch(
+      /config\/order-service\/flags holds settings.*: set flags\/x '\{"enabled":false\}' instead/,
+    );
+  });
+
   it('on eureka, writes the Consul KV that EUREKA_CONFIG_KV_URL names (where eureka-backed services read)', async () => {
     let err = '';
     const code = await runCli(['set', '--service', 'order-service', 'logLevel', 'debug'], {

@@ -1,4 +1,3 @@
-import { flagDefinitionSchema } from '@lab/config';
 import { faultInjectionSchema, type FaultInjection } from '@lab/service-kit';
 import { z } from 'zod';
 
@@ -29,36 +28,6 @@ export const settingAction = z.object({
   key: settingKey,
   value: z.string().min(1, 'a value is required (an empty value counts as unset)').max(4000),
 });
-
-/**
- * The text stored for a value, checked as the config CLI checks it: a value that looks like JSON
- * must parse (stored compact), and a flag must be a flag definition. Everything else is the
- * service's to judge: it validates the whole configuration before it applies a change, and says
- * why when it refuses one. Returns the issue to report on `body.value` instead of throwing.
- */
-export function storedValue(key: string, value: string): { text: string } | { issue: string } {
-  const trimmed = value.trim();
-  if (trimmed === '') return { issue: 'the value is empty (an empty value counts as unset)' };
-  let json: unknown;
-  const looksJson = /^[[{"]/.test(trimmed);
-  if (looksJson) {
-    try {
-      json = JSON.parse(trimmed);
-    } catch (error) {
-      return { issue: `looks like JSON but does not parse: ${(error as Error).message}` };
-    }
-  }
-  if (/^flags\/[^/]+$/.test(key)) {
-    const flag = flagDefinitionSchema.safeParse(json);
-    if (!looksJson || !flag.success) {
-      const problems = flag.success
-        ? 'expected a JSON object'
-        : flag.error.issues.map((i) => `${i.path.join('.') || '(flag)'}: ${i.message}`).join('; ');
-      return { issue: `a flag must be a definition such as {"enabled":true,"rolloutPercent":10} (${problems})` };
-    }
-  }
-  return { text: looksJson ? JSON.stringify(json) : trimmed };
-}
 
 /** A number typed into the form; blank counts as left out. */
 const typedNumber = z

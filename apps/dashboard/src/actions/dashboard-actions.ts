@@ -1,18 +1,11 @@
-import type { KvSource } from '@lab/config';
+import { checkKvValue, type KvSource } from '@lab/config';
 import { NotFound, ServiceUnavailable, ValidationProblem } from '@lab/service-kit';
 import type { z } from 'zod';
 import type { SystemCollector } from '../collect/system-collector';
 import type { InstanceProbe } from '../collect/instance-probe';
 import type { Notice } from '../page/layout';
 import type { InstanceView, SystemView } from '../view/system-view';
-import {
-  faultEntry,
-  storedValue,
-  type breakerAction,
-  type faultAction,
-  type flagAction,
-  type settingAction,
-} from './action-inputs';
+import { faultEntry, type breakerAction, type faultAction, type flagAction, type settingAction } from './action-inputs';
 
 export interface DashboardActionsOptions {
   collector: SystemCollector;
@@ -79,7 +72,8 @@ export class DashboardActions {
   }
 
   async setting(input: z.output<typeof settingAction>): Promise<Notice> {
-    const checked = storedValue(input.key, input.value);
+    // Checked as the config CLI checks it; the rest is the services' to judge, and they say why they refuse.
+    const checked = checkKvValue(input.service, input.key, input.value);
     if ('issue' in checked) throw new ValidationProblem([{ field: 'body.value', message: checked.issue }]);
     return this.write(input.service, input.key, checked.text);
   }
