@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { countAndDuration } from '@lab/service-kit';
 import type { AttemptFailure } from './attempt-rules';
 
 /**
@@ -40,26 +41,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  // The label children by service, version and outcome, looked up once: prom-client hashes the
-  // label values on every labels() call, which a proxy would otherwise pay twice per request.
-  type Children = { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof duration.labels> };
-  const children = new Map<string, Map<string, Map<string, Children>>>();
-  return {
-    record(service, version, outcome, seconds) {
-      let byVersion = children.get(service);
-      if (byVersion === undefined) children.set(service, (byVersion = new Map()));
-      let byOutcome = byVersion.get(version);
-      if (byOutcome === undefined) byVersion.set(version, (byOutcome = new Map()));
-      let child = byOutcome.get(outcome);
-      if (child === undefined) {
-        child = {
-          count: requests.labels(service, version, outcome),
-          time: duration.labels(service, version, outcome),
-        };
-        byOutcome.set(outcome, child);
-      }
-      child.count.inc();
-      child.time.observe(seconds);
-    },
-  };
+  const record = countAndDuration(requests, duration);
+  return { record };
 }

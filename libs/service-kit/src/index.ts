@@ -11,6 +11,8 @@ export { faultInjectionSchema, type FaultInjection } from './http/fault-injectio
 export { startService } from './start-service';
 export type { RunningService, StartOptions } from './start-service';
 export { runService } from './run-service';
+// Request counters and duration histograms recorded together, label children cached (the gateway's upstream metrics).
+export { countAndDuration } from './observability/count-and-duration';
 
 export type { BaseConfig } from './config/base-config';
 // The registry a service's configuration names: for an app that needs a second client of it (other credentials).

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { countAndDuration } from '../observability/count-and-duration';
 import { requestStartTime } from './request-id';
 import { routeLabel } from './route-label';
 
@@ -34,10 +35,9 @@ export function createHttpMetrics(labels: Record<string, string>): HttpMetrics {
     registers: [registry],
   });
 
+  const recordLabelled = countAndDuration(requests, duration);
   function record(method: string, route: string, statusCode: number, seconds: number): void {
-    const status = statusLabels[statusCode] ?? String(statusCode);
-    requests.labels(method, route, status).inc();
-    duration.labels(method, route, status).observe(seconds);
+    recordLabelled(method, route, statusLabels[statusCode] ?? String(statusCode), seconds);
   }
 
   // Hoisted: `this` is the response, so no closure is created per request.
