@@ -278,6 +278,9 @@ function fixedRateTable(results, o) {
     }
     if (cpu.nginx !== undefined)
       lines.push(`| gateway CPU / nginx CPU | ${rate} | | | | | | | ${fmt(cpu.gateway / cpu.nginx)}x | |`);
+    const floor = cpu['node:http + undici'];
+    if (floor !== undefined)
+      lines.push(`| gateway CPU / node:http + undici CPU | ${rate} | | | | | | | ${fmt(cpu.gateway / floor)}x | |`);
   }
   const lagged = Math.max(
     ...Object.values(results).flatMap((t) =>
@@ -296,7 +299,8 @@ function fixedRateTable(results, o) {
 
 async function main() {
   const o = parseOptions(process.argv.slice(2));
-  const [registryPort, postgresPort, productPort, gatewayPort, nginxPort] = await Promise.all([
+  const [registryPort, postgresPort, productPort, gatewayPort, nginxPort, nodePeerPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -369,6 +373,21 @@ async function main() {
     targets.nginx = `http://127.0.0.1:${nginxPort}/api/products/${id}`;
     pids.nginx = nginx.pids;
     await waitFor(targets.nginx, { entries: all, what: 'nginx route to product-service' });
+  }
+
+  if (o.mode !== 'saturation') {
+    // The floor under any node:http + undici proxy, measured beside the gateway (see node-peer.mjs).
+    const nodePeer = start(
+      'node-peer',
+      'bench/gateway/node-peer.mjs',
+      ['--port', String(nodePeerPort), '--upstream', directBase],
+      {},
+      o.verbose,
+    );
+    all.push(nodePeer);
+    targets['node:http + undici'] = `http://127.0.0.1:${nodePeerPort}/api/products/${id}`;
+    pids['node:http + undici'] = [nodePeer.child.pid];
+    await waitFor(targets['node:http + undici'], { entries: all, what: 'node peer route to product-service' });
   }
 
   if (o.warmup > 0) {
