@@ -1,5 +1,7 @@
-import { createTestDatabase, describeWithInfra, type TestDatabase } from '@lab/testing';
-import pg from 'pg';
+import { createTestDatabase, describeWithInfra, waitFor, type TestDatabase } from '@lab/testing';
+import type pg from 'pg';
+import pino from 'pino';
+import { createPool } from './pool';
 import type { PooledConnection } from './transaction';
 import { withTransaction } from './transaction';
 
@@ -75,7 +77,9 @@ describeWithInfra(['postgres'], 'withTransaction on a real server', () => {
   let pool: pg.Pool;
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 3 });
+    // The services' pool. pool.end() resolves before its connections have closed, so drop() may end
+    // one still open; a bare pg.Pool would throw that error as an unhandled 'error' event.
+    pool = createPool({ connectionString: database.url, max: 3, statementTimeoutMs: 0 }, pino({ level: 'silent' }));
     await pool.query('CREATE TABLE stock (sku text PRIMARY KEY, quantity int NOT NULL CHECK (quantity >= 0))');
   });
   afterAll(async () => {
@@ -116,5 +120,24 @@ describeWithInfra(['postgres'], 'withTransaction on a real server', () => {
     expect(pool.totalCount).toBeLessThanOrEqual(3);
     expect(pool.waitingCount).toBe(0);
     expect(await quantities()).toEqual({ a: 6, b: 4 });
+  });
+
+  it('fails alone, undone, when the server ends its connection midway; the pool carries on', async () => {
+    let ended: number | undefined;
+    const transaction = withTransaction(pool, async (client) => {
+      await client.query("UPDATE stock SET quantity = 0 WHERE sku = 'a'");
+      ended = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      // As a failover or an administrator would, while fn waits between two statements.
+      await pool.query('SELECT pg_terminate_backend($1)', [ended]);
+      await waitFor(
+        async () => (await pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [ended])).rowCount === 0,
+        { description: 'the ended session to be gone' },
+      );
+      await client.query("UPDATE stock SET quantity = 0 WHERE sku = 'b'");
+    });
+    await expect(transaction).rejects.toThrow();
+    expect(await quantities()).toEqual({ a: 5, b: 5 });
+    const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(rows[0].pid).not.toBe(ended);
   });
 });
