@@ -8,6 +8,8 @@ export { envUrl } from './schemas/env-url';
 export { envDuration } from './schemas/env-duration';
 export { envEnum } from './schemas/env-enum';
 export { envPem } from './schemas/env-pem';
+export { envList } from './schemas/env-list';
+export { checkRegistryEnv, registryConnection, registryEnvShape, REGISTRY_SECRET_KEYS } from './schemas/registry-env';
 
 // Live, layered configuration.
 export { createConfigStore, type ConfigStoreOptions } from './store/create-config-store';

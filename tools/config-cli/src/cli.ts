@@ -1,5 +1,5 @@
 import { UsageError } from '@lab/common';
-import { ConfigError, defaultConfigDir, loadConfig } from '@lab/config';
+import { ConfigError, defaultConfigDir, loadConfig, registryConnection, REGISTRY_SECRET_KEYS } from '@lab/config';
 import { createRegistry, RegistryUnavailableError, type ServiceRegistry } from '@lab/discovery';
 import { toolEnvironment } from '@lab/stack-state';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -35,7 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const env = toolEnvironment(io.env).env;
     const ownToken = env.CONSUL_TOKEN !== undefined || env.CONSUL_TOKEN_FILE !== undefined;
     settings = loadConfig(cliEnvironment, ownToken ? env : { ...env, CONSUL_TOKEN: env.CONSUL_HTTP_TOKEN }, {
-      secretKeys: ['ETCD_PASSWORD', 'CONSUL_TOKEN', 'CONSUL_KEY'],
+      secretKeys: REGISTRY_SECRET_KEYS,
     });
   } catch (error) {
     return usageFailure(error, io);
@@ -62,13 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const openRegistry = (): ServiceRegistry =>
     createRegistry({
       backend: backend as (typeof KV_BACKENDS)[number],
-      consulUrl: settings.CONSUL_URL,
-      consulToken: settings.CONSUL_TOKEN,
-      consulTls: consulTls(settings),
-      etcdEndpoints: settings.ETCD_ENDPOINTS,
-      etcdUsername: settings.ETCD_USERNAME,
-      etcdPassword: settings.ETCD_PASSWORD,
-      zookeeperConnect: settings.ZOOKEEPER_CONNECT,
+      ...registryConnection(settings),
     });
   const store = `the ${backend} KV store at ${where(backend, settings)}`;
   // A store started beside this command (compose's config-seed) may not answer yet: with --wait the
@@ -106,11 +100,6 @@ function retryPause(attempt: number): number {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function consulTls(settings: CliEnvironment) {
-  const { CONSUL_CA: ca, CONSUL_CERT: cert, CONSUL_KEY: key } = settings;
-  return ca !== undefined || cert !== undefined ? { ca, cert, key } : undefined;
 }
 
 function usageFailure(error: unknown, io: CliIo): number {

@@ -216,6 +216,21 @@ describe('config CLI against the dev registry', () => {
     });
     expect(invalid).toBe(2);
     expect(err).toMatch(/DISCOVERY_BACKEND/);
+
+    // The services' own checks: a client certificate without its key cannot be used.
+    err = '';
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    const halfTls = await runCli(['diff'], {
+      env: { CONSUL_URL: registry.url, CONSUL_CERT: pem, CONFIG_DIR: dir },
+      stdout: sink,
+      stderr: sink,
+    });
+    expect({ halfTls, err }).toEqual({
+      halfTls: 2,
+      err: expect.stringMatching(
+        /^config: Invalid configuration \(1 variable\):\n {2}CONSUL_KEY: required but not set\n$/,
+      ),
+    });
   });
 
   it('with --wait, keeps trying a store that starts later, says so, then seeds it', async () => {

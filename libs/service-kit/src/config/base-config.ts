@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isHostAddress } from '@lab/common';
-import { envBool, envDuration, envEnum, envInt, envPem, envPort, envUrl } from '@lab/config';
+import {
+  envBool,
+  envDuration,
+  envEnum,
+  envInt,
+  envList,
+  envPort,
+  envUrl,
+  REGISTRY_SECRET_KEYS,
+  registryEnvShape,
+} from '@lab/config';
 import { BALANCER_KINDS, isDnsNameTemplate, registryBackends } from '@lab/discovery';
 import { z } from 'zod';
 import { parseTrustedKeys, UntrustedKeyError } from '../auth/trusted-keys';
@@ -13,24 +23,6 @@ const BODY_LIMIT = /^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb)?$/i;
 
 /** A host name or IP address, without scheme or port. */
 const hostSchema = z.string().refine(isHostAddress, 'expected a host name or IP address (no user@, port or path)');
-
-/** "a,b,c" -> ['a', 'b', 'c'], each item checked by `item`; empty items are ignored. */
-function commaList(item: z.ZodType<string, string>, what: string) {
-  return z
-    .string()
-    .transform((text) =>
-      text
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(item, { error: `expected a comma-separated list of ${what}` }).min(1, `expected at least one ${what}`),
-    );
-}
-
-/** ZooKeeper's connect string: host:port pairs, optionally followed by a chroot path. */
-const ZOOKEEPER_CONNECT = /^[A-Za-z0-9._-]+:\d{1,5}(?:,[A-Za-z0-9._-]+:\d{1,5})*(?:\/[A-Za-z0-9._/-]*)?$/;
 
 /** Verification keys: a JWKS document or PEM public keys, every one a public P-256 key. */
 const trustedKeysSchema = z.string().transform((text, ctx) => {
@@ -88,20 +80,7 @@ export function baseConfigShape(defaultPort: number) {
       .optional(),
     LOG_LEVEL: envEnum(LOG_LEVELS, 'info'),
     NODE_ENV: z.string().default('development'),
-    DISCOVERY_BACKEND: envEnum(registryBackends, 'consul'),
-    CONSUL_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8500' }),
-    CONSUL_TOKEN: z.string().optional(),
-    // Read from CONSUL_CA_FILE, CONSUL_CERT_FILE and CONSUL_KEY_FILE (the NAME_FILE convention).
-    CONSUL_CA: envPem().optional(),
-    CONSUL_CERT: envPem().optional(),
-    CONSUL_KEY: envPem().optional(),
-    ETCD_ENDPOINTS: commaList(z.url({ protocol: /^https?$/ }), 'http(s) URLs').default(['http://127.0.0.1:2379']),
-    ETCD_USERNAME: z.string().optional(),
-    ETCD_PASSWORD: z.string().optional(),
-    ZOOKEEPER_CONNECT: z
-      .string()
-      .regex(ZOOKEEPER_CONNECT, 'expected host:port[,host:port...][/chroot]')
-      .default('127.0.0.1:2181'),
+    ...registryEnvShape(registryBackends),
     /** Eureka's service URL (Spring's defaultZone); user info in it is sent as HTTP Basic. */
     EUREKA_URL: envUrl({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8761/eureka' }),
     /** Sent as the password of HTTP Basic when EUREKA_URL carries no user info (the dev registry's ACL token). */
@@ -111,8 +90,6 @@ export function baseConfigShape(defaultPort: number) {
     EUREKA_LEASE_DURATION: envDuration('90s').pipe(z.number().min(2000, 'expected at least 2s')),
     /** How often watches poll the registry's delta (Eureka: 30 s). */
     EUREKA_FETCH_INTERVAL: envDuration('30s').pipe(z.number().min(100, 'expected at least 100ms')),
-    /** A Consul agent whose KV serves live configuration to eureka-backed services; unset: files and env only. */
-    EUREKA_CONFIG_KV_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
     /** Where the dns backend asks for SRV records, e.g. `{service}.service.consul`; unset: Kubernetes names. */
     DNS_NAME_TEMPLATE: z
       .string()
@@ -122,7 +99,7 @@ export function baseConfigShape(defaultPort: number) {
     DNS_CLUSTER_DOMAIN: dnsName.default('cluster.local'),
     /** The port every Kubernetes Service listens on; unset: the port from SRV records. */
     DNS_SERVICE_PORT: envInt({ min: 1, max: 65535 }).optional(),
-    DNS_SERVERS: commaList(dnsServer, 'DNS servers (ip or ip:port)').optional(),
+    DNS_SERVERS: envList(dnsServer, 'DNS servers (ip or ip:port)').optional(),
     LB_STRATEGY: envEnum(BALANCER_KINDS, 'round-robin'),
     ZONE: z
       .string()
@@ -167,7 +144,7 @@ export function baseConfigShape(defaultPort: number) {
     /** This service's client secret for that endpoint (usually SERVICE_CLIENT_SECRET_FILE). */
     SERVICE_CLIENT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
     /** Proxies whose X-Forwarded-For is believed for the client address; unset: the socket peer is the client. */
-    TRUSTED_PROXIES: commaList(proxyAddress, 'proxy addresses').optional(),
+    TRUSTED_PROXIES: envList(proxyAddress, 'proxy addresses').optional(),
   };
 }
 
@@ -177,11 +154,9 @@ export type BaseConfig = Omit<z.output<z.ZodObject<BaseShape>>, 'INSTANCE_ID'> &
 
 /** Variables whose values are never logged or echoed back. */
 export const BASE_SECRET_KEYS = [
-  'CONSUL_TOKEN',
-  'CONSUL_KEY',
+  ...REGISTRY_SECRET_KEYS,
   'EUREKA_TOKEN',
   'DATABASE_URL',
-  'ETCD_PASSWORD',
   'ADMIN_TOKEN',
   'SERVICE_CLIENT_SECRET',
 ] as const;

@@ -1,5 +1,5 @@
 import { formatDuration } from '@lab/common';
-import { loadConfig } from '@lab/config';
+import { checkRegistryEnv, loadConfig } from '@lab/config';
 import { eurekaLeaseOutlastsRenewal } from '@lab/discovery';
 import { z } from 'zod';
 import { BASE_SECRET_KEYS, baseConfigShape, defaultInstanceId, type BaseConfig } from './base-config';
@@ -26,12 +26,7 @@ export function serviceConfigSchema(def: ConfigurableService, env: Record<string
       ...def.config?.shape,
     })
     .superRefine((config, ctx) => {
-      // A client certificate without its key (or the reverse) cannot be used: say so at start-up.
-      const { CONSUL_CERT: cert, CONSUL_KEY: key } = config as { CONSUL_CERT?: string; CONSUL_KEY?: string };
-      if ((cert === undefined) !== (key === undefined)) {
-        const missing = cert === undefined ? 'CONSUL_CERT' : 'CONSUL_KEY';
-        ctx.addIssue({ code: 'custom', path: [missing], message: 'CONSUL_CERT and CONSUL_KEY go together' });
-      }
+      checkRegistryEnv(config as { CONSUL_CERT?: string; CONSUL_KEY?: string }, ctx);
       // Caught here, with both names, rather than as a stack trace when the Eureka registry is built.
       const { EUREKA_RENEWAL_INTERVAL: renewal, EUREKA_LEASE_DURATION: lease } = config as {
         EUREKA_RENEWAL_INTERVAL: number;

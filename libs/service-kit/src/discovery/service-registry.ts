@@ -1,23 +1,14 @@
+import { registryConnection } from '@lab/config';
 import { createRegistry, type ServiceRegistry } from '@lab/discovery';
 import type { Logger } from 'pino';
 import type { BaseConfig } from '../config/base-config';
 
 /** The registry DISCOVERY_BACKEND names, with that backend's connection settings. */
 export function createServiceRegistry(config: BaseConfig, log: Logger): ServiceRegistry {
-  const tls =
-    config.CONSUL_CA !== undefined || config.CONSUL_CERT !== undefined
-      ? { ca: config.CONSUL_CA, cert: config.CONSUL_CERT, key: config.CONSUL_KEY }
-      : undefined;
   return createRegistry({
     backend: config.DISCOVERY_BACKEND,
     logger: log,
-    consulUrl: config.CONSUL_URL,
-    consulToken: config.CONSUL_TOKEN,
-    consulTls: tls,
-    etcdEndpoints: config.ETCD_ENDPOINTS,
-    etcdUsername: config.ETCD_USERNAME,
-    etcdPassword: config.ETCD_PASSWORD,
-    zookeeperConnect: config.ZOOKEEPER_CONNECT,
+    ...registryConnection(config),
     eurekaUrl: config.EUREKA_URL,
     eurekaToken: config.EUREKA_TOKEN,
     eurekaRenewalIntervalMs: config.EUREKA_RENEWAL_INTERVAL,
