@@ -253,6 +253,8 @@ async function fixedRateRounds(o, targets, pids) {
 
 function fixedRateTable(results, o) {
   const fmt = (n, digits = 2) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
+  // CPU time comes in clock ticks of 10 ms: a short run of a lean peer may read 0 ticks.
+  const cpuRatio = (a, b) => (b > 0 ? `${fmt(a / b)}x` : 'n/a (no CPU tick measured)');
   const signed = (n) => (n === undefined || Number.isNaN(n) ? 'n/a' : `${n >= 0 ? '+' : ''}${n.toFixed(2)}`);
   const lines = [
     `GET /products/:id at fixed rates (open loop, latency from each request's scheduled start), ${o.rounds} round(s) of ${o.rateDuration}s per target, order rotating; medians of rounds`,
@@ -277,10 +279,10 @@ function fixedRateTable(results, o) {
       );
     }
     if (cpu.nginx !== undefined)
-      lines.push(`| gateway CPU / nginx CPU | ${rate} | | | | | | | ${fmt(cpu.gateway / cpu.nginx)}x | |`);
+      lines.push(`| gateway CPU / nginx CPU | ${rate} | | | | | | | ${cpuRatio(cpu.gateway, cpu.nginx)} | |`);
     const floor = cpu['node:http + undici'];
     if (floor !== undefined)
-      lines.push(`| gateway CPU / node:http + undici CPU | ${rate} | | | | | | | ${fmt(cpu.gateway / floor)}x | |`);
+      lines.push(`| gateway CPU / node:http + undici CPU | ${rate} | | | | | | | ${cpuRatio(cpu.gateway, floor)} | |`);
   }
   const lagged = Math.max(
     ...Object.values(results).flatMap((t) =>
