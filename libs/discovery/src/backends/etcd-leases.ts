@@ -1,5 +1,5 @@
 import type { Etcd3, Lease } from 'etcd3';
-import { EtcdLeaseInvalidError } from 'etcd3';
+import { loadEtcd3 } from './etcd-module';
 import { errorMessage, type Logger } from '@lab/common';
 
 /** One instance this process registered: its key and the lease that keeps it alive. */
@@ -44,7 +44,7 @@ export class EtcdLeases {
         current.key = key;
         return;
       } catch (error) {
-        if (!(error instanceof EtcdLeaseInvalidError)) throw error;
+        if (!(error instanceof loadEtcd3().EtcdLeaseInvalidError)) throw error;
         this.markLost(current, error);
       }
     }

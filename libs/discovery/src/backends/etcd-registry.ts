@@ -1,5 +1,5 @@
 import { handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, type IKeyValue, isRecoverableError } from 'etcd3';
+import type { Etcd3, IKeyValue } from 'etcd3';
 import { RegistryUnavailableError } from '../errors';
 import { type BackoffOptions, type Logger, OpenWatches, silentLogger } from '@lab/common';
 import type {
@@ -13,6 +13,7 @@ import type {
 } from '../types';
 import { instanceDelivery } from '../internal/watch-delivery';
 import { etcdUnavailable } from './etcd-errors';
+import { loadEtcd3 } from './etcd-module';
 import { EtcdLeases } from './etcd-leases';
 import { cancelled, EtcdPrefixWatch } from './etcd-watch';
 import { EtcdKv } from '../kv/etcd-kv';
@@ -66,6 +67,7 @@ export class EtcdRegistry implements ServiceRegistry {
     const requestTimeoutMs = o.requestTimeoutMs ?? 5000;
     this.logger = o.logger ?? silentLogger;
     this.watchBackoff = { baseDelayMs: 200, maxDelayMs: 5000, jitter: 'equal', ...o.watchBackoff };
+    const { Etcd3, isRecoverableError } = loadEtcd3();
     this.client = new Etcd3({
       hosts: o.endpoints,
       auth: o.username === undefined ? undefined : { username: o.username, password: o.password ?? '' },

@@ -1,5 +1,5 @@
-import type { Client, Event, Stat } from 'node-zookeeper-client';
-import { createClient, CreateMode, Exception, State } from 'node-zookeeper-client';
+import type { Client, Event, Exception, Stat } from 'node-zookeeper-client';
+import type * as ZookeeperModule from 'node-zookeeper-client';
 import { RegistryUnavailableError } from '../errors';
 import { describeError, type Logger } from '@lab/common';
 import { closeClient, hardenClient } from './zookeeper-client-guard';
@@ -27,6 +27,15 @@ export interface SessionListener {
 type Watcher = (event: Event) => void;
 
 const CLOSE_GRACE_MS = 1000;
+
+/**
+ * The client library, loaded when a session is first opened rather than when @lab/discovery is: it
+ * brings async, underscore and bignumber.js, which a process on any other backend never runs.
+ */
+function zookeeper(): typeof ZookeeperModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use (see above); import() would make callers async
+  return require('node-zookeeper-client');
+}
 type Callback<T> = (error: Error | Exception | null, value: T) => void;
 
 /** ZooKeeper answers for a node that a caller handles itself; every other failure is "unavailable". */
@@ -71,7 +80,7 @@ export class ZookeeperSession {
   }
 
   get isConnected(): boolean {
-    return this.client.getState() === State.SYNC_CONNECTED;
+    return this.client.getState() === zookeeper().State.SYNC_CONNECTED;
   }
 
   listen(listener: SessionListener): () => void {
@@ -109,14 +118,14 @@ export class ZookeeperSession {
   /** A node that lives as long as this session (an instance registration). */
   createEphemeral(path: string, data: Buffer): Promise<string> {
     return this.call(`create ${path}`, path, (client, done: Callback<string>) =>
-      client.create(path, data, CreateMode.EPHEMERAL, done),
+      client.create(path, data, zookeeper().CreateMode.EPHEMERAL, done),
     );
   }
 
   /** A node that stays until it is removed (a KV entry). */
   createPersistent(path: string, data: Buffer): Promise<string> {
     return this.call(`create ${path}`, path, (client, done: Callback<string>) =>
-      client.create(path, data, CreateMode.PERSISTENT, done),
+      client.create(path, data, zookeeper().CreateMode.PERSISTENT, done),
     );
   }
 
@@ -161,7 +170,7 @@ export class ZookeeperSession {
   }
 
   private open(): Client {
-    const client = createClient(this.o.connect, {
+    const client = zookeeper().createClient(this.o.connect, {
       sessionTimeout: this.o.sessionTimeoutMs,
       // A dead server refuses at once; try again soon, but not in a hot loop.
       spinDelay: 200,
@@ -261,8 +270,9 @@ export class ZookeeperSession {
 
 function toSessionError(error: Error | Exception, what: string, path: string): Error {
   const code = (error as { getCode?(): number }).getCode?.();
-  if (code === Exception.NO_NODE) return new ZookeeperNodeError('NO_NODE', path);
-  if (code === Exception.NODE_EXISTS) return new ZookeeperNodeError('NODE_EXISTS', path);
-  if (code === Exception.NOT_EMPTY) return new ZookeeperNodeError('NOT_EMPTY', path);
+  const codes = zookeeper().Exception;
+  if (code === codes.NO_NODE) return new ZookeeperNodeError('NO_NODE', path);
+  if (code === codes.NODE_EXISTS) return new ZookeeperNodeError('NODE_EXISTS', path);
+  if (code === codes.NOT_EMPTY) return new ZookeeperNodeError('NOT_EMPTY', path);
   return new RegistryUnavailableError(`zookeeper ${what} failed: ${describeError(error)}`, undefined, { cause: error });
 }
