@@ -1,7 +1,8 @@
 import { errorMessage } from '@lab/common';
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import { Umzug, type UmzugStorage } from 'umzug';
+import type * as UmzugModule from 'umzug';
+import type { UmzugStorage } from 'umzug';
 import type { Migration } from './types';
 
 const MIGRATIONS_TABLE = 'schema_migrations';
@@ -76,6 +77,10 @@ export async function runMigrations(
       );
       const storage = new TableStorage(client);
       const appliedElsewhere = new Set<string>();
+      // Loaded here, not with the kit: umzug brings a command-line framework and a JSON-schema
+      // validator (dozens of modules) that a service without a database never needs.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use (see above)
+      const { Umzug } = require('umzug') as typeof UmzugModule;
       const umzug = new Umzug<pg.PoolClient>({
         migrations: o.migrations.map((m) => ({
           name: m.name,

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import type * as PgModule from 'pg';
 import type { Logger } from 'pino';
 
 export interface PoolSettings {
@@ -22,7 +23,10 @@ const CONNECTION_TIMEOUT_MS = 5000;
  * destroys the client when it is released.
  */
 export function createPool(settings: PoolSettings, log: Logger): pg.Pool {
-  const pool = new pg.Pool({
+  // Loaded here, when a service opens its database, not with the kit: one without a database never needs the driver.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use (see above)
+  const { Pool } = require('pg') as typeof PgModule;
+  const pool = new Pool({
     connectionString: settings.connectionString,
     max: settings.max,
     connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,

@@ -1,7 +1,8 @@
 import { envInt, envUrl } from '@lab/config';
 import { redisCheck } from '@lab/health';
 import type { HealthRegistry } from '@lab/health';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type * as IoredisModule from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -44,7 +45,10 @@ export interface RedisClientOptions {
  * keeps going in the background with a capped delay. `connect()` is left to the caller.
  */
 export function createRedisClient(o: RedisClientOptions): Redis {
-  const client = new Redis(o.url, {
+  // Loaded here, when a client is made (REDIS_URL set), not with the kit: a service without Redis never needs ioredis.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use (see above)
+  const { Redis: RedisClient } = require('ioredis') as typeof IoredisModule;
+  const client = new RedisClient(o.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -1,17 +1,6 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Logger } from 'pino';
+import type * as TracerProviderModule from './tracer-provider';
 import type { TracingSettings } from './tracing-settings';
 
 export interface Tracing {
@@ -25,30 +14,18 @@ const notTracing: Tracing = { shutdown: async () => undefined };
 let installed: TracerProvider | undefined;
 
 /**
- * Installs the process's tracer provider: W3C trace context in and out, the active span carried
- * through async work, spans exported as the settings say (OTLP/HTTP in batches, or the console).
- * Without settings (tracing off) nothing is installed and the API stays a no-op.
+ * Installs the process's tracer provider (see tracer-provider.ts). Without settings (tracing off)
+ * nothing is installed, the API stays a no-op, and the SDK is never loaded: what tracing costs when
+ * it is off must not show.
  */
 export function startTracing(
   settings: TracingSettings | undefined,
   o: { service: string; instanceId: string; version: string; log: Logger },
 ): Tracing {
   if (settings === undefined || installed !== undefined) return notTracing;
-  const processor: SpanProcessor =
-    settings.exporter === 'console'
-      ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })
-      : new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: settings.url }), scheduledDelayMillis: 1000 });
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: o.service,
-      [ATTR_SERVICE_INSTANCE_ID]: o.instanceId,
-      [ATTR_SERVICE_VERSION]: o.version,
-    }),
-    spanProcessors: [processor],
-  });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK loads only when tracing is on; import() would make the start async
+  const { installTracerProvider } = require('./tracer-provider') as typeof TracerProviderModule;
+  const provider = installTracerProvider(settings, o);
   installed = provider;
   o.log.info({ exporter: settings.exporter, url: settings.url }, 'tracing on');
   return {
