@@ -33,7 +33,7 @@ const usage = `usage: node bench/gateway/run.mjs [options]
   --mode M          saturation, fixed-rate or both (default both)
   --rates LIST      fixed rates in requests/s, comma-separated (default 500,1000)
   --rate-duration S seconds per fixed-rate run (default 10)
-  --no-nginx        leave nginx out of the fixed-rate rounds
+  --no-nginx        leave nginx out of the rounds
   --gateway-env K=V extra environment for the gateway (repeatable), e.g. NODE_OPTIONS=--cpu-prof
   --verbose         pass the children's output through`;
 
@@ -217,17 +217,29 @@ function summarise(runs) {
   };
 }
 
-function saturationTable(direct, gateway, o) {
+/** Row labels of the saturation table; the peers keep their fixed-rate names. */
+const SATURATION_LABELS = { direct: 'direct (product-service)', gateway: 'gateway (/api/products)' };
+
+function saturationTable(byTarget, o) {
   const fmt = (n, digits = 2) => n.toFixed(digits);
   const ratio = (a, b) => (b === 0 ? 'n/a' : `${fmt(a / b)}x`);
+  const { direct } = byTarget;
+  const names = Object.keys(byTarget);
   return [
     `GET /products/:id, ${o.connections} connections, pipelining ${o.pipelining}, ${o.rounds} round(s) of ${o.duration}s each; medians`,
     '',
     '| target | requests/s | p50 ms | p99 ms | failed |',
     '| --- | ---: | ---: | ---: | ---: |',
-    `| direct (product-service) | ${fmt(direct.rps, 0)} | ${fmt(direct.p50)} | ${fmt(direct.p99)} | ${direct.failed} |`,
-    `| gateway (/api/products) | ${fmt(gateway.rps, 0)} | ${fmt(gateway.p50)} | ${fmt(gateway.p99)} | ${gateway.failed} |`,
-    `| gateway / direct | ${ratio(gateway.rps, direct.rps)} | ${ratio(gateway.p50, direct.p50)} | ${ratio(gateway.p99, direct.p99)} | |`,
+    ...names.map((name) => {
+      const t = byTarget[name];
+      return `| ${SATURATION_LABELS[name] ?? name} | ${fmt(t.rps, 0)} | ${fmt(t.p50)} | ${fmt(t.p99)} | ${t.failed} |`;
+    }),
+    ...names
+      .filter((name) => name !== 'direct')
+      .map((name) => {
+        const t = byTarget[name];
+        return `| ${name} / direct | ${ratio(t.rps, direct.rps)} | ${ratio(t.p50, direct.p50)} | ${ratio(t.p99, direct.p99)} | |`;
+      }),
   ].join('\n');
 }
 
@@ -309,7 +321,7 @@ async function main() {
     freePort(),
     freePort(),
   ]);
-  const withNginx = o.mode !== 'saturation' && o.nginx;
+  const withNginx = o.nginx;
   const nginxBinary = withNginx ? ensureNginx((line) => console.error(line)) : undefined;
   const consulUrl = `http://127.0.0.1:${registryPort}`;
   // The dev registry enforces ACLs (default deny); both services use the management token made for
@@ -377,20 +389,18 @@ async function main() {
     await waitFor(targets.nginx, { entries: all, what: 'nginx route to product-service' });
   }
 
-  if (o.mode !== 'saturation') {
-    // The floor under any node:http + undici proxy, measured beside the gateway (see node-peer.mjs).
-    const nodePeer = start(
-      'node-peer',
-      'bench/gateway/node-peer.mjs',
-      ['--port', String(nodePeerPort), '--upstream', directBase],
-      {},
-      o.verbose,
-    );
-    all.push(nodePeer);
-    targets['node:http + undici'] = `http://127.0.0.1:${nodePeerPort}/api/products/${id}`;
-    pids['node:http + undici'] = [nodePeer.child.pid];
-    await waitFor(targets['node:http + undici'], { entries: all, what: 'node peer route to product-service' });
-  }
+  // The floor under any node:http + undici proxy, measured beside the gateway (see node-peer.mjs).
+  const nodePeer = start(
+    'node-peer',
+    'bench/gateway/node-peer.mjs',
+    ['--port', String(nodePeerPort), '--upstream', directBase],
+    {},
+    o.verbose,
+  );
+  all.push(nodePeer);
+  targets['node:http + undici'] = `http://127.0.0.1:${nodePeerPort}/api/products/${id}`;
+  pids['node:http + undici'] = [nodePeer.child.pid];
+  await waitFor(targets['node:http + undici'], { entries: all, what: 'node peer route to product-service' });
 
   if (o.warmup > 0) {
     console.error(`warming up (${o.warmup}s per target) ...`);
@@ -398,16 +408,17 @@ async function main() {
   }
 
   if (o.mode !== 'fixed-rate') {
-    const runs = { direct: [], gateway: [] };
+    const names = Object.keys(targets);
+    const runs = Object.fromEntries(names.map((name) => [name, []]));
     for (let round = 1; round <= o.rounds; round++) {
-      // Alternate which target goes first, so neither always runs on a warmer or more tired machine.
-      const order = round % 2 ? ['direct', 'gateway'] : ['gateway', 'direct'];
+      // Rotate which target goes first, so none always runs on a warmer or more tired machine.
+      const order = names.map((_, i) => names[(i + round - 1) % names.length]);
       for (const target of order) {
         console.error(`round ${round}/${o.rounds}: ${target} (${o.duration}s) ...`);
         runs[target].push(await load(targets[target], o, o.duration));
       }
     }
-    console.log(saturationTable(summarise(runs.direct), summarise(runs.gateway), o));
+    console.log(saturationTable(Object.fromEntries(names.map((name) => [name, summarise(runs[name])])), o));
   }
   if (o.mode !== 'saturation') {
     if (o.mode === 'both') console.log('');

@@ -64,14 +64,18 @@ describe('bench/gateway, smallest sizes', () => {
     expect(outcome(run)).toEqual({ code: 0, signal: null, timedOut: false, stderrTail: expect.any(String) });
   });
 
-  it('prints the saturation table, direct and through the gateway, with no request failed', () => {
+  it('prints the saturation table, direct, through the gateway and the node peer, with no request failed', () => {
     const table = printedTable(run, SATURATION);
     expect(tableProblems(table)).toEqual([]);
-    expect(table.rows.map((row) => row[0])).toEqual([
-      'direct (product-service)',
-      'gateway (/api/products)',
-      'gateway / direct',
-    ]);
+    expect(table.rows.map((row) => row[0])).toEqual(
+      expect.arrayContaining([
+        'direct (product-service)',
+        'gateway (/api/products)',
+        'node:http + undici',
+        'gateway / direct',
+        'node:http + undici / direct',
+      ]),
+    );
   });
 
   it('prints the fixed-rate table, the node:http + undici peer in it, with figures in every row and no request failed', () => {
@@ -91,8 +95,11 @@ describeWithRequirement(
   { name: 'nginx', available: withNginx, reason: 'no /usr/sbin/nginx or /usr/bin/nginx (Debian nginx-light)' },
   'bench/gateway beside nginx',
   () => {
-    it('measures nginx as the peer proxy in the same rounds, and the CPU ratio', () => {
+    it('measures nginx as a peer proxy in the same rounds, at saturation and with the CPU ratio', () => {
       expect(fixedRateRows()).toEqual(expect.arrayContaining(['nginx', 'gateway CPU / nginx CPU']));
+      expect(printedTable(run, SATURATION).rows.map((row) => row[0])).toEqual(
+        expect.arrayContaining(['nginx', 'nginx / direct']),
+      );
     });
   },
 );
