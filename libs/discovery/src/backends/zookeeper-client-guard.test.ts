@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { createClient } from 'node-zookeeper-client';
-import { hardenClient } from './zookeeper-client-guard';
+import { closeClient, hardenClient } from './zookeeper-client-guard';
 
 /** A ConnectResponse frame: protocol version, session timeout, session id, password. */
 function connectResponse(): Buffer {
@@ -99,5 +99,47 @@ describe('hardenClient', () => {
       for (const socket of sockets) socket.destroy();
       server.close();
     }
+  });
+
+  // A server that drops every connection: after each refusal the client waits spinDelay and tries
+  // again. Closed during that wait, it must try no more (and leave no timer keeping the process up).
+  async function connectionsAfterClosingWhileWaiting(guarded: boolean): Promise<number> {
+    const sockets: Socket[] = [];
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      sockets.push(socket);
+      socket.destroy();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    // The wait is random up to spinDelay; pinned to its maximum so the close lands inside it.
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.999);
+    const client = createClient(`127.0.0.1:${port}`, { sessionTimeout: 10_000, spinDelay: 150 });
+    if (guarded) hardenClient(client);
+    try {
+      const manager = (client as unknown as { connectionManager: NodeJS.EventEmitter }).connectionManager;
+      // DISCONNECTED is reported just before the retry wait starts, in the same turn.
+      const dropped = new Promise<void>((resolve) => manager.on('state', (state) => state === 0 && resolve()));
+      client.connect();
+      await dropped;
+      await new Promise((resolve) => setImmediate(resolve));
+      closeClient(client);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return connections;
+    } finally {
+      random.mockRestore();
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  }
+
+  it('cancels the retry a client is waiting for when it is closed', async () => {
+    expect(await connectionsAfterClosingWhileWaiting(true)).toBe(1);
+  });
+
+  it('is needed: without it a closed client connects once more after the wait', async () => {
+    expect(await connectionsAfterClosingWhileWaiting(false)).toBe(2);
   });
 });
