@@ -1,4 +1,5 @@
-import { CliUsageError, parseCliOptions } from './cli-options';
+import { UsageError } from '@lab/common';
+import { parseCliOptions } from './cli-options';
 
 describe('parseCliOptions', () => {
   it('defaults to 127.0.0.1:8500 with ACLs on', () => {
@@ -64,7 +65,7 @@ describe('parseCliOptions', () => {
     [[], { DEV_REGISTRY_EUREKA_EVICTION_INTERVAL: '0s' }, 'DEV_REGISTRY_EUREKA_EVICTION_INTERVAL must be a duration'],
     [[], { DEV_REGISTRY_EUREKA_SELF_PRESERVATION: 'maybe' }, 'DEV_REGISTRY_EUREKA_SELF_PRESERVATION'],
   ])('refuses %j %j naming the culprit', (argv, env, message) => {
-    expect(() => parseCliOptions(argv, env)).toThrow(CliUsageError);
+    expect(() => parseCliOptions(argv, env)).toThrow(UsageError);
     expect(() => parseCliOptions(argv, env)).toThrow(message);
   });
 });

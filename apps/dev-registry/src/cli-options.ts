@@ -1,10 +1,5 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DurationError, parseDuration } from '@lab/common';
-
-export class CliUsageError extends Error {
-  readonly code = 'CLI_USAGE';
-}
+import { DurationError, parseCommandLine, parseDuration, UsageError } from '@lab/common';
 
 export const usage =
   'usage: dev-registry [--host H (default 127.0.0.1)] [--port N (default 8500; 0 = free port)]\n' +
@@ -81,23 +76,16 @@ type Setting = keyof typeof SOURCES;
 const settings = Object.keys(SOURCES) as Setting[];
 const flagOf = (setting: Setting): string | undefined => (SOURCES[setting] as { flag?: string }).flag;
 
-/** Reads flags and environment into startDevRegistry options; throws CliUsageError naming each bad one. */
+/** Reads flags and environment into startDevRegistry options; throws UsageError naming each bad one. */
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: Object.fromEntries(
-        settings
-          .filter((s) => flagOf(s) !== undefined)
-          .map((s) => [flagOf(s)!, { type: 'boolean' in SOURCES[s] ? ('boolean' as const) : ('string' as const) }]),
-      ),
-    }));
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
+  const { values }: { values: Record<string, string | boolean | undefined> } = parseCommandLine(argv, {
+    allowPositionals: false,
+    options: Object.fromEntries(
+      settings
+        .filter((s) => flagOf(s) !== undefined)
+        .map((s) => [flagOf(s)!, { type: 'boolean' in SOURCES[s] ? ('boolean' as const) : ('string' as const) }]),
+    ),
+  });
   const fromFlag = (s: Setting): string | undefined => {
     const name = flagOf(s);
     const value = name === undefined ? undefined : values[name];
@@ -112,7 +100,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       const name = fromFlag(setting) !== undefined ? `--${flagOf(setting)}` : SOURCES[setting].variable;
       return `${name} ${issue.message}`;
     });
-    throw new CliUsageError(problems.join('; '));
+    throw new UsageError(problems.join('; '));
   }
   return result.data;
 }

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { CliUsageError, parseCliOptions, usage } from './cli-options';
+import { UsageError } from '@lab/common';
+import { parseCliOptions, usage } from './cli-options';
 import { startDevRegistry, type AclConfigInput } from './index';
 
 async function main(): Promise<void> {
@@ -43,7 +44,7 @@ async function aclSetUp(
     try {
       fromFile = JSON.parse(await readFile(file, 'utf8')) as Partial<AclConfigInput>;
     } catch (error) {
-      throw new CliUsageError(`--acl-file ${file}: ${(error as Error).message}`);
+      throw new UsageError(`--acl-file ${file}: ${(error as Error).message}`);
     }
   }
   const managementToken = token ?? fromFile.managementToken;
@@ -57,7 +58,7 @@ async function aclSetUp(
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof CliUsageError) {
+  if (error instanceof UsageError) {
     process.stderr.write(`dev-registry: ${error.message}\n${usage}\n`);
     process.exit(2);
   }

@@ -1,4 +1,5 @@
-import { CliUsageError, parseCliOptions } from './cli-options';
+import { UsageError } from '@lab/common';
+import { parseCliOptions } from './cli-options';
 
 describe('parseCliOptions', () => {
   it('defaults to 127.0.0.1:5432, in memory, 100 connections', () => {
@@ -19,7 +20,7 @@ describe('parseCliOptions', () => {
     [['--verbose'], /Unknown option '--verbose'/],
     [['stray'], /positional/],
   ])('rejects %j', (argv, message) => {
-    expect(() => parseCliOptions(argv)).toThrow(CliUsageError);
+    expect(() => parseCliOptions(argv)).toThrow(UsageError);
     expect(() => parseCliOptions(argv)).toThrow(message);
   });
 });

@@ -1,33 +1,22 @@
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '@lab/common';
 import type { EmbeddedPostgresOptions } from './embedded-postgres';
 import { DEFAULT_MAX_CONNECTIONS } from './embedded-postgres';
-
-export class CliUsageError extends Error {
-  readonly code = 'CLI_USAGE';
-}
 
 export const usage =
   'usage: embedded-postgres [--port N (0 = free port, default 5432)] [--host H (default 127.0.0.1)]\n' +
   `                         [--data-dir DIR (default: in memory)] [--max-connections N (default ${DEFAULT_MAX_CONNECTIONS})]`;
 
-/** Turns argv into startEmbeddedPostgres options; throws CliUsageError naming the bad flag. */
+/** Turns argv into startEmbeddedPostgres options; throws UsageError naming the bad flag. */
 export function parseCliOptions(argv: readonly string[]): EmbeddedPostgresOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'max-connections': { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
+  const { values } = parseCommandLine(argv, {
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'max-connections': { type: 'string' },
+    },
+  });
   return {
     port: integerFlag('--port', values.port ?? '5432', 0, 65535),
     host: nonEmptyFlag('--host', values.host ?? '127.0.0.1'),
@@ -44,12 +33,12 @@ export function parseCliOptions(argv: readonly string[]): EmbeddedPostgresOption
 function integerFlag(flag: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new CliUsageError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
 
 function nonEmptyFlag(flag: string, raw: string): string {
-  if (raw.trim() === '') throw new CliUsageError(`${flag} must not be empty`);
+  if (raw.trim() === '') throw new UsageError(`${flag} must not be empty`);
   return raw;
 }

@@ -2,7 +2,8 @@
 // Runs an embedded Postgres until SIGTERM/SIGINT. Prints {"url": ..., "port": ...} as one JSON line on
 // stdout once it accepts connections, so a parent process can read the URL and hand it on.
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { CliUsageError, parseCliOptions, usage } from './cli-options';
+import { UsageError } from '@lab/common';
+import { parseCliOptions, usage } from './cli-options';
 
 async function main(): Promise<void> {
   const options = parseCliOptions(process.argv.slice(2));
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof CliUsageError) {
+  if (error instanceof UsageError) {
     process.stderr.write(`embedded-postgres: ${error.message}\n${usage}\n`);
     process.exit(2);
   }
