@@ -9,9 +9,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { sleep } from '@lab/common';
+import { freePort } from '@lab/testing';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const probe = path.join(import.meta.dirname, 'footprint-probe.cjs');
@@ -60,17 +61,6 @@ function options() {
   return { runs, gatewayEnv, packages: values.packages, json: values.json };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * What the gateway is measured as: configured here and by --gateway-env, not by whichever registry,
  * database, Redis or trace collector the calling shell points at (each changes what it loads).
@@ -81,8 +71,6 @@ const NOT_INHERITED =
 function inheritedEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !NOT_INHERITED.test(name)));
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function start(args, env, ipc = false) {
   const child = spawn(process.execPath, args, {
