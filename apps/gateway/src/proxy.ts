@@ -324,7 +324,6 @@ class ProxiedRequest implements Dispatcher.DispatchHandler {
       // An attempt under way is abandoned (onResponseError then records it); one not yet started
       // is aborted as soon as it starts.
       this.controller?.abort(clientGoneError());
-      if (this.status !== undefined) this.streamError ??= clientGoneError();
     }
     if (this.status !== undefined) this.relayed();
   };
